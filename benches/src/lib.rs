@@ -1,0 +1,48 @@
+//! Shared fixtures for the criterion benchmarks of vc-issuer-rs (see `BENCHMARKS.md`).
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+use serde_json::json;
+
+/// A VC 2.0 university-degree credential of about 870 bytes, the size the reference figures in
+/// `BENCHMARKS.md` were measured on.
+pub fn degree_credential_json() -> String {
+    json!({
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://www.w3.org/ns/credentials/examples/v2"
+        ],
+        "id": "urn:uuid:58172aac-d8ba-11ed-83dd-0b3aef56cc33",
+        "type": ["VerifiableCredential", "ExampleDegreeCredential"],
+        "name": "Bachelor of Science and Arts",
+        "description": "A degree awarded by the Example University to a graduating student.",
+        "issuer": {
+            "id": "did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2",
+            "name": "Example University"
+        },
+        "validFrom": "2024-06-01T00:00:00Z",
+        "validUntil": "2034-06-01T00:00:00Z",
+        "credentialSubject": {
+            "id": "did:example:ebfeb1f712ebc6f1c276e12ec21",
+            "name": "Jayden Doe",
+            "degree": {
+                "type": "ExampleBachelorDegree",
+                "name": "Bachelor of Science and Arts",
+                "gpa": 3.72,
+                "graduationDate": "2024-05-15"
+            }
+        },
+        "credentialSchema": {
+            "id": "https://university.example/schemas/degree.json",
+            "type": "JsonSchema"
+        },
+        "credentialStatus": {
+            "id": "https://university.example/status/1#94567",
+            "type": "BitstringStatusListEntry",
+            "statusPurpose": "revocation",
+            "statusListIndex": "94567",
+            "statusListCredential": "https://university.example/status/1"
+        }
+    })
+    .to_string()
+}

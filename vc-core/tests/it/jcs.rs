@@ -1,0 +1,78 @@
+//! RFC 8785 vectors: the cyberphone test data and the ES6 number serialization file.
+
+use std::io::BufRead;
+
+use serde_json::Value;
+use vc_core::jcs;
+
+use crate::{read_shared, shared};
+
+#[test]
+fn rfc8785_testdata_matches_byte_for_byte() {
+    let dir = shared("vectors/jcs/testdata/input");
+    let mut count = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_str().unwrap().to_owned();
+        let input: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let expected = std::fs::read(shared("vectors/jcs/testdata/output").join(&name)).unwrap();
+        let actual = jcs::canonicalize_to_vec(&input).unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&actual),
+            String::from_utf8_lossy(&expected),
+            "{name}"
+        );
+        let outhex = read_shared(&format!(
+            "vectors/jcs/testdata/outhex/{}.txt",
+            name.trim_end_matches(".json")
+        ));
+        let hex: String = actual.iter().map(|b| format!("{b:02x}")).collect();
+        let expected_hex: String = outhex.split_whitespace().collect();
+        assert_eq!(hex, expected_hex, "{name} (outhex)");
+        count += 1;
+    }
+    assert_eq!(count, 6, "all six RFC 8785 inputs were checked");
+}
+
+#[test]
+fn es6_number_serialization_first_100000_lines() {
+    let file = std::fs::File::open(shared("vectors/jcs/es6testfile100000.txt")).unwrap();
+    let mut checked = 0;
+    for line in std::io::BufReader::new(file).lines().take(100_000) {
+        let line = line.unwrap();
+        let (hex, expected) = line.split_once(',').unwrap();
+        let bits = u64::from_str_radix(hex, 16).unwrap();
+        let value = f64::from_bits(bits);
+        let number = serde_json::Number::from_f64(value).expect("the file has only finite numbers");
+        let actual = jcs::canonicalize(&Value::Number(number)).unwrap();
+        assert_eq!(actual, expected, "line {} ({hex})", checked + 1);
+        checked += 1;
+    }
+    assert_eq!(checked, 100_000);
+}
+
+#[test]
+fn integers_beyond_2_pow_53_serialize_as_doubles() {
+    // JCS numbers are IEEE-754 doubles; serde_json keeps u64 exactly, JCS must not.
+    let v: Value = serde_json::from_str("[9007199254740993, -0.0, 1e21, 1e-7]").unwrap();
+    assert_eq!(
+        jcs::canonicalize(&v).unwrap(),
+        "[9007199254740992,0,1e+21,1e-7]"
+    );
+}
+
+#[test]
+fn credential_hash_is_base58_sha256_of_jcs() {
+    let v: Value = serde_json::from_str(r#"{"b":2,"a":1}"#).unwrap();
+    // sha256('{"a":1,"b":2}') = 43258cff783fe7036d8a43033f830adfc60ec037382473548ac742b888292777
+    let expected = bs58_of_hex("43258cff783fe7036d8a43033f830adfc60ec037382473548ac742b888292777");
+    assert_eq!(jcs::credential_hash(&v).unwrap(), expected);
+}
+
+fn bs58_of_hex(hex: &str) -> String {
+    let bytes: Vec<u8> = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    vc_core::multibase::base58_encode(&bytes)
+}

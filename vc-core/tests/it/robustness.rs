@@ -1,0 +1,120 @@
+//! Hostile input: malformed JSON, wrong types, huge and deeply nested documents. Errors, never panics.
+
+use serde_json::json;
+use vc_core::{Credential, DateTime, ParseLimits, Presentation};
+
+use crate::read_shared;
+
+#[test]
+fn malformed_json_is_malformed_json() {
+    for input in [
+        "",
+        "{",
+        "{\"@context\": [}",
+        "nul",
+        "{\"a\":1,}",
+        "\u{0}",
+        "{\"a\":[1,2",
+    ] {
+        let err = Credential::from_json(input).unwrap_err();
+        assert_eq!(err.code(), "MALFORMED_JSON", "{input:?}");
+    }
+}
+
+#[test]
+fn wrong_types_are_invalid_documents() {
+    for doc in [
+        json!([]),
+        json!("credential"),
+        json!({"@context": 5}),
+        json!({"@context": [true]}),
+        json!({"type": {"a": 1}}),
+        json!({"issuer": 12}),
+        json!({"issuer": {"id": 12}}),
+        json!({"credentialSubject": "did:example:1"}),
+        json!({"credentialSubject": {"id": 1}}),
+        json!({"validFrom": 20240101}),
+        json!({"proof": {"type": 1}}),
+        json!({"proof": {"cryptosuite": "eddsa-jcs-2022"}}),
+        json!({"credentialStatus": [1]}),
+        json!({"name": 5}),
+    ] {
+        let err = Credential::from_json(&doc.to_string()).unwrap_err();
+        assert_eq!(err.code(), "INVALID_DOCUMENT", "{doc}");
+        let err = Credential::from_value(doc.clone()).unwrap_err();
+        assert_eq!(err.code(), "INVALID_DOCUMENT", "{doc}");
+    }
+}
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let depth = 100_000;
+    let deep = format!(
+        "{{\"credentialSubject\": {{\"x\": {}{}}}}}",
+        "[".repeat(depth),
+        "]".repeat(depth)
+    );
+    let err = Credential::from_json(&deep).unwrap_err();
+    assert_eq!(err.code(), "MALFORMED_JSON");
+    assert!(Presentation::from_json(&deep).is_err());
+}
+
+#[test]
+fn oversized_input_is_refused_before_parsing() {
+    let big = format!(
+        "{{\"x\": \"{}\"}}",
+        "a".repeat(ParseLimits::DEFAULT_MAX_BYTES)
+    );
+    let err = Credential::from_json(&big).unwrap_err();
+    assert_eq!(err.code(), "DOCUMENT_TOO_LARGE");
+    let err = Credential::from_json_with_limits(b"{}", &ParseLimits::max_bytes(1)).unwrap_err();
+    assert_eq!(err.code(), "DOCUMENT_TOO_LARGE");
+}
+
+#[test]
+fn strange_dates_are_reported_not_fatal() {
+    for text in [
+        "",
+        "9999-12-31T23:59:59-14:00",
+        "2024-02-30T00:00:00Z",
+        "💥",
+        &"9".repeat(10_000),
+    ] {
+        let t = DateTime::lenient(text);
+        let _ = t.instant();
+        let _ = t.to_utc_seconds();
+    }
+}
+
+/// Mutates a real credential byte by byte with a fixed-seed generator: whatever comes out, parsing,
+/// validating and re-serializing must return, never panic.
+#[test]
+fn mutated_credentials_never_panic() {
+    let seed = read_shared("vectors/vc-di-eddsa/eddsa-jcs-2022/signedJCS.json").into_bytes();
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let alphabet = b"{}[]\",:0123456789.eE+-tfnulZT \\x";
+    for _ in 0..5_000 {
+        let mut doc = seed.clone();
+        for _ in 0..(next() % 4 + 1) {
+            let at = (next() as usize) % doc.len();
+            match next() % 3 {
+                0 => doc[at] = alphabet[(next() as usize) % alphabet.len()],
+                1 => {
+                    doc.remove(at);
+                }
+                _ => doc.insert(at, alphabet[(next() as usize) % alphabet.len()]),
+            }
+        }
+        if let Ok(credential) = Credential::from_json_with_limits(&doc, &ParseLimits::default()) {
+            let _ = credential.validate();
+            let _ = credential.canonicalize();
+            let _ = credential.to_json();
+        }
+    }
+}
