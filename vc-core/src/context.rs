@@ -19,11 +19,11 @@ pub const ED25519_2020_V1: &str = "https://w3id.org/security/suites/ed25519-2020
 #[non_exhaustive]
 pub enum DataModelVersion {
     /// VC Data Model 1.1 (`issuanceDate`, `expirationDate`).
-    #[serde(rename = "1.1")]
+    #[serde(rename = "1.1", alias = "v1", alias = "V1", alias = "1")]
     V1,
     /// VC Data Model 2.0 (`validFrom`, `validUntil`), the default.
     #[default]
-    #[serde(rename = "2.0")]
+    #[serde(rename = "2.0", alias = "v2", alias = "V2", alias = "2")]
     V2,
 }
 

@@ -1,5 +1,12 @@
 //! Integration tests of `vc-core`, in one binary.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    unreachable_pub,
+    dead_code
+)]
 
 mod credential;
 mod did;
@@ -20,6 +27,5 @@ pub fn shared(path: &str) -> PathBuf {
 /// Reads a shared vector file as text.
 pub fn read_shared(path: &str) -> String {
     let full = shared(path);
-    std::fs::read_to_string(&full)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", full.display()))
+    std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("cannot read {}: {e}", full.display()))
 }

@@ -1,0 +1,90 @@
+//! Public keys as verification methods publish them: Multikey (`publicKeyMultibase`) or JWK.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use serde_json::Value;
+
+use crate::did_key::{DidKey, KeyType};
+use crate::error::{Error, Result};
+
+/// A public key with its type: 32 bytes for Ed25519, a 33-byte compressed SEC1 point for P-256.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PublicKey {
+    key_type: KeyType,
+    bytes: Vec<u8>,
+}
+
+impl PublicKey {
+    /// Checks the length (and, for P-256, the compressed-point prefix) of `bytes`.
+    pub fn new(key_type: KeyType, bytes: &[u8]) -> Result<Self> {
+        // DidKey::new performs exactly these checks.
+        let key = DidKey::new(key_type, bytes)?;
+        Ok(Self::from(&key))
+    }
+
+    /// Decodes a Multikey `publicKeyMultibase` value (`z` + base58btc(multicodec || key)).
+    pub fn from_multikey(multikey: &str) -> Result<Self> {
+        DidKey::from_multikey(multikey).map(|key| Self::from(&key))
+    }
+
+    /// Decodes an Ed25519 (`OKP`) or P-256 (`EC`) public JWK.
+    pub fn from_jwk(jwk: &Value) -> Result<Self> {
+        let field = |name: &str| jwk.get(name).and_then(Value::as_str);
+        let b64 = |name: &str| -> Result<Vec<u8>> {
+            let text = field(name).ok_or_else(|| jwk_error(format!("missing `{name}`")))?;
+            URL_SAFE_NO_PAD
+                .decode(text)
+                .map_err(|_| jwk_error(format!("`{name}` is not base64url")))
+        };
+        match (field("kty"), field("crv")) {
+            (Some("OKP"), Some("Ed25519")) => Self::new(KeyType::Ed25519, &b64("x")?),
+            (Some("EC"), Some("P-256")) => {
+                let (x, y) = (b64("x")?, b64("y")?);
+                if x.len() != 32 || y.len() != 32 {
+                    return Err(jwk_error("P-256 coordinates must be 32 bytes".into()));
+                }
+                // SEC1 compression: the prefix carries the parity of y.
+                let parity = y.last().map_or(0, |b| b & 1);
+                let mut compressed = Vec::with_capacity(33);
+                compressed.push(0x02 | parity);
+                compressed.extend_from_slice(&x);
+                Self::new(KeyType::P256, &compressed)
+            }
+            _ => Err(jwk_error(
+                "unsupported kty/crv (Ed25519 OKP and P-256 EC are supported)".into(),
+            )),
+        }
+    }
+
+    /// The key type.
+    pub fn key_type(&self) -> KeyType {
+        self.key_type
+    }
+
+    /// The raw key bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The Multikey encoding of the key.
+    pub fn to_multikey(&self) -> String {
+        DidKey::new(self.key_type, &self.bytes)
+            .map(|key| key.multikey())
+            .unwrap_or_default()
+    }
+}
+
+impl From<&DidKey> for PublicKey {
+    fn from(key: &DidKey) -> Self {
+        Self {
+            key_type: key.key_type(),
+            bytes: key.public_key().to_vec(),
+        }
+    }
+}
+
+fn jwk_error(reason: String) -> Error {
+    Error::InvalidDidKey {
+        reason: format!("invalid public JWK: {reason}"),
+    }
+}

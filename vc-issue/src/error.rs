@@ -1,0 +1,252 @@
+//! The error type of the issuance pipeline.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::{json, Value};
+
+/// A source error kept for logs and `Error::source()`, never shown on the wire.
+pub type BoxError = Arc<dyn std::error::Error + Send + Sync>;
+
+/// One JSON Schema violation: where, and what.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SchemaViolation {
+    /// JSON pointer (RFC 6901) into the claims.
+    pub instance_path: String,
+    /// JSON pointer into the schema, naming the keyword that failed.
+    pub schema_path: String,
+    /// A human-readable message.
+    pub message: String,
+}
+
+/// Everything that stops an issuance, each with a stable [`code`](IssueError::code).
+///
+/// The pipeline stops at the first failing step; nothing is allocated or signed after a failure.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum IssueError {
+    /// The request itself is malformed (bad DID syntax, unknown data model, bad dates).
+    #[error("invalid request: {reason}")]
+    InvalidRequest {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The issuer DID does not resolve.
+    #[error("issuer {did} not found")]
+    IssuerNotFound {
+        /// The issuer DID.
+        did: String,
+    },
+    /// The issuer DID is deactivated.
+    #[error("issuer {did} is deactivated")]
+    IssuerDeactivated {
+        /// The issuer DID.
+        did: String,
+    },
+    /// The issuer has no assertion method usable with the proof type, or no signer for it.
+    #[error("no assertionMethod key of {did} can sign {proof_type}")]
+    KeyNotFound {
+        /// The issuer DID.
+        did: String,
+        /// The requested proof type.
+        proof_type: String,
+    },
+    /// The schema id is unknown.
+    #[error("schema {schema_id} not found")]
+    SchemaNotFound {
+        /// The schema id.
+        schema_id: String,
+    },
+    /// The schema restricts its issuers and this one is not among them.
+    #[error("issuer {did} is not authorized to issue {schema_id}")]
+    IssuerNotAuthorized {
+        /// The issuer DID.
+        did: String,
+        /// The schema id.
+        schema_id: String,
+    },
+    /// The claims do not satisfy the schema.
+    #[error("claims do not match schema {schema_id}: {} violation(s)", violations.len())]
+    SchemaValidationFailed {
+        /// The schema id.
+        schema_id: String,
+        /// Every violation, not just the first.
+        violations: Vec<SchemaViolation>,
+    },
+    /// The holder DID does not resolve.
+    #[error("holder {did} not found")]
+    HolderNotFound {
+        /// The holder DID.
+        did: String,
+    },
+    /// The constructed credential breaks a rule of the data model (a schema entry or claims produced
+    /// something invalid).
+    #[error("the constructed credential is invalid: {0}")]
+    InvalidCredential(#[from] vc_core::ValidationErrors),
+    /// A status entry could not be allocated.
+    #[error("status registration failed")]
+    StatusRegistrationFailed {
+        /// The registry's error.
+        #[source]
+        source: BoxError,
+    },
+    /// Signing failed. Deliberately opaque: no key material or internals in the message.
+    #[error("signing failed")]
+    SigningFailed {
+        /// The signer's error, for logs only.
+        #[source]
+        source: Option<BoxError>,
+    },
+    /// The proof type is not supported (or not compiled in); the message names the alternative.
+    #[error("unsupported proof type {proof_type}{}", hint.map(|h| format!(": {h}")).unwrap_or_default())]
+    UnsupportedProofType {
+        /// The requested proof type.
+        proof_type: String,
+        /// What to use instead, when there is a successor.
+        hint: Option<&'static str>,
+    },
+    /// A JSON-LD context is not bundled; contexts are never fetched at sign time.
+    #[error("unknown JSON-LD context {url}")]
+    UnknownContext {
+        /// The context URL.
+        url: String,
+    },
+    /// The issuer exceeded its rate limit.
+    #[error("rate limit exceeded for {did}; retry after {retry_after:?}")]
+    RateLimitExceeded {
+        /// The issuer DID.
+        did: String,
+        /// When a retry can succeed.
+        retry_after: Duration,
+    },
+    /// A DID could not be resolved because the resolver failed (network, storage), which is not the
+    /// same as "not found".
+    #[error("DID resolution failed for {did}")]
+    ResolutionFailed {
+        /// The DID.
+        did: String,
+        /// The resolver's error.
+        #[source]
+        source: BoxError,
+    },
+    /// An internal step failed (serialization, canonicalization). Not the caller's fault.
+    #[error("internal error: {context}")]
+    Internal {
+        /// Which step.
+        context: &'static str,
+        /// The underlying error.
+        #[source]
+        source: Option<BoxError>,
+    },
+}
+
+impl IssueError {
+    /// A stable, upper-snake-case code for the error kind.
+    pub fn code(&self) -> &'static str {
+        match self {
+            IssueError::InvalidRequest { .. } => "INVALID_REQUEST",
+            IssueError::IssuerNotFound { .. } => "ISSUER_NOT_FOUND",
+            IssueError::IssuerDeactivated { .. } => "ISSUER_DEACTIVATED",
+            IssueError::KeyNotFound { .. } => "KEY_NOT_FOUND",
+            IssueError::SchemaNotFound { .. } => "SCHEMA_NOT_FOUND",
+            IssueError::IssuerNotAuthorized { .. } => "ISSUER_NOT_AUTHORIZED",
+            IssueError::SchemaValidationFailed { .. } => "SCHEMA_VALIDATION_FAILED",
+            IssueError::HolderNotFound { .. } => "HOLDER_NOT_FOUND",
+            IssueError::InvalidCredential(_) => "CREDENTIAL_INVALID",
+            IssueError::StatusRegistrationFailed { .. } => "STATUS_REGISTRATION_FAILED",
+            IssueError::SigningFailed { .. } => "SIGNING_FAILED",
+            IssueError::UnsupportedProofType { .. } => "UNSUPPORTED_PROOF_TYPE",
+            IssueError::UnknownContext { .. } => "UNKNOWN_CONTEXT",
+            IssueError::RateLimitExceeded { .. } => "RATE_LIMIT_EXCEEDED",
+            IssueError::ResolutionFailed { .. } => "RESOLUTION_FAILED",
+            IssueError::Internal { .. } => "INTERNAL_ERROR",
+        }
+    }
+
+    /// Whether retrying the same request later may succeed (rate limits, resolver or store outages).
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            IssueError::RateLimitExceeded { .. }
+                | IssueError::ResolutionFailed { .. }
+                | IssueError::StatusRegistrationFailed { .. }
+                | IssueError::SigningFailed { .. }
+        )
+    }
+
+    /// The HTTP status a host should answer with.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            IssueError::InvalidRequest { .. }
+            | IssueError::SchemaValidationFailed { .. }
+            | IssueError::InvalidCredential(_)
+            | IssueError::UnsupportedProofType { .. }
+            | IssueError::UnknownContext { .. } => 400,
+            IssueError::IssuerNotAuthorized { .. } => 403,
+            IssueError::IssuerNotFound { .. }
+            | IssueError::SchemaNotFound { .. }
+            | IssueError::HolderNotFound { .. }
+            | IssueError::KeyNotFound { .. } => 404,
+            IssueError::IssuerDeactivated { .. } => 409,
+            IssueError::RateLimitExceeded { .. } => 429,
+            IssueError::ResolutionFailed { .. } | IssueError::StatusRegistrationFailed { .. } => {
+                503
+            }
+            IssueError::SigningFailed { .. } | IssueError::Internal { .. } => 500,
+        }
+    }
+
+    /// Machine-readable details for the wire (violations, retry-after), or `null`.
+    pub fn details(&self) -> Value {
+        match self {
+            IssueError::SchemaValidationFailed { violations, .. } => {
+                json!({ "violations": violations })
+            }
+            IssueError::InvalidCredential(errors) => json!({
+                "violations": errors.errors().iter().map(|e| json!({
+                    "pointer": e.pointer, "code": e.code(), "message": e.rule.to_string()
+                })).collect::<Vec<_>>()
+            }),
+            IssueError::RateLimitExceeded { retry_after, .. } => {
+                json!({ "retryAfterSeconds": retry_after.as_secs_f64().ceil() as u64 })
+            }
+            IssueError::UnsupportedProofType {
+                hint: Some(hint), ..
+            } => json!({ "use": hint }),
+            _ => Value::Null,
+        }
+    }
+
+    /// `{ "code": ..., "message": ..., "details": ... }`, the shape hosts put on the wire. Internal
+    /// and signing errors say nothing about internals.
+    pub fn to_json(&self) -> Value {
+        json!({ "code": self.code(), "message": self.to_string(), "details": self.details() })
+    }
+
+    pub(crate) fn internal(
+        context: &'static str,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        IssueError::Internal {
+            context,
+            source: Some(Arc::new(source)),
+        }
+    }
+}
+
+impl Serialize for IssueError {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(serializer)
+    }
+}
+
+impl From<vc_core::Error> for IssueError {
+    fn from(err: vc_core::Error) -> Self {
+        match err {
+            vc_core::Error::Invalid(errors) => IssueError::InvalidCredential(errors),
+            other => IssueError::internal("data model", other),
+        }
+    }
+}

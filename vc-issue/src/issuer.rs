@@ -1,0 +1,396 @@
+//! The issuance pipeline.
+
+use std::sync::Arc;
+
+use serde_json::{Map, Value};
+use vc_core::{
+    Clock, Credential, CredentialId, CredentialSubject, DateTime, Did, DidUrl, SystemClock,
+    TypedResource,
+};
+use vc_status::{StatusEntry, StatusPurpose, StatusRegistry};
+
+use crate::error::{BoxError, IssueError};
+use crate::keystore::KeyStore;
+use crate::rate_limit::RateLimit;
+use crate::request::{IssuanceRequest, IssuanceResponse, IssuedCredential};
+use crate::resolver::{DidResolver, ResolvedDid};
+use crate::schema::{SchemaCache, SchemaEntry, SchemaRegistry};
+use crate::signer::Signer;
+use crate::suites::{ProofOptions, ProofSuite, Suites};
+
+/// Issues credentials: checks the issuer, the schema, the claims and the holder, builds the
+/// credential, registers its status and signs it, in that order, stopping at the first failure.
+///
+/// Cheap to clone (shared state behind an `Arc`); `Send + Sync`.
+#[derive(Debug, Clone)]
+pub struct Issuer {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    resolver: Arc<dyn DidResolver>,
+    schemas: Arc<dyn SchemaRegistry>,
+    keys: Arc<dyn KeyStore>,
+    status: Option<Arc<StatusRegistry>>,
+    suites: Suites,
+    clock: Arc<dyn Clock>,
+    rate_limit: Option<RateLimit>,
+    schema_cache: SchemaCache,
+}
+
+/// A request that passed every check before construction: what signing needs, resolved.
+#[derive(Debug, Clone)]
+pub struct CheckedRequest {
+    request: IssuanceRequest,
+    schema: Arc<SchemaEntry>,
+    suite: Arc<dyn ProofSuite>,
+    verification_method: DidUrl,
+    signer: Arc<dyn Signer>,
+}
+
+impl CheckedRequest {
+    /// The request.
+    pub fn request(&self) -> &IssuanceRequest {
+        &self.request
+    }
+}
+
+impl Issuer {
+    /// Starts building an issuer.
+    pub fn builder() -> IssuerBuilder {
+        IssuerBuilder::default()
+    }
+
+    /// The status registry, when one is configured.
+    pub fn status_registry(&self) -> Option<&Arc<StatusRegistry>> {
+        self.inner.status.as_ref()
+    }
+
+    /// The suites this issuer signs with.
+    pub fn suites(&self) -> &Suites {
+        &self.inner.suites
+    }
+
+    /// Issues one credential.
+    pub async fn issue(&self, request: IssuanceRequest) -> Result<IssuanceResponse, IssueError> {
+        if let Some(limit) = &self.inner.rate_limit {
+            limit.check(request.issuer_did.as_str(), 1)?;
+        }
+        let checked = self.check(request).await?;
+        let status = self.allocate_status(&checked, 1).await?.pop();
+        self.sign(checked, status).await
+    }
+
+    /// Steps 1 to 4 (issuer, schema, claims, holder): everything that can be checked without
+    /// allocating or signing. Asynchronous issuance calls this at submit time.
+    pub async fn check(&self, request: IssuanceRequest) -> Result<CheckedRequest, IssueError> {
+        let suite = self.inner.suites.get(&request.proof_type)?.clone();
+        let issuer = self.resolve(&request.issuer_did).await?;
+        let issuer = match issuer {
+            None => {
+                return Err(IssueError::IssuerNotFound {
+                    did: request.issuer_did.to_string(),
+                })
+            }
+            Some(resolved) if resolved.deactivated => {
+                return Err(IssueError::IssuerDeactivated {
+                    did: request.issuer_did.to_string(),
+                })
+            }
+            Some(resolved) => resolved,
+        };
+        let (verification_method, signer) =
+            self.find_key(&request, &issuer, suite.as_ref()).await?;
+        let schema = self.schema(&request).await?;
+        self.inner
+            .schema_cache
+            .validate(&schema, &Value::Object(request.claims.clone()))?;
+        match self.resolve(&request.holder_did).await? {
+            Some(_) => {}
+            None => {
+                return Err(IssueError::HolderNotFound {
+                    did: request.holder_did.to_string(),
+                })
+            }
+        }
+        Ok(CheckedRequest {
+            request,
+            schema,
+            suite,
+            verification_method,
+            signer,
+        })
+    }
+
+    /// Step 6: allocates `n` revocation entries in one registry call when the request is revocable.
+    pub async fn allocate_status(
+        &self,
+        checked: &CheckedRequest,
+        n: usize,
+    ) -> Result<Vec<StatusEntry>, IssueError> {
+        if !checked.request.revocable || n == 0 {
+            return Ok(Vec::new());
+        }
+        let registry =
+            self.inner
+                .status
+                .as_ref()
+                .ok_or_else(|| IssueError::StatusRegistrationFailed {
+                    source: Arc::new(NoStatusRegistry),
+                })?;
+        registry
+            .allocate(StatusPurpose::Revocation, n)
+            .await
+            .map_err(|e| IssueError::StatusRegistrationFailed {
+                source: Arc::new(e),
+            })
+    }
+
+    /// Steps 5, 7 and 8: builds the credential (with `status` when given), signs it, returns it.
+    pub async fn sign(
+        &self,
+        checked: CheckedRequest,
+        status: Option<StatusEntry>,
+    ) -> Result<IssuanceResponse, IssueError> {
+        let now = DateTime::from(self.inner.clock.now());
+        let credential = self.construct(&checked, status.as_ref(), now.clone())?;
+        let credential_id = credential
+            .id
+            .as_deref()
+            .map(CredentialId::parse)
+            .transpose()?
+            .ok_or(IssueError::Internal {
+                context: "credential id",
+                source: None,
+            })?;
+        let options = ProofOptions::assertion(checked.verification_method.clone(), Some(now));
+        let signed = checked
+            .suite
+            .sign(credential, &options, checked.signer.as_ref())
+            .await?;
+        Ok(IssuanceResponse {
+            credential: IssuedCredential::Embedded(Box::new(signed)),
+            credential_id,
+            status_list_index: status.as_ref().map(|s| s.index().get()),
+            credential_status: status.as_ref().map(StatusEntry::to_value),
+        })
+    }
+
+    fn construct(
+        &self,
+        checked: &CheckedRequest,
+        status: Option<&StatusEntry>,
+        now: DateTime,
+    ) -> Result<Credential, IssueError> {
+        let request = &checked.request;
+        let schema = &checked.schema;
+        let mut builder = Credential::builder()
+            .version(request.data_model)
+            .issuer(&request.issuer_did)
+            .valid_from(now)
+            .subject(subject(&request.holder_did, &request.claims));
+        for context in schema.contexts.iter().map(String::as_str).chain(
+            checked
+                .suite
+                .required_contexts(request.data_model)
+                .iter()
+                .copied(),
+        ) {
+            builder = builder.context(context);
+        }
+        for type_ in &schema.types {
+            builder = builder.type_(type_.as_str());
+        }
+        if let Some(id) = &request.credential_id {
+            builder = builder.id(id.clone());
+        }
+        if let Some(until) = &request.expiration_date {
+            builder = builder.valid_until(until.clone());
+        }
+        if let Some(name) = &schema.name {
+            builder = builder.name(vc_core::LanguageString::from(name.as_str()));
+        }
+        if let Some(url) = schema.credential_schema_id() {
+            builder = builder.schema(credential_schema(url, request.data_model));
+        }
+        if let Some(status) = status {
+            let entry: TypedResource = serde_json::from_value(status.to_value())
+                .map_err(|e| IssueError::internal("status entry", e))?;
+            builder = builder.status(entry);
+        }
+        Ok(builder.build()?)
+    }
+
+    async fn find_key(
+        &self,
+        request: &IssuanceRequest,
+        issuer: &ResolvedDid,
+        suite: &dyn ProofSuite,
+    ) -> Result<(DidUrl, Arc<dyn Signer>), IssueError> {
+        let document = &issuer.document;
+        for method in document.assertion_methods() {
+            let Ok(key) = method.public_key() else {
+                continue;
+            };
+            if key.key_type() != suite.key_type() {
+                continue;
+            }
+            let Ok(id) = DidUrl::parse(&document.absolute_id(&method.id)) else {
+                continue;
+            };
+            let signer =
+                self.inner
+                    .keys
+                    .signer(&id)
+                    .await
+                    .map_err(|source| IssueError::SigningFailed {
+                        source: Some(source),
+                    })?;
+            if let Some(signer) = signer.filter(|s| s.public_key() == &key) {
+                return Ok((id, signer));
+            }
+        }
+        Err(IssueError::KeyNotFound {
+            did: request.issuer_did.to_string(),
+            proof_type: request.proof_type.to_string(),
+        })
+    }
+
+    async fn schema(&self, request: &IssuanceRequest) -> Result<Arc<SchemaEntry>, IssueError> {
+        let schema = self
+            .inner
+            .schemas
+            .schema(&request.schema_id)
+            .await
+            .map_err(|source| IssueError::Internal {
+                context: "schema registry",
+                source: Some(source),
+            })?
+            .ok_or_else(|| IssueError::SchemaNotFound {
+                schema_id: request.schema_id.clone(),
+            })?;
+        if !schema.authorizes(&request.issuer_did) {
+            return Err(IssueError::IssuerNotAuthorized {
+                did: request.issuer_did.to_string(),
+                schema_id: schema.id.clone(),
+            });
+        }
+        Ok(schema)
+    }
+
+    async fn resolve(&self, did: &Did) -> Result<Option<ResolvedDid>, IssueError> {
+        self.inner
+            .resolver
+            .resolve(did)
+            .await
+            .map_err(|source| IssueError::ResolutionFailed {
+                did: did.to_string(),
+                source,
+            })
+    }
+}
+
+fn subject(holder: &Did, claims: &Map<String, Value>) -> CredentialSubject {
+    let mut claims = claims.clone();
+    // The holder binding wins over any `id` in the claims.
+    claims.remove("id");
+    CredentialSubject::new(holder.as_str(), claims)
+}
+
+fn credential_schema(url: &str, version: vc_core::DataModelVersion) -> TypedResource {
+    let type_ = match version {
+        vc_core::DataModelVersion::V1 => "JsonSchemaValidator2018",
+        _ => "JsonSchema",
+    };
+    TypedResource::new(type_).with_id(url)
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the request is revocable but the issuer has no status registry")]
+struct NoStatusRegistry;
+
+/// Builds an [`Issuer`].
+#[derive(Debug, Default)]
+#[must_use]
+pub struct IssuerBuilder {
+    resolver: Option<Arc<dyn DidResolver>>,
+    schemas: Option<Arc<dyn SchemaRegistry>>,
+    keys: Option<Arc<dyn KeyStore>>,
+    status: Option<Arc<StatusRegistry>>,
+    suites: Option<Suites>,
+    clock: Option<Arc<dyn Clock>>,
+    rate_limit: Option<RateLimit>,
+}
+
+impl IssuerBuilder {
+    /// Resolves issuer and holder DIDs (required).
+    pub fn resolver(mut self, resolver: Arc<dyn DidResolver>) -> Self {
+        self.resolver = Some(resolver);
+        self
+    }
+
+    /// Looks schemas up (required).
+    pub fn schemas(mut self, schemas: Arc<dyn SchemaRegistry>) -> Self {
+        self.schemas = Some(schemas);
+        self
+    }
+
+    /// Finds signers for verification methods (required).
+    pub fn keys(mut self, keys: Arc<dyn KeyStore>) -> Self {
+        self.keys = Some(keys);
+        self
+    }
+
+    /// Allocates status entries for revocable credentials.
+    pub fn status_registry(mut self, registry: Arc<StatusRegistry>) -> Self {
+        self.status = Some(registry);
+        self
+    }
+
+    /// Replaces the proof suites (every compiled-in suite by default).
+    pub fn suites(mut self, suites: Suites) -> Self {
+        self.suites = Some(suites);
+        self
+    }
+
+    /// The clock for `validFrom` and proof `created` (the system clock by default).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// Limits issuances per issuer DID.
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
+    /// Checks that the required parts are there.
+    pub fn build(self) -> Result<Issuer, IssueError> {
+        let missing = |part: &str| IssueError::InvalidRequest {
+            reason: format!("Issuer::builder() needs {part}"),
+        };
+        Ok(Issuer {
+            inner: Arc::new(Inner {
+                resolver: self.resolver.ok_or_else(|| missing("a resolver"))?,
+                schemas: self.schemas.ok_or_else(|| missing("a schema registry"))?,
+                keys: self.keys.ok_or_else(|| missing("a key store"))?,
+                status: self.status,
+                suites: self.suites.unwrap_or_default(),
+                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+                rate_limit: self.rate_limit,
+                schema_cache: SchemaCache::default(),
+            }),
+        })
+    }
+}
+
+impl From<BoxError> for IssueError {
+    fn from(source: BoxError) -> Self {
+        IssueError::Internal {
+            context: "host",
+            source: Some(source),
+        }
+    }
+}

@@ -1,0 +1,138 @@
+//! Issuance requests and responses, in the JSON shape issuers already use.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use vc_core::{Credential, CredentialId, DataModelVersion, DateTime, Did};
+
+use crate::proof_type::ProofType;
+
+/// A request to issue one credential.
+///
+/// Serde-compatible with
+/// `{"schemaId", "issuerDid", "holderDid", "claims": {...}, "expirationDate", "proofType", "revocable"}`
+/// (plus the optional `dataModel` (`"2.0"` or `"1.1"`) and `credentialId`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct IssuanceRequest {
+    /// The schema the claims follow (an id in the schema registry).
+    pub schema_id: String,
+    /// Who issues.
+    pub issuer_did: Did,
+    /// Who the credential is about and for.
+    pub holder_did: Did,
+    /// The claims about the holder.
+    pub claims: Map<String, Value>,
+    /// When the credential stops being valid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiration_date: Option<DateTime>,
+    /// The proof to attach.
+    #[serde(default)]
+    pub proof_type: ProofType,
+    /// Whether to give the credential a revocation status entry.
+    #[serde(default)]
+    pub revocable: bool,
+    /// The data model version (2.0 unless asked).
+    #[serde(default)]
+    pub data_model: DataModelVersion,
+    /// A fixed credential id (a fresh `urn:uuid` otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential_id: Option<CredentialId>,
+}
+
+impl IssuanceRequest {
+    /// A request with the required fields; the rest default (eddsa-rdfc-2022, not revocable, VC 2.0).
+    pub fn new(
+        schema_id: impl Into<String>,
+        issuer_did: Did,
+        holder_did: Did,
+        claims: Map<String, Value>,
+    ) -> Self {
+        Self {
+            schema_id: schema_id.into(),
+            issuer_did,
+            holder_did,
+            claims,
+            expiration_date: None,
+            proof_type: ProofType::default(),
+            revocable: false,
+            data_model: DataModelVersion::V2,
+            credential_id: None,
+        }
+    }
+
+    /// Sets the proof type.
+    pub fn with_proof_type(mut self, proof_type: ProofType) -> Self {
+        self.proof_type = proof_type;
+        self
+    }
+
+    /// Asks for a revocation status entry.
+    pub fn revocable(mut self, revocable: bool) -> Self {
+        self.revocable = revocable;
+        self
+    }
+
+    /// Sets the expiration date.
+    pub fn with_expiration_date(mut self, at: DateTime) -> Self {
+        self.expiration_date = Some(at);
+        self
+    }
+
+    /// Chooses the data model version.
+    pub fn with_data_model(mut self, version: DataModelVersion) -> Self {
+        self.data_model = version;
+        self
+    }
+
+    /// Fixes the credential id.
+    pub fn with_credential_id(mut self, id: CredentialId) -> Self {
+        self.credential_id = Some(id);
+        self
+    }
+}
+
+/// An issued credential: embedded (Data Integrity proof) or enveloped (a JWT).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum IssuedCredential {
+    /// A JSON credential with its proof.
+    Embedded(Box<Credential>),
+    /// A compact JWS (`vc+jwt`).
+    Jwt(String),
+}
+
+impl IssuedCredential {
+    /// The embedded credential, if this is one.
+    pub fn as_credential(&self) -> Option<&Credential> {
+        match self {
+            IssuedCredential::Embedded(credential) => Some(credential),
+            IssuedCredential::Jwt(_) => None,
+        }
+    }
+
+    /// The JWT, if this is one.
+    pub fn as_jwt(&self) -> Option<&str> {
+        match self {
+            IssuedCredential::Jwt(jwt) => Some(jwt),
+            IssuedCredential::Embedded(_) => None,
+        }
+    }
+}
+
+/// What a successful issuance returns: `{ credential, credentialId, statusListIndex? }`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+#[non_exhaustive]
+pub struct IssuanceResponse {
+    /// The signed credential.
+    pub credential: IssuedCredential,
+    /// Its id.
+    pub credential_id: CredentialId,
+    /// The status list index allocated to it, when it is revocable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_list_index: Option<u64>,
+    /// The full status entry (list URL, purpose, index), when it is revocable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credential_status: Option<Value>,
+}

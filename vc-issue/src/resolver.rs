@@ -1,0 +1,92 @@
+//! DID resolution: the host's [`DidResolver`], and the reference implementations.
+
+mod did_key;
+mod memory;
+
+use std::fmt::Debug;
+
+use async_trait::async_trait;
+use vc_core::{Did, DidDocument};
+
+use crate::error::BoxError;
+
+pub use did_key::DidKeyResolver;
+pub use memory::InMemoryDidRegistry;
+
+/// The outcome of resolving a DID that exists.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ResolvedDid {
+    /// The DID document.
+    pub document: DidDocument,
+    /// Whether the DID has been deactivated (its document metadata says so).
+    pub deactivated: bool,
+}
+
+impl ResolvedDid {
+    /// An active DID with this document.
+    pub fn active(document: DidDocument) -> Self {
+        Self {
+            document,
+            deactivated: false,
+        }
+    }
+
+    /// A deactivated DID with this (last) document.
+    pub fn deactivated(document: DidDocument) -> Self {
+        Self {
+            document,
+            deactivated: true,
+        }
+    }
+}
+
+/// Resolves DIDs to DID documents. Hosts implement it over their DID infrastructure (a ledger, a web
+/// server for `did:web`, a universal resolver); `did:key` needs no I/O and is built in
+/// ([`DidKeyResolver`]).
+///
+/// `Ok(None)` means "this DID does not exist"; `Err` means "could not find out" (the network or
+/// storage failed), which the pipeline reports differently (`RESOLUTION_FAILED`, retryable).
+#[async_trait]
+pub trait DidResolver: Send + Sync + Debug + 'static {
+    /// Resolves `did`.
+    async fn resolve(&self, did: &Did) -> Result<Option<ResolvedDid>, BoxError>;
+}
+
+#[async_trait]
+impl<T: DidResolver + ?Sized> DidResolver for std::sync::Arc<T> {
+    async fn resolve(&self, did: &Did) -> Result<Option<ResolvedDid>, BoxError> {
+        (**self).resolve(did).await
+    }
+}
+
+/// Conformance checks that any [`DidResolver`] implementation can run against itself.
+#[cfg(any(test, feature = "testing"))]
+// Test helpers report a broken contract by panicking, like assertions do.
+#[allow(clippy::expect_used, clippy::panic)]
+pub mod conformance {
+    use super::*;
+
+    /// Checks that `resolver` resolves `known` to a document whose `id` is that DID, and answers
+    /// `Ok(None)` (not an error) for `unknown`.
+    ///
+    /// # Panics
+    /// When the resolver breaks the contract; this is a test helper.
+    pub async fn check_resolver(resolver: &dyn DidResolver, known: &Did, unknown: &Did) {
+        let resolved = resolver
+            .resolve(known)
+            .await
+            .expect("resolving a known DID must not fail")
+            .expect("a known DID must resolve");
+        assert_eq!(
+            resolved.document.id,
+            known.as_str(),
+            "document id must be the DID"
+        );
+        let missing = resolver
+            .resolve(unknown)
+            .await
+            .expect("resolving an unknown DID must not be an error");
+        assert!(missing.is_none(), "an unknown DID must resolve to None");
+    }
+}

@@ -1,0 +1,124 @@
+//! Proof suites: how a credential becomes a signed credential, and how the proof is checked.
+
+mod canonicalizer;
+mod data_integrity;
+mod jcs_ed25519_2020;
+mod options;
+
+use std::collections::HashMap;
+use std::fmt::Debug;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use vc_core::did_key::KeyType;
+use vc_core::{Credential, DataModelVersion, Proof, PublicKey};
+
+use crate::error::IssueError;
+use crate::proof_type::ProofType;
+use crate::signer::Signer;
+use crate::verify::VerifyError;
+
+pub use canonicalizer::{Canonicalizer, JcsCanonicalizer};
+pub use data_integrity::DataIntegritySuite;
+pub use jcs_ed25519_2020::JcsEd25519Signature2020;
+pub use options::ProofOptions;
+
+/// A proof suite that embeds its proof in the credential (Data Integrity and the legacy LD/JCS
+/// suites).
+///
+/// Signing is async because the [`Signer`] may be remote; verifying is pure CPU work and sync.
+#[async_trait]
+pub trait ProofSuite: Send + Sync + Debug + 'static {
+    /// The proof type this suite produces.
+    fn proof_type(&self) -> ProofType;
+
+    /// The key type it signs and verifies with.
+    fn key_type(&self) -> KeyType;
+
+    /// Contexts a credential of `version` must carry for this suite's proof terms to be defined
+    /// (added after the credential's own contexts).
+    fn required_contexts(&self, version: DataModelVersion) -> &'static [&'static str];
+
+    /// Adds a proof to `credential` (keeping any proofs it already has).
+    async fn sign(
+        &self,
+        credential: Credential,
+        options: &ProofOptions,
+        signer: &dyn Signer,
+    ) -> Result<Credential, IssueError>;
+
+    /// Checks one proof of `credential` with `key`.
+    fn verify_proof(
+        &self,
+        credential: &Credential,
+        proof: &Proof,
+        key: &PublicKey,
+    ) -> Result<(), VerifyError>;
+}
+
+/// The proof suites available to the pipeline and the verifier, by proof type.
+#[derive(Debug, Clone)]
+pub struct Suites {
+    suites: HashMap<ProofType, Arc<dyn ProofSuite>>,
+}
+
+impl Default for Suites {
+    /// Every suite compiled in: `eddsa-jcs-2022`, `JcsEd25519Signature2020`, and, with the `rdfc`
+    /// feature, `eddsa-rdfc-2022`, `Ed25519Signature2020` and `ecdsa-rdfc-2019`.
+    fn default() -> Self {
+        let mut suites = Self::empty();
+        suites.insert(Arc::new(DataIntegritySuite::eddsa_jcs_2022()));
+        suites.insert(Arc::new(JcsEd25519Signature2020));
+        suites
+    }
+}
+
+impl Suites {
+    /// No suites at all.
+    pub fn empty() -> Self {
+        Self {
+            suites: HashMap::new(),
+        }
+    }
+
+    /// Adds (or replaces) a suite.
+    pub fn insert(&mut self, suite: Arc<dyn ProofSuite>) {
+        self.suites.insert(suite.proof_type(), suite);
+    }
+
+    /// The suite for `proof_type`.
+    pub fn get(&self, proof_type: &ProofType) -> Result<&Arc<dyn ProofSuite>, IssueError> {
+        self.suites
+            .get(proof_type)
+            .ok_or_else(|| unsupported(proof_type))
+    }
+
+    /// The suite that made `proof` (by `cryptosuite` for Data Integrity proofs, `type` otherwise).
+    pub fn for_proof(&self, proof: &Proof) -> Result<&Arc<dyn ProofSuite>, VerifyError> {
+        let name = proof.suite_name();
+        self.suites
+            .get(&ProofType::from(name))
+            .ok_or_else(|| VerifyError::UnsupportedSuite {
+                suite: name.to_owned(),
+            })
+    }
+}
+
+/// The error for a proof type that is unknown, superseded, or not compiled in.
+pub(crate) fn unsupported(proof_type: &ProofType) -> IssueError {
+    let hint = match proof_type.as_str() {
+        "BbsBlsSignature2020" => {
+            Some("BbsBlsSignature2020 is superseded by bbs-2023; request bbs-2023")
+        }
+        "eddsa-rdfc-2022" | "Ed25519Signature2020" | "ecdsa-rdfc-2019" => {
+            Some("this suite needs the `rdfc` feature of vc-issue")
+        }
+        "bbs-2023" => Some("bbs-2023 needs the `bbs` feature of vc-issue"),
+        "vc+jwt" => Some("vc+jwt needs the `jwt` feature of vc-issue"),
+        _ => None,
+    };
+    IssueError::UnsupportedProofType {
+        proof_type: proof_type.as_str().to_owned(),
+        hint,
+    }
+}

@@ -1,0 +1,235 @@
+//! The hashed Data Integrity suites: canonicalize the proof configuration and the document, hash
+//! each with SHA-256, sign the concatenation, encode the signature as base58btc multibase.
+//!
+//! `eddsa-jcs-2022`, `eddsa-rdfc-2022`, `ecdsa-rdfc-2019` and the legacy `Ed25519Signature2020`
+//! differ only in the canonicalization, the key type and a few proof properties, so one type with a
+//! per-suite configuration serves them all.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use vc_core::context::{DATA_INTEGRITY_V2, ED25519_2020_V1};
+use vc_core::did_key::KeyType;
+use vc_core::proof::DATA_INTEGRITY_PROOF;
+use vc_core::{multibase, Credential, DataModelVersion, OneOrMany, Proof, PublicKey};
+
+use super::{Canonicalizer, JcsCanonicalizer, ProofOptions, ProofSuite};
+use crate::error::IssueError;
+use crate::proof_type::ProofType;
+use crate::signer::Signer;
+use crate::verify::{verify_signature, VerifyError};
+
+/// One hashed Data Integrity suite.
+#[derive(Debug, Clone)]
+pub struct DataIntegritySuite {
+    proof_type: ProofType,
+    /// The proof's `type` (`DataIntegrityProof`, or the legacy suite's own type).
+    type_name: &'static str,
+    cryptosuite: Option<&'static str>,
+    key_type: KeyType,
+    canonicalizer: Arc<dyn Canonicalizer>,
+    /// `eddsa-jcs-2022` keeps the `@context` in the emitted proof (as the W3C vectors do).
+    context_in_proof: bool,
+    contexts_v1: &'static [&'static str],
+    contexts_v2: &'static [&'static str],
+}
+
+impl DataIntegritySuite {
+    /// `eddsa-jcs-2022`.
+    pub fn eddsa_jcs_2022() -> Self {
+        Self {
+            proof_type: ProofType::EddsaJcs2022,
+            type_name: DATA_INTEGRITY_PROOF,
+            cryptosuite: Some("eddsa-jcs-2022"),
+            key_type: KeyType::Ed25519,
+            canonicalizer: Arc::new(JcsCanonicalizer),
+            context_in_proof: true,
+            contexts_v1: &[DATA_INTEGRITY_V2],
+            contexts_v2: &[],
+        }
+    }
+
+    /// `eddsa-rdfc-2022`, with an RDF canonicalizer.
+    pub fn eddsa_rdfc_2022(canonicalizer: Arc<dyn Canonicalizer>) -> Self {
+        Self {
+            proof_type: ProofType::EddsaRdfc2022,
+            type_name: DATA_INTEGRITY_PROOF,
+            cryptosuite: Some("eddsa-rdfc-2022"),
+            key_type: KeyType::Ed25519,
+            canonicalizer,
+            context_in_proof: false,
+            contexts_v1: &[DATA_INTEGRITY_V2],
+            contexts_v2: &[],
+        }
+    }
+
+    /// `ecdsa-rdfc-2019` with P-256, with an RDF canonicalizer.
+    pub fn ecdsa_rdfc_2019(canonicalizer: Arc<dyn Canonicalizer>) -> Self {
+        Self {
+            proof_type: ProofType::EcdsaRdfc2019,
+            type_name: DATA_INTEGRITY_PROOF,
+            cryptosuite: Some("ecdsa-rdfc-2019"),
+            key_type: KeyType::P256,
+            canonicalizer,
+            context_in_proof: false,
+            contexts_v1: &[DATA_INTEGRITY_V2],
+            contexts_v2: &[],
+        }
+    }
+
+    /// The legacy `Ed25519Signature2020`, with an RDF canonicalizer.
+    pub fn ed25519_signature_2020(canonicalizer: Arc<dyn Canonicalizer>) -> Self {
+        Self {
+            proof_type: ProofType::Ed25519Signature2020,
+            type_name: "Ed25519Signature2020",
+            cryptosuite: None,
+            key_type: KeyType::Ed25519,
+            canonicalizer,
+            context_in_proof: false,
+            contexts_v1: &[ED25519_2020_V1],
+            contexts_v2: &[ED25519_2020_V1],
+        }
+    }
+
+    fn proof_config(&self, document: &Value, options: &ProofOptions) -> Proof {
+        let mut proof = Proof::new(self.type_name);
+        proof.context = document.get("@context").cloned();
+        proof.cryptosuite = self.cryptosuite.map(str::to_owned);
+        proof.created = options.created.clone();
+        proof.expires = options.expires.clone();
+        proof.verification_method = Some(options.verification_method.as_str().to_owned());
+        proof.proof_purpose = Some(options.proof_purpose.clone());
+        proof.challenge = options.challenge.clone();
+        proof.domain = options.domain.clone();
+        proof
+    }
+
+    /// SHA-256(canonical proof config) || SHA-256(canonical document): the bytes that are signed.
+    fn hash_data(&self, config: &Proof, document: &Value) -> Result<[u8; 64], IssueError> {
+        let config = serde_json::to_value(config)
+            .map_err(|e| IssueError::internal("proof configuration", e))?;
+        let mut data = [0u8; 64];
+        data[..32].copy_from_slice(&Sha256::digest(self.canonicalizer.canonicalize(&config)?));
+        data[32..].copy_from_slice(&Sha256::digest(self.canonicalizer.canonicalize(document)?));
+        Ok(data)
+    }
+}
+
+/// The document a proof covers: the credential without proofs, plus, for a chained proof, the
+/// proofs it names in `previousProof`.
+fn secured_document(
+    credential: &Credential,
+    previous: Option<&OneOrMany<String>>,
+) -> Result<Value, IssueError> {
+    let mut document = credential.without_proof();
+    if let Some(previous) = previous {
+        let chained: Vec<Proof> = credential
+            .proofs()
+            .iter()
+            .filter(|p| {
+                p.id.as_ref()
+                    .is_some_and(|id| previous.iter().any(|want| want == id))
+            })
+            .cloned()
+            .collect();
+        document.proof = match chained.len() {
+            0 => None,
+            1 => chained.into_iter().next().map(OneOrMany::One),
+            _ => Some(OneOrMany::Many(chained)),
+        };
+    }
+    document.to_value().map_err(IssueError::from)
+}
+
+#[async_trait]
+impl ProofSuite for DataIntegritySuite {
+    fn proof_type(&self) -> ProofType {
+        self.proof_type.clone()
+    }
+
+    fn key_type(&self) -> KeyType {
+        self.key_type
+    }
+
+    fn required_contexts(&self, version: DataModelVersion) -> &'static [&'static str] {
+        match version {
+            DataModelVersion::V1 => self.contexts_v1,
+            _ => self.contexts_v2,
+        }
+    }
+
+    async fn sign(
+        &self,
+        mut credential: Credential,
+        options: &ProofOptions,
+        signer: &dyn Signer,
+    ) -> Result<Credential, IssueError> {
+        if signer.algorithm().key_type() != self.key_type {
+            return Err(IssueError::SigningFailed { source: None });
+        }
+        let document = secured_document(&credential, None)?;
+        let mut proof = self.proof_config(&document, options);
+        let data = self.hash_data(&proof, &document)?;
+        let signature = signer
+            .sign(&data)
+            .await
+            .map_err(|source| IssueError::SigningFailed {
+                source: Some(source),
+            })?;
+        proof.proof_value = Some(multibase::encode_base58btc(&signature));
+        if !self.context_in_proof {
+            proof.context = None;
+        }
+        credential.add_proof(proof);
+        Ok(credential)
+    }
+
+    fn verify_proof(
+        &self,
+        credential: &Credential,
+        proof: &Proof,
+        key: &PublicKey,
+    ) -> Result<(), VerifyError> {
+        if key.key_type() != self.key_type {
+            return Err(VerifyError::KeyTypeMismatch {
+                suite: self.proof_type.to_string(),
+                key_type: key.key_type().name(),
+            });
+        }
+        let malformed = |reason: &str| VerifyError::MalformedProof {
+            reason: reason.to_owned(),
+        };
+        if proof.type_ != self.type_name || proof.cryptosuite.as_deref() != self.cryptosuite {
+            return Err(malformed(
+                "proof type or cryptosuite does not match the suite",
+            ));
+        }
+        let signature = proof
+            .proof_value
+            .as_deref()
+            .ok_or_else(|| malformed("no proofValue"))
+            .and_then(|value| {
+                multibase::decode_base58btc(value)
+                    .map_err(|_| malformed("proofValue is not base58btc"))
+            })?;
+        let document = secured_document(credential, proof.previous_proof.as_ref())
+            .map_err(canonicalization)?;
+        let mut config = proof.clone();
+        config.proof_value = None;
+        if config.context.is_none() {
+            config.context = document.get("@context").cloned();
+        }
+        let data = self
+            .hash_data(&config, &document)
+            .map_err(canonicalization)?;
+        verify_signature(key, &data, &signature)
+    }
+}
+
+fn canonicalization(err: IssueError) -> VerifyError {
+    VerifyError::Canonicalization {
+        source: Some(Arc::new(err)),
+    }
+}

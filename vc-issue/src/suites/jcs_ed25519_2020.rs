@@ -1,0 +1,97 @@
+//! `JcsEd25519Signature2020`, in the variant of the DIF test vectors and identity.rs: Ed25519 over
+//! the raw JCS bytes of the document *including* its proof object (without `signatureValue`), no
+//! hashing step, signature in plain base58 as `signatureValue`.
+
+use async_trait::async_trait;
+use vc_core::did_key::KeyType;
+use vc_core::{multibase, Credential, DataModelVersion, OneOrMany, Proof, PublicKey};
+
+use super::{ProofOptions, ProofSuite};
+use crate::error::IssueError;
+use crate::proof_type::ProofType;
+use crate::signer::Signer;
+use crate::verify::{verify_signature, VerifyError};
+
+/// The `type` of the proof.
+const TYPE: &str = "JcsEd25519Signature2020";
+
+/// The legacy JCS Ed25519 suite (see the module documentation for the exact variant).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JcsEd25519Signature2020;
+
+/// The credential with exactly `proof` as its proof, as the signature covers it.
+fn signing_input(credential: &Credential, proof: &Proof) -> Result<Vec<u8>, vc_core::Error> {
+    let mut document = credential.without_proof();
+    let mut proof = proof.clone();
+    proof.signature_value = None;
+    document.proof = Some(OneOrMany::One(proof));
+    document.canonicalize().map(String::into_bytes)
+}
+
+#[async_trait]
+impl ProofSuite for JcsEd25519Signature2020 {
+    fn proof_type(&self) -> ProofType {
+        ProofType::JcsEd25519Signature2020
+    }
+
+    fn key_type(&self) -> KeyType {
+        KeyType::Ed25519
+    }
+
+    fn required_contexts(&self, _version: DataModelVersion) -> &'static [&'static str] {
+        &[]
+    }
+
+    async fn sign(
+        &self,
+        mut credential: Credential,
+        options: &ProofOptions,
+        signer: &dyn Signer,
+    ) -> Result<Credential, IssueError> {
+        if signer.algorithm().key_type() != KeyType::Ed25519 || credential.proof.is_some() {
+            // The signature covers the single proof object, so this suite cannot join a proof set.
+            return Err(IssueError::SigningFailed { source: None });
+        }
+        let mut proof = Proof::new(TYPE);
+        proof.verification_method = Some(options.verification_method.as_str().to_owned());
+        proof.created = options.created.clone();
+        proof.proof_purpose = Some(options.proof_purpose.clone());
+        let input = signing_input(&credential, &proof)?;
+        let signature = signer
+            .sign(&input)
+            .await
+            .map_err(|source| IssueError::SigningFailed {
+                source: Some(source),
+            })?;
+        proof.signature_value = Some(multibase::base58_encode(&signature));
+        credential.proof = Some(OneOrMany::One(proof));
+        Ok(credential)
+    }
+
+    fn verify_proof(
+        &self,
+        credential: &Credential,
+        proof: &Proof,
+        key: &PublicKey,
+    ) -> Result<(), VerifyError> {
+        let malformed = |reason: &str| VerifyError::MalformedProof {
+            reason: reason.to_owned(),
+        };
+        if proof.type_ != TYPE {
+            return Err(malformed("not a JcsEd25519Signature2020 proof"));
+        }
+        let signature = proof
+            .signature_value
+            .as_deref()
+            .ok_or_else(|| malformed("no signatureValue"))
+            .and_then(|value| {
+                multibase::base58_decode(value)
+                    .map_err(|_| malformed("signatureValue is not base58"))
+            })?;
+        let input =
+            signing_input(credential, proof).map_err(|e| VerifyError::Canonicalization {
+                source: Some(std::sync::Arc::new(e)),
+            })?;
+        verify_signature(key, &input, &signature)
+    }
+}

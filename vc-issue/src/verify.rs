@@ -1,0 +1,226 @@
+//! Verifying what we (or anyone) signed: signatures, proofs, and whole credentials.
+
+use std::sync::Arc;
+
+use ed25519_dalek::{Signature as EdSignature, VerifyingKey};
+use p256::ecdsa::signature::Verifier as _;
+use vc_core::did_key::KeyType;
+use vc_core::{Credential, Did, DidUrl, Proof, PublicKey};
+
+use crate::error::BoxError;
+use crate::resolver::DidResolver;
+use crate::suites::Suites;
+
+/// Why a credential or signature did not verify.
+///
+/// "Checked and invalid" ([`is_invalid`](Self::is_invalid)) is kept apart from "could not check"
+/// (resolution failures, unsupported suites), because a caller retries only the latter.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum VerifyError {
+    /// The signature does not verify. Deliberately says nothing more.
+    #[error("invalid signature")]
+    InvalidSignature,
+    /// The proof is malformed (missing or badly encoded properties).
+    #[error("malformed proof: {reason}")]
+    MalformedProof {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The credential has no proof this verifier can check.
+    #[error("no proof to verify")]
+    NoProof,
+    /// The proof's verification method is not an authorized method of the issuer for the proof's
+    /// purpose (or is controlled by someone else).
+    #[error(
+        "verification method {verification_method} is not authorized for {purpose} by {issuer}"
+    )]
+    UnauthorizedVerificationMethod {
+        /// The verification method.
+        verification_method: String,
+        /// The proof purpose.
+        purpose: String,
+        /// The issuer DID.
+        issuer: String,
+    },
+    /// The key type does not fit the suite.
+    #[error("key type {key_type} cannot verify {suite}")]
+    KeyTypeMismatch {
+        /// The suite.
+        suite: String,
+        /// The key type found.
+        key_type: &'static str,
+    },
+    /// The DID could not be resolved (could not check).
+    #[error("could not resolve {did}")]
+    ResolutionFailed {
+        /// The DID.
+        did: String,
+        /// The resolver's error.
+        #[source]
+        source: Option<BoxError>,
+    },
+    /// The suite is unknown or not compiled in (could not check).
+    #[error("unsupported proof suite {suite}")]
+    UnsupportedSuite {
+        /// The suite name.
+        suite: String,
+    },
+    /// Canonicalization failed (could not check).
+    #[error("could not canonicalize the document")]
+    Canonicalization {
+        /// The underlying error.
+        #[source]
+        source: Option<BoxError>,
+    },
+}
+
+impl VerifyError {
+    /// A stable, upper-snake-case code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            VerifyError::InvalidSignature => "INVALID_SIGNATURE",
+            VerifyError::MalformedProof { .. } => "MALFORMED_PROOF",
+            VerifyError::NoProof => "NO_PROOF",
+            VerifyError::UnauthorizedVerificationMethod { .. } => {
+                "UNAUTHORIZED_VERIFICATION_METHOD"
+            }
+            VerifyError::KeyTypeMismatch { .. } => "KEY_TYPE_MISMATCH",
+            VerifyError::ResolutionFailed { .. } => "RESOLUTION_FAILED",
+            VerifyError::UnsupportedSuite { .. } => "UNSUPPORTED_SUITE",
+            VerifyError::Canonicalization { .. } => "CANONICALIZATION_FAILED",
+        }
+    }
+
+    /// Whether the check ran and found the credential invalid (as opposed to "could not check").
+    pub fn is_invalid(&self) -> bool {
+        matches!(
+            self,
+            VerifyError::InvalidSignature
+                | VerifyError::MalformedProof { .. }
+                | VerifyError::NoProof
+                | VerifyError::UnauthorizedVerificationMethod { .. }
+                | VerifyError::KeyTypeMismatch { .. }
+        )
+    }
+}
+
+/// Verifies a raw signature: Ed25519 over the message, or ECDSA P-256/SHA-256 (`r || s`).
+pub fn verify_signature(
+    key: &PublicKey,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), VerifyError> {
+    match key.key_type() {
+        KeyType::Ed25519 => {
+            let key_bytes: &[u8; 32] = key
+                .as_bytes()
+                .try_into()
+                .map_err(|_| VerifyError::InvalidSignature)?;
+            let key =
+                VerifyingKey::from_bytes(key_bytes).map_err(|_| VerifyError::InvalidSignature)?;
+            let signature =
+                EdSignature::from_slice(signature).map_err(|_| VerifyError::InvalidSignature)?;
+            key.verify_strict(message, &signature)
+                .map_err(|_| VerifyError::InvalidSignature)
+        }
+        KeyType::P256 => {
+            let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(key.as_bytes())
+                .map_err(|_| VerifyError::InvalidSignature)?;
+            let signature = p256::ecdsa::Signature::from_slice(signature)
+                .map_err(|_| VerifyError::InvalidSignature)?;
+            key.verify(message, &signature)
+                .map_err(|_| VerifyError::InvalidSignature)
+        }
+        _ => Err(VerifyError::UnsupportedSuite {
+            suite: key.key_type().name().to_owned(),
+        }),
+    }
+}
+
+/// Verifies credentials end to end: resolves the verification method through a [`DidResolver`],
+/// checks that it is an `assertionMethod` of the issuer, and checks every proof with its suite.
+#[derive(Debug, Clone)]
+pub struct CredentialVerifier {
+    resolver: Arc<dyn DidResolver>,
+    suites: Suites,
+}
+
+impl CredentialVerifier {
+    /// A verifier over `resolver` with every suite compiled in.
+    pub fn new(resolver: Arc<dyn DidResolver>) -> Self {
+        Self {
+            resolver,
+            suites: Suites::default(),
+        }
+    }
+
+    /// Verifies every proof of `credential` (at least one is required).
+    pub async fn verify(&self, credential: &Credential) -> Result<(), VerifyError> {
+        let proofs = credential.proofs();
+        if proofs.is_empty() {
+            return Err(VerifyError::NoProof);
+        }
+        for proof in proofs {
+            let key = self.authorized_key(credential, proof).await?;
+            let suite = self.suites.for_proof(proof)?;
+            suite.verify_proof(credential, proof, &key)?;
+        }
+        Ok(())
+    }
+
+    /// The public key of `proof`'s verification method, after checking that the issuer authorizes it
+    /// for the proof's purpose.
+    async fn authorized_key(
+        &self,
+        credential: &Credential,
+        proof: &Proof,
+    ) -> Result<PublicKey, VerifyError> {
+        let malformed = |reason: &str| VerifyError::MalformedProof {
+            reason: reason.to_owned(),
+        };
+        let method = proof
+            .verification_method
+            .as_deref()
+            .ok_or_else(|| malformed("no verificationMethod"))?;
+        let method =
+            DidUrl::parse(method).map_err(|_| malformed("verificationMethod is not a DID URL"))?;
+        let purpose = proof.proof_purpose.as_deref().unwrap_or("assertionMethod");
+        let controller = method.to_did();
+        let unauthorized = || VerifyError::UnauthorizedVerificationMethod {
+            verification_method: method.as_str().to_owned(),
+            purpose: purpose.to_owned(),
+            issuer: credential.issuer_id().unwrap_or_default().to_owned(),
+        };
+        if credential.issuer_id() != Some(controller.as_str()) {
+            return Err(unauthorized());
+        }
+        let document = self.resolve(&controller).await?;
+        let methods = match purpose {
+            "assertionMethod" => document.assertion_methods(),
+            "authentication" => document.authentication_methods(),
+            _ => return Err(unauthorized()),
+        };
+        let found = methods
+            .into_iter()
+            .find(|m| document.absolute_id(&m.id) == method.as_str())
+            .ok_or_else(unauthorized)?;
+        found
+            .public_key()
+            .map_err(|_| malformed("the verification method publishes no usable key"))
+    }
+
+    async fn resolve(&self, did: &Did) -> Result<vc_core::DidDocument, VerifyError> {
+        match self.resolver.resolve(did).await {
+            Ok(Some(resolved)) if !resolved.deactivated => Ok(resolved.document),
+            Ok(_) => Err(VerifyError::ResolutionFailed {
+                did: did.as_str().to_owned(),
+                source: None,
+            }),
+            Err(source) => Err(VerifyError::ResolutionFailed {
+                did: did.as_str().to_owned(),
+                source: Some(source),
+            }),
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! Integration tests of `vc-issue`, in one binary.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    missing_docs,
+    unreachable_pub,
+    dead_code
+)]
+
+mod fixtures;
+mod pipeline;
+
+mod signers;
+mod vectors;
