@@ -177,6 +177,43 @@ impl Issuer {
         })
     }
 
+    /// Signs a credential the host built itself (a status list credential, a credential from the VC
+    /// API's `/credentials/issue`), with a key of its `issuer` usable for `proof_type`.
+    ///
+    /// The credential is validated first; its `issuer` must resolve, be active, and have an
+    /// `assertionMethod` key that this issuer's key store holds.
+    pub async fn sign_credential(
+        &self,
+        credential: Credential,
+        proof_type: &crate::ProofType,
+    ) -> Result<Credential, IssueError> {
+        credential.validate()?;
+        let suite = self.inner.suites.get(proof_type)?.clone();
+        let issuer_id = credential.issuer_id().unwrap_or_default();
+        let issuer_did = Did::parse(issuer_id).map_err(|_| IssueError::InvalidRequest {
+            reason: "the credential's issuer is not a DID".into(),
+        })?;
+        let resolved = match self.resolve(&issuer_did).await? {
+            None => {
+                return Err(IssueError::IssuerNotFound {
+                    did: issuer_did.to_string(),
+                })
+            }
+            Some(r) if r.deactivated => {
+                return Err(IssueError::IssuerDeactivated {
+                    did: issuer_did.to_string(),
+                })
+            }
+            Some(r) => r,
+        };
+        let (verification_method, signer) = self
+            .find_key_for(&issuer_did, proof_type, &resolved, suite.as_ref())
+            .await?;
+        let now = DateTime::from(self.inner.clock.now());
+        let options = ProofOptions::assertion(verification_method, Some(now));
+        suite.sign(credential, &options, signer.as_ref()).await
+    }
+
     fn construct(
         &self,
         checked: &CheckedRequest,
@@ -228,6 +265,19 @@ impl Issuer {
         issuer: &ResolvedDid,
         suite: &dyn ProofSuite,
     ) -> Result<(DidUrl, Arc<dyn Signer>), IssueError> {
+        self.find_key_for(&request.issuer_did, &request.proof_type, issuer, suite)
+            .await
+    }
+
+    /// The first `assertionMethod` of the issuer whose key type fits the suite and whose signer the
+    /// key store holds (with the same public key).
+    async fn find_key_for(
+        &self,
+        issuer_did: &Did,
+        proof_type: &crate::ProofType,
+        issuer: &ResolvedDid,
+        suite: &dyn ProofSuite,
+    ) -> Result<(DidUrl, Arc<dyn Signer>), IssueError> {
         let document = &issuer.document;
         for method in document.assertion_methods() {
             let Ok(key) = method.public_key() else {
@@ -252,8 +302,8 @@ impl Issuer {
             }
         }
         Err(IssueError::KeyNotFound {
-            did: request.issuer_did.to_string(),
-            proof_type: request.proof_type.to_string(),
+            did: issuer_did.to_string(),
+            proof_type: proof_type.to_string(),
         })
     }
 
