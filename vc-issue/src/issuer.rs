@@ -39,14 +39,21 @@ struct Inner {
     schema_cache: SchemaCache,
 }
 
+/// What every request of one issuer, schema and proof type shares once steps 1 and 2 passed: the
+/// schema, the suite, and the issuer's key.
+#[derive(Debug, Clone)]
+pub(crate) struct Prepared {
+    pub(crate) schema: Arc<SchemaEntry>,
+    pub(crate) suite: Arc<dyn ProofSuite>,
+    pub(crate) verification_method: DidUrl,
+    pub(crate) signer: Arc<dyn Signer>,
+}
+
 /// A request that passed every check before construction: what signing needs, resolved.
 #[derive(Debug, Clone)]
 pub struct CheckedRequest {
     request: IssuanceRequest,
-    schema: Arc<SchemaEntry>,
-    suite: Arc<dyn ProofSuite>,
-    verification_method: DidUrl,
-    signer: Arc<dyn Signer>,
+    prepared: Arc<Prepared>,
 }
 
 impl CheckedRequest {
@@ -74,52 +81,81 @@ impl Issuer {
 
     /// Issues one credential.
     pub async fn issue(&self, request: IssuanceRequest) -> Result<IssuanceResponse, IssueError> {
-        if let Some(limit) = &self.inner.rate_limit {
-            limit.check(request.issuer_did.as_str(), 1)?;
-        }
+        self.check_rate_limit(&request.issuer_did)?;
         let checked = self.check(request).await?;
         let status = self.allocate_status(&checked, 1).await?.pop();
         self.sign(checked, status).await
     }
 
+    /// Takes one permit of the issuer's rate limit (a batch counts as one request).
+    pub(crate) fn check_rate_limit(&self, issuer: &Did) -> Result<(), IssueError> {
+        match &self.inner.rate_limit {
+            Some(limit) => limit.check(issuer.as_str(), 1),
+            None => Ok(()),
+        }
+    }
+
     /// Steps 1 to 4 (issuer, schema, claims, holder): everything that can be checked without
     /// allocating or signing. Asynchronous issuance calls this at submit time.
     pub async fn check(&self, request: IssuanceRequest) -> Result<CheckedRequest, IssueError> {
-        let suite = self.inner.suites.get(&request.proof_type)?.clone();
-        let issuer = self.resolve(&request.issuer_did).await?;
-        let issuer = match issuer {
+        let prepared = Arc::new(
+            self.prepare(&request.issuer_did, &request.schema_id, &request.proof_type)
+                .await?,
+        );
+        self.check_item(request, &prepared).await
+    }
+
+    /// Steps 1 and 2: the issuer (resolvable, active, with a usable key) and the schema (known,
+    /// authorizing this issuer).
+    pub(crate) async fn prepare(
+        &self,
+        issuer_did: &Did,
+        schema_id: &str,
+        proof_type: &crate::ProofType,
+    ) -> Result<Prepared, IssueError> {
+        let suite = self.inner.suites.get(proof_type)?.clone();
+        let issuer = match self.resolve(issuer_did).await? {
             None => {
                 return Err(IssueError::IssuerNotFound {
-                    did: request.issuer_did.to_string(),
+                    did: issuer_did.to_string(),
                 })
             }
             Some(resolved) if resolved.deactivated => {
                 return Err(IssueError::IssuerDeactivated {
-                    did: request.issuer_did.to_string(),
+                    did: issuer_did.to_string(),
                 })
             }
             Some(resolved) => resolved,
         };
-        let (verification_method, signer) =
-            self.find_key(&request, &issuer, suite.as_ref()).await?;
-        let schema = self.schema(&request).await?;
-        self.inner
-            .schema_cache
-            .validate(&schema, &Value::Object(request.claims.clone()))?;
-        match self.resolve(&request.holder_did).await? {
-            Some(_) => {}
-            None => {
-                return Err(IssueError::HolderNotFound {
-                    did: request.holder_did.to_string(),
-                })
-            }
-        }
-        Ok(CheckedRequest {
-            request,
+        let (verification_method, signer) = self
+            .find_key_for(issuer_did, proof_type, &issuer, suite.as_ref())
+            .await?;
+        let schema = self.schema(issuer_did, schema_id).await?;
+        Ok(Prepared {
             schema,
             suite,
             verification_method,
             signer,
+        })
+    }
+
+    /// Steps 3 and 4 for one request: its claims against the schema, its holder.
+    pub(crate) async fn check_item(
+        &self,
+        request: IssuanceRequest,
+        prepared: &Arc<Prepared>,
+    ) -> Result<CheckedRequest, IssueError> {
+        self.inner
+            .schema_cache
+            .validate(&prepared.schema, &Value::Object(request.claims.clone()))?;
+        if self.resolve(&request.holder_did).await?.is_none() {
+            return Err(IssueError::HolderNotFound {
+                did: request.holder_did.to_string(),
+            });
+        }
+        Ok(CheckedRequest {
+            request,
+            prepared: prepared.clone(),
         })
     }
 
@@ -164,10 +200,12 @@ impl Issuer {
                 context: "credential id",
                 source: None,
             })?;
-        let options = ProofOptions::assertion(checked.verification_method.clone(), Some(now));
+        let options =
+            ProofOptions::assertion(checked.prepared.verification_method.clone(), Some(now));
         let signed = checked
+            .prepared
             .suite
-            .sign(credential, &options, checked.signer.as_ref())
+            .sign(credential, &options, checked.prepared.signer.as_ref())
             .await?;
         Ok(IssuanceResponse {
             credential: IssuedCredential::Embedded(Box::new(signed)),
@@ -221,7 +259,7 @@ impl Issuer {
         now: DateTime,
     ) -> Result<Credential, IssueError> {
         let request = &checked.request;
-        let schema = &checked.schema;
+        let schema = &checked.prepared.schema;
         let mut builder = Credential::builder()
             .version(request.data_model)
             .issuer(&request.issuer_did)
@@ -229,6 +267,7 @@ impl Issuer {
             .subject(subject(&request.holder_did, &request.claims));
         for context in schema.contexts.iter().map(String::as_str).chain(
             checked
+                .prepared
                 .suite
                 .required_contexts(request.data_model)
                 .iter()
@@ -257,16 +296,6 @@ impl Issuer {
             builder = builder.status(entry);
         }
         Ok(builder.build()?)
-    }
-
-    async fn find_key(
-        &self,
-        request: &IssuanceRequest,
-        issuer: &ResolvedDid,
-        suite: &dyn ProofSuite,
-    ) -> Result<(DidUrl, Arc<dyn Signer>), IssueError> {
-        self.find_key_for(&request.issuer_did, &request.proof_type, issuer, suite)
-            .await
     }
 
     /// The first `assertionMethod` of the issuer whose key type fits the suite and whose signer the
@@ -307,22 +336,26 @@ impl Issuer {
         })
     }
 
-    async fn schema(&self, request: &IssuanceRequest) -> Result<Arc<SchemaEntry>, IssueError> {
+    async fn schema(
+        &self,
+        issuer_did: &Did,
+        schema_id: &str,
+    ) -> Result<Arc<SchemaEntry>, IssueError> {
         let schema = self
             .inner
             .schemas
-            .schema(&request.schema_id)
+            .schema(schema_id)
             .await
             .map_err(|source| IssueError::Internal {
                 context: "schema registry",
                 source: Some(source),
             })?
             .ok_or_else(|| IssueError::SchemaNotFound {
-                schema_id: request.schema_id.clone(),
+                schema_id: schema_id.to_owned(),
             })?;
-        if !schema.authorizes(&request.issuer_did) {
+        if !schema.authorizes(issuer_did) {
             return Err(IssueError::IssuerNotAuthorized {
-                did: request.issuer_did.to_string(),
+                did: issuer_did.to_string(),
                 schema_id: schema.id.clone(),
             });
         }

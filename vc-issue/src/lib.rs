@@ -4,6 +4,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod batch;
 pub mod error;
 pub mod issuer;
 pub mod keystore;
@@ -16,6 +17,9 @@ pub mod signer;
 pub mod suites;
 pub mod verify;
 
+pub use batch::{
+    BatchItem, BatchItemResult, BatchRequest, BatchResult, ItemStatus, MAX_BATCH_ITEMS,
+};
 pub use error::{BoxError, IssueError, SchemaViolation};
 pub use issuer::{CheckedRequest, Issuer, IssuerBuilder};
 pub use keystore::{InMemoryKeyStore, KeyStore};

@@ -8,6 +8,7 @@
     dead_code
 )]
 
+mod batch;
 mod fixtures;
 mod pipeline;
 

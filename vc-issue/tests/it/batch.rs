@@ -1,0 +1,152 @@
+//! Batch issuance: per-item results in input order, one bad item never fails the batch.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use serde_json::json;
+use vc_issue::{
+    BatchItem, BatchRequest, CredentialVerifier, ItemStatus, ProofType, MAX_BATCH_ITEMS,
+};
+use vc_status::store::{MemoryStore, StatusListStore};
+use vc_status::{StatusPurpose, StatusRegistry};
+
+use crate::fixtures::{degree_claims, Setup};
+
+fn batch(setup: &Setup, items: Vec<BatchItem>) -> BatchRequest {
+    serde_json::from_value(json!({
+        "schemaId": "university-degree-v1",
+        "issuerDid": setup.ed25519.did(),
+        "proofType": "eddsa-jcs-2022",
+        "revocable": true,
+        "items": items,
+    }))
+    .unwrap()
+}
+
+fn holder(i: u8) -> String {
+    vc_issue::Ed25519Signer::from_seed(&[i; 32])
+        .did()
+        .to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_items_fail_alone_and_results_keep_input_order() {
+    let store = Arc::new(MemoryStore::new());
+    let registry = Arc::new(
+        StatusRegistry::builder()
+            .store(store.clone())
+            .list_url_template("https://university.example/status/{list}")
+            .issuer("did:example:university")
+            .build()
+            .unwrap(),
+    );
+    let setup = Setup::with(|b| b.status_registry(registry.clone()));
+    let mut items: Vec<BatchItem> = (10..40)
+        .map(|i| BatchItem::new(holder(i), degree_claims()))
+        .collect();
+    items[3].holder_did = "not a did".into();
+    items[7].holder_did = "did:example:nobody".into();
+    items[11].claims = json!({"degree": {"type": "X"}})
+        .as_object()
+        .unwrap()
+        .clone();
+    let result = setup
+        .issuer
+        .issue_batch(batch(&setup, items.clone()))
+        .await
+        .unwrap();
+
+    assert_eq!((result.issued, result.failed), (27, 3));
+    assert!(result.batch_id.starts_with("urn:uuid:"));
+    let codes: Vec<_> = result
+        .items
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.status == ItemStatus::Failed)
+        .map(|(i, r)| (i, r.error.as_ref().unwrap().code()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            (3, "INVALID_REQUEST"),
+            (7, "HOLDER_NOT_FOUND"),
+            (11, "SCHEMA_VALIDATION_FAILED")
+        ]
+    );
+    let verifier = CredentialVerifier::new(setup.dids.clone());
+    let mut indexes = HashSet::new();
+    for (item, result) in items.iter().zip(&result.items) {
+        assert_eq!(item.holder_did, result.holder_did);
+        if result.status == ItemStatus::Issued {
+            let credential = result.credential.as_ref().unwrap().as_credential().unwrap();
+            assert_eq!(
+                credential.subjects()[0].id.as_deref(),
+                Some(item.holder_did.as_str())
+            );
+            verifier.verify(credential).await.unwrap();
+            assert!(
+                indexes.insert(result.status_list_index.unwrap()),
+                "indexes are distinct"
+            );
+        }
+    }
+    // Exactly the valid items got status entries: none for the failed ones.
+    let list = registry
+        .active_list_id(StatusPurpose::Revocation)
+        .await
+        .unwrap();
+    assert_eq!(store.snapshot(&list).await.unwrap().allocated, 27);
+
+    let wire = serde_json::to_value(&result).unwrap();
+    assert_eq!(wire["items"][3]["status"], "failed");
+    assert_eq!(wire["items"][3]["error"]["code"], "INVALID_REQUEST");
+    assert_eq!(wire["items"][0]["status"], "issued");
+}
+
+#[tokio::test]
+async fn shared_failures_fail_the_whole_batch() {
+    let setup = Setup::new();
+    let mut request = batch(&setup, vec![BatchItem::new(holder(1), degree_claims())]);
+    request.revocable = false;
+    request.schema_id = "missing".into();
+    assert_eq!(
+        setup
+            .issuer
+            .issue_batch(request.clone())
+            .await
+            .unwrap_err()
+            .code(),
+        "SCHEMA_NOT_FOUND"
+    );
+    request.schema_id = "university-degree-v1".into();
+    request.proof_type = ProofType::from("BbsBlsSignature2020");
+    assert_eq!(
+        setup
+            .issuer
+            .issue_batch(request.clone())
+            .await
+            .unwrap_err()
+            .code(),
+        "UNSUPPORTED_PROOF_TYPE"
+    );
+    request.proof_type = ProofType::EddsaJcs2022;
+    request.items = vec![BatchItem::new(holder(1), degree_claims()); MAX_BATCH_ITEMS + 1];
+    assert_eq!(
+        setup.issuer.issue_batch(request).await.unwrap_err().code(),
+        "INVALID_REQUEST"
+    );
+}
+
+#[tokio::test]
+async fn an_empty_batch_is_empty() {
+    let setup = Setup::new();
+    let result = setup
+        .issuer
+        .issue_batch(batch(&setup, vec![]))
+        .await
+        .unwrap();
+    assert_eq!(
+        (result.issued, result.failed, result.items.len()),
+        (0, 0, 0)
+    );
+}
