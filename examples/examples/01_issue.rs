@@ -2,7 +2,7 @@
 //!
 //!     cargo run -p vc-examples --example 01_issue -- [--suite <proofType>] [--seed <64 hex>]
 //!         [--request <file.json>] [--v1] [--created <dateTime>]
-//!         [--status-list-out <file.json>] [--revoke]
+//!         [--status-list-out <file.json>] [--revoke] [--p256]
 //!
 //! The credential JSON alone goes to stdout (so it can be piped into a verifier); what happened goes
 //! to stderr. `--seed` fixes the issuer key and `--created` the issuance time, which makes the output
@@ -33,6 +33,7 @@ struct Args {
     created: Option<DateTime>,
     status_list_out: Option<String>,
     revoke: bool,
+    p256: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -44,6 +45,7 @@ fn parse_args() -> Result<Args, String> {
         created: None,
         status_list_out: None,
         revoke: false,
+        p256: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -58,6 +60,7 @@ fn parse_args() -> Result<Args, String> {
             }
             "--status-list-out" => args.status_list_out = Some(value()?),
             "--revoke" => args.revoke = true,
+            "--p256" => args.p256 = true,
             "--help" | "-h" => return Err(String::new()),
             other => return Err(format!("unknown flag {other}")),
         }
@@ -65,16 +68,13 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
-/// The issuer key: Ed25519 for every suite but `ecdsa-rdfc-2019` (P-256); the seed, when given, is
-/// the private key.
+/// The issuer key: Ed25519, or P-256 for `ecdsa-rdfc-2019` and with `--p256` (for `vc+jwt` ES256);
+/// the seed, when given, is the private key.
 fn signer(args: &Args) -> Result<(Arc<dyn Signer>, vc_core::Did, vc_core::DidUrl), String> {
-    if args.suite == ProofType::EcdsaRdfc2019 {
+    if args.p256 || args.suite == ProofType::EcdsaRdfc2019 {
         let key = match &args.seed {
             Some(hex) => {
-                let seed = Ed25519Signer::from_seed_hex(hex).map_err(|e| e.to_string())?;
-                // Reuse the hex parsing, then take the same 32 bytes as a P-256 scalar.
-                let bytes = hex_bytes(hex).ok_or("bad seed")?;
-                drop(seed);
+                let bytes = hex_bytes(hex).ok_or("a seed is 64 hex characters")?;
                 P256Signer::from_bytes(&bytes).map_err(|e| e.to_string())?
             }
             None => P256Signer::generate(),
@@ -190,7 +190,14 @@ async fn run(args: Args) -> Result<(), String> {
                 credential.proofs()[0].suite_name()
             );
         }
-        IssuedCredential::Jwt(jwt) => println!("{jwt}"),
+        IssuedCredential::Jwt(jwt) => {
+            println!("{jwt}");
+            let credential = CredentialVerifier::new(dids)
+                .verify_jwt(jwt)
+                .await
+                .map_err(|e| format!("verification failed: {e}"))?;
+            eprintln!("verified: {} (vc+jwt)", credential.id.unwrap_or_default());
+        }
     }
     if let Some(entry) = &response.credential_status {
         eprintln!("status list index: {}", entry["statusListIndex"]);
@@ -224,8 +231,13 @@ async fn export_status_list(
         .sign_credential(list, proof_type)
         .await
         .map_err(|e| e.to_json().to_string())?;
-    std::fs::write(path, signed.to_json_pretty().map_err(|e| e.to_string())?)
-        .map_err(|e| format!("{path}: {e}"))?;
+    let text = match &signed {
+        IssuedCredential::Embedded(credential) => {
+            credential.to_json_pretty().map_err(|e| e.to_string())?
+        }
+        IssuedCredential::Jwt(jwt) => jwt.clone(),
+    };
+    std::fs::write(path, text).map_err(|e| format!("{path}: {e}"))?;
     eprintln!("status list credential written to {path}");
     Ok(())
 }

@@ -44,9 +44,63 @@ struct Inner {
 #[derive(Debug, Clone)]
 pub(crate) struct Prepared {
     pub(crate) schema: Arc<SchemaEntry>,
-    pub(crate) suite: Arc<dyn ProofSuite>,
+    pub(crate) signing: Signing,
     pub(crate) verification_method: DidUrl,
     pub(crate) signer: Arc<dyn Signer>,
+}
+
+/// How a credential gets secured: an embedded proof, or an enveloping JWT.
+#[derive(Debug, Clone)]
+pub(crate) enum Signing {
+    Embedded(Arc<dyn ProofSuite>),
+    #[cfg(feature = "jwt")]
+    Jwt,
+}
+
+impl Signing {
+    fn for_proof_type(suites: &Suites, proof_type: &crate::ProofType) -> Result<Self, IssueError> {
+        #[cfg(feature = "jwt")]
+        if *proof_type == crate::ProofType::VcJwt {
+            return Ok(Signing::Jwt);
+        }
+        Ok(Signing::Embedded(suites.get(proof_type)?.clone()))
+    }
+
+    fn accepts(&self, key_type: vc_core::did_key::KeyType) -> bool {
+        match self {
+            Signing::Embedded(suite) => suite.key_type() == key_type,
+            #[cfg(feature = "jwt")]
+            Signing::Jwt => matches!(
+                key_type,
+                vc_core::did_key::KeyType::Ed25519 | vc_core::did_key::KeyType::P256
+            ),
+        }
+    }
+
+    fn required_contexts(&self, version: vc_core::DataModelVersion) -> &'static [&'static str] {
+        match self {
+            Signing::Embedded(suite) => suite.required_contexts(version),
+            #[cfg(feature = "jwt")]
+            Signing::Jwt => &[],
+        }
+    }
+
+    async fn secure(
+        &self,
+        credential: Credential,
+        options: &ProofOptions,
+        signer: &dyn Signer,
+    ) -> Result<IssuedCredential, IssueError> {
+        match self {
+            Signing::Embedded(suite) => Ok(IssuedCredential::Embedded(Box::new(
+                suite.sign(credential, options, signer).await?,
+            ))),
+            #[cfg(feature = "jwt")]
+            Signing::Jwt => Ok(IssuedCredential::Jwt(
+                crate::jwt::sign(&credential, &options.verification_method, signer).await?,
+            )),
+        }
+    }
 }
 
 /// A request that passed every check before construction: what signing needs, resolved.
@@ -113,7 +167,7 @@ impl Issuer {
         schema_id: &str,
         proof_type: &crate::ProofType,
     ) -> Result<Prepared, IssueError> {
-        let suite = self.inner.suites.get(proof_type)?.clone();
+        let signing = Signing::for_proof_type(&self.inner.suites, proof_type)?;
         let issuer = match self.resolve(issuer_did).await? {
             None => {
                 return Err(IssueError::IssuerNotFound {
@@ -128,12 +182,12 @@ impl Issuer {
             Some(resolved) => resolved,
         };
         let (verification_method, signer) = self
-            .find_key_for(issuer_did, proof_type, &issuer, suite.as_ref())
+            .find_key_for(issuer_did, proof_type, &issuer, &signing)
             .await?;
         let schema = self.schema(issuer_did, schema_id).await?;
         Ok(Prepared {
             schema,
-            suite,
+            signing,
             verification_method,
             signer,
         })
@@ -202,13 +256,13 @@ impl Issuer {
             })?;
         let options =
             ProofOptions::assertion(checked.prepared.verification_method.clone(), Some(now));
-        let signed = checked
+        let secured = checked
             .prepared
-            .suite
-            .sign(credential, &options, checked.prepared.signer.as_ref())
+            .signing
+            .secure(credential, &options, checked.prepared.signer.as_ref())
             .await?;
         Ok(IssuanceResponse {
-            credential: IssuedCredential::Embedded(Box::new(signed)),
+            credential: secured,
             credential_id,
             status_list_index: status.as_ref().map(|s| s.index().get()),
             credential_status: status.as_ref().map(StatusEntry::to_value),
@@ -224,9 +278,9 @@ impl Issuer {
         &self,
         credential: Credential,
         proof_type: &crate::ProofType,
-    ) -> Result<Credential, IssueError> {
+    ) -> Result<IssuedCredential, IssueError> {
         credential.validate()?;
-        let suite = self.inner.suites.get(proof_type)?.clone();
+        let signing = Signing::for_proof_type(&self.inner.suites, proof_type)?;
         let issuer_id = credential.issuer_id().unwrap_or_default();
         let issuer_did = Did::parse(issuer_id).map_err(|_| IssueError::InvalidRequest {
             reason: "the credential's issuer is not a DID".into(),
@@ -245,11 +299,11 @@ impl Issuer {
             Some(r) => r,
         };
         let (verification_method, signer) = self
-            .find_key_for(&issuer_did, proof_type, &resolved, suite.as_ref())
+            .find_key_for(&issuer_did, proof_type, &resolved, &signing)
             .await?;
         let now = DateTime::from(self.inner.clock.now());
         let options = ProofOptions::assertion(verification_method, Some(now));
-        suite.sign(credential, &options, signer.as_ref()).await
+        signing.secure(credential, &options, signer.as_ref()).await
     }
 
     fn construct(
@@ -268,7 +322,7 @@ impl Issuer {
         for context in schema.contexts.iter().map(String::as_str).chain(
             checked
                 .prepared
-                .suite
+                .signing
                 .required_contexts(request.data_model)
                 .iter()
                 .copied(),
@@ -305,14 +359,14 @@ impl Issuer {
         issuer_did: &Did,
         proof_type: &crate::ProofType,
         issuer: &ResolvedDid,
-        suite: &dyn ProofSuite,
+        signing: &Signing,
     ) -> Result<(DidUrl, Arc<dyn Signer>), IssueError> {
         let document = &issuer.document;
         for method in document.assertion_methods() {
             let Ok(key) = method.public_key() else {
                 continue;
             };
-            if key.key_type() != suite.key_type() {
+            if !signing.accepts(key.key_type()) {
                 continue;
             }
             let Ok(id) = DidUrl::parse(&document.absolute_id(&method.id)) else {

@@ -7,6 +7,8 @@
 pub mod batch;
 pub mod error;
 pub mod issuer;
+#[cfg(feature = "jwt")]
+pub mod jwt;
 pub mod keystore;
 pub mod proof_type;
 pub mod rate_limit;

@@ -10,6 +10,7 @@
 
 mod batch;
 mod fixtures;
+mod jwt;
 mod pipeline;
 
 mod signers;

@@ -1,0 +1,87 @@
+//! `vc+jwt`: EdDSA and ES256, 2.0 and 1.1, verified by josekit; tampering is caught.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use vc_core::DataModelVersion;
+use vc_issue::{CredentialVerifier, IssuanceRequest, ProofType};
+
+use crate::fixtures::{degree_claims, Setup};
+
+async fn issue_jwt(setup: &Setup, p256: bool, version: DataModelVersion) -> String {
+    let issuer = if p256 {
+        setup.p256.did()
+    } else {
+        setup.ed25519.did()
+    };
+    let request = IssuanceRequest::new(
+        "university-degree-v1",
+        issuer,
+        setup.holder.clone(),
+        degree_claims(),
+    )
+    .with_proof_type(ProofType::VcJwt)
+    .with_data_model(version);
+    let response = setup.issuer.issue(request).await.unwrap();
+    response.credential.as_jwt().unwrap().to_owned()
+}
+
+fn header(jwt: &str) -> serde_json::Value {
+    serde_json::from_slice(
+        &URL_SAFE_NO_PAD
+            .decode(jwt.split('.').next().unwrap())
+            .unwrap(),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn eddsa_and_es256_in_both_versions_verify() {
+    let setup = Setup::new();
+    for (p256, alg) in [(false, "EdDSA"), (true, "ES256")] {
+        for (version, typ) in [
+            (DataModelVersion::V2, "vc+jwt"),
+            (DataModelVersion::V1, "JWT"),
+        ] {
+            let jwt = issue_jwt(&setup, p256, version).await;
+            let header = header(&jwt);
+            assert_eq!(header["alg"], alg);
+            assert_eq!(header["typ"], typ);
+            let credential = CredentialVerifier::new(setup.dids.clone())
+                .verify_jwt(&jwt)
+                .await
+                .unwrap();
+            assert_eq!(credential.version(), Some(version));
+            assert_eq!(
+                credential.subjects()[0].id.as_deref(),
+                Some(setup.holder.as_str())
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn tampered_jwts_do_not_verify() {
+    let setup = Setup::new();
+    let jwt = issue_jwt(&setup, false, DataModelVersion::V2).await;
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let mut payload: serde_json::Value =
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(parts[1]).unwrap()).unwrap();
+    payload["credentialSubject"]["gpa"] = 4.0.into();
+    let forged = format!(
+        "{}.{}.{}",
+        parts[0],
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&payload).unwrap()),
+        parts[2]
+    );
+    let err = CredentialVerifier::new(setup.dids.clone())
+        .verify_jwt(&forged)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code(), "INVALID_SIGNATURE");
+    assert!(err.is_invalid());
+    let err = CredentialVerifier::new(setup.dids.clone())
+        .verify_jwt("not.a.jwt")
+        .await
+        .unwrap_err();
+    assert!(err.is_invalid(), "{err}");
+}

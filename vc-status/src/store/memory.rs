@@ -1,0 +1,137 @@
+//! The in-memory reference store.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+use std::sync::{Mutex, MutexGuard};
+
+use async_trait::async_trait;
+
+use super::{ListRecord, ListSnapshot, SetOutcome, StatusListStore, StoreError, StoreErrorKind};
+use crate::StatusListId;
+
+/// A [`StatusListStore`] in process memory: for tests, examples and single-process issuers that do
+/// not need their lists to survive a restart.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    lists: Mutex<HashMap<StatusListId, MemoryList>>,
+}
+
+#[derive(Debug)]
+struct MemoryList {
+    record: ListRecord,
+    next: u64,
+    version: u64,
+    entries: BTreeMap<u64, u8>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<StatusListId, MemoryList>> {
+        // A panic while holding the lock cannot leave a list half-updated (every update is a
+        // single assignment after all checks), so a poisoned lock is safe to reuse.
+        self.lists.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+fn not_found(id: &StatusListId) -> StoreError {
+    StoreError::new(StoreErrorKind::NotFound, format!("status list {id}"))
+}
+
+#[async_trait]
+impl StatusListStore for MemoryStore {
+    async fn create_list(&self, list: &ListRecord) -> Result<(), StoreError> {
+        let mut lists = self.lock();
+        let taken = lists.contains_key(&list.id)
+            || lists
+                .values()
+                .any(|l| l.record.series == list.series && l.record.sequence == list.sequence);
+        if taken {
+            return Err(StoreError::new(
+                StoreErrorKind::AlreadyExists,
+                format!("status list {}", list.id),
+            ));
+        }
+        lists.insert(
+            list.id.clone(),
+            MemoryList {
+                record: list.clone(),
+                next: 0,
+                version: 0,
+                entries: BTreeMap::new(),
+            },
+        );
+        Ok(())
+    }
+
+    async fn get_list(&self, id: &StatusListId) -> Result<ListRecord, StoreError> {
+        self.lock()
+            .get(id)
+            .map(|l| l.record.clone())
+            .ok_or_else(|| not_found(id))
+    }
+
+    async fn latest_list(&self, series: &str) -> Result<Option<ListRecord>, StoreError> {
+        Ok(self
+            .lock()
+            .values()
+            .filter(|l| l.record.series == series)
+            .max_by_key(|l| l.record.sequence)
+            .map(|l| l.record.clone()))
+    }
+
+    async fn reserve(&self, id: &StatusListId, n: u64) -> Result<Range<u64>, StoreError> {
+        let mut lists = self.lock();
+        let list = lists.get_mut(id).ok_or_else(|| not_found(id))?;
+        let start = list.next;
+        let end = start.saturating_add(n).min(list.record.capacity);
+        list.next = end;
+        Ok(start..end)
+    }
+
+    async fn set_entry(
+        &self,
+        id: &StatusListId,
+        index: u64,
+        value: u8,
+    ) -> Result<SetOutcome, StoreError> {
+        let mut lists = self.lock();
+        let list = lists.get_mut(id).ok_or_else(|| not_found(id))?;
+        if index >= list.record.capacity {
+            return Err(StoreError::new(
+                StoreErrorKind::Conflict,
+                format!("index {index} is outside status list {id}"),
+            ));
+        }
+        let old = list.entries.get(&index).copied().unwrap_or(0);
+        if old == value {
+            return Ok(SetOutcome {
+                changed: false,
+                version: list.version,
+            });
+        }
+        if value == 0 {
+            list.entries.remove(&index);
+        } else {
+            list.entries.insert(index, value);
+        }
+        list.version += 1;
+        Ok(SetOutcome {
+            changed: true,
+            version: list.version,
+        })
+    }
+
+    async fn snapshot(&self, id: &StatusListId) -> Result<ListSnapshot, StoreError> {
+        let lists = self.lock();
+        let list = lists.get(id).ok_or_else(|| not_found(id))?;
+        Ok(ListSnapshot {
+            version: list.version,
+            allocated: list.next,
+            entries: list.entries.iter().map(|(&i, &v)| (i, v)).collect(),
+        })
+    }
+}

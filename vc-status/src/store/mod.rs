@@ -1,0 +1,126 @@
+//! The storage trait behind the registry, and its backends.
+//!
+//! A [`StatusListStore`] keeps the state that several issuer processes must agree on: the lists,
+//! an atomic allocation counter per list, and the entries that are set. It is deliberately small;
+//! all status list logic (permutation, rollover, purposes) lives in
+//! [`StatusRegistry`](crate::StatusRegistry).
+//!
+//! Backends: [`MemoryStore`] (one process), `SqliteStore` (feature `sqlite`), `PostgresStore`
+//! (feature `postgres`). Every backend, including a host's own, should pass the conformance suite
+//! in `vc_status::testing` (feature `testing`).
+
+use std::fmt::{self, Debug};
+use std::ops::Range;
+
+use async_trait::async_trait;
+use time::OffsetDateTime;
+
+use crate::{StatusListId, StatusPurpose, StatusSize};
+
+mod error;
+mod memory;
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+pub use error::{StoreError, StoreErrorKind};
+pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::{PostgresStore, DEFAULT_SCHEMA as POSTGRES_DEFAULT_SCHEMA};
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
+
+/// The immutable description of one status list.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ListRecord {
+    /// The list's identifier (unique in the store).
+    pub id: StatusListId,
+    /// The series the list belongs to (lists of one series roll over into each other).
+    pub series: String,
+    /// The list's position in its series, from 1; `(series, sequence)` is unique in the store.
+    pub sequence: u64,
+    /// What the list expresses.
+    pub purpose: StatusPurpose,
+    /// Bits per entry.
+    pub status_size: StatusSize,
+    /// The number of entries.
+    pub capacity: u64,
+    /// The secret seed of the list's index permutation.
+    pub seed: [u8; 32],
+    /// When the list was created (whole seconds are stored).
+    pub created_at: OffsetDateTime,
+}
+
+impl Debug for ListRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The seed links indexes to issuance order; keep it out of logs.
+        f.debug_struct("ListRecord")
+            .field("id", &self.id)
+            .field("series", &self.series)
+            .field("sequence", &self.sequence)
+            .field("purpose", &self.purpose)
+            .field("status_size", &self.status_size)
+            .field("capacity", &self.capacity)
+            .field("created_at", &self.created_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The state of a list at one version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListSnapshot {
+    /// Increases by one with every change of an entry's value.
+    pub version: u64,
+    /// How many counter values have been handed out (at most the capacity).
+    pub allocated: u64,
+    /// `(index, value)` of every entry whose value is not 0, by ascending index.
+    pub entries: Vec<(u64, u8)>,
+}
+
+/// The result of [`StatusListStore::set_entry`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SetOutcome {
+    /// Whether the value changed (setting the value an entry already has changes nothing).
+    pub changed: bool,
+    /// The list's version after the call.
+    pub version: u64,
+}
+
+/// Where status lists live. Object-safe: hold it as `Arc<dyn StatusListStore>`.
+///
+/// Every method is atomic on its own; a backend shared by several processes must keep that true
+/// across them.
+#[async_trait]
+pub trait StatusListStore: Send + Sync + Debug + 'static {
+    /// Creates a list with its counter at 0, version 0 and no entries set.
+    ///
+    /// Fails with [`StoreErrorKind::AlreadyExists`] if a list with the same id, or the same
+    /// `(series, sequence)`, exists; the caller then re-reads it.
+    async fn create_list(&self, list: &ListRecord) -> Result<(), StoreError>;
+
+    /// Reads a list's record ([`StoreErrorKind::NotFound`] if there is none).
+    async fn get_list(&self, id: &StatusListId) -> Result<ListRecord, StoreError>;
+
+    /// The list of `series` with the highest sequence number, if any.
+    async fn latest_list(&self, series: &str) -> Result<Option<ListRecord>, StoreError>;
+
+    /// Atomically advances the list's counter by up to `n` and returns the counter values granted:
+    /// `start..end` with `end - start <= n`, shorter when the list fills up, empty when it is full.
+    /// No value is ever granted twice.
+    async fn reserve(&self, id: &StatusListId, n: u64) -> Result<Range<u64>, StoreError>;
+
+    /// Sets the entry at `index` to `value`. Idempotent: setting the current value changes nothing
+    /// and does not bump the version. Updates from several writers are never lost.
+    async fn set_entry(
+        &self,
+        id: &StatusListId,
+        index: u64,
+        value: u8,
+    ) -> Result<SetOutcome, StoreError>;
+
+    /// A consistent snapshot of the list's entries with its version.
+    async fn snapshot(&self, id: &StatusListId) -> Result<ListSnapshot, StoreError>;
+}

@@ -1,0 +1,99 @@
+//! What the SQL backends share: error mapping and row conversion.
+
+use std::borrow::Cow;
+
+use time::OffsetDateTime;
+
+use super::{ListRecord, StoreError, StoreErrorKind};
+use crate::{StatusListId, StatusPurpose, StatusSize};
+
+/// Maps a sqlx error to a [`StoreError`] whose kind says what the caller should do.
+pub(super) fn map_err(e: sqlx::Error, context: impl Into<Cow<'static, str>>) -> StoreError {
+    let kind = match &e {
+        sqlx::Error::RowNotFound => StoreErrorKind::NotFound,
+        sqlx::Error::Database(db) => {
+            let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+            if db.is_unique_violation() {
+                StoreErrorKind::AlreadyExists
+            } else if db.is_foreign_key_violation() {
+                StoreErrorKind::NotFound
+            } else if let Ok(sqlite_code) = code.parse::<i32>() {
+                // SQLite: SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
+                match sqlite_code & 0xff {
+                    5 | 6 => StoreErrorKind::Unavailable,
+                    _ => StoreErrorKind::Internal,
+                }
+            } else {
+                match code.as_str() {
+                    // serialization failure, deadlock, lock not available
+                    "40001" | "40P01" | "55P03" => StoreErrorKind::Unavailable,
+                    // too many connections, shutdown, cannot connect now
+                    "53300" | "57P01" | "57P02" | "57P03" => StoreErrorKind::Unavailable,
+                    "28000" | "28P01" => StoreErrorKind::Unauthorized,
+                    _ => StoreErrorKind::Internal,
+                }
+            }
+        }
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Protocol(_) => StoreErrorKind::Unavailable,
+        _ => StoreErrorKind::Internal,
+    };
+    StoreError::new(kind, context).with_source(e)
+}
+
+pub(super) fn corrupt(what: &'static str) -> StoreError {
+    StoreError::new(StoreErrorKind::Internal, what)
+}
+
+/// A u64 for a BIGINT column (all our numbers are below 2^63).
+pub(super) fn to_i64(v: u64) -> Result<i64, StoreError> {
+    i64::try_from(v).map_err(|_| corrupt("number does not fit a BIGINT column"))
+}
+
+/// A BIGINT column read back as u64.
+pub(super) fn to_u64(v: i64) -> Result<u64, StoreError> {
+    u64::try_from(v).map_err(|_| corrupt("negative number in a status list column"))
+}
+
+/// The columns of a `status_lists` row, as read from either backend.
+pub(super) struct ListColumns {
+    pub list_id: String,
+    pub series: String,
+    pub sequence: i64,
+    pub purpose: String,
+    pub status_size: i64,
+    pub capacity: i64,
+    pub seed: Vec<u8>,
+    pub created_at: i64,
+}
+
+pub(super) const LIST_COLUMNS: &str =
+    "list_id, series, sequence, purpose, status_size, capacity, seed, created_at";
+
+impl ListColumns {
+    pub(super) fn into_record(self) -> Result<ListRecord, StoreError> {
+        let seed: [u8; 32] = self
+            .seed
+            .try_into()
+            .map_err(|_| corrupt("status list seed is not 32 bytes"))?;
+        Ok(ListRecord {
+            id: StatusListId::new(self.list_id).map_err(|_| corrupt("invalid status list id"))?,
+            series: self.series,
+            sequence: to_u64(self.sequence)?,
+            purpose: self
+                .purpose
+                .parse::<StatusPurpose>()
+                .map_err(|_| corrupt("unknown status purpose"))?,
+            status_size: StatusSize::try_from(to_u64(self.status_size)?)
+                .map_err(|_| corrupt("invalid status size"))?,
+            capacity: to_u64(self.capacity)?,
+            seed,
+            created_at: OffsetDateTime::from_unix_timestamp(self.created_at)
+                .map_err(|_| corrupt("invalid creation time"))?,
+        })
+    }
+}

@@ -1,0 +1,273 @@
+//! The conformance suite for [`StatusListStore`] backends (feature `testing`).
+//!
+//! Every backend in this crate runs it against itself, and a host that writes its own backend
+//! should too:
+//!
+//! ```no_run
+//! # async fn f(store: std::sync::Arc<dyn vc_status::store::StatusListStore>) -> vc_status::Result<()> {
+//! // inside a multi-threaded tokio runtime, e.g. #[tokio::test(flavor = "multi_thread")]
+//! vc_status::testing::run_conformance(store).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! The checks use fresh, randomly named lists, so they can run against a store that holds other
+//! data, several times, and in parallel. A failed expectation panics (like `assert!`); a store
+//! error is returned.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use rand::RngCore;
+use time::OffsetDateTime;
+
+use crate::store::{ListRecord, StatusListStore, StoreErrorKind};
+use crate::{Result, StatusListId, StatusPurpose, StatusRegistry, StatusSize};
+
+/// Runs every check of the suite against `store`.
+pub async fn run_conformance(store: Arc<dyn StatusListStore>) -> Result<()> {
+    create_and_read(store.as_ref()).await?;
+    racing_create(store.as_ref()).await?;
+    latest_list(store.as_ref()).await?;
+    missing_lists(store.as_ref()).await?;
+    reserve_until_full(store.as_ref()).await?;
+    concurrent_reserve(store.clone()).await?;
+    set_entry_is_idempotent(store.as_ref()).await?;
+    concurrent_set_entry(store.clone()).await?;
+    registry_rollover(store).await?;
+    Ok(())
+}
+
+fn unique(prefix: &str) -> String {
+    format!("{prefix}{:016x}", rand::rngs::OsRng.next_u64())
+}
+
+/// A list record with a fresh series name.
+pub fn sample_record(series: &str, sequence: u64, capacity: u64) -> Result<ListRecord> {
+    let mut seed = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut seed);
+    Ok(ListRecord {
+        id: StatusListId::new(format!("{series}-{sequence}"))?,
+        series: series.to_owned(),
+        sequence,
+        purpose: StatusPurpose::Revocation,
+        status_size: StatusSize::ONE,
+        capacity,
+        seed,
+        // Stores keep whole seconds.
+        created_at: OffsetDateTime::from_unix_timestamp(1_700_000_000)
+            .unwrap_or(OffsetDateTime::UNIX_EPOCH),
+    })
+}
+
+/// A created list reads back unchanged, with counter 0, version 0 and no entries.
+pub async fn create_and_read(store: &dyn StatusListStore) -> Result<()> {
+    let mut record = sample_record(&unique("cr"), 1, 1000)?;
+    record.purpose = StatusPurpose::Message;
+    record.status_size = StatusSize::new(4)?;
+    store.create_list(&record).await?;
+    assert_eq!(store.get_list(&record.id).await?, record);
+    let snapshot = store.snapshot(&record.id).await?;
+    assert_eq!(snapshot.version, 0);
+    assert_eq!(snapshot.allocated, 0);
+    assert!(snapshot.entries.is_empty());
+    Ok(())
+}
+
+/// Creating an existing list (same id, or same series and sequence) fails with `AlreadyExists`
+/// and leaves the first list (and its seed) in place.
+pub async fn racing_create(store: &dyn StatusListStore) -> Result<()> {
+    let series = unique("rc");
+    let first = sample_record(&series, 1, 100)?;
+    store.create_list(&first).await?;
+    let second = sample_record(&series, 1, 100)?;
+    let err = store.create_list(&second).await;
+    assert!(
+        matches!(&err, Err(e) if e.kind() == StoreErrorKind::AlreadyExists),
+        "second create must fail with AlreadyExists, got {err:?}"
+    );
+    let mut other_id = sample_record(&series, 1, 100)?;
+    other_id.id = StatusListId::new(format!("{series}-other"))?;
+    let err = store.create_list(&other_id).await;
+    assert!(
+        matches!(&err, Err(e) if e.kind() == StoreErrorKind::AlreadyExists),
+        "same (series, sequence) under another id must fail with AlreadyExists, got {err:?}"
+    );
+    assert_eq!(store.get_list(&first.id).await?.seed, first.seed);
+    Ok(())
+}
+
+/// `latest_list` returns the highest sequence of a series and nothing for an unknown series.
+pub async fn latest_list(store: &dyn StatusListStore) -> Result<()> {
+    let series = unique("ll");
+    assert!(store.latest_list(&series).await?.is_none());
+    for seq in [1, 3, 2] {
+        store.create_list(&sample_record(&series, seq, 10)?).await?;
+    }
+    let latest = store.latest_list(&series).await?;
+    assert_eq!(latest.map(|r| r.sequence), Some(3));
+    Ok(())
+}
+
+/// Operations on a missing list fail with `NotFound`.
+pub async fn missing_lists(store: &dyn StatusListStore) -> Result<()> {
+    let id = StatusListId::new(unique("missing"))?;
+    let kind = |r: std::result::Result<(), crate::store::StoreError>| r.err().map(|e| e.kind());
+    assert_eq!(
+        kind(store.get_list(&id).await.map(drop)),
+        Some(StoreErrorKind::NotFound)
+    );
+    assert_eq!(
+        kind(store.reserve(&id, 1).await.map(drop)),
+        Some(StoreErrorKind::NotFound)
+    );
+    assert_eq!(
+        kind(store.set_entry(&id, 0, 1).await.map(drop)),
+        Some(StoreErrorKind::NotFound)
+    );
+    assert_eq!(
+        kind(store.snapshot(&id).await.map(drop)),
+        Some(StoreErrorKind::NotFound)
+    );
+    Ok(())
+}
+
+/// `reserve` grants consecutive ranges, a short range at the end, then empty ranges.
+pub async fn reserve_until_full(store: &dyn StatusListStore) -> Result<()> {
+    let record = sample_record(&unique("rf"), 1, 10)?;
+    store.create_list(&record).await?;
+    assert_eq!(store.reserve(&record.id, 4).await?, 0..4);
+    assert!(store.reserve(&record.id, 0).await?.is_empty());
+    assert_eq!(store.reserve(&record.id, 4).await?, 4..8);
+    assert_eq!(store.reserve(&record.id, 4).await?, 8..10);
+    assert!(store.reserve(&record.id, 4).await?.is_empty());
+    assert!(store.reserve(&record.id, 1).await?.is_empty());
+    assert_eq!(store.snapshot(&record.id).await?.allocated, 10);
+    Ok(())
+}
+
+/// Concurrent `reserve` calls never grant a counter value twice and lose none.
+pub async fn concurrent_reserve(store: Arc<dyn StatusListStore>) -> Result<()> {
+    let record = sample_record(&unique("cc"), 1, 5_000)?;
+    store.create_list(&record).await?;
+    let mut tasks = Vec::new();
+    for t in 0..8u64 {
+        let store = store.clone();
+        let id = record.id.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut got = Vec::new();
+            loop {
+                let r = store.reserve(&id, 1 + t * 7).await?;
+                if r.is_empty() {
+                    return Ok::<_, crate::Error>(got);
+                }
+                got.extend(r);
+            }
+        }));
+    }
+    let mut all = HashSet::new();
+    for task in tasks {
+        let got = match task.await {
+            Ok(got) => got?,
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        };
+        for c in got {
+            assert!(all.insert(c), "counter {c} granted twice");
+        }
+    }
+    assert_eq!(all.len(), 5_000, "counters lost");
+    assert!(all.iter().all(|&c| c < 5_000));
+    Ok(())
+}
+
+/// `set_entry` bumps the version once per change, not for a repeated value, and the snapshot
+/// shows exactly the non-zero entries.
+pub async fn set_entry_is_idempotent(store: &dyn StatusListStore) -> Result<()> {
+    let record = sample_record(&unique("se"), 1, 100)?;
+    store.create_list(&record).await?;
+    let a = store.set_entry(&record.id, 7, 1).await?;
+    assert!(a.changed);
+    assert_eq!(a.version, 1);
+    let b = store.set_entry(&record.id, 7, 1).await?;
+    assert!(!b.changed);
+    assert_eq!(b.version, 1);
+    store.set_entry(&record.id, 3, 2).await?;
+    store.set_entry(&record.id, 99, 1).await?;
+    let snap = store.snapshot(&record.id).await?;
+    assert_eq!(snap.version, 3);
+    assert_eq!(snap.entries, vec![(3, 2), (7, 1), (99, 1)]);
+    let c = store.set_entry(&record.id, 3, 0).await?;
+    assert!(c.changed);
+    assert_eq!(c.version, 4);
+    let snap = store.snapshot(&record.id).await?;
+    assert_eq!(snap.entries, vec![(7, 1), (99, 1)]);
+    let out_of_range = store.set_entry(&record.id, 100, 1).await;
+    assert!(
+        out_of_range.is_err(),
+        "index beyond capacity must be refused"
+    );
+    Ok(())
+}
+
+/// Concurrent `set_entry` calls on one list lose no update.
+pub async fn concurrent_set_entry(store: Arc<dyn StatusListStore>) -> Result<()> {
+    let record = sample_record(&unique("cs"), 1, 1_000)?;
+    store.create_list(&record).await?;
+    let mut tasks = Vec::new();
+    for t in 0..4u64 {
+        let store = store.clone();
+        let id = record.id.clone();
+        tasks.push(tokio::spawn(async move {
+            for i in (t..200).step_by(4) {
+                store.set_entry(&id, i * 5, 1).await?;
+            }
+            Ok::<_, crate::Error>(())
+        }));
+    }
+    for task in tasks {
+        match task.await {
+            Ok(r) => r?,
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
+    }
+    let snap = store.snapshot(&record.id).await?;
+    assert_eq!(snap.entries.len(), 200, "updates lost");
+    assert_eq!(snap.version, 200);
+    Ok(())
+}
+
+/// A registry on the store allocates unique indexes across rollovers and reads back what it sets.
+pub async fn registry_rollover(store: Arc<dyn StatusListStore>) -> Result<()> {
+    let registry = StatusRegistry::builder()
+        .store(store)
+        .list_url_template("https://issuer.example/status/{list}")
+        .issuer("did:example:issuer")
+        .namespace(unique("rr"))
+        .test_list_size(64)
+        .build()?;
+    let mut seen = HashSet::new();
+    let mut lists = HashSet::new();
+    for n in [1usize, 10, 63, 100, 26] {
+        for e in registry.allocate(StatusPurpose::Revocation, n).await? {
+            assert!(e.index().get() < 64);
+            lists.insert(e.list_credential().to_owned());
+            assert!(
+                seen.insert((e.list_credential().to_owned(), e.index())),
+                "entry handed out twice"
+            );
+        }
+    }
+    assert_eq!(seen.len(), 200);
+    assert_eq!(
+        lists.len(),
+        4,
+        "200 entries fill three lists of 64 and open a fourth"
+    );
+    let entry = registry.allocate(StatusPurpose::Revocation, 1).await?;
+    let entry = entry
+        .first()
+        .ok_or(crate::Error::Config { reason: "no entry" })?;
+    assert_eq!(registry.status(entry).await?, 0);
+    registry.revoke(entry).await?;
+    assert_eq!(registry.status(entry).await?, 1);
+    Ok(())
+}
