@@ -1,5 +1,6 @@
 //! The issuance pipeline.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
@@ -9,6 +10,7 @@ use vc_core::{
 };
 use vc_status::{StatusEntry, StatusPurpose, StatusRegistry};
 
+use crate::claims_rule::ClaimsRule;
 use crate::error::{BoxError, IssueError};
 use crate::keystore::KeyStore;
 use crate::rate_limit::RateLimit;
@@ -37,6 +39,7 @@ struct Inner {
     clock: Arc<dyn Clock>,
     rate_limit: Option<RateLimit>,
     schema_cache: SchemaCache,
+    claims_rules: HashMap<String, Arc<dyn ClaimsRule>>,
 }
 
 /// What every request of one issuer, schema and proof type shares once steps 1 and 2 passed: the
@@ -202,6 +205,9 @@ impl Issuer {
         self.inner
             .schema_cache
             .validate(&prepared.schema, &Value::Object(request.claims.clone()))?;
+        if let Some(rule) = self.inner.claims_rules.get(&prepared.schema.id) {
+            rule.check(&request.issuer_did, &request.holder_did, &request.claims)?;
+        }
         if self.resolve(&request.holder_did).await?.is_none() {
             return Err(IssueError::HolderNotFound {
                 did: request.holder_did.to_string(),
@@ -458,9 +464,18 @@ pub struct IssuerBuilder {
     suites: Option<Suites>,
     clock: Option<Arc<dyn Clock>>,
     rate_limit: Option<RateLimit>,
+    claims_rules: HashMap<String, Arc<dyn ClaimsRule>>,
 }
 
 impl IssuerBuilder {
+    /// Adds a rule on the claims of credentials of `schema_id` (checked after schema validation).
+    /// The agent delegation rule is registered by default for
+    /// [`delegation::SCHEMA_ID`](crate::delegation::SCHEMA_ID).
+    pub fn claims_rule(mut self, schema_id: impl Into<String>, rule: Arc<dyn ClaimsRule>) -> Self {
+        self.claims_rules.insert(schema_id.into(), rule);
+        self
+    }
+
     /// Resolves issuer and holder DIDs (required).
     pub fn resolver(mut self, resolver: Arc<dyn DidResolver>) -> Self {
         self.resolver = Some(resolver);
@@ -504,7 +519,10 @@ impl IssuerBuilder {
     }
 
     /// Checks that the required parts are there.
-    pub fn build(self) -> Result<Issuer, IssueError> {
+    pub fn build(mut self) -> Result<Issuer, IssueError> {
+        self.claims_rules
+            .entry(crate::delegation::SCHEMA_ID.to_owned())
+            .or_insert_with(|| Arc::new(crate::delegation::DelegationRule));
         let missing = |part: &str| IssueError::InvalidRequest {
             reason: format!("Issuer::builder() needs {part}"),
         };
@@ -518,6 +536,7 @@ impl IssuerBuilder {
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 rate_limit: self.rate_limit,
                 schema_cache: SchemaCache::default(),
+                claims_rules: self.claims_rules,
             }),
         })
     }

@@ -5,6 +5,8 @@
 #![deny(missing_docs)]
 
 pub mod batch;
+pub mod claims_rule;
+pub mod delegation;
 pub mod error;
 pub mod issuer;
 #[cfg(feature = "jwt")]
@@ -22,6 +24,7 @@ pub mod verify;
 pub use batch::{
     BatchItem, BatchItemResult, BatchRequest, BatchResult, ItemStatus, MAX_BATCH_ITEMS,
 };
+pub use claims_rule::ClaimsRule;
 pub use error::{BoxError, IssueError, SchemaViolation};
 pub use issuer::{CheckedRequest, Issuer, IssuerBuilder};
 pub use keystore::{InMemoryKeyStore, KeyStore};

@@ -9,6 +9,7 @@
 )]
 
 mod batch;
+mod delegation;
 mod fixtures;
 mod jwt;
 mod pipeline;
