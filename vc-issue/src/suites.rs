@@ -4,6 +4,8 @@ mod canonicalizer;
 mod data_integrity;
 mod jcs_ed25519_2020;
 mod options;
+#[cfg(feature = "rdfc")]
+mod rdfc;
 
 use std::collections::HashMap;
 use std::fmt::Debug;
@@ -22,6 +24,8 @@ pub use canonicalizer::{Canonicalizer, JcsCanonicalizer};
 pub use data_integrity::DataIntegritySuite;
 pub use jcs_ed25519_2020::JcsEd25519Signature2020;
 pub use options::ProofOptions;
+#[cfg(feature = "rdfc")]
+pub use rdfc::{ContextLoader, RdfcCanonicalizer};
 
 /// A proof suite that embeds its proof in the credential (Data Integrity and the legacy LD/JCS
 /// suites).
@@ -69,6 +73,16 @@ impl Default for Suites {
         let mut suites = Self::empty();
         suites.insert(Arc::new(DataIntegritySuite::eddsa_jcs_2022()));
         suites.insert(Arc::new(JcsEd25519Signature2020));
+        #[cfg(feature = "rdfc")]
+        {
+            // One canonicalizer, so that the three suites share processed contexts.
+            let rdfc: Arc<dyn Canonicalizer> = Arc::new(RdfcCanonicalizer::default());
+            suites.insert(Arc::new(DataIntegritySuite::eddsa_rdfc_2022(rdfc.clone())));
+            suites.insert(Arc::new(DataIntegritySuite::ed25519_signature_2020(
+                rdfc.clone(),
+            )));
+            suites.insert(Arc::new(DataIntegritySuite::ecdsa_rdfc_2019(rdfc)));
+        }
         suites
     }
 }

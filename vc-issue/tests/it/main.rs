@@ -13,6 +13,7 @@ mod delegation;
 mod fixtures;
 mod jwt;
 mod pipeline;
+mod rdfc;
 
 mod signers;
 mod vectors;

@@ -1,0 +1,107 @@
+//! The whole issuance pipeline for one credential (schema validation, construction, in-memory status
+//! allocation, signing) and a 1,000-item batch, next to a bare Ed25519 signature from the same run.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use std::sync::Arc;
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use serde_json::json;
+use vc_issue::{
+    BatchItem, BatchRequest, Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore,
+    InMemorySchemaRegistry, IssuanceRequest, Issuer, ProofType, SchemaEntry,
+};
+use vc_status::store::MemoryStore;
+use vc_status::StatusRegistry;
+
+fn setup() -> (Issuer, Arc<Ed25519Signer>) {
+    let signer = Arc::new(Ed25519Signer::from_seed(&[7; 32]));
+    let keys = Arc::new(InMemoryKeyStore::new());
+    keys.insert(signer.verification_method_id(), signer.clone());
+    let schemas = Arc::new(InMemorySchemaRegistry::new());
+    schemas.insert(SchemaEntry::new(
+        "degree",
+        json!({"type": "object", "required": ["degree"], "properties": {
+            "name": {"type": "string"},
+            "degree": {"type": "object", "required": ["type", "name"],
+                       "properties": {"type": {"type": "string"}, "name": {"type": "string"}}}}}),
+        vec!["UniversityDegreeCredential".into()],
+        vec!["https://www.w3.org/ns/credentials/examples/v2".into()],
+    ));
+    let status = StatusRegistry::builder()
+        .store(Arc::new(MemoryStore::new()))
+        .list_url_template("https://university.example/status/{list}")
+        .issuer(signer.did().as_str())
+        .build()
+        .unwrap();
+    let issuer = Issuer::builder()
+        .resolver(Arc::new(InMemoryDidRegistry::new()))
+        .schemas(schemas)
+        .keys(keys)
+        .status_registry(Arc::new(status))
+        .build()
+        .unwrap();
+    (issuer, signer)
+}
+
+fn claims() -> serde_json::Map<String, serde_json::Value> {
+    json!({"name": "Jayden Doe", "degree": {"type": "BachelorDegree", "name": "Bachelor of Science and Arts"}})
+        .as_object()
+        .unwrap()
+        .clone()
+}
+
+fn pipeline(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_multi_thread().build().unwrap();
+    let (issuer, signer) = setup();
+    let holder = Ed25519Signer::from_seed(&[8; 32]).did();
+    let message = [0x5a_u8; 64];
+    let mut group = c.benchmark_group("pipeline");
+    group.bench_function("reference: bare ed25519 sign (64-byte message)", |b| {
+        b.iter(|| signer.sign_now(black_box(&message)))
+    });
+    for revocable in [false, true] {
+        let request = IssuanceRequest::new("degree", signer.did(), holder.clone(), claims())
+            .with_proof_type(ProofType::EddsaJcs2022)
+            .revocable(revocable);
+        let name = if revocable {
+            "issue eddsa-jcs-2022 (revocable)"
+        } else {
+            "issue eddsa-jcs-2022"
+        };
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                runtime
+                    .block_on(issuer.issue(black_box(request.clone())))
+                    .unwrap()
+            })
+        });
+    }
+    group.finish();
+
+    let mut group = c.benchmark_group("batch");
+    group.sample_size(10);
+    let items: Vec<BatchItem> = (0..1_000u32)
+        .map(|i| {
+            let mut seed = [0u8; 32];
+            seed[..4].copy_from_slice(&i.to_be_bytes());
+            BatchItem::new(Ed25519Signer::from_seed(&seed).did().to_string(), claims())
+        })
+        .collect();
+    let batch: BatchRequest = serde_json::from_value(json!({
+        "schemaId": "degree", "issuerDid": signer.did(), "proofType": "eddsa-jcs-2022",
+        "revocable": true, "items": items,
+    }))
+    .unwrap();
+    group.throughput(Throughput::Elements(1_000));
+    group.bench_function("1,000 items eddsa-jcs-2022 revocable", |b| {
+        b.iter(|| {
+            runtime
+                .block_on(issuer.issue_batch(black_box(batch.clone())))
+                .unwrap()
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, pipeline);
+criterion_main!(benches);

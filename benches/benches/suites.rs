@@ -1,0 +1,66 @@
+//! Per-suite sign and verify of a university-degree credential (~870 bytes), next to a bare Ed25519
+//! signature measured in the same run, so ratios can be read from one report.
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use vc_benches::degree_credential_json;
+use vc_core::{Credential, DateTime};
+use vc_issue::suites::{DataIntegritySuite, JcsEd25519Signature2020};
+use vc_issue::{Ed25519Signer, ProofOptions, ProofSuite, Signer};
+
+fn suites(c: &mut Criterion) {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let signer = Ed25519Signer::from_seed(&[7; 32]);
+    let mut unsigned = Credential::from_json(&degree_credential_json()).unwrap();
+    unsigned.issuer = Some(signer.did().into());
+    let options = ProofOptions::assertion(
+        signer.verification_method_id(),
+        Some(DateTime::parse("2024-06-01T00:00:00Z").unwrap()),
+    );
+    let message = [0x5a_u8; 64];
+
+    let mut group = c.benchmark_group("suites");
+    group.bench_function("reference: bare ed25519 sign (64-byte message)", |b| {
+        b.iter(|| signer.sign_now(black_box(&message)))
+    });
+    let signature = signer.sign_now(&message);
+    group.bench_function("reference: bare ed25519 verify", |b| {
+        b.iter(|| {
+            vc_issue::verify::verify_signature(signer.public_key(), black_box(&message), &signature)
+                .unwrap()
+        })
+    });
+    let all: Vec<(&str, Box<dyn ProofSuite>)> = vec![
+        (
+            "eddsa-jcs-2022",
+            Box::new(DataIntegritySuite::eddsa_jcs_2022()),
+        ),
+        ("JcsEd25519Signature2020", Box::new(JcsEd25519Signature2020)),
+    ];
+    for (name, suite) in &all {
+        group.bench_function(format!("{name} sign"), |b| {
+            b.iter(|| {
+                runtime
+                    .block_on(suite.sign(black_box(unsigned.clone()), &options, &signer))
+                    .unwrap()
+            })
+        });
+        let signed = runtime
+            .block_on(suite.sign(unsigned.clone(), &options, &signer))
+            .unwrap();
+        let proof = signed.proofs()[0].clone();
+        group.bench_function(format!("{name} verify"), |b| {
+            b.iter(|| {
+                suite
+                    .verify_proof(black_box(&signed), &proof, signer.public_key())
+                    .unwrap()
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, suites);
+criterion_main!(benches);

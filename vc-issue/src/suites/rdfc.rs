@@ -1,0 +1,256 @@
+//! RDF Dataset Canonicalization (RDFC-1.0 / URDNA2015) of JSON-LD documents, for the `-rdfc-` suites
+//! and `Ed25519Signature2020`.
+//!
+//! JSON-LD expansion and canonicalization come from ssi (`ssi-json-ld`, `ssi-rdf`). Contexts are
+//! bundled and never fetched: a document naming a context this loader does not hold fails at once
+//! with `UNKNOWN_CONTEXT`. Processing a `@context` costs more than canonicalizing the document that
+//! uses it, so processed contexts are cached per distinct `@context` value; credentials of one schema
+//! share one.
+//!
+//! Known limitation (of `rdf-types`, which ssi uses): string literals are escaped with `\"`, `\\`,
+//! `\n` and `\r` only, while RDFC-1.0 also escapes `\t`, `\b`, `\f` and other control characters. A
+//! credential whose strings contain such characters would canonicalize differently from other
+//! implementations, so [`RdfcCanonicalizer`] refuses them instead of producing a signature that
+//! others cannot verify.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use serde_json::{Map, Value};
+use ssi_json_ld::json_ld::{self, Expand, Loader, Process};
+use ssi_rdf::{AnyLdEnvironment, LdEnvironment};
+
+use super::Canonicalizer;
+use crate::error::IssueError;
+
+/// The contexts bundled with the crate: the VC 1.1 and 2.0 base contexts and their examples, Data
+/// Integrity, Multikey, DID Core, Ed25519 2020, Bitstring Status List, StatusList2021, ODRL and
+/// security v1/v2 (W3C and W3C-CCG documents, see `contexts/README.md`).
+const BUNDLED: &str = include_str!("../../contexts/contexts.json");
+
+/// A static JSON-LD document loader: bundled contexts plus any the host adds.
+#[derive(Debug, Clone)]
+pub struct ContextLoader {
+    documents: HashMap<String, json_ld::RemoteDocument>,
+}
+
+impl ContextLoader {
+    /// The bundled contexts.
+    pub fn bundled() -> Self {
+        let mut loader = Self {
+            documents: HashMap::new(),
+        };
+        if let Ok(Value::Object(map)) = serde_json::from_str::<Value>(BUNDLED) {
+            for (url, document) in map {
+                // The bundled file is ours and well-formed; an entry that is not is skipped.
+                let _ = loader.insert(&url, document);
+            }
+        }
+        loader
+    }
+
+    /// Adds (or replaces) the context document served for `url` (the whole document, `{"@context": ...}`).
+    pub fn insert(&mut self, url: &str, document: Value) -> Result<(), IssueError> {
+        let iri = json_ld::IriBuf::new(url.to_owned()).map_err(|_| IssueError::InvalidRequest {
+            reason: format!("context URL {url} is not an IRI"),
+        })?;
+        let json = json_syntax::Value::from_serde_json(document);
+        self.documents.insert(
+            url.to_owned(),
+            json_ld::RemoteDocument::new(Some(iri), None, json),
+        );
+        Ok(())
+    }
+
+    /// Whether a context URL is known.
+    pub fn contains(&self, url: &str) -> bool {
+        self.documents.contains_key(url)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("unknown JSON-LD context")]
+struct UnknownContext;
+
+impl Loader for ContextLoader {
+    async fn load(&self, url: &json_ld::Iri) -> json_ld::LoadingResult {
+        self.documents
+            .get(url.as_str())
+            .cloned()
+            .ok_or_else(|| json_ld::LoadError::new(url.to_owned(), UnknownContext))
+    }
+}
+
+/// Canonicalizes JSON-LD documents to canonical N-Quads.
+pub struct RdfcCanonicalizer {
+    loader: ContextLoader,
+    /// Processed active contexts, by the JSON text of the `@context` value.
+    contexts: Mutex<HashMap<String, Arc<json_ld::Context>>>,
+}
+
+/// How many distinct `@context` values stay processed; beyond this the cache starts over.
+const MAX_CACHED_CONTEXTS: usize = 256;
+
+impl std::fmt::Debug for RdfcCanonicalizer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RdfcCanonicalizer")
+            .field("contexts", &self.loader.documents.len())
+            .field("processed", &self.lock().len())
+            .finish()
+    }
+}
+
+impl Default for RdfcCanonicalizer {
+    fn default() -> Self {
+        Self::new(ContextLoader::bundled())
+    }
+}
+
+impl RdfcCanonicalizer {
+    /// A canonicalizer over `loader`'s contexts.
+    pub fn new(loader: ContextLoader) -> Self {
+        Self {
+            loader,
+            contexts: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The canonical N-Quads of `document`.
+    pub fn canonical_nquads(&self, document: &Value) -> Result<String, IssueError> {
+        let object = document
+            .as_object()
+            .ok_or_else(|| invalid("a JSON-LD document must be an object"))?;
+        check_literals(document)?;
+        let context = object.get("@context").cloned().unwrap_or(Value::Null);
+        let active = self.active_context(&context)?;
+        let mut body = object.clone();
+        body.remove("@context");
+        futures::executor::block_on(self.expand_and_canonicalize(body, active))
+    }
+
+    fn active_context(&self, context: &Value) -> Result<Arc<json_ld::Context>, IssueError> {
+        let key = context.to_string();
+        if let Some(active) = self.lock().get(&key) {
+            return Ok(active.clone());
+        }
+        self.check_known(context)?;
+        let active = Arc::new(futures::executor::block_on(self.process(context))?);
+        let mut cache = self.lock();
+        if cache.len() >= MAX_CACHED_CONTEXTS {
+            cache.clear();
+        }
+        cache.insert(key, active.clone());
+        Ok(active)
+    }
+
+    /// Names the first context URL the loader does not hold, before JSON-LD processing would fail on
+    /// it with a less precise error.
+    fn check_known(&self, context: &Value) -> Result<(), IssueError> {
+        let urls: Vec<&str> = match context {
+            Value::String(url) => vec![url.as_str()],
+            Value::Array(entries) => entries.iter().filter_map(Value::as_str).collect(),
+            _ => Vec::new(),
+        };
+        match urls.into_iter().find(|url| !self.loader.contains(url)) {
+            Some(url) => Err(IssueError::UnknownContext {
+                url: url.to_owned(),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    async fn process(&self, context: &Value) -> Result<json_ld::Context, IssueError> {
+        if context.is_null() {
+            return Ok(json_ld::Context::default());
+        }
+        let json = json_syntax::Value::from_serde_json(context.clone());
+        let context: json_ld::syntax::context::Context = json_syntax::from_value(json)
+            .map_err(|e| invalid(&format!("invalid @context: {e}")))?;
+        let processed = context
+            .process_full(
+                &mut (),
+                &json_ld::Context::default(),
+                &self.loader,
+                None,
+                Default::default(),
+                (),
+            )
+            .await
+            .map_err(|e| invalid(&format!("@context processing failed: {e}")))?;
+        Ok(processed.into_processed())
+    }
+
+    async fn expand_and_canonicalize(
+        &self,
+        body: Map<String, Value>,
+        active: Arc<json_ld::Context>,
+    ) -> Result<String, IssueError> {
+        let json = json_syntax::Value::from_serde_json(Value::Object(body));
+        // The same policy as ssi's Data Integrity code: a term the contexts do not define is an error
+        // (JSON-LD "safe mode"), not silently dropped from what gets signed.
+        let options = json_ld::expansion::Options {
+            policy: json_ld::expansion::Policy {
+                invalid: json_ld::expansion::Action::Reject,
+                allow_undefined: false,
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let mut environment = LdEnvironment::default();
+        let expanded = json
+            .expand_full(
+                &mut environment.vocabulary,
+                (*active).clone(),
+                None,
+                &self.loader,
+                options,
+                (),
+            )
+            .await
+            .map_err(|e| invalid(&format!("JSON-LD expansion failed: {e}")))?;
+        let lines = environment
+            .canonical_form_of(&expanded)
+            .map_err(|e| invalid(&format!("canonicalization failed: {e}")))?;
+        Ok(lines.concat())
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<json_ld::Context>>> {
+        // The cache holds only finished values; a panic elsewhere cannot leave it inconsistent.
+        self.contexts
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Canonicalizer for RdfcCanonicalizer {
+    fn canonicalize(&self, document: &Value) -> Result<Vec<u8>, IssueError> {
+        self.canonical_nquads(document).map(String::into_bytes)
+    }
+}
+
+fn invalid(reason: &str) -> IssueError {
+    IssueError::InvalidRequest {
+        reason: reason.to_owned(),
+    }
+}
+
+/// Refuses control characters other than `\n` and `\r` in strings (see the module docs).
+fn check_literals(value: &Value) -> Result<(), IssueError> {
+    let bad = |s: &str| {
+        s.chars()
+            .any(|c| (c.is_control() && c != '\n' && c != '\r') && (c as u32) < 0x80)
+    };
+    match value {
+        Value::String(s) if bad(s) => Err(invalid(
+            "strings with control characters (tab, backspace, ...) cannot be RDF-canonicalized interoperably",
+        )),
+        Value::Array(items) => items.iter().try_for_each(check_literals),
+        Value::Object(map) => map.iter().try_for_each(|(k, v)| {
+            if bad(k) {
+                return Err(invalid("property names with control characters are not supported"));
+            }
+            check_literals(v)
+        }),
+        _ => Ok(()),
+    }
+}
