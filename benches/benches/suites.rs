@@ -3,9 +3,13 @@
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
+use std::sync::Arc;
 use vc_benches::degree_credential_json;
 use vc_core::{Credential, DateTime};
-use vc_issue::suites::{DataIntegritySuite, JcsEd25519Signature2020};
+
+use vc_issue::suites::{
+    Canonicalizer, DataIntegritySuite, JcsEd25519Signature2020, RdfcCanonicalizer,
+};
 use vc_issue::{Ed25519Signer, ProofOptions, ProofSuite, Signer};
 
 fn suites(c: &mut Criterion) {
@@ -15,6 +19,12 @@ fn suites(c: &mut Criterion) {
     let signer = Ed25519Signer::from_seed(&[7; 32]);
     let mut unsigned = Credential::from_json(&degree_credential_json()).unwrap();
     unsigned.issuer = Some(signer.did().into());
+    // Ed25519Signature2020 needs its context; the other suites ignore it.
+    unsigned
+        .context
+        .as_mut()
+        .unwrap()
+        .push(vc_core::context::ED25519_2020_V1.into());
     let options = ProofOptions::assertion(
         signer.verification_method_id(),
         Some(DateTime::parse("2024-06-01T00:00:00Z").unwrap()),
@@ -32,12 +42,21 @@ fn suites(c: &mut Criterion) {
                 .unwrap()
         })
     });
+    let rdfc: Arc<dyn Canonicalizer> = Arc::new(RdfcCanonicalizer::default());
     let all: Vec<(&str, Box<dyn ProofSuite>)> = vec![
         (
             "eddsa-jcs-2022",
             Box::new(DataIntegritySuite::eddsa_jcs_2022()),
         ),
         ("JcsEd25519Signature2020", Box::new(JcsEd25519Signature2020)),
+        (
+            "eddsa-rdfc-2022",
+            Box::new(DataIntegritySuite::eddsa_rdfc_2022(rdfc.clone())),
+        ),
+        (
+            "Ed25519Signature2020",
+            Box::new(DataIntegritySuite::ed25519_signature_2020(rdfc)),
+        ),
     ];
     for (name, suite) in &all {
         group.bench_function(format!("{name} sign"), |b| {
