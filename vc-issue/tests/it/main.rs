@@ -14,6 +14,7 @@ mod fixtures;
 mod jwt;
 mod pipeline;
 mod rdfc;
+mod queue;
 
 mod signers;
 mod vectors;

@@ -1,0 +1,977 @@
+//! The queue itself: submit, decide, approve, claim, issue, expire.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use rand::RngCore;
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use vc_core::{Clock, CredentialId, Did, SystemClock};
+use vc_status::StatusEntry;
+
+use super::error::{QueueError, StoreError, StoreErrorKind};
+use super::journal::{rebuild_entry, with_reservation_owner, ReservationJournal};
+use super::policy::{
+    AlwaysHold, ApprovalPolicy, Decision, IssuanceObserver, NoObserver, TransitionEvent,
+};
+use super::state::{
+    BatchPosition, HistoryEntry, InformationRequest, Lease, Ticket, TicketFailure, TicketId,
+    TicketRecord, TicketState, TicketStatus,
+};
+use super::store::{Inserted, IssuanceStore};
+use crate::batch::{BatchRequest, MAX_BATCH_ITEMS};
+use crate::error::IssueError;
+use crate::issuer::{CheckedRequest, Issuer};
+use crate::request::IssuanceRequest;
+
+/// How often a compare-and-set update is retried after losing to a concurrent writer.
+const CAS_ATTEMPTS: usize = 8;
+/// The longest idempotency key accepted.
+pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
+
+/// The asynchronous issuance engine: accepts requests now (`202 Accepted`), lets people and
+/// policies decide, and lets workers issue later. Cheap to clone.
+///
+/// See the [module documentation](super) for the life cycle and the crash guarantees.
+#[derive(Debug, Clone)]
+pub struct IssuanceQueue {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    issuer: Issuer,
+    store: Arc<dyn IssuanceStore>,
+    policy: Arc<dyn ApprovalPolicy>,
+    observer: Arc<dyn IssuanceObserver>,
+    journal: Option<Arc<dyn ReservationJournal>>,
+    clock: Arc<dyn Clock>,
+    approval_deadline: Option<time::Duration>,
+    lease: time::Duration,
+    max_attempts: u32,
+    backoff: (Duration, Duration),
+    location_prefix: String,
+}
+
+/// Builds an [`IssuanceQueue`]; `issuer` and `store` are required.
+#[derive(Debug, Default)]
+pub struct IssuanceQueueBuilder {
+    issuer: Option<Issuer>,
+    store: Option<Arc<dyn IssuanceStore>>,
+    policy: Option<Arc<dyn ApprovalPolicy>>,
+    observer: Option<Arc<dyn IssuanceObserver>>,
+    journal: Option<Arc<dyn ReservationJournal>>,
+    clock: Option<Arc<dyn Clock>>,
+    approval_deadline: Option<time::Duration>,
+    lease: Option<time::Duration>,
+    max_attempts: Option<u32>,
+    backoff: Option<(Duration, Duration)>,
+    location_prefix: Option<String>,
+}
+
+impl IssuanceQueueBuilder {
+    /// The pipeline that validates and issues (required).
+    pub fn issuer(mut self, issuer: Issuer) -> Self {
+        self.issuer = Some(issuer);
+        self
+    }
+
+    /// Where tickets live (required).
+    pub fn store(mut self, store: Arc<dyn IssuanceStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// Decides at submit time ([`AlwaysHold`] by default).
+    pub fn policy(mut self, policy: Arc<dyn ApprovalPolicy>) -> Self {
+        self.policy = Some(policy);
+        self
+    }
+
+    /// Called on every transition (nothing by default).
+    pub fn observer(mut self, observer: Arc<dyn IssuanceObserver>) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
+    /// The journal of the status store the issuer's registry allocates from. With it, an index
+    /// allocated by a worker that crashed is found and reused; without it, a worker killed between
+    /// allocating and saving the entry leaks that one index (see the module docs).
+    pub fn journal(mut self, journal: Arc<dyn ReservationJournal>) -> Self {
+        self.journal = Some(journal);
+        self
+    }
+
+    /// The clock for deadlines and leases (the system clock by default).
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// How long a ticket may wait for a person (approval or information) before it expires (no
+    /// deadline by default).
+    pub fn approval_deadline(mut self, deadline: time::Duration) -> Self {
+        self.approval_deadline = Some(deadline);
+        self
+    }
+
+    /// How long a worker's claim lasts before another worker may take the ticket over (30 s by
+    /// default). Choose it well above the time one issuance takes.
+    pub fn lease(mut self, lease: time::Duration) -> Self {
+        self.lease = Some(lease);
+        self
+    }
+
+    /// How many claims a ticket gets before transient errors fail it (5 by default).
+    pub fn max_attempts(mut self, attempts: u32) -> Self {
+        self.max_attempts = Some(attempts);
+        self
+    }
+
+    /// The wait after the first transient error, doubling up to `max` (1 s and 5 min by default).
+    pub fn backoff(mut self, base: Duration, max: Duration) -> Self {
+        self.backoff = Some((base, max));
+        self
+    }
+
+    /// What [`Ticket::location`] starts with (`/credentials/status/` by default).
+    pub fn location_prefix(mut self, prefix: impl Into<String>) -> Self {
+        self.location_prefix = Some(prefix.into());
+        self
+    }
+
+    /// Checks the configuration and builds the queue.
+    pub fn build(self) -> Result<IssuanceQueue, QueueError> {
+        let lease = self.lease.unwrap_or(time::Duration::seconds(30));
+        if !lease.is_positive() {
+            return Err(QueueError::Config {
+                reason: "the lease must be positive",
+            });
+        }
+        if self.approval_deadline.is_some_and(|d| !d.is_positive()) {
+            return Err(QueueError::Config {
+                reason: "the approval deadline must be positive",
+            });
+        }
+        let max_attempts = self.max_attempts.unwrap_or(5);
+        if max_attempts == 0 {
+            return Err(QueueError::Config {
+                reason: "max_attempts must be at least 1",
+            });
+        }
+        Ok(IssuanceQueue {
+            inner: Arc::new(Inner {
+                issuer: self.issuer.ok_or(QueueError::Config {
+                    reason: "IssuanceQueue::builder() needs an issuer",
+                })?,
+                store: self.store.ok_or(QueueError::Config {
+                    reason: "IssuanceQueue::builder() needs a store",
+                })?,
+                policy: self.policy.unwrap_or_else(|| Arc::new(AlwaysHold)),
+                observer: self.observer.unwrap_or_else(|| Arc::new(NoObserver)),
+                journal: self.journal,
+                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+                approval_deadline: self.approval_deadline,
+                lease,
+                max_attempts,
+                backoff: self
+                    .backoff
+                    .unwrap_or((Duration::from_secs(1), Duration::from_secs(300))),
+                location_prefix: self
+                    .location_prefix
+                    .unwrap_or_else(|| "/credentials/status/".to_owned()),
+            }),
+        })
+    }
+}
+
+/// The tickets of an asynchronously submitted batch, one per item in input order; an item that
+/// failed validation has its error instead.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct BatchTickets {
+    /// The batch's id (derived from the idempotency key when given).
+    pub batch_id: String,
+    /// One outcome per item.
+    pub items: Vec<Result<Ticket, QueueError>>,
+}
+
+/// What one [`Worker::run_once`] did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct WorkReport {
+    /// Tickets claimed.
+    pub claimed: usize,
+    /// Tickets issued.
+    pub issued: usize,
+    /// Tickets failed for good.
+    pub failed: usize,
+    /// Tickets put back for a retry after a transient error.
+    pub retried: usize,
+    /// Tickets whose lease was lost to another worker (their result was discarded).
+    pub lost: usize,
+}
+
+fn fingerprint(request: &IssuanceRequest) -> Result<String, QueueError> {
+    let bytes = serde_json::to_vec(request)
+        .map_err(|e| QueueError::Issue(IssueError::internal("request fingerprint", e)))?;
+    Ok(Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
+}
+
+fn random_token() -> String {
+    let mut b = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut b);
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+fn not_found(id: &TicketId) -> QueueError {
+    QueueError::TicketNotFound { id: id.to_string() }
+}
+
+impl IssuanceQueue {
+    /// Starts building a queue.
+    pub fn builder() -> IssuanceQueueBuilder {
+        IssuanceQueueBuilder::default()
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn IssuanceStore> {
+        &self.inner.store
+    }
+
+    /// The issuer.
+    pub fn issuer(&self) -> &Issuer {
+        &self.inner.issuer
+    }
+
+    fn now(&self) -> OffsetDateTime {
+        self.inner.clock.now()
+    }
+
+    fn ticket(&self, r: &TicketRecord) -> Ticket {
+        Ticket {
+            id: r.id.clone(),
+            state: r.state,
+            location: format!("{}{}", self.inner.location_prefix, r.id),
+        }
+    }
+
+    async fn notify(&self, id: &TicketId, from: Option<TicketState>, to: TicketState, actor: &str) {
+        let event = TransitionEvent {
+            ticket: id.clone(),
+            from,
+            to,
+            at: self.now(),
+            actor: actor.to_owned(),
+        };
+        self.inner.observer.on_transition(&event).await;
+    }
+
+    /// Validates `request` at once (issuer, schema, claims, holder: the errors of synchronous
+    /// issuance), fixes its credential id, lets the policy decide and stores it. The same
+    /// `idempotency_key` returns the same ticket (and never a second credential); reusing a key
+    /// for a different request is [`QueueError::IdempotencyConflict`].
+    pub async fn submit(
+        &self,
+        request: IssuanceRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<Ticket, QueueError> {
+        let record = self
+            .prepare(request, idempotency_key.map(str::to_owned), None)
+            .await?;
+        self.insert(record).await
+    }
+
+    async fn prepare(
+        &self,
+        mut request: IssuanceRequest,
+        key: Option<String>,
+        batch: Option<BatchPosition>,
+    ) -> Result<TicketRecord, QueueError> {
+        if let Some(key) = &key {
+            if key.is_empty() || key.len() > MAX_IDEMPOTENCY_KEY_LEN {
+                return Err(QueueError::InvalidInput {
+                    reason: format!("an idempotency key has 1 to {MAX_IDEMPOTENCY_KEY_LEN} bytes"),
+                });
+            }
+        }
+        let fingerprint = fingerprint(&request)?;
+        self.inner.issuer.check_rate_limit(&request.issuer_did)?;
+        if request.credential_id.is_none() {
+            request.credential_id = Some(CredentialId::new_uuid());
+        }
+        let checked = self.inner.issuer.check(request).await?;
+        let request = checked.request().clone();
+        let decision = self.inner.policy.decide(&request).await;
+        let now = self.now();
+        let (state, note) = decision_state(&decision);
+        let mut record = TicketRecord::new(request, fingerprint, state, now, "policy");
+        if let Some(h) = record.history.last_mut() {
+            h.note = note.clone();
+        }
+        if let Decision::Reject { reason } = &decision {
+            record.failure = Some(rejection(reason));
+        }
+        record.idempotency_key = key;
+        record.batch = batch;
+        if state.is_waiting() {
+            record.deadline = self.inner.approval_deadline.map(|d| now + d);
+        }
+        Ok(record)
+    }
+
+    async fn insert(&self, record: TicketRecord) -> Result<Ticket, QueueError> {
+        match self.inner.store.insert(&record).await? {
+            Inserted::New => {
+                self.notify(&record.id, None, record.state, "policy").await;
+                Ok(self.ticket(&record))
+            }
+            Inserted::Existing(existing) => {
+                if existing.fingerprint != record.fingerprint {
+                    return Err(QueueError::IdempotencyConflict {
+                        key: record.idempotency_key.unwrap_or_default(),
+                    });
+                }
+                Ok(self.ticket(&existing))
+            }
+        }
+    }
+
+    /// Submits a batch: one ticket per item (an item that fails validation gets its error, the
+    /// others go on). With an idempotency key, item `i` uses `<key>#<i>`, so a replay returns the
+    /// same tickets.
+    pub async fn submit_batch(
+        &self,
+        batch: BatchRequest,
+        idempotency_key: Option<&str>,
+    ) -> Result<BatchTickets, QueueError> {
+        if batch.items.len() > MAX_BATCH_ITEMS {
+            return Err(QueueError::InvalidInput {
+                reason: format!("a batch holds at most {MAX_BATCH_ITEMS} items"),
+            });
+        }
+        let batch_id = match idempotency_key {
+            Some(key) => {
+                let digest = Sha256::digest(key.as_bytes());
+                let hex: String = digest.iter().take(16).map(|b| format!("{b:02x}")).collect();
+                format!("batch-{hex}")
+            }
+            None => format!("batch-{}", random_token()),
+        };
+        let mut items = Vec::with_capacity(batch.items.len());
+        for (i, item) in batch.items.iter().enumerate() {
+            let outcome = async {
+                let holder = Did::parse(&item.holder_did).map_err(|e| {
+                    QueueError::Issue(IssueError::InvalidRequest {
+                        reason: format!("holderDid: {e}"),
+                    })
+                })?;
+                let mut request = IssuanceRequest::new(
+                    batch.schema_id.clone(),
+                    batch.issuer_did.clone(),
+                    holder,
+                    item.claims.clone(),
+                )
+                .with_proof_type(batch.proof_type.clone())
+                .revocable(batch.revocable)
+                .with_data_model(batch.data_model);
+                request.expiration_date = batch.expiration_date.clone();
+                request.credential_id = item.credential_id.clone();
+                let key = idempotency_key.map(|k| format!("{k}#{i}"));
+                let position = BatchPosition {
+                    batch_id: batch_id.clone(),
+                    item: i,
+                };
+                let record = self.prepare(request, key, Some(position)).await?;
+                self.insert(record).await
+            }
+            .await;
+            items.push(outcome);
+        }
+        Ok(BatchTickets { batch_id, items })
+    }
+
+    /// The state, history and (once issued) the credential of a ticket. A waiting ticket past its
+    /// deadline is expired first.
+    pub async fn status(&self, id: &TicketId) -> Result<TicketStatus, QueueError> {
+        let record = self.load(id).await?;
+        Ok(TicketStatus::from(record))
+    }
+
+    /// Reads a ticket, expiring it first if it waited past its deadline.
+    async fn load(&self, id: &TicketId) -> Result<TicketRecord, QueueError> {
+        let record = self
+            .inner
+            .store
+            .get(id)
+            .await?
+            .ok_or_else(|| not_found(id))?;
+        if self.overdue(&record) {
+            return match self.expire(record).await {
+                Ok(r) => Ok(r),
+                // Someone else changed it meanwhile: read what they stored.
+                Err(_) => self.inner.store.get(id).await?.ok_or_else(|| not_found(id)),
+            };
+        }
+        Ok(record)
+    }
+
+    fn overdue(&self, r: &TicketRecord) -> bool {
+        r.state.is_waiting() && r.deadline.is_some_and(|d| d <= self.now())
+    }
+
+    async fn expire(&self, mut record: TicketRecord) -> Result<TicketRecord, QueueError> {
+        let from = record.state;
+        let now = self.now();
+        record.state = TicketState::Expired;
+        record.deadline = None;
+        record.history.push(HistoryEntry::new(
+            TicketState::Expired,
+            now,
+            "clock",
+            Some("waited past its deadline".into()),
+        ));
+        record.version = self.inner.store.update(&record).await?;
+        self.notify(&record.id, Some(from), TicketState::Expired, "clock")
+            .await;
+        Ok(record)
+    }
+
+    /// Expires up to `limit` tickets that waited past their deadline; returns how many.
+    pub async fn expire_overdue(&self, limit: usize) -> Result<usize, QueueError> {
+        let due = self.inner.store.overdue(self.now(), limit).await?;
+        let mut n = 0;
+        for record in due {
+            match self.expire(record).await {
+                Ok(_) => n += 1,
+                Err(QueueError::Store(e)) if e.kind() == StoreErrorKind::Conflict => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(n)
+    }
+
+    /// Applies `change` to the ticket with compare-and-set, re-reading and retrying when a
+    /// concurrent writer won. `change` sets the new state; the rules are checked here.
+    async fn transition(
+        &self,
+        id: &TicketId,
+        actor: &str,
+        change: &(dyn Fn(&mut TicketRecord) -> Result<(), QueueError> + Send + Sync),
+    ) -> Result<TicketRecord, QueueError> {
+        for _ in 0..CAS_ATTEMPTS {
+            let mut next = self.load(id).await?;
+            let from = next.state;
+            change(&mut next)?;
+            match self.commit(next, from, actor).await? {
+                Some(r) => return Ok(r),
+                None => continue,
+            }
+        }
+        Err(QueueError::Contended { id: id.clone() })
+    }
+
+    /// Stores `next` (read at state `from`) if the rules allow; `None` when a concurrent writer won.
+    async fn commit(
+        &self,
+        mut next: TicketRecord,
+        from: TicketState,
+        actor: &str,
+    ) -> Result<Option<TicketRecord>, QueueError> {
+        if !from.can_become(next.state) {
+            return Err(QueueError::IllegalTransition {
+                id: next.id.clone(),
+                from,
+                to: next.state,
+            });
+        }
+        match self.inner.store.update(&next).await {
+            Ok(version) => {
+                next.version = version;
+                self.notify(&next.id, Some(from), next.state, actor).await;
+                Ok(Some(next))
+            }
+            Err(e) if e.kind() == StoreErrorKind::Conflict => Ok(None),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    fn require_state(
+        r: &TicketRecord,
+        allowed: &[TicketState],
+        to: TicketState,
+    ) -> Result<(), QueueError> {
+        if allowed.contains(&r.state) {
+            Ok(())
+        } else {
+            Err(QueueError::IllegalTransition {
+                id: r.id.clone(),
+                from: r.state,
+                to,
+            })
+        }
+    }
+
+    /// A person approves a held ticket (`pending_approval` or `needs_information`).
+    pub async fn approve(
+        &self,
+        id: &TicketId,
+        approver: &str,
+        note: Option<&str>,
+    ) -> Result<Ticket, QueueError> {
+        non_empty("approver", approver)?;
+        let now = self.now();
+        let change = |r: &mut TicketRecord| {
+            Self::require_state(
+                r,
+                &[TicketState::PendingApproval, TicketState::NeedsInformation],
+                TicketState::Approved,
+            )?;
+            r.state = TicketState::Approved;
+            r.deadline = None;
+            r.information = None;
+            r.history.push(HistoryEntry::new(
+                TicketState::Approved,
+                now,
+                approver,
+                note.map(str::to_owned),
+            ));
+            Ok(())
+        };
+        let r = self.transition(id, approver, &change).await?;
+        Ok(self.ticket(&r))
+    }
+
+    /// A person rejects a held ticket, with a reason for the requester.
+    pub async fn reject(
+        &self,
+        id: &TicketId,
+        approver: &str,
+        reason: &str,
+    ) -> Result<Ticket, QueueError> {
+        non_empty("approver", approver)?;
+        let now = self.now();
+        let change = |r: &mut TicketRecord| {
+            Self::require_state(
+                r,
+                &[TicketState::PendingApproval, TicketState::NeedsInformation],
+                TicketState::Rejected,
+            )?;
+            r.state = TicketState::Rejected;
+            r.deadline = None;
+            r.failure = Some(rejection(reason));
+            r.history.push(HistoryEntry::new(
+                TicketState::Rejected,
+                now,
+                approver,
+                Some(reason.to_owned()),
+            ));
+            Ok(())
+        };
+        let r = self.transition(id, approver, &change).await?;
+        Ok(self.ticket(&r))
+    }
+
+    /// Asks the requester for more information (a `pending_approval` ticket becomes
+    /// `needs_information`; its deadline starts again).
+    pub async fn request_information(
+        &self,
+        id: &TicketId,
+        fields: Vec<String>,
+        message: &str,
+    ) -> Result<Ticket, QueueError> {
+        let now = self.now();
+        let deadline = self.inner.approval_deadline.map(|d| now + d);
+        let change = |r: &mut TicketRecord| {
+            Self::require_state(
+                r,
+                &[TicketState::PendingApproval],
+                TicketState::NeedsInformation,
+            )?;
+            r.state = TicketState::NeedsInformation;
+            r.deadline = deadline;
+            r.information = Some(InformationRequest {
+                fields: fields.clone(),
+                message: message.to_owned(),
+            });
+            r.history.push(HistoryEntry::new(
+                TicketState::NeedsInformation,
+                now,
+                "issuer",
+                Some(message.to_owned()),
+            ));
+            Ok(())
+        };
+        let r = self.transition(id, "issuer", &change).await?;
+        Ok(self.ticket(&r))
+    }
+
+    /// The requester provides information: `claims` are merged into the request's claims (a key
+    /// given replaces that claim), the result is validated against the schema again (an invalid
+    /// result is refused and the ticket keeps waiting), and the policy decides again.
+    pub async fn provide_information(
+        &self,
+        id: &TicketId,
+        claims: Map<String, Value>,
+    ) -> Result<Ticket, QueueError> {
+        for _ in 0..CAS_ATTEMPTS {
+            let mut r = self.load(id).await?;
+            let from = r.state;
+            Self::require_state(
+                &r,
+                &[TicketState::NeedsInformation],
+                TicketState::PendingApproval,
+            )?;
+            let mut request = r.request.clone();
+            request.claims.extend(claims.clone());
+            let checked = self.inner.issuer.check(request).await?;
+            r.request = checked.request().clone();
+            let decision = self.inner.policy.decide(&r.request).await;
+            let (state, note) = decision_state(&decision);
+            let now = self.now();
+            r.state = state;
+            r.information = None;
+            r.deadline = if state.is_waiting() {
+                self.inner.approval_deadline.map(|d| now + d)
+            } else {
+                None
+            };
+            if let Decision::Reject { reason } = &decision {
+                r.failure = Some(rejection(reason));
+            }
+            r.history.push(HistoryEntry::new(
+                state,
+                now,
+                "requester",
+                note.or(Some("information provided".into())),
+            ));
+            if let Some(r) = self.commit(r, from, "requester").await? {
+                return Ok(self.ticket(&r));
+            }
+        }
+        Err(QueueError::Contended { id: id.clone() })
+    }
+
+    /// A worker named `name` (its name goes into leases and history).
+    pub fn worker(&self, name: impl Into<String>) -> Worker {
+        Worker {
+            queue: self.clone(),
+            name: name.into(),
+        }
+    }
+
+    fn backoff(&self, attempts: u32) -> time::Duration {
+        let (base, max) = self.inner.backoff;
+        let factor = 1u32 << attempts.saturating_sub(1).min(20);
+        let wait = base.saturating_mul(factor).min(max);
+        time::Duration::try_from(wait).unwrap_or(time::Duration::MAX)
+    }
+
+    /// The status entry of a claimed ticket: the saved one, the journaled one (after a crash), or
+    /// a fresh allocation (journaled when a journal is configured).
+    async fn status_entry(
+        &self,
+        record: &mut TicketRecord,
+        checked: &CheckedRequest,
+    ) -> Result<Option<StatusEntry>, Outcome> {
+        if !record.request.revocable {
+            return Ok(None);
+        }
+        if let Some(value) = &record.status_entry {
+            let entry = StatusEntry::from_value(value.clone())
+                .map_err(|e| Outcome::Permanent(IssueError::internal("saved status entry", e)))?;
+            return Ok(Some(entry));
+        }
+        let registry_error = |e: vc_status::Error| {
+            Outcome::Retry(IssueError::StatusRegistrationFailed {
+                source: Arc::new(e),
+            })
+        };
+        match &self.inner.journal {
+            Some(journal) => {
+                if record.attempts > 1 {
+                    let found = journal
+                        .reservation(record.id.as_str())
+                        .await
+                        .map_err(Outcome::Store)?;
+                    if let Some(reservation) = found {
+                        let registry = self.inner.issuer.status_registry().ok_or_else(|| {
+                            Outcome::Permanent(IssueError::StatusRegistrationFailed {
+                                source: Arc::new(NoRegistry),
+                            })
+                        })?;
+                        let entry = rebuild_entry(registry, &reservation)
+                            .await
+                            .map_err(registry_error)?;
+                        return Ok(Some(entry));
+                    }
+                }
+                let entries = with_reservation_owner(
+                    record.id.to_string(),
+                    self.inner.issuer.allocate_status(checked, 1),
+                )
+                .await
+                .map_err(Outcome::from_issue)?;
+                Ok(entries.into_iter().next())
+            }
+            None => {
+                let entry = self
+                    .inner
+                    .issuer
+                    .allocate_status(checked, 1)
+                    .await
+                    .map_err(Outcome::from_issue)?
+                    .into_iter()
+                    .next();
+                // Save it before signing so that a retry reuses it.
+                record.status_entry = entry.as_ref().map(StatusEntry::to_value);
+                record.version = self
+                    .inner
+                    .store
+                    .update(record)
+                    .await
+                    .map_err(Outcome::Store)?;
+                Ok(entry)
+            }
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("the issuer has no status registry")]
+struct NoRegistry;
+
+fn non_empty(what: &str, value: &str) -> Result<(), QueueError> {
+    if value.trim().is_empty() {
+        return Err(QueueError::InvalidInput {
+            reason: format!("{what} must not be empty"),
+        });
+    }
+    Ok(())
+}
+
+fn rejection(reason: &str) -> TicketFailure {
+    TicketFailure {
+        code: "REJECTED".into(),
+        message: reason.to_owned(),
+        details: Value::Null,
+    }
+}
+
+fn decision_state(decision: &Decision) -> (TicketState, Option<String>) {
+    match decision {
+        Decision::Approve => (TicketState::Approved, Some("approved by policy".into())),
+        Decision::Hold => (TicketState::PendingApproval, None),
+        Decision::Reject { reason } => (TicketState::Rejected, Some(reason.clone())),
+    }
+}
+
+/// What went wrong while issuing one claimed ticket.
+enum Outcome {
+    Retry(IssueError),
+    Permanent(IssueError),
+    Store(StoreError),
+}
+
+impl Outcome {
+    fn from_issue(e: IssueError) -> Self {
+        if e.is_transient() {
+            Outcome::Retry(e)
+        } else {
+            Outcome::Permanent(e)
+        }
+    }
+}
+
+enum Done {
+    Issued,
+    Failed,
+    Retried,
+    Lost,
+}
+
+/// Claims approved tickets and issues them. Run as many as you like, in as many processes as
+/// share the store.
+#[derive(Debug, Clone)]
+pub struct Worker {
+    queue: IssuanceQueue,
+    name: String,
+}
+
+impl Worker {
+    /// The worker's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Claims up to `limit` tickets and issues them (concurrently), recording each result.
+    pub async fn run_once(&self, limit: usize) -> Result<WorkReport, QueueError> {
+        let q = &self.queue;
+        let now = q.now();
+        let lease = Lease {
+            token: random_token(),
+            worker: self.name.clone(),
+            until: now + q.inner.lease,
+        };
+        let claimed = q.inner.store.claim(now, &lease, limit).await?;
+        let mut report = WorkReport {
+            claimed: claimed.len(),
+            ..WorkReport::default()
+        };
+        let results =
+            futures::future::join_all(claimed.into_iter().map(|record| self.process(record, now)))
+                .await;
+        let mut first_error = None;
+        for result in results {
+            match result {
+                Ok(Done::Issued) => report.issued += 1,
+                Ok(Done::Failed) => report.failed += 1,
+                Ok(Done::Retried) => report.retried += 1,
+                Ok(Done::Lost) => report.lost += 1,
+                Err(e) => {
+                    first_error.get_or_insert(e);
+                }
+            }
+        }
+        match first_error {
+            // The tickets whose result could not be stored are taken over once their lease ends.
+            Some(e) if report.issued + report.failed + report.retried + report.lost == 0 => Err(e),
+            _ => Ok(report),
+        }
+    }
+
+    /// Runs [`run_once`](Self::run_once) (with `batch` tickets a round) until a round claims
+    /// nothing; returns the totals. Tickets whose lease is held by another worker are left alone.
+    pub async fn run_until_idle(&self, batch: usize) -> Result<WorkReport, QueueError> {
+        let mut total = WorkReport::default();
+        loop {
+            let r = self.run_once(batch).await?;
+            if r.claimed == 0 {
+                return Ok(total);
+            }
+            total.claimed += r.claimed;
+            total.issued += r.issued;
+            total.failed += r.failed;
+            total.retried += r.retried;
+            total.lost += r.lost;
+        }
+    }
+
+    /// Works until `shutdown` completes: rounds of `batch` tickets, expiring overdue tickets, and
+    /// sleeping `idle` when there was nothing to do. Store errors are retried after `idle`.
+    pub async fn run(
+        &self,
+        batch: usize,
+        idle: Duration,
+        shutdown: impl std::future::Future<Output = ()>,
+    ) {
+        let work = async {
+            loop {
+                let _ = self.queue.expire_overdue(100).await;
+                match self.run_once(batch).await {
+                    Ok(r) if r.claimed > 0 => {}
+                    _ => tokio::time::sleep(idle).await,
+                }
+            }
+        };
+        tokio::select! {
+            () = shutdown => {}
+            () = work => {}
+        }
+    }
+
+    async fn process(
+        &self,
+        mut record: TicketRecord,
+        claimed_at: OffsetDateTime,
+    ) -> Result<Done, QueueError> {
+        let q = &self.queue;
+        let from = if record.attempts <= 1 {
+            TicketState::Approved
+        } else {
+            TicketState::Issuing
+        };
+        q.notify(&record.id, Some(from), TicketState::Issuing, &self.name)
+            .await;
+        let outcome = async {
+            let checked = q
+                .inner
+                .issuer
+                .check(record.request.clone())
+                .await
+                .map_err(Outcome::from_issue)?;
+            let entry = q.status_entry(&mut record, &checked).await?;
+            let response = q
+                .inner
+                .issuer
+                .sign(checked, entry.clone())
+                .await
+                .map_err(Outcome::from_issue)?;
+            Ok::<_, Outcome>((entry, response))
+        }
+        .await;
+        let now = q.now();
+        record.history.push(HistoryEntry::new(
+            TicketState::Issuing,
+            claimed_at,
+            &self.name,
+            None,
+        ));
+        let (state, note) = match outcome {
+            Ok((entry, response)) => {
+                record.status_entry = entry.as_ref().map(StatusEntry::to_value);
+                record.response = Some(response);
+                record.failure = None;
+                (TicketState::Issued, None)
+            }
+            Err(Outcome::Store(e)) if e.kind() == StoreErrorKind::Conflict => {
+                return Ok(Done::Lost);
+            }
+            Err(Outcome::Store(e)) => return Err(e.into()),
+            Err(Outcome::Retry(e)) if record.attempts < q.inner.max_attempts => {
+                let failure = TicketFailure::from(&e);
+                record.failure = Some(failure);
+                if let Some(lease) = record.lease.as_mut() {
+                    lease.until = now + q.backoff(record.attempts);
+                }
+                (
+                    TicketState::Issuing,
+                    Some(format!("retry after {}", e.code())),
+                )
+            }
+            Err(Outcome::Retry(e) | Outcome::Permanent(e)) => {
+                record.failure = Some(TicketFailure::from(&e));
+                (TicketState::Failed, Some(e.code().to_owned()))
+            }
+        };
+        record.state = state;
+        if state != TicketState::Issuing {
+            record.lease = None;
+        }
+        record
+            .history
+            .push(HistoryEntry::new(state, now, &self.name, note));
+        match q.inner.store.update(&record).await {
+            Ok(_) => {}
+            Err(e) if e.kind() == StoreErrorKind::Conflict => return Ok(Done::Lost),
+            Err(e) => return Err(e.into()),
+        }
+        match state {
+            TicketState::Issued => {
+                q.notify(&record.id, Some(TicketState::Issuing), state, &self.name)
+                    .await;
+                Ok(Done::Issued)
+            }
+            TicketState::Failed => {
+                q.notify(&record.id, Some(TicketState::Issuing), state, &self.name)
+                    .await;
+                Ok(Done::Failed)
+            }
+            _ => Ok(Done::Retried),
+        }
+    }
+}

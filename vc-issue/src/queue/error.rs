@@ -1,0 +1,170 @@
+//! The errors of the issuance queue and its stores.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+pub use vc_status::store::StoreErrorKind;
+
+use super::state::{TicketId, TicketState};
+use crate::error::{BoxError, IssueError};
+
+/// An error of an [`IssuanceStore`](super::IssuanceStore) backend, with a [`StoreErrorKind`]
+/// that tells the caller what to do (`Unavailable`: retry; `Conflict`: re-read).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("issuance store: {kind}: {context}")]
+pub struct StoreError {
+    kind: StoreErrorKind,
+    context: Cow<'static, str>,
+    #[source]
+    source: Option<BoxError>,
+}
+
+impl StoreError {
+    /// A store error of `kind`, with a short description of what was attempted.
+    pub fn new(kind: StoreErrorKind, context: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            kind,
+            context: context.into(),
+            source: None,
+        }
+    }
+
+    /// Attaches the backend's error as the source.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self
+    }
+
+    /// What the caller should do.
+    pub fn kind(&self) -> StoreErrorKind {
+        self.kind
+    }
+
+    /// The description of what was attempted.
+    pub fn context(&self) -> &str {
+        &self.context
+    }
+}
+
+impl From<vc_status::store::StoreError> for StoreError {
+    fn from(e: vc_status::store::StoreError) -> Self {
+        StoreError::new(e.kind(), "status list store").with_source(e)
+    }
+}
+
+/// Everything that can go wrong in the queue, each with a stable [`code`](QueueError::code).
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum QueueError {
+    /// The request failed validation (or issuance failed): the same error as synchronous issuance.
+    #[error(transparent)]
+    Issue(#[from] IssueError),
+    /// No ticket has this id.
+    #[error("ticket {id} not found")]
+    TicketNotFound {
+        /// The id asked for.
+        id: String,
+    },
+    /// The ticket's state does not allow the action.
+    #[error("ticket {id} cannot go from {from} to {to}")]
+    IllegalTransition {
+        /// The ticket.
+        id: TicketId,
+        /// Its current state.
+        from: TicketState,
+        /// The state the action leads to.
+        to: TicketState,
+    },
+    /// The worker's lease ran out and another worker took the ticket; the result was discarded.
+    #[error("the lease on ticket {id} was lost")]
+    LeaseLost {
+        /// The ticket.
+        id: TicketId,
+    },
+    /// The idempotency key was used before for a different request.
+    #[error("idempotency key {key:?} was used for a different request")]
+    IdempotencyConflict {
+        /// The key.
+        key: String,
+    },
+    /// Concurrent updates kept winning over this one.
+    #[error("ticket {id} was changed concurrently; try again")]
+    Contended {
+        /// The ticket.
+        id: TicketId,
+    },
+    /// An argument is malformed (an empty approver, a too large batch, an unusable key).
+    #[error("invalid input: {reason}")]
+    InvalidInput {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The queue is misconfigured.
+    #[error("queue configuration: {reason}")]
+    Config {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl QueueError {
+    /// A stable, upper-snake-case code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            QueueError::Issue(e) => e.code(),
+            QueueError::TicketNotFound { .. } => "TICKET_NOT_FOUND",
+            QueueError::IllegalTransition { .. } => "ILLEGAL_TRANSITION",
+            QueueError::LeaseLost { .. } => "LEASE_LOST",
+            QueueError::IdempotencyConflict { .. } => "IDEMPOTENCY_KEY_REUSED",
+            QueueError::Contended { .. } => "CONCURRENT_UPDATE",
+            QueueError::InvalidInput { .. } => "INVALID_REQUEST",
+            QueueError::Config { .. } => "QUEUE_CONFIGURATION",
+            QueueError::Store(e) if e.kind() == StoreErrorKind::Unavailable => "STORE_UNAVAILABLE",
+            QueueError::Store(_) => "STORE_ERROR",
+        }
+    }
+
+    /// Whether trying again later may succeed.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            QueueError::Issue(e) => e.is_transient(),
+            QueueError::Contended { .. } => true,
+            QueueError::Store(e) => e.kind() == StoreErrorKind::Unavailable,
+            _ => false,
+        }
+    }
+
+    /// The HTTP status a host should answer with.
+    pub fn http_status(&self) -> u16 {
+        match self {
+            QueueError::Issue(e) => e.http_status(),
+            QueueError::TicketNotFound { .. } => 404,
+            QueueError::IllegalTransition { .. }
+            | QueueError::LeaseLost { .. }
+            | QueueError::IdempotencyConflict { .. }
+            | QueueError::Contended { .. } => 409,
+            QueueError::InvalidInput { .. } => 400,
+            QueueError::Store(e) if e.kind() == StoreErrorKind::Unavailable => 503,
+            QueueError::Config { .. } | QueueError::Store(_) => 500,
+        }
+    }
+
+    /// `{ "code", "message", "details" }` for the wire; store errors say nothing about internals.
+    pub fn to_json(&self) -> Value {
+        match self {
+            QueueError::Issue(e) => e.to_json(),
+            QueueError::Store(_) => {
+                json!({ "code": self.code(), "message": "issuance store error", "details": null })
+            }
+            QueueError::IllegalTransition { from, to, .. } => json!({
+                "code": self.code(), "message": self.to_string(),
+                "details": { "from": from, "to": to }
+            }),
+            _ => json!({ "code": self.code(), "message": self.to_string(), "details": null }),
+        }
+    }
+}

@@ -1,0 +1,459 @@
+//! The PostgreSQL backend (feature `postgres`): tickets shared by workers on several machines.
+
+use std::ops::Range;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use sqlx::migrate::Migrator;
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::{Connection, PgConnection, Row};
+use time::OffsetDateTime;
+use vc_status::store::{ListRecord, ListSnapshot, PostgresStore, SetOutcome, StatusListStore};
+use vc_status::StatusListId;
+
+use super::error::{StoreError, StoreErrorKind};
+use super::journal::{current_owner, Reservation, ReservationJournal};
+use super::sql::{corrupt, map_err, map_status_err, Columns, Values, COLUMNS};
+use super::state::{to_millis, Lease, TicketId, TicketRecord, TicketState};
+use super::store::{Inserted, IssuanceStore};
+
+static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// The schema the queue's tables live in unless told otherwise.
+pub const DEFAULT_SCHEMA: &str = "vc_issue";
+
+fn valid_schema(schema: &str) -> bool {
+    let mut bytes = schema.bytes();
+    matches!(bytes.next(), Some(b'a'..=b'z' | b'_'))
+        && bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_'))
+        && schema.len() <= 63
+}
+
+/// An [`IssuanceStore`] in PostgreSQL.
+///
+/// The tables (and sqlx's migrations table) live in their own schema, `vc_issue` by default, so
+/// they never meet vc-status's or the host's. Claims lock the rows they take with
+/// `FOR UPDATE SKIP LOCKED`, so concurrent workers skip each other's rows instead of waiting;
+/// updates are compare-and-set on the version.
+#[derive(Debug, Clone)]
+pub struct PostgresIssuanceStore {
+    pool: PgPool,
+    url: String,
+}
+
+impl PostgresIssuanceStore {
+    /// Connects to `url`, creates the `vc_issue` schema if needed and migrates it.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        Self::connect_with_schema(url, DEFAULT_SCHEMA).await
+    }
+
+    /// Like [`connect`](Self::connect), with the tables in `schema` (lowercase letters, digits and
+    /// `_`, at most 63 bytes).
+    pub async fn connect_with_schema(url: &str, schema: &str) -> Result<Self, StoreError> {
+        if !valid_schema(schema) {
+            return Err(StoreError::new(
+                StoreErrorKind::Internal,
+                "schema name must match [a-z_][a-z0-9_]{0,62}",
+            ));
+        }
+        let base =
+            PgConnectOptions::from_str(url).map_err(|e| map_err(e, "parse the PostgreSQL URL"))?;
+        let mut conn = PgConnection::connect_with(&base)
+            .await
+            .map_err(|e| map_err(e, "connect to PostgreSQL"))?;
+        // Two processes running CREATE SCHEMA IF NOT EXISTS at once can still collide; the loser
+        // retries and finds the schema.
+        let mut attempt = 0;
+        loop {
+            let created = sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
+                .execute(&mut conn)
+                .await;
+            match created {
+                Ok(_) => break,
+                Err(sqlx::Error::Database(db)) if db.is_unique_violation() && attempt < 3 => {
+                    attempt += 1
+                }
+                Err(e) => return Err(map_err(e, "create the issuance queue schema")),
+            }
+        }
+        conn.close()
+            .await
+            .map_err(|e| map_err(e, "close the setup connection"))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(8)
+            .connect_with(base.options([("search_path", schema)]))
+            .await
+            .map_err(|e| map_err(e, "connect to PostgreSQL"))?;
+        // sqlx serialises migrations across processes with an advisory lock.
+        MIGRATOR.run(&pool).await.map_err(|e| {
+            StoreError::new(
+                StoreErrorKind::Internal,
+                "migrate the issuance queue schema",
+            )
+            .with_source(e)
+        })?;
+        Ok(Self {
+            pool,
+            url: url.to_owned(),
+        })
+    }
+
+    /// The connection pool (its `search_path` is the queue's schema).
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+
+    /// A vc-status store in `status_schema` of the same database whose reservations made for a
+    /// ticket are journaled in the same transaction. Build the issuer's status registry over it
+    /// and give it to the queue as its journal.
+    pub async fn journaled_status_store(
+        &self,
+        status_schema: &str,
+    ) -> Result<Arc<PostgresJournaledStatusStore>, StoreError> {
+        if !valid_schema(status_schema) {
+            return Err(StoreError::new(
+                StoreErrorKind::Internal,
+                "schema name must match [a-z_][a-z0-9_]{0,62}",
+            ));
+        }
+        let inner = PostgresStore::connect_with_schema(&self.url, status_schema).await?;
+        Ok(Arc::new(PostgresJournaledStatusStore {
+            inner,
+            pool: self.pool.clone(),
+            status_schema: status_schema.to_owned(),
+        }))
+    }
+}
+
+fn columns(row: &PgRow) -> Result<Columns, sqlx::Error> {
+    Ok(Columns {
+        id: row.try_get("id")?,
+        state: row.try_get("state")?,
+        version: row.try_get("version")?,
+        lease_token: row.try_get("lease_token")?,
+        lease_worker: row.try_get("lease_worker")?,
+        lease_until: row.try_get("lease_until")?,
+        attempts: row.try_get("attempts")?,
+        deadline: row.try_get("deadline")?,
+        data: row.try_get("data")?,
+    })
+}
+
+fn record(row: &PgRow) -> Result<TicketRecord, StoreError> {
+    columns(row)
+        .map_err(|e| map_err(e, "read a ticket row"))?
+        .into_record()
+}
+
+fn limit(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+#[async_trait]
+impl IssuanceStore for PostgresIssuanceStore {
+    async fn insert(&self, r: &TicketRecord) -> Result<Inserted, StoreError> {
+        let mut stored = r.clone();
+        stored.version = 0;
+        let v = Values::of(&stored)?;
+        let inserted = sqlx::query(
+            "INSERT INTO issuance_tickets (id, state, version, idempotency_key, lease_token, \
+             lease_worker, lease_until, attempts, deadline, data) \
+             VALUES ($1, $2, 0, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(r.id.as_str())
+        .bind(v.state)
+        .bind(r.idempotency_key.as_deref())
+        .bind(v.lease_token)
+        .bind(v.lease_worker)
+        .bind(v.lease_until)
+        .bind(v.attempts)
+        .bind(v.deadline)
+        .bind(v.data)
+        .execute(&self.pool)
+        .await;
+        match inserted {
+            Ok(_) => Ok(Inserted::New),
+            Err(e) => {
+                let e = map_err(e, format!("insert ticket {}", r.id));
+                let Some(key) = r.idempotency_key.as_deref() else {
+                    return Err(e);
+                };
+                if e.kind() != StoreErrorKind::AlreadyExists {
+                    return Err(e);
+                }
+                let row = sqlx::query(&format!(
+                    "SELECT {COLUMNS} FROM issuance_tickets WHERE idempotency_key = $1"
+                ))
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(|e| map_err(e, "read a ticket by idempotency key"))?;
+                match row {
+                    Some(row) => Ok(Inserted::Existing(Box::new(record(&row)?))),
+                    None => Err(e),
+                }
+            }
+        }
+    }
+
+    async fn get(&self, id: &TicketId) -> Result<Option<TicketRecord>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM issuance_tickets WHERE id = $1"
+        ))
+        .bind(id.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| map_err(e, format!("read ticket {id}")))?;
+        row.as_ref().map(record).transpose()
+    }
+
+    async fn update(&self, r: &TicketRecord) -> Result<u64, StoreError> {
+        let v = Values::of(r)?;
+        let done = sqlx::query(
+            "UPDATE issuance_tickets SET state = $1, version = version + 1, lease_token = $2, \
+             lease_worker = $3, lease_until = $4, attempts = $5, deadline = $6, data = $7 \
+             WHERE id = $8 AND version = $9",
+        )
+        .bind(v.state)
+        .bind(v.lease_token)
+        .bind(v.lease_worker)
+        .bind(v.lease_until)
+        .bind(v.attempts)
+        .bind(v.deadline)
+        .bind(v.data)
+        .bind(r.id.as_str())
+        .bind(v.version)
+        .execute(&self.pool)
+        .await
+        .map_err(|e| map_err(e, format!("update ticket {}", r.id)))?;
+        if done.rows_affected() == 1 {
+            return Ok(r.version + 1);
+        }
+        let exists: Option<i64> =
+            sqlx::query_scalar("SELECT version FROM issuance_tickets WHERE id = $1")
+                .bind(r.id.as_str())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(|e| map_err(e, format!("read ticket {}", r.id)))?;
+        Err(match exists {
+            Some(_) => StoreError::new(
+                StoreErrorKind::Conflict,
+                format!("ticket {} changed concurrently", r.id),
+            ),
+            None => StoreError::new(StoreErrorKind::NotFound, format!("ticket {}", r.id)),
+        })
+    }
+
+    async fn claim(
+        &self,
+        now: OffsetDateTime,
+        lease: &Lease,
+        n: usize,
+    ) -> Result<Vec<TicketRecord>, StoreError> {
+        if n == 0 {
+            return Ok(Vec::new());
+        }
+        let rows = sqlx::query(&format!(
+            "UPDATE issuance_tickets AS t SET state = 'issuing', version = t.version + 1, \
+             lease_token = $1, lease_worker = $2, lease_until = $3, attempts = t.attempts + 1 \
+             FROM (SELECT seq FROM issuance_tickets \
+               WHERE state IN ('approved', 'issuing') \
+               AND (state = 'approved' OR lease_until IS NULL OR lease_until <= $4) \
+               ORDER BY seq LIMIT $5 FOR UPDATE SKIP LOCKED) AS c \
+             WHERE t.seq = c.seq \
+             RETURNING {COLUMNS}"
+        ))
+        .bind(&lease.token)
+        .bind(&lease.worker)
+        .bind(to_millis(lease.until))
+        .bind(to_millis(now))
+        .bind(limit(n))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| map_err(e, "claim tickets"))?;
+        rows.iter().map(record).collect()
+    }
+
+    async fn overdue(
+        &self,
+        now: OffsetDateTime,
+        n: usize,
+    ) -> Result<Vec<TicketRecord>, StoreError> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM issuance_tickets \
+             WHERE state IN ('pending_approval', 'needs_information') \
+             AND deadline IS NOT NULL AND deadline <= $1 ORDER BY seq LIMIT $2"
+        ))
+        .bind(to_millis(now))
+        .bind(limit(n))
+        .fetch_all(&self.pool)
+        .await
+        .map_err(|e| map_err(e, "find overdue tickets"))?;
+        rows.iter().map(record).collect()
+    }
+
+    async fn count(&self, state: TicketState) -> Result<u64, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM issuance_tickets WHERE state = $1")
+            .bind(state.as_str())
+            .fetch_one(&self.pool)
+            .await
+            .map_err(|e| map_err(e, "count tickets"))?;
+        u64::try_from(n).map_err(|_| corrupt("negative count"))
+    }
+}
+
+/// vc-status's [`PostgresStore`] with a reservation journal: a reservation made while the queue
+/// allocates for a ticket advances the list's counter and records the ticket as its owner in one
+/// transaction (see the [module docs](super#crashes-retries-and-the-status-index)).
+///
+/// It writes vc-status's `status_lists` counter directly, with the same statement as
+/// `PostgresStore::reserve`.
+#[derive(Debug, Clone)]
+pub struct PostgresJournaledStatusStore {
+    inner: PostgresStore,
+    pool: PgPool,
+    status_schema: String,
+}
+
+impl PostgresJournaledStatusStore {
+    async fn reserve_for(
+        &self,
+        owner: &str,
+        id: &StatusListId,
+        n: u64,
+    ) -> Result<Range<u64>, vc_status::store::StoreError> {
+        let ctx = || format!("reserve in status list {id} for {owner}");
+        let n = n.min(vc_status::MAX_DOMAIN);
+        let n_i64 = i64::try_from(n).unwrap_or(i64::MAX);
+        let mut tx = self
+            .pool
+            .begin()
+            .await
+            .map_err(|e| map_status_err(e, ctx()))?;
+        let row = sqlx::query(&format!(
+            "UPDATE \"{}\".status_lists SET next_counter = next_counter + $2 \
+             WHERE list_id = $1 AND next_counter < capacity \
+             RETURNING next_counter, capacity",
+            self.status_schema
+        ))
+        .bind(id.as_str())
+        .bind(n_i64)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|e| map_status_err(e, ctx()))?;
+        let Some(row) = row else {
+            tx.commit().await.map_err(|e| map_status_err(e, ctx()))?;
+            let list = self.inner.get_list(id).await?;
+            return Ok(list.capacity..list.capacity);
+        };
+        let next: i64 = row
+            .try_get("next_counter")
+            .map_err(|e| map_status_err(e, ctx()))?;
+        let cap: i64 = row
+            .try_get("capacity")
+            .map_err(|e| map_status_err(e, ctx()))?;
+        let start = next - n_i64;
+        let end = next.min(cap);
+        if start < 0 || end < start {
+            return Err(vc_status::store::StoreError::new(
+                StoreErrorKind::Internal,
+                "status list counter went backwards",
+            ));
+        }
+        let journaled = sqlx::query(
+            "INSERT INTO issuance_status_reservations (owner, list_id, start_counter, end_counter) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(owner)
+        .bind(id.as_str())
+        .bind(start)
+        .bind(end)
+        .execute(&mut *tx)
+        .await;
+        if let Err(e) = journaled {
+            // Dropping the transaction rolls the counter step back: nothing leaks.
+            let e = map_status_err(e, ctx());
+            return Err(if e.kind() == StoreErrorKind::AlreadyExists {
+                vc_status::store::StoreError::new(StoreErrorKind::Conflict, ctx()).with_source(e)
+            } else {
+                e
+            });
+        }
+        tx.commit().await.map_err(|e| map_status_err(e, ctx()))?;
+        // Both were non-negative above.
+        Ok(start.unsigned_abs()..end.unsigned_abs())
+    }
+}
+
+#[async_trait]
+impl StatusListStore for PostgresJournaledStatusStore {
+    async fn create_list(&self, list: &ListRecord) -> Result<(), vc_status::store::StoreError> {
+        self.inner.create_list(list).await
+    }
+
+    async fn get_list(
+        &self,
+        id: &StatusListId,
+    ) -> Result<ListRecord, vc_status::store::StoreError> {
+        self.inner.get_list(id).await
+    }
+
+    async fn latest_list(
+        &self,
+        series: &str,
+    ) -> Result<Option<ListRecord>, vc_status::store::StoreError> {
+        self.inner.latest_list(series).await
+    }
+
+    async fn reserve(
+        &self,
+        id: &StatusListId,
+        n: u64,
+    ) -> Result<Range<u64>, vc_status::store::StoreError> {
+        match current_owner() {
+            Some(owner) => self.reserve_for(&owner, id, n).await,
+            None => self.inner.reserve(id, n).await,
+        }
+    }
+
+    async fn set_entry(
+        &self,
+        id: &StatusListId,
+        index: u64,
+        value: u8,
+    ) -> Result<SetOutcome, vc_status::store::StoreError> {
+        self.inner.set_entry(id, index, value).await
+    }
+
+    async fn snapshot(
+        &self,
+        id: &StatusListId,
+    ) -> Result<ListSnapshot, vc_status::store::StoreError> {
+        self.inner.snapshot(id).await
+    }
+}
+
+#[async_trait]
+impl ReservationJournal for PostgresJournaledStatusStore {
+    async fn reservation(&self, owner: &str) -> Result<Option<Reservation>, StoreError> {
+        let row = sqlx::query(
+            "SELECT list_id, start_counter, end_counter FROM issuance_status_reservations \
+             WHERE owner = $1",
+        )
+        .bind(owner)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| map_err(e, "read the reservation journal"))?;
+        let Some(row) = row else { return Ok(None) };
+        let ctx = "read the reservation journal";
+        let list: String = row.try_get("list_id").map_err(|e| map_err(e, ctx))?;
+        let start: i64 = row.try_get("start_counter").map_err(|e| map_err(e, ctx))?;
+        let end: i64 = row.try_get("end_counter").map_err(|e| map_err(e, ctx))?;
+        let to_u = |v: i64| u64::try_from(v).map_err(|_| corrupt("negative counter"));
+        Ok(Some(Reservation {
+            list_id: StatusListId::new(list).map_err(|_| corrupt("invalid list id"))?,
+            counters: to_u(start)?..to_u(end)?,
+        }))
+    }
+}
