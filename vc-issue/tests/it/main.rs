@@ -13,8 +13,8 @@ mod delegation;
 mod fixtures;
 mod jwt;
 mod pipeline;
-mod rdfc;
 mod queue;
+mod rdfc;
 
 mod signers;
 mod vectors;
