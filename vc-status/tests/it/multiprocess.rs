@@ -211,11 +211,14 @@ fn allocation_across_processes(backend: &Backend, dir: &Path) {
         "rolled over into exactly the lists needed"
     );
     // None lost: every list but the last is full, and the store's counters add up.
-    let store = runtime().block_on(backend.open());
+    // One runtime for the store and every query: a pooled connection cannot outlive the runtime
+    // that opened it.
+    let rt = runtime();
+    let store = rt.block_on(backend.open());
     let mut allocated = 0;
     for seq in 1..=lists {
         let id = StatusListId::new(format!("mp-revocation-{seq}")).unwrap();
-        let snap = runtime().block_on(store.snapshot(&id)).unwrap();
+        let snap = rt.block_on(store.snapshot(&id)).unwrap();
         allocated += snap.allocated;
         let url = TEMPLATE.replace("{list}", id.as_str());
         let got = per_list.get(&url).unwrap();
