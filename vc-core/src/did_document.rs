@@ -142,3 +142,56 @@ impl DidDocument {
             .collect()
     }
 }
+
+impl From<&crate::did_key::DidKey> for DidDocument {
+    /// The `did:key` document, built directly (the same content as
+    /// [`DidKey::did_document`](crate::did_key::DidKey::did_document), without a JSON round trip,
+    /// because resolution of `did:key` issuers and holders is on the issuance hot path).
+    fn from(key: &crate::did_key::DidKey) -> Self {
+        let did = key.did().into_string();
+        let method_id = key.verification_method_id().into_string();
+        let reference = || vec![VerificationRelationship::Reference(method_id.clone())];
+        Self {
+            context: Some(Value::from(crate::did_key::DID_DOCUMENT_CONTEXT.to_vec())),
+            verification_method: vec![VerificationMethod {
+                id: method_id.clone(),
+                type_: "Multikey".to_owned(),
+                controller: Some(did.clone()),
+                public_key_multibase: Some(key.multikey()),
+                public_key_jwk: None,
+                properties: Map::new(),
+            }],
+            authentication: reference(),
+            assertion_method: reference(),
+            capability_invocation: reference(),
+            capability_delegation: reference(),
+            key_agreement: Vec::new(),
+            controller: None,
+            properties: Map::new(),
+            id: did,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::did_key::DidKey;
+
+    #[test]
+    fn direct_did_key_document_equals_the_json_one() {
+        let key =
+            DidKey::parse("did:key:z6MkrJVnaZkeFzdQyMZu1cgjg7k1pZZ6pvBQ7XJPt4swbTQ2").unwrap();
+        let direct = DidDocument::from(&key);
+        let parsed = DidDocument::from_value(key.did_document()).unwrap();
+        assert_eq!(direct, parsed);
+        assert_eq!(direct.assertion_methods().len(), 1);
+        assert_eq!(
+            direct.assertion_methods()[0]
+                .public_key()
+                .unwrap()
+                .as_bytes(),
+            key.public_key()
+        );
+    }
+}

@@ -17,8 +17,7 @@ impl DidKeyResolver {
             return None;
         }
         let key = DidKey::from_did(did).ok()?;
-        let document = DidDocument::from_value(key.did_document()).ok()?;
-        Some(ResolvedDid::active(document))
+        Some(ResolvedDid::active(DidDocument::from(&key)))
     }
 }
 
