@@ -121,7 +121,7 @@ impl Issuer {
     /// Issues a batch. Fails as a whole only when what every item shares fails (issuer, schema,
     /// proof type, key, status registration, or more than [`MAX_BATCH_ITEMS`] items); every other
     /// failure is reported on its item.
-    pub async fn issue_batch(&self, batch: BatchRequest) -> Result<BatchResult, IssueError> {
+    pub async fn issue_batch(&self, mut batch: BatchRequest) -> Result<BatchResult, IssueError> {
         if batch.items.len() > MAX_BATCH_ITEMS {
             return Err(IssueError::InvalidRequest {
                 reason: format!(
@@ -140,7 +140,9 @@ impl Issuer {
             .iter()
             .map(|item| item.holder_did.clone())
             .collect();
-        let mut outcomes = self.check_items(&batch, &prepared).await;
+        // The items move into the checks (not copied): a 10,000-item batch is held once.
+        let items = std::mem::take(&mut batch.items);
+        let mut outcomes = self.check_items(Arc::new(batch), items, &prepared).await;
         let valid: Vec<usize> = (0..outcomes.len())
             .filter(|&i| outcomes[i].is_ok())
             .collect();
@@ -167,20 +169,29 @@ impl Issuer {
         Ok(summarize(holders, results))
     }
 
+    /// Steps 3 and 4 for every item, on all cores (claims validation is CPU work).
     async fn check_items(
         &self,
-        batch: &BatchRequest,
+        template: Arc<BatchRequest>,
+        items: Vec<BatchItem>,
         prepared: &Arc<Prepared>,
     ) -> Vec<Result<CheckedRequest, IssueError>> {
-        let mut outcomes = Vec::with_capacity(batch.items.len());
-        for item in &batch.items {
-            let outcome = match item_request(batch, item) {
-                Ok(request) => self.check_item(request, prepared).await,
-                Err(err) => Err(err),
-            };
-            outcomes.push(outcome);
-        }
-        outcomes
+        let issuer = self.clone();
+        let prepared = prepared.clone();
+        let checked = on_all_cores(items, move |item: BatchItem| {
+            let (issuer, prepared, template) = (issuer.clone(), prepared.clone(), template.clone());
+            async move {
+                match item_request(&template, &item) {
+                    Ok(request) => issuer.check_item(request, &prepared).await,
+                    Err(err) => Err(err),
+                }
+            }
+        })
+        .await;
+        checked
+            .into_iter()
+            .map(|outcome| outcome.unwrap_or_else(|| Err(lost())))
+            .collect()
     }
 
     async fn allocate_for(
@@ -194,38 +205,71 @@ impl Issuer {
         }
     }
 
-    /// Signs on as many tasks as there are cores; each task takes a contiguous chunk.
+    /// Signs on all cores; results keep the jobs' order.
     async fn sign_parallel(
         &self,
         jobs: Vec<(usize, CheckedRequest, Option<StatusEntry>)>,
     ) -> Vec<(usize, Result<IssuanceResponse, IssueError>)> {
-        let workers = std::thread::available_parallelism().map_or(1, usize::from);
-        let chunk = jobs.len().div_ceil(workers).max(1);
-        let mut jobs = jobs.into_iter();
-        let mut tasks = Vec::new();
-        loop {
-            let part: Vec<_> = jobs.by_ref().take(chunk).collect();
-            if part.is_empty() {
-                break;
-            }
-            let issuer = self.clone();
-            tasks.push(tokio::spawn(async move {
-                let mut done = Vec::with_capacity(part.len());
-                for (i, checked, status) in part {
-                    done.push((i, issuer.sign(checked, status).await));
-                }
-                done
-            }));
-        }
-        let mut signed = Vec::new();
-        for task in tasks {
-            // A panicking signer loses its chunk; those items are reported failed by `summarize`.
-            if let Ok(done) = task.await {
-                signed.extend(done);
-            }
-        }
-        signed
+        let positions: Vec<usize> = jobs.iter().map(|(i, _, _)| *i).collect();
+        let issuer = self.clone();
+        let signed = on_all_cores(jobs, move |(_, checked, status)| {
+            let issuer = issuer.clone();
+            async move { issuer.sign(checked, status).await }
+        })
+        .await;
+        positions
+            .into_iter()
+            .zip(signed)
+            .map(|(i, result)| (i, result.unwrap_or_else(|| Err(lost()))))
+            .collect()
     }
+}
+
+/// The error for an item whose task panicked (a host signer or resolver that panics).
+fn lost() -> IssueError {
+    IssueError::Internal {
+        context: "batch task panicked",
+        source: None,
+    }
+}
+
+/// Runs `work` over `items` with one task per core, each taking a contiguous chunk, and returns
+/// the results in input order (`None` for the items of a chunk whose task panicked).
+async fn on_all_cores<T, R, F, Fut>(items: Vec<T>, work: F) -> Vec<Option<R>>
+where
+    T: Send + 'static,
+    R: Send + 'static,
+    F: Fn(T) -> Fut + Send + Sync + Clone + 'static,
+    Fut: std::future::Future<Output = R> + Send,
+{
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    let chunk = items.len().div_ceil(workers).max(1);
+    let mut items = items.into_iter();
+    let mut tasks = Vec::new();
+    loop {
+        let part: Vec<T> = items.by_ref().take(chunk).collect();
+        if part.is_empty() {
+            break;
+        }
+        let len = part.len();
+        let work = work.clone();
+        let task = tokio::spawn(async move {
+            let mut done = Vec::with_capacity(part.len());
+            for item in part {
+                done.push(work(item).await);
+            }
+            done
+        });
+        tasks.push((len, task));
+    }
+    let mut results = Vec::new();
+    for (len, task) in tasks {
+        match task.await {
+            Ok(done) => results.extend(done.into_iter().map(Some)),
+            Err(_) => results.extend(std::iter::repeat_with(|| None).take(len)),
+        }
+    }
+    results
 }
 
 fn item_request(batch: &BatchRequest, item: &BatchItem) -> Result<IssuanceRequest, IssueError> {
