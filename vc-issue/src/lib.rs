@@ -62,6 +62,9 @@
 //! - [`verify`]: [`CredentialVerifier`] (issuer-authorized key, every proof), keeping "invalid" apart
 //!   from "could not check".
 //!
+//! Guides for hosts (a KMS signer, issuers on several machines) are in `guide` (built with the
+//! `postgres` and `testing` features, as on docs.rs).
+//!
 //! # Features
 //! - `rdfc` (default): the RDF-canonicalized suites, through `ssi-json-ld` and `ssi-rdf`.
 //! - `jwt`: `vc+jwt` through josekit (links OpenSSL).
@@ -74,6 +77,9 @@ pub mod batch;
 pub mod claims_rule;
 pub mod delegation;
 pub mod error;
+// The guide's examples use the PostgreSQL store and the conformance helpers.
+#[cfg(all(feature = "postgres", feature = "testing"))]
+pub mod guide;
 pub mod issuer;
 #[cfg(feature = "jwt")]
 pub mod jwt;
