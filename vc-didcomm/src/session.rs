@@ -119,6 +119,34 @@ impl Thread {
         Ok(())
     }
 
+    /// Opens the thread for `message` (after [`check`](Self::check) passed and it parsed) and returns
+    /// the thread as it was, for [`settle`](Self::settle) to restore if the role refuses the message.
+    pub(crate) fn enter(&mut self, message: &Message) -> Thread {
+        let before = self.clone();
+        self.start(message.thread_id());
+        before
+    }
+
+    /// Ends the handling of `message`: records it when the role acted on it, or puts the thread back
+    /// as it was before [`enter`](Self::enter), so that a refused message changes nothing.
+    pub(crate) fn settle<T>(
+        &mut self,
+        message: &Message,
+        before: Thread,
+        outcome: Result<T>,
+    ) -> Result<T> {
+        match outcome {
+            Ok(value) => {
+                self.accept(message);
+                Ok(value)
+            }
+            Err(error) => {
+                *self = before;
+                Err(error)
+            }
+        }
+    }
+
     /// Takes the sender of `message` as the peer, when there is none yet.
     pub(crate) fn learn_peer(&mut self, message: &Message) {
         if self.peer.is_none() {

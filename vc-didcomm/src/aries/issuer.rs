@@ -134,18 +134,9 @@ impl AriesIssuer {
         self.thread
             .check(message, self.clock.now().unix_timestamp())?;
         let parsed = AriesMessage::from_message(message)?;
-        let before = self.thread.clone();
-        self.thread.start(message.thread_id());
-        match self.dispatch(parsed).await {
-            Ok(step) => {
-                self.thread.accept(message);
-                Ok(step)
-            }
-            Err(error) => {
-                self.thread = before;
-                Err(error)
-            }
-        }
+        let before = self.thread.enter(message);
+        let outcome = self.dispatch(parsed).await;
+        self.thread.settle(message, before, outcome)
     }
 
     async fn dispatch(&mut self, parsed: AriesMessage) -> Result<Step> {

@@ -292,20 +292,11 @@ impl HolderSession {
     pub async fn handle(&mut self, message: &Message) -> Result<Step> {
         self.thread.check(message, self.now().unix_timestamp())?;
         let parsed = IotaMessage::from_message(message)?;
-        let before = self.thread.clone();
-        self.thread.start(message.thread_id());
+        let before = self.thread.enter(message);
         // The first message names the issuer, when the session did not; later ones must come from it.
         self.thread.learn_peer(message);
-        match self.dispatch(parsed).await {
-            Ok(step) => {
-                self.thread.accept(message);
-                Ok(step)
-            }
-            Err(error) => {
-                self.thread = before;
-                Err(error)
-            }
-        }
+        let outcome = self.dispatch(parsed).await;
+        self.thread.settle(message, before, outcome)
     }
 
     async fn dispatch(&mut self, parsed: IotaMessage) -> Result<Step> {
