@@ -11,7 +11,7 @@ use vc_core::{
 use vc_status::{StatusEntry, StatusPurpose, StatusRegistry};
 
 use crate::claims_rule::ClaimsRule;
-use crate::error::{BoxError, IssueError};
+use crate::error::IssueError;
 use crate::keystore::KeyStore;
 use crate::rate_limit::RateLimit;
 use crate::request::{IssuanceRequest, IssuanceResponse, IssuedCredential};
@@ -539,14 +539,5 @@ impl IssuerBuilder {
                 claims_rules: self.claims_rules,
             }),
         })
-    }
-}
-
-impl From<BoxError> for IssueError {
-    fn from(source: BoxError) -> Self {
-        IssueError::Internal {
-            context: "host",
-            source: Some(source),
-        }
     }
 }
