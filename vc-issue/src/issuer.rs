@@ -171,19 +171,7 @@ impl Issuer {
         proof_type: &crate::ProofType,
     ) -> Result<Prepared, IssueError> {
         let signing = Signing::for_proof_type(&self.inner.suites, proof_type)?;
-        let issuer = match self.resolve(issuer_did).await? {
-            None => {
-                return Err(IssueError::IssuerNotFound {
-                    did: issuer_did.to_string(),
-                })
-            }
-            Some(resolved) if resolved.deactivated => {
-                return Err(IssueError::IssuerDeactivated {
-                    did: issuer_did.to_string(),
-                })
-            }
-            Some(resolved) => resolved,
-        };
+        let issuer = self.resolve_issuer(issuer_did).await?;
         let (verification_method, signer) = self
             .find_key_for(issuer_did, proof_type, &issuer, &signing)
             .await?;
@@ -291,19 +279,7 @@ impl Issuer {
         let issuer_did = Did::parse(issuer_id).map_err(|_| IssueError::InvalidRequest {
             reason: "the credential's issuer is not a DID".into(),
         })?;
-        let resolved = match self.resolve(&issuer_did).await? {
-            None => {
-                return Err(IssueError::IssuerNotFound {
-                    did: issuer_did.to_string(),
-                })
-            }
-            Some(r) if r.deactivated => {
-                return Err(IssueError::IssuerDeactivated {
-                    did: issuer_did.to_string(),
-                })
-            }
-            Some(r) => r,
-        };
+        let resolved = self.resolve_issuer(&issuer_did).await?;
         let (verification_method, signer) = self
             .find_key_for(&issuer_did, proof_type, &resolved, &signing)
             .await?;
@@ -420,6 +396,19 @@ impl Issuer {
             });
         }
         Ok(schema)
+    }
+
+    /// Step 1's first half: the issuer must resolve and be active.
+    async fn resolve_issuer(&self, issuer_did: &Did) -> Result<ResolvedDid, IssueError> {
+        match self.resolve(issuer_did).await? {
+            None => Err(IssueError::IssuerNotFound {
+                did: issuer_did.to_string(),
+            }),
+            Some(resolved) if resolved.deactivated => Err(IssueError::IssuerDeactivated {
+                did: issuer_did.to_string(),
+            }),
+            Some(resolved) => Ok(resolved),
+        }
     }
 
     async fn resolve(&self, did: &Did) -> Result<Option<ResolvedDid>, IssueError> {
