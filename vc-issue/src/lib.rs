@@ -80,6 +80,8 @@ pub mod error;
 // The guide's examples use the PostgreSQL store and the conformance helpers.
 #[cfg(all(feature = "postgres", feature = "testing"))]
 pub mod guide;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod issuer;
 #[cfg(feature = "jwt")]
 pub mod jwt;

@@ -1,0 +1,16 @@
+//! The HTTP side of an issuer (feature `http`): VC API issuer endpoints, the VCALM workflow
+//! service that wallets talk to, and one-time credential pickup, as an [`axum::Router`] the host
+//! mounts next to its own routes.
+//!
+//! Every error leaves as the JSON shape `{ "code", "message", "details" }` ([`ApiError`]), with
+//! the status code a client can act on; internals never reach the wire.
+
+mod api_error;
+mod auth;
+
+pub use api_error::ApiError;
+pub use auth::{Authorizer, BearerTokens, Unauthorized};
+
+/// The largest request body any endpoint reads (256 KiB): a credential request or a wallet's
+/// presentation is a few KiB, and a bound keeps a hostile client from filling memory.
+pub const BODY_LIMIT: usize = 256 * 1024;
