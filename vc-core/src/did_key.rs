@@ -1,8 +1,8 @@
 //! The [`did:key`](https://w3c-ccg.github.io/did-method-key/) method: a DID that is its own public key.
 //!
 //! `did:key:<multikey>` where the multikey is `z` + base58btc(varint(multicodec) || public key). The
-//! DID document is derived from the key alone, so resolving needs no I/O. Ed25519 and P-256 keys are
-//! supported.
+//! DID document is derived from the key alone, so resolving needs no I/O. Ed25519, P-256 and
+//! BLS12-381 G2 (BBS, `bbs-2023`) keys are supported.
 //!
 //! ```
 //! use vc_core::did_key::{DidKey, KeyType};
@@ -45,6 +45,9 @@ pub enum KeyType {
     Ed25519,
     /// NIST P-256 (multicodec `p256-pub`, 33-byte SEC1 compressed point).
     P256,
+    /// BLS12-381 G2 (multicodec `bls12_381-g2-pub`, 96-byte compressed point): the BBS signature
+    /// keys of the `bbs-2023` cryptosuite (`zUC7…` multikeys).
+    Bls12381G2,
 }
 
 impl KeyType {
@@ -53,6 +56,7 @@ impl KeyType {
         match self {
             KeyType::Ed25519 => multicodec::ED25519_PUB,
             KeyType::P256 => multicodec::P256_PUB,
+            KeyType::Bls12381G2 => multicodec::BLS12_381_G2_PUB,
         }
     }
 
@@ -61,23 +65,27 @@ impl KeyType {
         match code {
             multicodec::ED25519_PUB => Some(KeyType::Ed25519),
             multicodec::P256_PUB => Some(KeyType::P256),
+            multicodec::BLS12_381_G2_PUB => Some(KeyType::Bls12381G2),
             _ => None,
         }
     }
 
-    /// The length of the encoded public key in bytes (32 for Ed25519, 33 for compressed P-256).
+    /// The length of the encoded public key in bytes (32 for Ed25519, 33 for compressed P-256, 96
+    /// for a compressed BLS12-381 G2 point).
     pub fn public_key_len(self) -> usize {
         match self {
             KeyType::Ed25519 => 32,
             KeyType::P256 => 33,
+            KeyType::Bls12381G2 => 96,
         }
     }
 
-    /// A human-readable name (`Ed25519`, `P-256`).
+    /// A human-readable name (`Ed25519`, `P-256`, `BLS12-381-G2`).
     pub fn name(self) -> &'static str {
         match self {
             KeyType::Ed25519 => "Ed25519",
             KeyType::P256 => "P-256",
+            KeyType::Bls12381G2 => "BLS12-381-G2",
         }
     }
 
@@ -91,7 +99,7 @@ impl KeyType {
                     "P-256 public key must be {expected} bytes (SEC1 compressed), got {}",
                     key.len()
                 ),
-                KeyType::Ed25519 => format!(
+                KeyType::Ed25519 | KeyType::Bls12381G2 => format!(
                     "{} public key must be {expected} bytes, got {}",
                     self.name(),
                     key.len()
@@ -308,9 +316,6 @@ fn unknown_codec(code: u64) -> String {
         multicodec::ED25519_PRIV | multicodec::P256_PRIV => {
             format!("multicodec 0x{code:x} is a private key, not a public key")
         }
-        multicodec::BLS12_381_G2_PUB => {
-            "unsupported key type bls12_381-g2-pub (multicodec 0xeb)".to_owned()
-        }
         _ => format!("unsupported multicodec 0x{code:x}"),
     }
 }
@@ -331,7 +336,7 @@ mod tests {
 
     #[test]
     fn key_type_codecs() {
-        for kt in [KeyType::Ed25519, KeyType::P256] {
+        for kt in [KeyType::Ed25519, KeyType::P256, KeyType::Bls12381G2] {
             assert_eq!(KeyType::from_multicodec(kt.multicodec()), Some(kt));
         }
         assert_eq!(KeyType::from_multicodec(multicodec::ED25519_PRIV), None);
@@ -375,6 +380,18 @@ mod tests {
     }
 
     #[test]
+    fn bls12_381_g2_multikey() {
+        // The key of the W3C vc-di-bbs test vectors.
+        const BLS_MK: &str = "zUC7DerdEmfZ8f4pFajXgGwJoMkV1ofMTmEG5UoNvnWiPiLuGKNeqgRpLH2TV4Xe5mJ2cXV76gRN7LFQwapF1VFu6x2yrr5ci1mXqC1WNUrnHnLgvfZfMH7h6xP6qsf9EKRQrPQ";
+        let key = DidKey::from_multikey(BLS_MK).unwrap();
+        assert_eq!(key.key_type(), KeyType::Bls12381G2);
+        assert_eq!(key.public_key().len(), 96);
+        assert_eq!(key.public_key()[..4], [0xa4, 0xef, 0x1a, 0xfa]);
+        let again = DidKey::new(KeyType::Bls12381G2, key.public_key()).unwrap();
+        assert_eq!(again.multikey(), BLS_MK);
+    }
+
+    #[test]
     fn parse_accepts_vm_id_with_matching_fragment_only() {
         let vm = format!("did:key:{ED_MK}#{ED_MK}");
         let key = DidKey::parse(&vm).unwrap();
@@ -408,9 +425,9 @@ mod tests {
         );
         let bls = multibase::encode_base58btc(&multicodec::encode(
             multicodec::BLS12_381_G2_PUB,
-            &[0; 96],
+            &[0; 48],
         ));
-        assert!(reason(DidKey::from_multikey(&bls).unwrap_err()).contains("bls12_381"));
+        assert!(reason(DidKey::from_multikey(&bls).unwrap_err()).contains("96 bytes"));
         let private =
             multibase::encode_base58btc(&multicodec::encode(multicodec::ED25519_PRIV, &[0; 32]));
         assert!(reason(DidKey::from_multikey(&private).unwrap_err()).contains("private key"));

@@ -7,7 +7,8 @@ use serde_json::Value;
 use crate::did_key::{DidKey, KeyType};
 use crate::error::{Error, Result};
 
-/// A public key with its type: 32 bytes for Ed25519, a 33-byte compressed SEC1 point for P-256.
+/// A public key with its type: 32 bytes for Ed25519, a 33-byte compressed SEC1 point for P-256, a
+/// 96-byte compressed G2 point for BLS12-381 (BBS).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PublicKey {
     key_type: KeyType,

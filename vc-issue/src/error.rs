@@ -131,6 +131,31 @@ pub enum IssueError {
         #[source]
         source: BoxError,
     },
+    /// A mandatory JSON pointer of a `bbs-2023` base proof is malformed or selects nothing in the
+    /// credential.
+    #[error("mandatory pointer {pointer:?}: {reason}")]
+    MandatoryPointerInvalid {
+        /// The pointer.
+        pointer: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A selective JSON pointer given to derive a `bbs-2023` proof is malformed or selects nothing in
+    /// the credential.
+    #[error("selective pointer {pointer:?}: {reason}")]
+    SelectivePointerInvalid {
+        /// The pointer.
+        pointer: String,
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The credential to derive from has no usable `bbs-2023` base proof (missing, or a
+    /// `proofValue` that does not decode).
+    #[error("no usable bbs-2023 base proof: {reason}")]
+    BaseProofInvalid {
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// An internal step failed (serialization, canonicalization). Not the caller's fault.
     #[error("internal error: {context}")]
     Internal {
@@ -161,6 +186,9 @@ impl IssueError {
             IssueError::UnknownContext { .. } => "UNKNOWN_CONTEXT",
             IssueError::RateLimitExceeded { .. } => "RATE_LIMIT_EXCEEDED",
             IssueError::ResolutionFailed { .. } => "RESOLUTION_FAILED",
+            IssueError::MandatoryPointerInvalid { .. } => "MANDATORY_POINTER_INVALID",
+            IssueError::SelectivePointerInvalid { .. } => "SELECTIVE_POINTER_INVALID",
+            IssueError::BaseProofInvalid { .. } => "BASE_PROOF_INVALID",
             IssueError::Internal { .. } => "INTERNAL_ERROR",
         }
     }
@@ -183,7 +211,10 @@ impl IssueError {
             | IssueError::SchemaValidationFailed { .. }
             | IssueError::InvalidCredential(_)
             | IssueError::UnsupportedProofType { .. }
-            | IssueError::UnknownContext { .. } => 400,
+            | IssueError::UnknownContext { .. }
+            | IssueError::MandatoryPointerInvalid { .. }
+            | IssueError::SelectivePointerInvalid { .. }
+            | IssueError::BaseProofInvalid { .. } => 400,
             IssueError::IssuerNotAuthorized { .. } => 403,
             IssueError::IssuerNotFound { .. }
             | IssueError::SchemaNotFound { .. }

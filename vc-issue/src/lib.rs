@@ -55,8 +55,10 @@
 //!   ([`Ed25519Signer`], [`P256Signer`]; keys zeroized on drop, never printed).
 //! - Proof suites ([`suites`]): `eddsa-jcs-2022`, `JcsEd25519Signature2020`, and with the default
 //!   `rdfc` feature `eddsa-rdfc-2022`, `Ed25519Signature2020`, `ecdsa-rdfc-2019` (bundled JSON-LD
-//!   contexts, never fetched); `vc+jwt` with the `jwt` feature. `BbsBlsSignature2020` is refused
-//!   with a pointer to `bbs-2023`.
+//!   contexts, never fetched); `vc+jwt` with the `jwt` feature; `bbs-2023` (selective disclosure:
+//!   base proofs, `suites::bbs::derive_proof` for holders, derived-proof verification) with the
+//!   `bbs` feature and a `BbsSigner` such as `Bls12381G2Signer`. `BbsBlsSignature2020` is
+//!   refused with a pointer to `bbs-2023`.
 //! - [`batch`]: many holders in one call, per-item results, one status allocation, parallel signing.
 //! - [`delegation`]: the built-in `agent-delegation-v1` schema and the delegation chain checker.
 //! - [`verify`]: [`CredentialVerifier`] (issuer-authorized key, every proof), keeping "invalid" apart
@@ -68,6 +70,7 @@
 //! # Features
 //! - `rdfc` (default): the RDF-canonicalized suites, through `ssi-json-ld` and `ssi-rdf`.
 //! - `jwt`: `vc+jwt` through josekit (links OpenSSL).
+//! - `bbs`: `bbs-2023` through zkryptium (implies `rdfc`).
 //! - `sqlite`, `postgres`: stores for asynchronous issuance.
 //! - `testing`: conformance helpers for host implementations of the traits.
 #![forbid(unsafe_code)]
@@ -109,6 +112,8 @@ pub use rate_limit::RateLimit;
 pub use request::{IssuanceRequest, IssuanceResponse, IssuedCredential};
 pub use resolver::{DidKeyResolver, DidResolver, InMemoryDidRegistry, ResolvedDid};
 pub use schema::{InMemorySchemaRegistry, SchemaEntry, SchemaRegistry};
+#[cfg(feature = "bbs")]
+pub use signer::{BbsSigner, Bls12381G2Signer};
 pub use signer::{Ed25519Signer, P256Signer, SignatureAlgorithm, Signer};
 pub use suites::{ProofOptions, ProofSuite, Suites};
 pub use verify::{CredentialVerifier, VerifyError};

@@ -1,5 +1,7 @@
 //! Signing keys: the host's [`Signer`] (a KMS, an HSM, a local key) and the shipped local signers.
 
+#[cfg(feature = "bbs")]
+mod bls12381;
 mod ed25519;
 mod p256;
 
@@ -11,6 +13,8 @@ use vc_core::PublicKey;
 
 use crate::error::BoxError;
 
+#[cfg(feature = "bbs")]
+pub use self::bls12381::Bls12381G2Signer;
 pub use self::ed25519::Ed25519Signer;
 pub use self::p256::P256Signer;
 
@@ -23,6 +27,9 @@ pub enum SignatureAlgorithm {
     /// ECDSA over P-256 with SHA-256, signatures as 64-byte `r || s` (IEEE P1363, as JWS and Data
     /// Integrity encode them).
     EcdsaP256Sha256,
+    /// BBS with the BLS12-381-SHA-256 ciphersuite (IRTF CFRG BBS signatures): 80-byte signatures
+    /// over a vector of messages, as `bbs-2023` uses them (see `BbsSigner`).
+    BbsBls12381Sha256,
 }
 
 impl SignatureAlgorithm {
@@ -31,14 +38,17 @@ impl SignatureAlgorithm {
         match self {
             SignatureAlgorithm::Ed25519 => KeyType::Ed25519,
             SignatureAlgorithm::EcdsaP256Sha256 => KeyType::P256,
+            SignatureAlgorithm::BbsBls12381Sha256 => KeyType::Bls12381G2,
         }
     }
 
-    /// The JOSE `alg` name (`EdDSA`, `ES256`).
+    /// The JOSE `alg` name (`EdDSA`, `ES256`; `BBS` is the name the JSON Proof Algorithms draft
+    /// gives BBS, which JWS cannot use).
     pub fn jws_name(self) -> &'static str {
         match self {
             SignatureAlgorithm::Ed25519 => "EdDSA",
             SignatureAlgorithm::EcdsaP256Sha256 => "ES256",
+            SignatureAlgorithm::BbsBls12381Sha256 => "BBS",
         }
     }
 }
@@ -55,8 +65,31 @@ pub trait Signer: Send + Sync + Debug + 'static {
     /// The matching public key (what the verification method publishes).
     fn public_key(&self) -> &PublicKey;
 
-    /// Signs `message`. Ed25519 signs it as is; ECDSA P-256 hashes it with SHA-256 first.
+    /// Signs `message`. Ed25519 signs it as is; ECDSA P-256 hashes it with SHA-256 first; a BBS
+    /// key signs the one-message vector `[message]` with an empty header.
     async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, BoxError>;
+
+    /// The same key as a [`BbsSigner`], when it is a BBS key (`bbs-2023` signs message vectors, not
+    /// bytes). `None` by default; BBS signers return `Some(self)`.
+    #[cfg(feature = "bbs")]
+    fn as_bbs(&self) -> Option<&dyn BbsSigner> {
+        None
+    }
+}
+
+/// A BBS private key (BLS12-381-SHA-256 ciphersuite) that signs message vectors, wherever it lives.
+///
+/// The `bbs-2023` suite reaches it through [`Signer::as_bbs`], so a key store keeps handing out
+/// `Arc<dyn Signer>`. Object-safe and async like [`Signer`]; implementations must never reveal key
+/// material through `Debug` or errors.
+#[cfg(feature = "bbs")]
+#[async_trait]
+pub trait BbsSigner: Send + Sync + Debug + 'static {
+    /// The 96-byte compressed BLS12-381 G2 public key.
+    fn bbs_public_key(&self) -> &PublicKey;
+
+    /// The BBS signature (80 bytes, `A || e`) over `messages` with `header`.
+    async fn bbs_sign(&self, header: &[u8], messages: &[Vec<u8>]) -> Result<Vec<u8>, BoxError>;
 }
 
 /// Conformance checks that any [`Signer`] implementation can run against itself.
@@ -88,6 +121,64 @@ pub mod conformance {
                     .is_err(),
                 "a signature must not verify another message"
             );
+        }
+        let debug = format!("{signer:?}");
+        assert!(
+            !debug.to_lowercase().contains("secret"),
+            "Debug must not show secrets: {debug}"
+        );
+    }
+
+    /// Signs a few message vectors and checks the BBS signatures with zkryptium's verifier, and
+    /// that a changed message, header or message order does not verify.
+    ///
+    /// # Panics
+    /// When the signer breaks the contract; this is a test helper.
+    #[cfg(feature = "bbs")]
+    pub async fn check_bbs_signer(signer: &dyn BbsSigner) {
+        use zkryptium::bbsplus::ciphersuites::Bls12381Sha256;
+        use zkryptium::bbsplus::keys::BBSplusPublicKey;
+        use zkryptium::schemes::algorithms::BBSplus;
+        use zkryptium::schemes::generics::Signature;
+
+        assert_eq!(signer.bbs_public_key().key_type(), KeyType::Bls12381G2);
+        let key = BBSplusPublicKey::from_bytes(signer.bbs_public_key().as_bytes())
+            .expect("the public key is a G2 point");
+        let verifies = |signature: &[u8], header: &[u8], messages: &[Vec<u8>]| {
+            let signature: &[u8; 80] = signature.try_into().expect("signatures are 80 bytes");
+            Signature::<BBSplus<Bls12381Sha256>>::from_bytes(signature)
+                .and_then(|s| s.verify(&key, Some(messages), Some(header)))
+                .is_ok()
+        };
+        let header = [7u8; 64];
+        for messages in [
+            vec![],
+            vec![b"one".to_vec()],
+            vec![b"a".to_vec(), b"b".to_vec(), vec![]],
+        ] {
+            let signature = signer
+                .bbs_sign(&header, &messages)
+                .await
+                .expect("signing must succeed");
+            assert!(
+                verifies(&signature, &header, &messages),
+                "signature must verify"
+            );
+            assert!(
+                !verifies(&signature, &[8u8; 64], &messages),
+                "header is signed"
+            );
+            let mut changed = messages.clone();
+            changed.push(b"more".to_vec());
+            assert!(
+                !verifies(&signature, &header, &changed),
+                "messages are signed"
+            );
+            if messages.len() > 1 {
+                changed = messages.clone();
+                changed.swap(0, 1);
+                assert!(!verifies(&signature, &header, &changed), "order is signed");
+            }
         }
         let debug = format!("{signer:?}");
         assert!(

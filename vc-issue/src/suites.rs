@@ -1,5 +1,7 @@
 //! Proof suites: how a credential becomes a signed credential, and how the proof is checked.
 
+#[cfg(feature = "bbs")]
+pub mod bbs;
 mod canonicalizer;
 mod data_integrity;
 mod jcs_ed25519_2020;
@@ -20,6 +22,8 @@ use crate::proof_type::ProofType;
 use crate::signer::Signer;
 use crate::verify::VerifyError;
 
+#[cfg(feature = "bbs")]
+pub use bbs::Bbs2023Suite;
 pub use canonicalizer::{Canonicalizer, JcsCanonicalizer};
 pub use data_integrity::DataIntegritySuite;
 pub use jcs_ed25519_2020::JcsEd25519Signature2020;
@@ -67,16 +71,20 @@ pub struct Suites {
 }
 
 impl Default for Suites {
-    /// Every suite compiled in: `eddsa-jcs-2022`, `JcsEd25519Signature2020`, and, with the `rdfc`
-    /// feature, `eddsa-rdfc-2022`, `Ed25519Signature2020` and `ecdsa-rdfc-2019`.
+    /// Every suite compiled in: `eddsa-jcs-2022`, `JcsEd25519Signature2020`, with the `rdfc`
+    /// feature `eddsa-rdfc-2022`, `Ed25519Signature2020` and `ecdsa-rdfc-2019`, and with the `bbs`
+    /// feature `bbs-2023` (with its default mandatory pointers).
     fn default() -> Self {
         let mut suites = Self::empty();
         suites.insert(Arc::new(DataIntegritySuite::eddsa_jcs_2022()));
         suites.insert(Arc::new(JcsEd25519Signature2020));
         #[cfg(feature = "rdfc")]
         {
-            // One canonicalizer, so that the three suites share processed contexts.
-            let rdfc: Arc<dyn Canonicalizer> = Arc::new(RdfcCanonicalizer::default());
+            // One canonicalizer, so that the suites share processed contexts.
+            let canonicalizer = Arc::new(RdfcCanonicalizer::default());
+            #[cfg(feature = "bbs")]
+            suites.insert(Arc::new(Bbs2023Suite::new(canonicalizer.clone())));
+            let rdfc: Arc<dyn Canonicalizer> = canonicalizer;
             suites.insert(Arc::new(DataIntegritySuite::eddsa_rdfc_2022(rdfc.clone())));
             suites.insert(Arc::new(DataIntegritySuite::ed25519_signature_2020(
                 rdfc.clone(),

@@ -117,6 +117,17 @@ impl RdfcCanonicalizer {
 
     /// The canonical N-Quads of `document`.
     pub fn canonical_nquads(&self, document: &Value) -> Result<String, IssueError> {
+        let quads = self.quads(document)?;
+        Ok(
+            ssi_rdf::urdna2015::normalize(quads.iter().map(|quad| quad.as_lexical_quad_ref()))
+                .into_nquads_lines()
+                .concat(),
+        )
+    }
+
+    /// The RDF dataset of `document` (JSON-LD expansion and deserialization to RDF, not
+    /// canonicalized), as the selective-disclosure suites need it to relabel blank nodes.
+    pub(crate) fn quads(&self, document: &Value) -> Result<Vec<ssi_rdf::LexicalQuad>, IssueError> {
         let object = document
             .as_object()
             .ok_or_else(|| invalid("a JSON-LD document must be an object"))?;
@@ -125,7 +136,7 @@ impl RdfcCanonicalizer {
         let active = self.active_context(&context)?;
         let mut body = object.clone();
         body.remove("@context");
-        futures::executor::block_on(self.expand_and_canonicalize(body, active))
+        futures::executor::block_on(self.expand_to_quads(body, active))
     }
 
     fn active_context(&self, context: &Value) -> Result<Arc<json_ld::Context>, IssueError> {
@@ -180,11 +191,11 @@ impl RdfcCanonicalizer {
         Ok(processed.into_processed())
     }
 
-    async fn expand_and_canonicalize(
+    async fn expand_to_quads(
         &self,
         body: Map<String, Value>,
         active: Arc<json_ld::Context>,
-    ) -> Result<String, IssueError> {
+    ) -> Result<Vec<ssi_rdf::LexicalQuad>, IssueError> {
         let json = json_syntax::Value::from_serde_json(Value::Object(body));
         // The same policy as ssi's Data Integrity code: a term the contexts do not define is an error
         // (JSON-LD "safe mode"), not silently dropped from what gets signed.
@@ -208,10 +219,9 @@ impl RdfcCanonicalizer {
             )
             .await
             .map_err(|e| invalid(&format!("JSON-LD expansion failed: {e}")))?;
-        let lines = environment
-            .canonical_form_of(&expanded)
-            .map_err(|e| invalid(&format!("canonicalization failed: {e}")))?;
-        Ok(lines.concat())
+        environment
+            .quads_of(&expanded)
+            .map_err(|e| invalid(&format!("canonicalization failed: {e}")))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<json_ld::Context>>> {

@@ -9,6 +9,8 @@
 )]
 
 mod batch;
+#[cfg(feature = "bbs")]
+mod bbs;
 mod delegation;
 mod fixtures;
 mod jwt;

@@ -1,0 +1,192 @@
+//! Selective disclosure with `bbs-2023`: the issuer signs a university-degree credential with a BBS
+//! key (base proof), the holder derives a proof that reveals only some claims, and a verifier checks
+//! the derived credential.
+//!
+//!     cargo run -p vc-examples --example 07_bbs_selective_disclosure -- [--out <derived.json>]
+//!         [--base-out <base.json>] [--reveal <JSON pointer>]... [--presentation-header <text>]
+//!         [--seed <64 hex>]
+//!     cargo run -p vc-examples --example 07_bbs_selective_disclosure -- --verify <derived.json>
+//!
+//! Without `--reveal` the holder reveals `/credentialSubject/degree/name`; the issuer's mandatory
+//! parts (issuer, validity period, schema) are always revealed. The derived credential goes to
+//! `--out` (stdout without it), the issuer's base-proof credential to `--base-out`; what happened
+//! goes to stderr. `--seed` fixes the issuer's BLS key (BBS `KeyGen` over the 32 bytes).
+//! `--verify` checks a derived credential made elsewhere (for example by another implementation
+//! from our base proof); the issuer must be a `did:key`.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use serde_json::Value;
+use vc_core::Credential;
+use vc_issue::suites::bbs::derive_proof;
+use vc_issue::{
+    Bls12381G2Signer, CredentialVerifier, InMemoryDidRegistry, InMemoryKeyStore,
+    InMemorySchemaRegistry, IssuanceRequest, Issuer, ProofType,
+};
+
+#[derive(Default)]
+struct Args {
+    out: Option<String>,
+    base_out: Option<String>,
+    reveal: Vec<String>,
+    presentation_header: String,
+    seed: Option<String>,
+    verify: Option<String>,
+}
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args::default();
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--out" => args.out = Some(value()?),
+            "--base-out" => args.base_out = Some(value()?),
+            "--reveal" => args.reveal.push(value()?),
+            "--presentation-header" => args.presentation_header = value()?,
+            "--seed" => args.seed = Some(value()?),
+            "--verify" => args.verify = Some(value()?),
+            "--help" | "-h" => return Err(String::new()),
+            other => return Err(format!("unknown flag {other}")),
+        }
+    }
+    if args.reveal.is_empty() {
+        args.reveal.push("/credentialSubject/degree/name".into());
+    }
+    Ok(args)
+}
+
+fn issuer_key(seed: Option<&str>) -> Result<Bls12381G2Signer, String> {
+    match seed {
+        Some(hex) => {
+            let bytes: Option<Vec<u8>> = (0..hex.len())
+                .step_by(2)
+                .map(|i| u8::from_str_radix(hex.get(i..i + 2)?, 16).ok())
+                .collect();
+            let bytes = bytes
+                .filter(|b| b.len() == 32)
+                .ok_or("a seed is 64 hex characters")?;
+            Bls12381G2Signer::from_key_material(&bytes).map_err(|e| e.to_string())
+        }
+        None => Ok(Bls12381G2Signer::generate()),
+    }
+}
+
+fn write(path: Option<&str>, credential: &Credential) -> Result<(), String> {
+    let value = credential.to_value().map_err(|e| e.to_string())?;
+    let text = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
+    match path {
+        Some(path) => std::fs::write(path, text + "\n").map_err(|e| format!("{path}: {e}")),
+        None => {
+            println!("{text}");
+            Ok(())
+        }
+    }
+}
+
+async fn verify_file(path: &str) -> Result<(), String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
+    let credential = Credential::from_json(&text).map_err(|e| format!("{path}: {e}"))?;
+    CredentialVerifier::new(Arc::new(InMemoryDidRegistry::new()))
+        .verify(&credential)
+        .await
+        .map_err(|e| format!("{path}: {} ({e})", e.code()))?;
+    eprintln!("{path}: the derived proof verifies");
+    Ok(())
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    if let Some(path) = &args.verify {
+        return verify_file(path).await;
+    }
+    // The issuer: a BLS12-381 key published as did:key:zUC7…
+    let key = Arc::new(issuer_key(args.seed.as_deref())?);
+    let keys = Arc::new(InMemoryKeyStore::new());
+    keys.insert(key.verification_method_id(), key.clone());
+    let schemas = Arc::new(InMemorySchemaRegistry::new());
+    schemas
+        .load_file(vc_examples::data_dir().join("university-degree-schema.json"))
+        .map_err(|e| e.to_string())?;
+    let dids = Arc::new(InMemoryDidRegistry::new());
+    let issuer = Issuer::builder()
+        .resolver(dids.clone())
+        .schemas(schemas)
+        .keys(keys)
+        .build()
+        .map_err(|e| e.to_string())?;
+
+    let path = vc_examples::data_dir().join("degree-request.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut request: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    request["issuerDid"] = Value::String(key.did().to_string());
+    request["proofType"] = Value::String(ProofType::Bbs2023.to_string());
+    let request: IssuanceRequest = serde_json::from_value(request).map_err(|e| e.to_string())?;
+
+    let response = issuer
+        .issue(request)
+        .await
+        .map_err(|e| e.to_json().to_string())?;
+    let base = response
+        .credential
+        .as_credential()
+        .ok_or("bbs-2023 embeds its proof")?;
+    let verifier = CredentialVerifier::new(dids);
+    verifier
+        .verify(base)
+        .await
+        .map_err(|e| format!("base proof: {e}"))?;
+    eprintln!(
+        "issued {} by {} with a bbs-2023 base proof (verified)",
+        response.credential_id,
+        key.did()
+    );
+    if let Some(path) = &args.base_out {
+        write(Some(path), base)?;
+    }
+
+    // The holder reveals only what the verifier needs.
+    let derived = derive_proof(base, &args.reveal, args.presentation_header.as_bytes())
+        .map_err(|e| e.to_json().to_string())?;
+    verifier
+        .verify(&derived)
+        .await
+        .map_err(|e| format!("derived proof: {e}"))?;
+    let subject = derived
+        .to_value()
+        .map_err(|e| e.to_string())?
+        .get("credentialSubject")
+        .cloned()
+        .unwrap_or(Value::Null);
+    eprintln!(
+        "derived a proof revealing {:?}: credentialSubject is now {subject} (verified)",
+        args.reveal
+    );
+    write(args.out.as_deref(), &derived)
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(message) => {
+            if !message.is_empty() {
+                eprintln!("{message}");
+            }
+            eprintln!(
+                "usage: 07_bbs_selective_disclosure [--out <file>] [--base-out <file>] \
+                 [--reveal <pointer>]... [--presentation-header <text>] [--seed <64 hex>] \
+                 | --verify <file>"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match run(args).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

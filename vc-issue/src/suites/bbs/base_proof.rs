@@ -1,0 +1,216 @@
+//! The issuer's base proof: transformation (HMAC-relabelled canonical N-Quads split into mandatory
+//! and non-mandatory), hashing (the BBS header), serialization (the BBS signature over the
+//! non-mandatory quads, `u2V0C…`), and the issuer's own check of it.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use vc_core::did_key::KeyType;
+use vc_core::proof::DATA_INTEGRITY_PROOF;
+use vc_core::{Credential, Proof, PublicKey};
+use zkryptium::bbsplus::ciphersuites::Bls12381Sha256;
+use zkryptium::bbsplus::keys::BBSplusPublicKey;
+use zkryptium::schemes::algorithms::BBSplus;
+use zkryptium::schemes::generics::Signature;
+
+use super::cbor::BaseProofValue;
+use super::group::{canonicalize_and_group, PointerKind};
+use super::label_map::shuffled_label_map;
+use super::CRYPTOSUITE;
+use crate::error::IssueError;
+use crate::signer::BbsSigner;
+use crate::suites::{ProofOptions, RdfcCanonicalizer};
+use crate::verify::VerifyError;
+
+/// The canonical N-Quads of a credential split by the mandatory pointers (HMAC labels).
+#[derive(Debug)]
+pub(super) struct BaseTransform {
+    /// Quads the mandatory pointers select, in canonical order.
+    pub(super) mandatory: Vec<String>,
+    /// The others: the BBS messages, in canonical order.
+    pub(super) non_mandatory: Vec<String>,
+}
+
+/// Transformation: relabel with `hmac_key`, group by `mandatory_pointers`.
+pub(super) fn transform(
+    canonicalizer: &RdfcCanonicalizer,
+    document: &Value,
+    hmac_key: &[u8],
+    mandatory_pointers: &[String],
+) -> Result<BaseTransform, IssueError> {
+    let grouped = canonicalize_and_group(
+        canonicalizer,
+        document,
+        |canonical| {
+            shuffled_label_map(canonical, hmac_key).map_err(|e| IssueError::internal("HMAC key", e))
+        },
+        &[(mandatory_pointers, PointerKind::Mandatory)],
+    )?;
+    let group = grouped
+        .groups
+        .into_iter()
+        .next()
+        .ok_or(IssueError::Internal {
+            context: "bbs-2023 grouping",
+            source: None,
+        })?;
+    Ok(BaseTransform {
+        mandatory: group.matching.into_values().collect(),
+        non_mandatory: group.non_matching.into_values().collect(),
+    })
+}
+
+/// The proof configuration: the proof's options with the document's `@context`.
+pub(super) fn proof_config(document: &Value, options: &ProofOptions) -> Proof {
+    let mut proof = Proof::new(DATA_INTEGRITY_PROOF);
+    proof.context = document.get("@context").cloned();
+    proof.cryptosuite = Some(CRYPTOSUITE.to_owned());
+    proof.created = options.created.clone();
+    proof.expires = options.expires.clone();
+    proof.verification_method = Some(options.verification_method.as_str().to_owned());
+    proof.proof_purpose = Some(options.proof_purpose.clone());
+    proof.challenge = options.challenge.clone();
+    proof.domain = options.domain.clone();
+    proof
+}
+
+/// SHA-256 of the canonical proof configuration (`proof` without `proofValue`, with the document's
+/// `@context` when it has none).
+pub(super) fn proof_hash(
+    canonicalizer: &RdfcCanonicalizer,
+    proof: &Proof,
+    document: &Value,
+) -> Result<[u8; 32], IssueError> {
+    let mut config = proof.clone();
+    config.proof_value = None;
+    if config.context.is_none() {
+        config.context = document.get("@context").cloned();
+    }
+    let config = serde_json::to_value(&config)
+        .map_err(|e| IssueError::internal("proof configuration", e))?;
+    Ok(Sha256::digest(canonicalizer.canonical_nquads(&config)?.as_bytes()).into())
+}
+
+/// SHA-256(proof configuration) || SHA-256(joined mandatory quads).
+pub(super) fn bbs_header(proof_hash: &[u8; 32], mandatory: &[String]) -> Vec<u8> {
+    let mut hasher = Sha256::new();
+    for line in mandatory {
+        hasher.update(line.as_bytes());
+    }
+    let mut header = proof_hash.to_vec();
+    header.extend_from_slice(&hasher.finalize());
+    header
+}
+
+/// The BBS messages: the non-mandatory quads as bytes.
+pub(super) fn messages(quads: &[String]) -> Vec<Vec<u8>> {
+    quads.iter().map(|q| q.as_bytes().to_vec()).collect()
+}
+
+/// Adds a base proof to `credential`, with `hmac_key` relabelling blank nodes.
+pub(super) async fn create(
+    canonicalizer: &RdfcCanonicalizer,
+    mut credential: Credential,
+    options: &ProofOptions,
+    signer: &dyn BbsSigner,
+    hmac_key: &[u8; 32],
+    mandatory_pointers: Vec<String>,
+) -> Result<Credential, IssueError> {
+    let public_key = signer.bbs_public_key();
+    if public_key.key_type() != KeyType::Bls12381G2 {
+        return Err(IssueError::SigningFailed { source: None });
+    }
+    let document = credential.without_proof().to_value()?;
+    let mut proof = proof_config(&document, options);
+    let transformed = transform(canonicalizer, &document, hmac_key, &mandatory_pointers)?;
+    let header = bbs_header(
+        &proof_hash(canonicalizer, &proof, &document)?,
+        &transformed.mandatory,
+    );
+    let signature = signer
+        .bbs_sign(&header, &messages(&transformed.non_mandatory))
+        .await
+        .map_err(|source| IssueError::SigningFailed {
+            source: Some(source),
+        })?;
+    let value = BaseProofValue {
+        signature,
+        header,
+        public_key: public_key.as_bytes().to_vec(),
+        hmac_key: hmac_key.to_vec(),
+        mandatory_pointers,
+    };
+    proof.proof_value = Some(
+        value
+            .encode()
+            .map_err(|e| IssueError::internal("bbs-2023 proof value", e))?,
+    );
+    proof.context = None;
+    credential.add_proof(proof);
+    Ok(credential)
+}
+
+/// Checks a base proof with `key`: recomputes the header and checks the BBS signature over the
+/// non-mandatory quads (what an issuer does before handing the credential out).
+pub(super) fn verify(
+    canonicalizer: &RdfcCanonicalizer,
+    credential: &Credential,
+    proof: &Proof,
+    value: &BaseProofValue,
+    key: &PublicKey,
+) -> Result<(), VerifyError> {
+    if value.public_key != key.as_bytes() {
+        return Err(VerifyError::InvalidSignature);
+    }
+    let document = credential
+        .without_proof()
+        .to_value()
+        .map_err(|e| canonicalization(e.into()))?;
+    let transformed = transform(
+        canonicalizer,
+        &document,
+        &value.hmac_key,
+        &value.mandatory_pointers,
+    )
+    .map_err(|e| match e {
+        IssueError::MandatoryPointerInvalid { .. } => VerifyError::InvalidSignature,
+        other => canonicalization(other),
+    })?;
+    let hash = proof_hash(canonicalizer, proof, &document).map_err(canonicalization)?;
+    if bbs_header(&hash, &transformed.mandatory) != value.header {
+        return Err(VerifyError::InvalidSignature);
+    }
+    let public_key = bbs_public_key(key)?;
+    let signature: &[u8; 80] = value
+        .signature
+        .as_slice()
+        .try_into()
+        .map_err(|_| VerifyError::InvalidSignature)?;
+    let signature = Signature::<BBSplus<Bls12381Sha256>>::from_bytes(signature)
+        .map_err(|_| VerifyError::InvalidSignature)?;
+    signature
+        .verify(
+            &public_key,
+            Some(&messages(&transformed.non_mandatory)),
+            Some(&value.header),
+        )
+        .map_err(|_| VerifyError::InvalidSignature)
+}
+
+/// The zkryptium public key of a BLS12-381 G2 key.
+pub(super) fn bbs_public_key(key: &PublicKey) -> Result<BBSplusPublicKey, VerifyError> {
+    if key.key_type() != KeyType::Bls12381G2 || key.as_bytes().len() != 96 {
+        return Err(VerifyError::KeyTypeMismatch {
+            suite: CRYPTOSUITE.to_owned(),
+            key_type: key.key_type().name(),
+        });
+    }
+    BBSplusPublicKey::from_bytes(key.as_bytes()).map_err(|_| VerifyError::InvalidSignature)
+}
+
+pub(super) fn canonicalization(err: IssueError) -> VerifyError {
+    VerifyError::Canonicalization {
+        source: Some(Arc::new(err)),
+    }
+}

@@ -1,0 +1,208 @@
+//! [`Bbs2023Suite`]: `bbs-2023` as a [`ProofSuite`] (base proofs when signing, derived or base
+//! proofs when verifying) and the holder's derivation.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use serde_json::Value;
+use vc_core::context::DATA_INTEGRITY_V2;
+use vc_core::did_key::KeyType;
+use vc_core::proof::DATA_INTEGRITY_PROOF;
+use vc_core::{Credential, DataModelVersion, Proof, PublicKey};
+use zeroize::Zeroizing;
+
+use super::cbor::{BaseProofValue, DerivedProofValue};
+use super::{base_proof, derived_proof, verify, CRYPTOSUITE};
+use crate::error::IssueError;
+use crate::proof_type::ProofType;
+use crate::signer::{BbsSigner, Signer};
+use crate::suites::{ProofOptions, ProofSuite, RdfcCanonicalizer};
+use crate::verify::VerifyError;
+
+/// The mandatory pointers of [`Bbs2023Suite::default`], each used only when the credential has
+/// the property: what a verifier needs to check the credential at all (issuer, validity period,
+/// status, schema). Holders always reveal these.
+pub const DEFAULT_MANDATORY_POINTERS: &[&str] = &[
+    "/issuer",
+    "/validFrom",
+    "/validUntil",
+    "/issuanceDate",
+    "/expirationDate",
+    "/credentialStatus",
+    "/credentialSchema",
+];
+
+/// Which mandatory pointers a base proof gets.
+#[derive(Debug, Clone)]
+enum Mandatory {
+    /// [`DEFAULT_MANDATORY_POINTERS`] that the credential has.
+    Defaults,
+    /// Exactly these (each must select something).
+    Exactly(Vec<String>),
+}
+
+/// The `bbs-2023` cryptosuite (see the [module documentation](super)).
+///
+/// Signing (the pipeline's [`ProofSuite::sign`]) needs a signer whose [`Signer::as_bbs`] is a
+/// [`BbsSigner`], such as [`Bls12381G2Signer`](crate::signer::Bls12381G2Signer), and a fresh HMAC
+/// key is drawn for every credential.
+#[derive(Debug, Clone)]
+pub struct Bbs2023Suite {
+    canonicalizer: Arc<RdfcCanonicalizer>,
+    mandatory: Mandatory,
+}
+
+impl Default for Bbs2023Suite {
+    /// Bundled contexts, [`DEFAULT_MANDATORY_POINTERS`].
+    fn default() -> Self {
+        Self::new(Arc::new(RdfcCanonicalizer::default()))
+    }
+}
+
+impl Bbs2023Suite {
+    /// The suite over `canonicalizer` (share one with the `-rdfc-` suites to share processed
+    /// contexts), with [`DEFAULT_MANDATORY_POINTERS`].
+    pub fn new(canonicalizer: Arc<RdfcCanonicalizer>) -> Self {
+        Self {
+            canonicalizer,
+            mandatory: Mandatory::Defaults,
+        }
+    }
+
+    /// Signs with exactly these mandatory JSON pointers (the issuer's choice of what a holder must
+    /// always reveal); signing fails with `MANDATORY_POINTER_INVALID` when one selects nothing.
+    #[must_use]
+    pub fn with_mandatory_pointers<I, S>(mut self, pointers: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.mandatory = Mandatory::Exactly(pointers.into_iter().map(Into::into).collect());
+        self
+    }
+
+    /// The mandatory pointers a base proof of `document` gets.
+    fn mandatory_pointers(&self, document: &Value) -> Vec<String> {
+        match &self.mandatory {
+            Mandatory::Exactly(pointers) => pointers.clone(),
+            Mandatory::Defaults => DEFAULT_MANDATORY_POINTERS
+                .iter()
+                .filter(|pointer| {
+                    pointer
+                        .strip_prefix('/')
+                        .is_some_and(|key| document.get(key).is_some())
+                })
+                .map(|pointer| (*pointer).to_owned())
+                .collect(),
+        }
+    }
+
+    /// Adds a base proof with a given HMAC key instead of a fresh random one: for reproducing test
+    /// vectors. Reusing an HMAC key across credentials makes their holders linkable; the pipeline
+    /// never does.
+    pub async fn sign_with_hmac_key(
+        &self,
+        credential: Credential,
+        options: &ProofOptions,
+        signer: &dyn BbsSigner,
+        hmac_key: &[u8; 32],
+    ) -> Result<Credential, IssueError> {
+        let document = credential.without_proof().to_value()?;
+        let pointers = self.mandatory_pointers(&document);
+        base_proof::create(
+            &self.canonicalizer,
+            credential,
+            options,
+            signer,
+            hmac_key,
+            pointers,
+        )
+        .await
+    }
+
+    /// The holder's side: see [`derive_proof`](super::derive_proof).
+    pub fn derive_proof(
+        &self,
+        credential: &Credential,
+        selective_pointers: &[String],
+        presentation_header: &[u8],
+    ) -> Result<Credential, IssueError> {
+        derived_proof::derive(
+            &self.canonicalizer,
+            credential,
+            selective_pointers,
+            presentation_header,
+        )
+    }
+}
+
+#[async_trait]
+impl ProofSuite for Bbs2023Suite {
+    fn proof_type(&self) -> ProofType {
+        ProofType::Bbs2023
+    }
+
+    fn key_type(&self) -> KeyType {
+        KeyType::Bls12381G2
+    }
+
+    fn required_contexts(&self, version: DataModelVersion) -> &'static [&'static str] {
+        match version {
+            DataModelVersion::V1 => &[DATA_INTEGRITY_V2],
+            _ => &[],
+        }
+    }
+
+    async fn sign(
+        &self,
+        credential: Credential,
+        options: &ProofOptions,
+        signer: &dyn Signer,
+    ) -> Result<Credential, IssueError> {
+        let bbs = signer
+            .as_bbs()
+            .filter(|bbs| bbs.bbs_public_key().key_type() == KeyType::Bls12381G2)
+            .ok_or(IssueError::SigningFailed { source: None })?;
+        let mut hmac_key = Zeroizing::new([0u8; 32]);
+        rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, hmac_key.as_mut_slice());
+        self.sign_with_hmac_key(credential, options, bbs, &hmac_key)
+            .await
+    }
+
+    /// Checks a derived proof (`u2V0D…`), or a base proof (`u2V0C…`, the issuer's self-check).
+    fn verify_proof(
+        &self,
+        credential: &Credential,
+        proof: &Proof,
+        key: &PublicKey,
+    ) -> Result<(), VerifyError> {
+        if key.key_type() != KeyType::Bls12381G2 {
+            return Err(VerifyError::KeyTypeMismatch {
+                suite: CRYPTOSUITE.to_owned(),
+                key_type: key.key_type().name(),
+            });
+        }
+        let malformed = |reason: &str| VerifyError::MalformedProof {
+            reason: reason.to_owned(),
+        };
+        if proof.type_ != DATA_INTEGRITY_PROOF || proof.cryptosuite.as_deref() != Some(CRYPTOSUITE)
+        {
+            return Err(malformed("not a bbs-2023 DataIntegrityProof"));
+        }
+        let value = proof
+            .proof_value
+            .as_deref()
+            .ok_or_else(|| malformed("no proofValue"))?;
+        if value.starts_with("u2V0D") {
+            let derived = DerivedProofValue::decode(value).map_err(malformed)?;
+            verify::verify_derived(&self.canonicalizer, credential, proof, &derived, key)
+        } else if value.starts_with("u2V0C") {
+            let base = BaseProofValue::decode(value).map_err(malformed)?;
+            base_proof::verify(&self.canonicalizer, credential, proof, &base, key)
+        } else {
+            Err(malformed(
+                "proofValue is neither a bbs-2023 base nor derived proof",
+            ))
+        }
+    }
+}

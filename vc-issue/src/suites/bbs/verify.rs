@@ -1,0 +1,98 @@
+//! The verifier's check of a derived proof (`createVerifyData` + BBS `ProofVerify`).
+
+use vc_core::{Credential, Proof, PublicKey};
+use zkryptium::bbsplus::ciphersuites::Bls12381Sha256;
+use zkryptium::schemes::algorithms::BBSplus;
+use zkryptium::schemes::generics::PoKSignature;
+
+use super::base_proof::{bbs_header, bbs_public_key, canonicalization, messages, proof_hash};
+use super::cbor::DerivedProofValue;
+use super::label_map::{canonical_id_map, label_map_from_proof, relabel};
+use crate::suites::RdfcCanonicalizer;
+use crate::verify::VerifyError;
+
+/// Size of the fixed part of a BBS proof: `Abar`, `Bbar`, `D` (G1) and `e^`, `r1^`, `r3^`,
+/// challenge (scalars).
+const PROOF_FIXED_LEN: usize = 3 * 48 + 4 * 32;
+
+/// Checks the derived proof `value` (of `proof`) on `credential` with `key`.
+pub(super) fn verify_derived(
+    canonicalizer: &RdfcCanonicalizer,
+    credential: &Credential,
+    proof: &Proof,
+    value: &DerivedProofValue,
+    key: &PublicKey,
+) -> Result<(), VerifyError> {
+    let malformed = |reason: &str| VerifyError::MalformedProof {
+        reason: reason.to_owned(),
+    };
+    let public_key = bbs_public_key(key)?;
+    let document = credential
+        .without_proof()
+        .to_value()
+        .map_err(|e| canonicalization(e.into()))?;
+    let hash = proof_hash(canonicalizer, proof, &document).map_err(canonicalization)?;
+
+    let quads = canonicalizer.quads(&document).map_err(canonicalization)?;
+    let label_map = label_map_from_proof(&canonical_id_map(&quads), &value.label_map)
+        .ok_or_else(|| malformed("the label map does not cover the revealed blank nodes"))?;
+    let nquads = relabel(&quads, &label_map)
+        .ok_or_else(|| malformed("the label map does not cover the revealed blank nodes"))?;
+
+    let mut is_mandatory = vec![false; nquads.len()];
+    for &index in &value.mandatory_indexes {
+        let slot = usize::try_from(index)
+            .ok()
+            .and_then(|i| is_mandatory.get_mut(i))
+            .ok_or_else(|| malformed("a mandatory index is out of range"))?;
+        *slot = true;
+    }
+    let mut mandatory = Vec::with_capacity(value.mandatory_indexes.len());
+    let mut disclosed = Vec::with_capacity(nquads.len());
+    for (quad, is_mandatory) in nquads.into_iter().zip(is_mandatory) {
+        if is_mandatory {
+            mandatory.push(quad);
+        } else {
+            disclosed.push(quad);
+        }
+    }
+    let header = bbs_header(&hash, &mandatory);
+
+    // Checks that keep malformed input away from the BBS library's assumptions.
+    let selective: Vec<usize> = value
+        .selective_indexes
+        .iter()
+        .map(|&i| usize::try_from(i).map_err(|_| malformed("a selective index is out of range")))
+        .collect::<Result<_, _>>()?;
+    if selective.len() != disclosed.len() {
+        return Err(VerifyError::InvalidSignature);
+    }
+    if !selective.windows(2).all(|pair| pair[0] < pair[1]) {
+        return Err(malformed("selective indexes are not strictly increasing"));
+    }
+    let proof_bytes = &value.proof;
+    if proof_bytes.len() < PROOF_FIXED_LEN
+        || !(proof_bytes.len() - PROOF_FIXED_LEN).is_multiple_of(32)
+    {
+        return Err(malformed("the BBS proof has a wrong length"));
+    }
+    let undisclosed = (proof_bytes.len() - PROOF_FIXED_LEN) / 32;
+    if selective
+        .last()
+        .is_some_and(|&last| last >= undisclosed + selective.len())
+    {
+        return Err(VerifyError::InvalidSignature);
+    }
+
+    let bbs_proof = PoKSignature::<BBSplus<Bls12381Sha256>>::from_bytes(proof_bytes)
+        .map_err(|_| VerifyError::InvalidSignature)?;
+    bbs_proof
+        .proof_verify(
+            &public_key,
+            Some(&messages(&disclosed)),
+            Some(&selective),
+            Some(&header),
+            Some(&value.presentation_header),
+        )
+        .map_err(|_| VerifyError::InvalidSignature)
+}
