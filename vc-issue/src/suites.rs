@@ -6,6 +6,7 @@ mod jcs_ed25519_2020;
 mod options;
 #[cfg(feature = "rdfc")]
 mod rdfc;
+mod signature_encoding;
 
 use std::collections::HashMap;
 use std::fmt::Debug;
