@@ -7,7 +7,7 @@
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
-    clippy::print_stdout,
+    clippy::panic,
     missing_docs
 )]
 
