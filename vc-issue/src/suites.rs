@@ -8,6 +8,9 @@ mod jcs_ed25519_2020;
 mod options;
 #[cfg(feature = "rdfc")]
 mod rdfc;
+#[cfg(feature = "rdfc")]
+mod rdfc_template;
+mod signature_encoding;
 
 use std::collections::HashMap;
 use std::fmt::Debug;

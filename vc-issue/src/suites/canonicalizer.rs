@@ -19,6 +19,6 @@ pub struct JcsCanonicalizer;
 
 impl Canonicalizer for JcsCanonicalizer {
     fn canonicalize(&self, document: &Value) -> Result<Vec<u8>, IssueError> {
-        Ok(vc_core::jcs::canonicalize_to_vec(document)?)
+        Ok(vc_core::jcs::canonicalize_value(document)?)
     }
 }

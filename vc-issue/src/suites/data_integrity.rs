@@ -13,8 +13,9 @@ use sha2::{Digest, Sha256};
 use vc_core::context::{DATA_INTEGRITY_V2, ED25519_2020_V1};
 use vc_core::did_key::KeyType;
 use vc_core::proof::DATA_INTEGRITY_PROOF;
-use vc_core::{multibase, Credential, DataModelVersion, OneOrMany, Proof, PublicKey};
+use vc_core::{Credential, DataModelVersion, OneOrMany, Proof, PublicKey};
 
+use super::signature_encoding;
 use super::{Canonicalizer, JcsCanonicalizer, ProofOptions, ProofSuite};
 use crate::error::IssueError;
 use crate::proof_type::ProofType;
@@ -123,24 +124,32 @@ fn secured_document(
     credential: &Credential,
     previous: Option<&OneOrMany<String>>,
 ) -> Result<Value, IssueError> {
-    let mut document = credential.without_proof();
+    // Serializing and dropping `proof` avoids cloning the whole credential first.
+    let mut document = credential.to_value()?;
+    let Value::Object(members) = &mut document else {
+        return Ok(document);
+    };
+    members.shift_remove("proof");
     if let Some(previous) = previous {
-        let chained: Vec<Proof> = credential
+        let chained: Vec<&Proof> = credential
             .proofs()
             .iter()
             .filter(|p| {
                 p.id.as_ref()
                     .is_some_and(|id| previous.iter().any(|want| want == id))
             })
-            .cloned()
             .collect();
-        document.proof = match chained.len() {
-            0 => None,
-            1 => chained.into_iter().next().map(OneOrMany::One),
-            _ => Some(OneOrMany::Many(chained)),
+        let chained = match chained.as_slice() {
+            [] => None,
+            [one] => Some(serde_json::to_value(one)),
+            many => Some(serde_json::to_value(many)),
         };
+        if let Some(chained) = chained {
+            let chained = chained.map_err(|e| IssueError::internal("previous proofs", e))?;
+            members.insert("proof".to_owned(), chained);
+        }
     }
-    document.to_value().map_err(IssueError::from)
+    Ok(document)
 }
 
 #[async_trait]
@@ -178,7 +187,7 @@ impl ProofSuite for DataIntegritySuite {
             .map_err(|source| IssueError::SigningFailed {
                 source: Some(source),
             })?;
-        proof.proof_value = Some(multibase::encode_base58btc(&signature));
+        proof.proof_value = Some(signature_encoding::encode_multibase(&signature));
         if !self.context_in_proof {
             proof.context = None;
         }
@@ -211,7 +220,7 @@ impl ProofSuite for DataIntegritySuite {
             .as_deref()
             .ok_or_else(|| malformed("no proofValue"))
             .and_then(|value| {
-                multibase::decode_base58btc(value)
+                signature_encoding::decode_multibase(value)
                     .map_err(|_| malformed("proofValue is not base58btc"))
             })?;
         let document = secured_document(credential, proof.previous_proof.as_ref())

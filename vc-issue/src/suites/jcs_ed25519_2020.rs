@@ -4,8 +4,9 @@
 
 use async_trait::async_trait;
 use vc_core::did_key::KeyType;
-use vc_core::{multibase, Credential, DataModelVersion, OneOrMany, Proof, PublicKey};
+use vc_core::{Credential, DataModelVersion, OneOrMany, Proof, PublicKey};
 
+use super::signature_encoding;
 use super::{ProofOptions, ProofSuite};
 use crate::error::IssueError;
 use crate::proof_type::ProofType;
@@ -63,7 +64,7 @@ impl ProofSuite for JcsEd25519Signature2020 {
             .map_err(|source| IssueError::SigningFailed {
                 source: Some(source),
             })?;
-        proof.signature_value = Some(multibase::base58_encode(&signature));
+        proof.signature_value = Some(signature_encoding::encode_plain(&signature));
         credential.proof = Some(OneOrMany::One(proof));
         Ok(credential)
     }
@@ -85,7 +86,7 @@ impl ProofSuite for JcsEd25519Signature2020 {
             .as_deref()
             .ok_or_else(|| malformed("no signatureValue"))
             .and_then(|value| {
-                multibase::base58_decode(value)
+                signature_encoding::decode_plain(value)
                     .map_err(|_| malformed("signatureValue is not base58"))
             })?;
         let input =

@@ -13,13 +13,15 @@
 //! implementations, so [`RdfcCanonicalizer`] refuses them instead of producing a signature that
 //! others cannot verify.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value};
 use ssi_json_ld::json_ld::{self, Expand, Loader, Process};
-use ssi_rdf::{AnyLdEnvironment, LdEnvironment};
+use ssi_rdf::urdna2015;
+use ssi_rdf::{AnyLdEnvironment, LdEnvironment, LexicalQuad};
 
+use super::rdfc_template::{collect_context_terms, Lookup, Shape, ShapeTemplates};
 use super::Canonicalizer;
 use crate::error::IssueError;
 
@@ -32,6 +34,8 @@ const BUNDLED: &str = include_str!("../../contexts/contexts.json");
 #[derive(Debug, Clone)]
 pub struct ContextLoader {
     documents: HashMap<String, json_ld::RemoteDocument>,
+    /// Every term any of the documents defines (see `rdfc_template`).
+    terms: HashSet<String>,
 }
 
 impl ContextLoader {
@@ -39,6 +43,7 @@ impl ContextLoader {
     pub fn bundled() -> Self {
         let mut loader = Self {
             documents: HashMap::new(),
+            terms: HashSet::new(),
         };
         if let Ok(Value::Object(map)) = serde_json::from_str::<Value>(BUNDLED) {
             for (url, document) in map {
@@ -54,6 +59,7 @@ impl ContextLoader {
         let iri = json_ld::IriBuf::new(url.to_owned()).map_err(|_| IssueError::InvalidRequest {
             reason: format!("context URL {url} is not an IRI"),
         })?;
+        collect_context_terms(&document, false, &mut self.terms);
         let json = json_syntax::Value::from_serde_json(document);
         self.documents.insert(
             url.to_owned(),
@@ -86,6 +92,10 @@ pub struct RdfcCanonicalizer {
     loader: ContextLoader,
     /// Processed active contexts, by the JSON text of the `@context` value.
     contexts: Mutex<HashMap<String, Arc<json_ld::Context>>>,
+    /// Expanded quads per document shape.
+    templates: ShapeTemplates,
+    /// Off for the reference path in tests and benches.
+    use_templates: bool,
 }
 
 /// How many distinct `@context` values stay processed; beyond this the cache starts over.
@@ -112,26 +122,64 @@ impl RdfcCanonicalizer {
         Self {
             loader,
             contexts: Mutex::new(HashMap::new()),
+            templates: ShapeTemplates::new(),
+            use_templates: true,
+        }
+    }
+
+    /// The same canonicalizer without shape templates: every document is expanded in full. The
+    /// output is the same; this is the reference the templates are tested and measured against.
+    pub fn without_templates(loader: ContextLoader) -> Self {
+        Self {
+            use_templates: false,
+            ..Self::new(loader)
         }
     }
 
     /// The canonical N-Quads of `document`.
     pub fn canonical_nquads(&self, document: &Value) -> Result<String, IssueError> {
-        let quads = self.quads(document)?;
-        Ok(
-            ssi_rdf::urdna2015::normalize(quads.iter().map(|quad| quad.as_lexical_quad_ref()))
-                .into_nquads_lines()
-                .concat(),
-        )
+        Ok(canonical_form(&self.quads(document)?))
     }
 
     /// The RDF dataset of `document` (JSON-LD expansion and deserialization to RDF, not
     /// canonicalized), as the selective-disclosure suites need it to relabel blank nodes.
-    pub(crate) fn quads(&self, document: &Value) -> Result<Vec<ssi_rdf::LexicalQuad>, IssueError> {
+    pub(crate) fn quads(&self, document: &Value) -> Result<Vec<LexicalQuad>, IssueError> {
         let object = document
             .as_object()
             .ok_or_else(|| invalid("a JSON-LD document must be an object"))?;
         check_literals(document)?;
+        if !self.use_templates {
+            return self.expand(object);
+        }
+        let shape = Shape::of(document, &self.loader.terms);
+        match self.templates.lookup(&shape) {
+            Lookup::Filled(quads) => Ok(quads),
+            Lookup::FullPath => {
+                let quads = self.expand(object)?;
+                self.templates.confirm(shape, &quads);
+                Ok(quads)
+            }
+            Lookup::Unknown => {
+                let quads = self.expand(object)?;
+                let placeholders = self
+                    .templates
+                    .placeholder_document(document, &self.loader.terms);
+                if let Some(placeholders) = placeholders.as_object() {
+                    // A placeholder document that fails to expand just leaves the shape unknown.
+                    if let Ok(template) = self.expand(placeholders) {
+                        let mut terms = self.loader.terms.clone();
+                        collect_context_terms(document, false, &mut terms);
+                        self.templates
+                            .learn(shape, template, Arc::new(terms), &quads);
+                    }
+                }
+                Ok(quads)
+            }
+        }
+    }
+
+    /// The (not yet canonical) quads of a JSON-LD document.
+    fn expand(&self, object: &Map<String, Value>) -> Result<Vec<LexicalQuad>, IssueError> {
         let context = object.get("@context").cloned().unwrap_or(Value::Null);
         let active = self.active_context(&context)?;
         let mut body = object.clone();
@@ -195,7 +243,7 @@ impl RdfcCanonicalizer {
         &self,
         body: Map<String, Value>,
         active: Arc<json_ld::Context>,
-    ) -> Result<Vec<ssi_rdf::LexicalQuad>, IssueError> {
+    ) -> Result<Vec<LexicalQuad>, IssueError> {
         let json = json_syntax::Value::from_serde_json(Value::Object(body));
         // The same policy as ssi's Data Integrity code: a term the contexts do not define is an error
         // (JSON-LD "safe mode"), not silently dropped from what gets signed.
@@ -238,6 +286,13 @@ impl Canonicalizer for RdfcCanonicalizer {
     }
 }
 
+/// RDFC-1.0 of `quads`, serialized as sorted N-Quads lines (what ssi's `canonical_form_of` does).
+fn canonical_form(quads: &[LexicalQuad]) -> String {
+    urdna2015::normalize(quads.iter().map(LexicalQuad::as_lexical_quad_ref))
+        .into_nquads_lines()
+        .concat()
+}
+
 fn invalid(reason: &str) -> IssueError {
     IssueError::InvalidRequest {
         reason: reason.to_owned(),
@@ -262,5 +317,136 @@ fn check_literals(value: &Value) -> Result<(), IssueError> {
             check_literals(v)
         }),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod template_tests {
+    //! The shape templates against the full path, on documents built to break them: relative,
+    //! compact, percent-encoded and blank-node IRIs, terms as values, repeated values and ids,
+    //! escapes and non-ASCII text.
+    use super::*;
+    use serde_json::json;
+
+    const IRIS: &[&str] = &[
+        "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+        "did:example:abc",
+        "https://example.edu/issuers/14",
+        "urn:uuid:1b5e6f4e-7d1a-4c2b-9a57-3f0c2d8e9b10",
+        "http://example.com/%41b",
+        "http://example.com/Ab",
+        "issuers/14",
+        "#key-1",
+        "_:b0",
+        "VerifiableCredential",
+        "cred:issuer",
+        "schema:name",
+        "https://example.edu/issuers/14",
+    ];
+    const TEXTS: &[&str] = &[
+        "Bachelor of Science",
+        "Ba\"ch\\elor",
+        "line\nbreak\r",
+        "ünïcødé 😀 \u{e000}",
+        "",
+        "did:example:abc",
+        "https://example.edu/issuers/14",
+        "Bachelor of Science",
+        "ExampleBachelorDegree",
+    ];
+    const DATES: &[&str] = &[
+        "2024-01-01T00:00:00Z",
+        "2010-01-01T19:23:24.5+01:00",
+        "not a date",
+    ];
+
+    struct Rng(u64);
+    impl Rng {
+        fn pick<'a>(&mut self, from: &[&'a str]) -> &'a str {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            from[(self.0 % from.len() as u64) as usize]
+        }
+        fn coin(&mut self) -> bool {
+            self.pick(&["a", "b"]) == "a"
+        }
+    }
+
+    fn document(rng: &mut Rng) -> Value {
+        let issuer = if rng.coin() {
+            json!(rng.pick(IRIS))
+        } else {
+            json!({"id": rng.pick(IRIS), "name": rng.pick(TEXTS)})
+        };
+        let mut doc = json!({
+            "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+            "id": rng.pick(IRIS),
+            "type": ["VerifiableCredential", "ExampleDegreeCredential"],
+            "issuer": issuer,
+            "validFrom": rng.pick(DATES),
+            "credentialSubject": {
+                "id": rng.pick(IRIS),
+                "degree": {"type": "ExampleBachelorDegree", "name": rng.pick(TEXTS)},
+                "alumniOf": rng.pick(TEXTS),
+                "description": rng.pick(TEXTS)
+            }
+        });
+        if rng.coin() {
+            doc["credentialSchema"] = json!({"id": rng.pick(IRIS), "type": "JsonSchema"});
+        }
+        doc
+    }
+
+    #[test]
+    fn templates_give_the_full_path_output_byte_for_byte() {
+        let fast = RdfcCanonicalizer::default();
+        let full = RdfcCanonicalizer::without_templates(ContextLoader::bundled());
+        let mut rng = Rng(0x5151_7e57_c0ff_ee00);
+        let (mut ok, mut refused) = (0, 0);
+        for round in 0..1000 {
+            let doc = document(&mut rng);
+            let expected = full.canonical_nquads(&doc);
+            let actual = fast.canonical_nquads(&doc);
+            match (&expected, &actual) {
+                (Ok(e), Ok(a)) => {
+                    assert_eq!(a, e, "round {round}: {doc:#}");
+                    ok += 1;
+                }
+                (Err(_), Err(_)) => refused += 1,
+                _ => panic!("round {round}: {expected:?} vs {actual:?} for {doc:#}"),
+            }
+        }
+        let filled = fast
+            .templates
+            .filled
+            .load(std::sync::atomic::Ordering::Relaxed);
+        assert!(ok > 500, "{ok} canonicalized, {refused} refused");
+        assert!(filled > 200, "only {filled} documents used a template");
+    }
+
+    #[test]
+    fn a_proof_configuration_shape_is_reused() {
+        let fast = RdfcCanonicalizer::default();
+        let full = RdfcCanonicalizer::without_templates(ContextLoader::bundled());
+        for second in 0..5 {
+            let config = json!({
+                "@context": ["https://www.w3.org/ns/credentials/v2"],
+                "type": "DataIntegrityProof",
+                "cryptosuite": "eddsa-rdfc-2022",
+                "created": format!("2024-06-01T00:00:0{second}Z"),
+                "verificationMethod": "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK#z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK",
+                "proofPurpose": "assertionMethod"
+            });
+            assert_eq!(
+                fast.canonical_nquads(&config).unwrap(),
+                full.canonical_nquads(&config).unwrap()
+            );
+        }
+        let filled = fast
+            .templates
+            .filled
+            .load(std::sync::atomic::Ordering::Relaxed);
+        assert_eq!(filled, 4, "every configuration after the first is filled");
     }
 }

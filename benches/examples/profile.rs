@@ -1,0 +1,97 @@
+//! A fixed workload for instruction-level profiling (`valgrind --tool=callgrind`), so that an
+//! optimization's effect is read as an instruction count that does not depend on machine load.
+//!
+//! `cargo build --release -p vc-benches --example profile` then
+//! `valgrind --tool=callgrind target/release/examples/profile <workload> <iterations>` with
+//! workload one of `jcs-sign`, `jcs-verify`, `rdfc-sign`, `rdfc-verify`, `pipeline`, `jcs`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
+
+use std::sync::Arc;
+
+use serde_json::json;
+use vc_benches::degree_credential_json;
+use vc_core::{Credential, DateTime};
+use vc_issue::suites::{Canonicalizer, DataIntegritySuite, RdfcCanonicalizer};
+use vc_issue::{
+    Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore, InMemorySchemaRegistry, IssuanceRequest,
+    Issuer, ProofOptions, ProofSuite, ProofType, SchemaEntry, Signer,
+};
+
+fn main() {
+    let mut args = std::env::args().skip(1);
+    let workload = args.next().unwrap_or_else(|| "jcs-sign".into());
+    let iterations: usize = args.next().map_or(1000, |n| n.parse().unwrap());
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let signer = Ed25519Signer::from_seed(&[7; 32]);
+    let mut unsigned = Credential::from_json(&degree_credential_json()).unwrap();
+    unsigned.issuer = Some(signer.did().into());
+    let options = ProofOptions::assertion(
+        signer.verification_method_id(),
+        Some(DateTime::parse("2024-06-01T00:00:00Z").unwrap()),
+    );
+    let rdfc: Arc<dyn Canonicalizer> = Arc::new(RdfcCanonicalizer::default());
+    let suite: Box<dyn ProofSuite> = if workload.starts_with("rdfc") {
+        Box::new(DataIntegritySuite::eddsa_rdfc_2022(rdfc))
+    } else {
+        Box::new(DataIntegritySuite::eddsa_jcs_2022())
+    };
+    let signed = runtime
+        .block_on(suite.sign(unsigned.clone(), &options, &signer))
+        .unwrap();
+    let proof = signed.proofs()[0].clone();
+    match workload.as_str() {
+        "jcs-sign" | "rdfc-sign" => {
+            for _ in 0..iterations {
+                let out = runtime
+                    .block_on(suite.sign(unsigned.clone(), &options, &signer))
+                    .unwrap();
+                std::hint::black_box(out);
+            }
+        }
+        "jcs-verify" | "rdfc-verify" => {
+            for _ in 0..iterations {
+                suite
+                    .verify_proof(&signed, &proof, signer.public_key())
+                    .unwrap();
+            }
+        }
+        "jcs" => {
+            let value = unsigned.to_value().unwrap();
+            for _ in 0..iterations {
+                std::hint::black_box(vc_core::jcs::canonicalize_to_vec(&value).unwrap());
+            }
+        }
+        "pipeline" => pipeline(&runtime, iterations),
+        other => panic!("unknown workload {other}"),
+    }
+}
+
+fn pipeline(runtime: &tokio::runtime::Runtime, iterations: usize) {
+    let key = Arc::new(Ed25519Signer::from_seed(&[9; 32]));
+    let keys = Arc::new(InMemoryKeyStore::new());
+    keys.insert(key.verification_method_id(), key.clone());
+    let schemas = Arc::new(InMemorySchemaRegistry::new());
+    schemas.insert(SchemaEntry::new(
+        "degree",
+        json!({"type": "object", "required": ["degree"], "properties": {"degree": {"type": "object"}}}),
+        vec!["UniversityDegreeCredential".into()],
+        vec![],
+    ));
+    let issuer = Issuer::builder()
+        .resolver(Arc::new(InMemoryDidRegistry::new()))
+        .schemas(schemas)
+        .keys(keys)
+        .build()
+        .unwrap();
+    let holder = Ed25519Signer::from_seed(&[3; 32]).did();
+    let claims =
+        json!({"degree": {"type": "BachelorDegree", "name": "Bachelor of Science and Arts"}});
+    let claims = claims.as_object().cloned().unwrap();
+    for _ in 0..iterations {
+        let request = IssuanceRequest::new("degree", key.did(), holder.clone(), claims.clone())
+            .with_proof_type(ProofType::EddsaJcs2022);
+        std::hint::black_box(runtime.block_on(issuer.issue(request)).unwrap());
+    }
+}
