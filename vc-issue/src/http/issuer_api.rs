@@ -194,6 +194,9 @@ pub(crate) fn no_store(mut response: Response) -> Response {
     response
 }
 
+// ApiError (136 bytes, the shared skeleton's) is built once, on the refusal path of a request;
+// boxing it here would buy nothing.
+#[allow(clippy::result_large_err)]
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     headers
         .get("idempotency-key")

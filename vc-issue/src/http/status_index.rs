@@ -6,6 +6,12 @@
 //! credential (`credentialId`) and a purpose, so the router records the entries of every
 //! credential it issues here. A caller may also send the full entry (`statusListIndex`,
 //! `statusListCredential`), as found in the credential, and then no index is consulted.
+//!
+//! What gets recorded: credentials issued synchronously through `POST /credentials/issue` (an
+//! `IssuanceRequest` under its credential id; a VC API body under `options.credentialId`, else
+//! `credential.id`), and credentials of the queue when their ticket is polled through the router.
+//! A host that issues elsewhere (in-process, a worker nobody polls) records them itself with
+//! [`CredentialStatusIndex::record`] on the index it gave the router.
 
 use std::collections::HashMap;
 use std::fmt::Debug;

@@ -23,11 +23,14 @@ use super::ApiError;
 use crate::proof_type::ProofType;
 use crate::request::IssuedCredential;
 
+/// A signed list credential, keyed by list, with the unsigned value it was made from.
+type Signed = HashMap<StatusListId, (Arc<Value>, Arc<IssuedCredential>)>;
+
 /// The signed list credentials, each with the unsigned value it was made from.
 #[derive(Debug)]
 pub(crate) struct SignedListCache {
     proof_type: ProofType,
-    signed: Mutex<HashMap<StatusListId, (Arc<Value>, Arc<IssuedCredential>)>>,
+    signed: Mutex<Signed>,
 }
 
 impl SignedListCache {
@@ -38,7 +41,7 @@ impl SignedListCache {
         }
     }
 
-    fn map(&self) -> MutexGuard<'_, HashMap<StatusListId, (Arc<Value>, Arc<IssuedCredential>)>> {
+    fn map(&self) -> MutexGuard<'_, Signed> {
         // Each critical section is one lookup or insert: a poisoned lock holds no broken state.
         self.signed.lock().unwrap_or_else(|e| e.into_inner())
     }
