@@ -7,9 +7,22 @@
 
 mod api_error;
 mod auth;
+mod body;
+mod credential_status;
+mod error_status;
+mod issuer_api;
+mod pickup;
+mod router;
+mod status_index;
+mod status_lists;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use api_error::ApiError;
 pub use auth::{Authorizer, BearerTokens, Unauthorized};
+pub use pickup::pickup_routes;
+pub use router::{ConfigError, VcApi, VcApiBuilder};
+pub use status_index::{CredentialStatusIndex, MemoryCredentialStatusIndex, StatusIndexError};
 
 /// The largest request body any endpoint reads (256 KiB): a credential request or a wallet's
 /// presentation is a few KiB, and a bound keeps a hostile client from filling memory.

@@ -89,6 +89,8 @@ pub mod issuer;
 #[cfg(feature = "jwt")]
 pub mod jwt;
 pub mod keystore;
+#[cfg(feature = "http")]
+pub mod pickup;
 pub mod proof_type;
 pub mod queue;
 pub mod rate_limit;

@@ -6,7 +6,7 @@ use super::error::{StoreError, StoreErrorKind};
 use super::state::{from_millis, to_millis, Lease, TicketRecord, TicketState};
 
 /// What a caller should do about a sqlx error.
-pub(super) fn kind_of(e: &sqlx::Error) -> StoreErrorKind {
+pub(crate) fn kind_of(e: &sqlx::Error) -> StoreErrorKind {
     match e {
         sqlx::Error::RowNotFound => StoreErrorKind::NotFound,
         sqlx::Error::Database(db) => {

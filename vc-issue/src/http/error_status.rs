@@ -1,0 +1,77 @@
+//! Which HTTP status each library error leaves with. Client mistakes keep their message;
+//! server-side failures keep only their code, never their cause.
+
+use axum::http::StatusCode;
+use vc_status::store::StoreErrorKind;
+
+use super::status_index::StatusIndexError;
+use super::ApiError;
+use crate::error::IssueError;
+use crate::pickup::PickupError;
+use crate::queue::QueueError;
+
+fn server(status: StatusCode, code: &'static str) -> ApiError {
+    ApiError::new(status, code, "the issuer could not complete the request")
+}
+
+fn store_status(kind: StoreErrorKind) -> StatusCode {
+    match kind {
+        StoreErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+/// An error of the asynchronous issuance queue.
+pub(crate) fn queue_error(error: QueueError) -> ApiError {
+    if let QueueError::Issue(e) = error {
+        return ApiError::from(e);
+    }
+    let status =
+        StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if status.is_server_error() {
+        return server(status, error.code());
+    }
+    let body = error.to_json();
+    ApiError::new(status, error.code(), error.to_string()).with_details(body["details"].clone())
+}
+
+/// An error of the status registry.
+pub(crate) fn status_error(error: vc_status::Error) -> ApiError {
+    use vc_status::Error as E;
+    let status = match &error {
+        E::Irreversible => StatusCode::CONFLICT,
+        E::ForeignList { .. } | E::InvalidListId => StatusCode::NOT_FOUND,
+        E::Store(e) if e.kind() == StoreErrorKind::NotFound => StatusCode::NOT_FOUND,
+        E::Store(e) => store_status(e.kind()),
+        E::Config { .. } | E::Randomness(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    if status.is_server_error() {
+        return server(status, error.code());
+    }
+    ApiError::new(status, error.code(), error.to_string())
+}
+
+/// An error of a data model parse of caller input: always the caller's mistake.
+pub(crate) fn core_error(error: vc_core::Error) -> ApiError {
+    match error {
+        vc_core::Error::Invalid(errors) => ApiError::from(IssueError::InvalidCredential(errors)),
+        other => ApiError::new(StatusCode::BAD_REQUEST, other.code(), other.to_string()),
+    }
+}
+
+/// An error of the pickup service.
+pub(crate) fn pickup_error(error: PickupError) -> ApiError {
+    match &error {
+        PickupError::InvalidTtl { .. } => {
+            ApiError::new(StatusCode::BAD_REQUEST, error.code(), error.to_string())
+        }
+        PickupError::Store { kind, .. } => server(store_status(*kind), error.code()),
+        _ => server(StatusCode::INTERNAL_SERVER_ERROR, error.code()),
+    }
+}
+
+/// An error of the credential status index.
+pub(crate) fn index_error(error: StatusIndexError) -> ApiError {
+    server(store_status(error.kind()), error.code())
+}

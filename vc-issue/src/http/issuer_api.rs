@@ -1,0 +1,236 @@
+//! `POST /credentials/issue` and `GET /credentials/issue/{ticketId}`.
+//!
+//! Two bodies are accepted: the VC API's `IssueCredentialRequest` (`{credential, options}`: a
+//! credential the host built, signed as it is) and this crate's [`IssuanceRequest`] (`schemaId`,
+//! `issuerDid`, `holderDid`, `claims`, ...: built, checked and signed by the pipeline). Both answer
+//! `201 {"verifiableCredential": ...}`. With a queue, an `IssuanceRequest` is accepted with
+//! `202` and a `Location` to poll instead; an `Idempotency-Key` header makes retries safe.
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use serde_json::{json, Map, Value};
+use vc_core::{Credential, Did};
+use vc_status::StatusEntry;
+
+use super::body::json_body;
+use super::error_status::{core_error, index_error, queue_error};
+use super::router::ApiState;
+use super::ApiError;
+use crate::error::IssueError;
+use crate::proof_type::ProofType;
+use crate::queue::TicketId;
+use crate::request::{IssuanceRequest, IssuedCredential};
+
+/// The path tickets are polled at, below the base URL.
+const TICKET_PATH: &str = "/credentials/issue/";
+
+/// The VC API `IssueCredentialRequest`.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct IssueCredentialRequest {
+    credential: Value,
+    #[serde(default)]
+    options: IssueCredentialOptions,
+}
+
+/// The VC API `IssueCredentialOptions`, plus `proofType` (which suite signs; the issuer's default
+/// otherwise).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct IssueCredentialOptions {
+    /// How APIs (`/credentials/status`) refer to the credential; `credential.id` otherwise.
+    credential_id: Option<String>,
+    proof_type: Option<ProofType>,
+    /// Selective disclosure's mandatory reveals: refused, no selective disclosure suite is served.
+    mandatory_pointers: Option<Vec<String>>,
+}
+
+pub(crate) async fn issue(
+    State(state): State<Arc<ApiState>>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    state.authorizer.authorize(&headers).await?;
+    let body = json_body(body)?;
+    let is_vc_api = body
+        .as_object()
+        .is_some_and(|o| o.contains_key("credential"));
+    if is_vc_api {
+        let request: IssueCredentialRequest = serde_json::from_value(body)
+            .map_err(|e| ApiError::bad_request(format!("not an IssueCredentialRequest: {e}")))?;
+        return issue_credential(&state, request).await;
+    }
+    let request: IssuanceRequest = serde_json::from_value(body).map_err(|e| {
+        ApiError::bad_request(format!(
+            "expected an IssueCredentialRequest ({{credential, options}}) or an IssuanceRequest: {e}"
+        ))
+    })?;
+    match &state.queue {
+        Some(queue) => {
+            let key = idempotency_key(&headers)?;
+            let ticket = queue
+                .submit(request, key.as_deref())
+                .await
+                .map_err(queue_error)?;
+            let location = format!("{}{TICKET_PATH}{}", state.base_url, ticket.id);
+            let mut response = (
+                StatusCode::ACCEPTED,
+                Json(json!({"id": ticket.id, "state": ticket.state, "location": location})),
+            )
+                .into_response();
+            let value = HeaderValue::from_str(&location).map_err(|_| ApiError::internal())?;
+            response.headers_mut().insert(header::LOCATION, value);
+            Ok(response)
+        }
+        None => {
+            let response = state.issuer.issue(request).await?;
+            let entries = entries_of_value(response.credential_status.as_ref());
+            record(&state, response.credential_id.as_str(), &entries).await?;
+            Ok(issued(
+                StatusCode::CREATED,
+                &response.credential,
+                Map::new(),
+            ))
+        }
+    }
+}
+
+async fn issue_credential(
+    state: &ApiState,
+    request: IssueCredentialRequest,
+) -> Result<Response, ApiError> {
+    let options = request.options;
+    if options.mandatory_pointers.is_some_and(|p| !p.is_empty()) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "UNSUPPORTED_OPTION",
+            "mandatoryPointers needs a selective disclosure suite, which this issuer does not serve",
+        ));
+    }
+    let credential = Credential::from_value(request.credential).map_err(core_error)?;
+    if !credential.proofs().is_empty() {
+        return Err(ApiError::bad_request(
+            "the credential already has a proof; send it unsecured",
+        ));
+    }
+    let issuer = Did::parse(credential.issuer_id().unwrap_or_default()).map_err(|_| {
+        ApiError::from(IssueError::InvalidRequest {
+            reason: "the credential's issuer is not a DID".into(),
+        })
+    })?;
+    // The same per-issuer limit as the pipeline's: signing is the expensive part.
+    state.issuer.check_rate_limit(&issuer)?;
+    let credential_id = options.credential_id.or_else(|| credential.id.clone());
+    let entries: Vec<StatusEntry> = credential
+        .statuses()
+        .iter()
+        .filter_map(|status| serde_json::to_value(status).ok())
+        .filter_map(|value| StatusEntry::from_value(value).ok())
+        .collect();
+    let proof_type = options.proof_type.unwrap_or_default();
+    let secured = state
+        .issuer
+        .sign_credential(credential, &proof_type)
+        .await?;
+    if let Some(id) = &credential_id {
+        record(state, id, &entries).await?;
+    }
+    Ok(issued(StatusCode::CREATED, &secured, Map::new()))
+}
+
+pub(crate) async fn poll(
+    State(state): State<Arc<ApiState>>,
+    headers: HeaderMap,
+    Path(ticket_id): Path<String>,
+) -> Result<Response, ApiError> {
+    state.authorizer.authorize(&headers).await?;
+    let not_found = || ApiError::new(StatusCode::NOT_FOUND, "TICKET_NOT_FOUND", "no such ticket");
+    let queue = state.queue.as_ref().ok_or_else(not_found)?;
+    let id = TicketId::parse(&ticket_id).ok_or_else(not_found)?;
+    let status = queue.status(&id).await.map_err(queue_error)?;
+    let Value::Object(ticket) = serde_json::to_value(&status).map_err(|_| ApiError::internal())?
+    else {
+        return Err(ApiError::internal());
+    };
+    match &status.response {
+        Some(response) => {
+            let entries = entries_of_value(response.credential_status.as_ref());
+            record(&state, response.credential_id.as_str(), &entries).await?;
+            Ok(issued(StatusCode::OK, &response.credential, ticket))
+        }
+        None => Ok(no_store(
+            (StatusCode::OK, Json(Value::Object(ticket))).into_response(),
+        )),
+    }
+}
+
+/// `{..extra, "verifiableCredential": credential}`, never cached.
+fn issued(
+    status: StatusCode,
+    credential: &IssuedCredential,
+    mut extra: Map<String, Value>,
+) -> Response {
+    match serde_json::to_value(credential) {
+        Ok(vc) => {
+            extra.insert("verifiableCredential".into(), vc);
+            no_store((status, Json(Value::Object(extra))).into_response())
+        }
+        Err(_) => ApiError::internal().into_response(),
+    }
+}
+
+/// Marks a response that carries a credential as not to be stored by caches.
+pub(crate) fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+// ApiError (136 bytes, the shared skeleton's) is built once, on the refusal path of a request;
+// boxing it here would buy nothing.
+#[allow(clippy::result_large_err)]
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    headers
+        .get("idempotency-key")
+        .map(|v| {
+            v.to_str()
+                .map(str::to_owned)
+                .map_err(|_| ApiError::bad_request("the Idempotency-Key header is not text"))
+        })
+        .transpose()
+}
+
+fn entries_of_value(status: Option<&Value>) -> Vec<StatusEntry> {
+    let values: Vec<Value> = match status {
+        Some(Value::Array(items)) => items.clone(),
+        Some(value @ Value::Object(_)) => vec![value.clone()],
+        _ => Vec::new(),
+    };
+    values
+        .into_iter()
+        .filter_map(|v| StatusEntry::from_value(v).ok())
+        .collect()
+}
+
+async fn record(
+    state: &ApiState,
+    credential_id: &str,
+    entries: &[StatusEntry],
+) -> Result<(), ApiError> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    state
+        .status_index
+        .record(credential_id, entries)
+        .await
+        .map_err(index_error)
+}

@@ -1,0 +1,210 @@
+//! [`VcApi`]: the issuer's HTTP surface as one [`axum::Router`], built from its parts.
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+
+use super::status_index::{CredentialStatusIndex, MemoryCredentialStatusIndex};
+use super::status_lists::SignedListCache;
+use super::{credential_status, issuer_api, pickup, status_lists, Authorizer, BODY_LIMIT};
+use crate::issuer::Issuer;
+use crate::pickup::PickupService;
+use crate::proof_type::ProofType;
+use crate::queue::IssuanceQueue;
+
+/// A [`VcApi`] that cannot be built: a required part is missing or a URL is unusable.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A required part was not given.
+    #[error("VcApi::builder() needs {part}")]
+    Missing {
+        /// Which part.
+        part: &'static str,
+    },
+    /// The public base URL is not an absolute http(s) URL without query or fragment.
+    #[error("the public base URL must be an absolute http or https URL without query or fragment")]
+    BaseUrl,
+}
+
+impl ConfigError {
+    /// A stable, upper-snake-case code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ConfigError::Missing { .. } => "HTTP_CONFIG_MISSING",
+            ConfigError::BaseUrl => "HTTP_CONFIG_BASE_URL",
+        }
+    }
+}
+
+/// What every handler shares.
+#[derive(Debug)]
+pub(crate) struct ApiState {
+    pub(crate) issuer: Issuer,
+    pub(crate) authorizer: Arc<dyn Authorizer>,
+    pub(crate) queue: Option<IssuanceQueue>,
+    pub(crate) status_index: Arc<dyn CredentialStatusIndex>,
+    /// The public base URL without a trailing `/` (empty: locations are relative).
+    pub(crate) base_url: String,
+    pub(crate) status_lists: SignedListCache,
+}
+
+/// The VC API issuer endpoints, credential pickup, and any routers merged in (the VCALM exchange
+/// routes), as one [`axum::Router`] with one body limit ([`BODY_LIMIT`]).
+///
+/// | route | who | what |
+/// |---|---|---|
+/// | `POST /credentials/issue` | authorized | issue from a VC API `{credential, options}` body (`201`) or an [`IssuanceRequest`](crate::IssuanceRequest) (`201`, or `202` + `Location` with a queue) |
+/// | `GET /credentials/issue/{ticketId}` | authorized | poll an asynchronous issuance |
+/// | `POST /credentials/status` | authorized | revoke, suspend or unsuspend (VC API `UpdateCredentialStatus`) |
+/// | `GET /status-lists/{listId}` | anyone | the signed status list credential |
+/// | `POST /credentials/pickup` | the token holder | the credential of a one-time token, once (with a [`PickupService`]) |
+///
+/// ```
+/// # use std::sync::Arc;
+/// # use vc_issue::{Issuer, InMemoryDidRegistry, InMemoryKeyStore, InMemorySchemaRegistry};
+/// use vc_issue::http::{BearerTokens, VcApi};
+/// # fn f(issuer: Issuer) -> Result<(), Box<dyn std::error::Error>> {
+/// let router = VcApi::builder()
+///     .issuer(issuer)
+///     .authorizer(Arc::new(BearerTokens::new(["an access token"])))
+///     .base_url("https://issuer.example")
+///     .build()?
+///     .router();
+/// // axum::serve(listener, router).await?;
+/// # let _ = router; Ok(()) }
+/// ```
+///
+/// Status list URLs: give the issuer's [`StatusRegistry`](vc_status::StatusRegistry) the list URL
+/// template `<base URL>/status-lists/{list}`, so the lists its entries point at are the ones
+/// served here.
+#[derive(Debug)]
+pub struct VcApi {
+    state: Arc<ApiState>,
+    pickup: Option<PickupService>,
+    merged: Vec<Router>,
+}
+
+impl VcApi {
+    /// Starts building.
+    pub fn builder() -> VcApiBuilder {
+        VcApiBuilder::default()
+    }
+
+    /// The router: every route above, the merged routers, and the body limit over all of them.
+    pub fn router(self) -> Router {
+        let mut router = Router::new()
+            .route("/credentials/issue", post(issuer_api::issue))
+            .route("/credentials/issue/{ticket_id}", get(issuer_api::poll))
+            .route("/credentials/status", post(credential_status::update))
+            .route("/status-lists/{list_id}", get(status_lists::serve))
+            .with_state(self.state);
+        if let Some(service) = self.pickup {
+            router = router.merge(pickup::pickup_routes(service));
+        }
+        for other in self.merged {
+            router = router.merge(other);
+        }
+        router.layer(DefaultBodyLimit::max(BODY_LIMIT))
+    }
+}
+
+/// Builds a [`VcApi`]; `issuer` and `authorizer` are required.
+#[derive(Debug, Default)]
+#[must_use]
+pub struct VcApiBuilder {
+    issuer: Option<Issuer>,
+    authorizer: Option<Arc<dyn Authorizer>>,
+    queue: Option<IssuanceQueue>,
+    pickup: Option<PickupService>,
+    status_index: Option<Arc<dyn CredentialStatusIndex>>,
+    base_url: Option<String>,
+    status_list_proof_type: Option<ProofType>,
+    merged: Vec<Router>,
+}
+
+impl VcApiBuilder {
+    /// Signs credentials and status lists (required).
+    pub fn issuer(mut self, issuer: Issuer) -> Self {
+        self.issuer = Some(issuer);
+        self
+    }
+
+    /// Decides who may call the authenticated endpoints (required).
+    pub fn authorizer(mut self, authorizer: Arc<dyn Authorizer>) -> Self {
+        self.authorizer = Some(authorizer);
+        self
+    }
+
+    /// Answers `IssuanceRequest`s with `202 Accepted` and a ticket to poll, instead of issuing at
+    /// once. VC API `{credential, options}` bodies are still signed at once.
+    pub fn queue(mut self, queue: IssuanceQueue) -> Self {
+        self.queue = Some(queue);
+        self
+    }
+
+    /// Serves `POST /credentials/pickup` for this service's tokens.
+    pub fn pickup(mut self, service: PickupService) -> Self {
+        self.pickup = Some(service);
+        self
+    }
+
+    /// Where the status entries of issued credentials are remembered by credential id (in memory
+    /// by default; issuers on several processes pass a shared implementation).
+    pub fn status_index(mut self, index: Arc<dyn CredentialStatusIndex>) -> Self {
+        self.status_index = Some(index);
+        self
+    }
+
+    /// The public URL the router is mounted at (e.g. `https://issuer.example`), for absolute
+    /// `Location` headers. Without it, locations are relative paths.
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The proof type status list credentials are signed with (the default proof type,
+    /// `eddsa-rdfc-2022`, unless set).
+    pub fn status_list_proof_type(mut self, proof_type: ProofType) -> Self {
+        self.status_list_proof_type = Some(proof_type);
+        self
+    }
+
+    /// Adds the routes of another router (e.g. the VCALM exchange routes), under the same body
+    /// limit. Its paths must not overlap the ones above.
+    pub fn merge(mut self, router: Router) -> Self {
+        self.merged.push(router);
+        self
+    }
+
+    /// Checks the parts and builds.
+    pub fn build(self) -> Result<VcApi, ConfigError> {
+        let base_url = match self.base_url {
+            Some(url) => {
+                crate::pickup::normalize_base_url(&url).map_err(|_| ConfigError::BaseUrl)?
+            }
+            None => String::new(),
+        };
+        let state = ApiState {
+            issuer: self
+                .issuer
+                .ok_or(ConfigError::Missing { part: "an issuer" })?,
+            authorizer: self.authorizer.ok_or(ConfigError::Missing {
+                part: "an authorizer",
+            })?,
+            queue: self.queue,
+            status_index: self
+                .status_index
+                .unwrap_or_else(|| Arc::new(MemoryCredentialStatusIndex::new())),
+            base_url,
+            status_lists: SignedListCache::new(self.status_list_proof_type.unwrap_or_default()),
+        };
+        Ok(VcApi {
+            state: Arc::new(state),
+            pickup: self.pickup,
+            merged: self.merged,
+        })
+    }
+}

@@ -1,0 +1,109 @@
+//! The error type of credential pickup.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+use vc_status::store::StoreErrorKind;
+
+use crate::error::BoxError;
+
+/// Everything that can go wrong creating or redeeming a pickup, each with a stable
+/// [`code`](PickupError::code).
+///
+/// A used, expired or unknown token is not an error: [`redeem`](super::PickupService::redeem)
+/// answers `None` for all three alike.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum PickupError {
+    /// The time to live is not positive or longer than the service allows.
+    #[error("invalid pickup ttl: {reason}")]
+    InvalidTtl {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// The service was configured inconsistently (a base URL that is not an absolute http(s) URL).
+    #[error("pickup configuration: {reason}")]
+    Config {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The operating system's random source failed, so no token could be made.
+    #[error("the random source failed")]
+    Randomness(#[source] BoxError),
+    /// The store failed; its kind says whether a retry can help.
+    #[error("pickup store: {kind}: {context}")]
+    Store {
+        /// What the caller should do.
+        kind: StoreErrorKind,
+        /// What was attempted.
+        context: Cow<'static, str>,
+        /// The backend's error, for logs only.
+        #[source]
+        source: Option<BoxError>,
+    },
+}
+
+impl PickupError {
+    /// A store error of `kind` about `context`.
+    pub fn store(kind: StoreErrorKind, context: impl Into<Cow<'static, str>>) -> Self {
+        PickupError::Store {
+            kind,
+            context: context.into(),
+            source: None,
+        }
+    }
+
+    /// A store error of `kind` about `context`, caused by `source`.
+    pub fn store_with_source(
+        kind: StoreErrorKind,
+        context: impl Into<Cow<'static, str>>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        PickupError::Store {
+            kind,
+            context: context.into(),
+            source: Some(Arc::new(source)),
+        }
+    }
+
+    /// A stable, upper-snake-case code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PickupError::InvalidTtl { .. } => "PICKUP_TTL_INVALID",
+            PickupError::Config { .. } => "PICKUP_CONFIGURATION",
+            PickupError::Randomness(_) => "RANDOMNESS_UNAVAILABLE",
+            PickupError::Store { kind, .. } => match kind {
+                StoreErrorKind::AlreadyExists => "STORE_ALREADY_EXISTS",
+                StoreErrorKind::Unavailable => "STORE_UNAVAILABLE",
+                _ => "STORE_ERROR",
+            },
+        }
+    }
+
+    /// The store error's kind, when this is one.
+    pub fn store_kind(&self) -> Option<StoreErrorKind> {
+        match self {
+            PickupError::Store { kind, .. } => Some(*kind),
+            _ => None,
+        }
+    }
+
+    /// Whether trying again later may succeed.
+    pub fn is_transient(&self) -> bool {
+        matches!(
+            self,
+            PickupError::Randomness(_)
+                | PickupError::Store {
+                    kind: StoreErrorKind::Unavailable,
+                    ..
+                }
+        )
+    }
+}
+
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+impl PickupError {
+    pub(super) fn sql(e: sqlx::Error, context: &'static str) -> Self {
+        PickupError::store_with_source(crate::queue::sql::kind_of(&e), context, e)
+    }
+}

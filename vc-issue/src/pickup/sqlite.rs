@@ -1,0 +1,122 @@
+//! The SQLite backend (feature `sqlite`).
+
+use std::path::Path;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use time::OffsetDateTime;
+
+use super::error::PickupError;
+use super::sql::{decode, encode, to_millis};
+use super::store::{PickupRecord, PickupStore};
+use super::token::TokenDigest;
+use crate::request::IssuedCredential;
+
+/// How long a writer waits for another process's write lock.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+const CREATE: &str = "\
+CREATE TABLE IF NOT EXISTS credential_pickups (
+    digest BLOB NOT NULL PRIMARY KEY,
+    credential TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS credential_pickups_expires_at ON credential_pickups (expires_at);";
+
+/// A [`PickupStore`] in one SQLite file (it may share the file with the issuance queue and the
+/// status lists).
+///
+/// The table `credential_pickups` is created on connect if missing. A take is one
+/// `DELETE ... RETURNING`, atomic under SQLite's write lock, so one token yields its credential
+/// once even when processes race.
+#[derive(Debug, Clone)]
+pub struct SqlitePickupStore {
+    pool: SqlitePool,
+}
+
+impl SqlitePickupStore {
+    /// Opens (creating if missing) the database file at `path` and creates the table.
+    pub async fn open(path: impl AsRef<Path>) -> Result<Self, PickupError> {
+        Self::connect_with(
+            SqliteConnectOptions::new()
+                .filename(path)
+                .create_if_missing(true),
+        )
+        .await
+    }
+
+    /// Connects with `options` (WAL mode, `synchronous = NORMAL` and a busy timeout are set on top
+    /// of them) and creates the table.
+    pub async fn connect_with(options: SqliteConnectOptions) -> Result<Self, PickupError> {
+        let options = options
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(BUSY_TIMEOUT);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .map_err(|e| PickupError::sql(e, "connect to SQLite"))?;
+        Self::from_pool(pool).await
+    }
+
+    /// Uses an existing pool and creates the table.
+    pub async fn from_pool(pool: SqlitePool) -> Result<Self, PickupError> {
+        sqlx::raw_sql(CREATE)
+            .execute(&pool)
+            .await
+            .map_err(|e| PickupError::sql(e, "create the pickup table"))?;
+        Ok(Self { pool })
+    }
+
+    /// The connection pool.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+#[async_trait]
+impl PickupStore for SqlitePickupStore {
+    async fn insert(&self, record: &PickupRecord) -> Result<(), PickupError> {
+        sqlx::query(
+            "INSERT INTO credential_pickups (digest, credential, expires_at) VALUES (?1, ?2, ?3)",
+        )
+        .bind(record.digest.as_bytes().as_slice())
+        .bind(encode(&record.credential)?)
+        .bind(to_millis(record.expires_at))
+        .execute(&self.pool)
+        .await
+        .map_err(|e| PickupError::sql(e, "insert a pickup"))?;
+        Ok(())
+    }
+
+    async fn take(
+        &self,
+        digest: &TokenDigest,
+        now: OffsetDateTime,
+    ) -> Result<Option<IssuedCredential>, PickupError> {
+        let row: Option<(String, i64)> = sqlx::query_as(
+            "DELETE FROM credential_pickups WHERE digest = ?1 RETURNING credential, expires_at",
+        )
+        .bind(digest.as_bytes().as_slice())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| PickupError::sql(e, "take a pickup"))?;
+        match row {
+            Some((credential, expires_at)) => decode(&credential, expires_at, now),
+            None => Ok(None),
+        }
+    }
+
+    async fn purge_expired(&self, now: OffsetDateTime) -> Result<u64, PickupError> {
+        let done = sqlx::query("DELETE FROM credential_pickups WHERE expires_at <= ?1")
+            .bind(to_millis(now))
+            .execute(&self.pool)
+            .await
+            .map_err(|e| PickupError::sql(e, "purge expired pickups"))?;
+        Ok(done.rows_affected())
+    }
+}

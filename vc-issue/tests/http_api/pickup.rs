@@ -1,0 +1,292 @@
+//! `POST /credentials/pickup` and the pickup stores.
+
+use std::sync::Arc;
+
+use serde_json::{json, Value};
+use time::macros::datetime;
+use vc_core::FixedClock;
+use vc_issue::http::BODY_LIMIT;
+use vc_issue::pickup::{testing, MemoryPickupStore, PickupStore};
+
+use crate::server::{json_of, start, Options, Server};
+
+async fn with_pickup(store: Arc<dyn PickupStore>) -> (Server, Arc<FixedClock>) {
+    let clock = Arc::new(FixedClock::new(datetime!(2025-06-01 12:00 UTC)));
+    let server = start(Options {
+        pickup: Some((store, clock.clone())),
+        ..Options::default()
+    })
+    .await;
+    (server, clock)
+}
+
+/// Issues a credential and stores it for pickup; returns the credential and the link's token.
+async fn issue_for_pickup(server: &Server, ttl: time::Duration) -> (Value, String) {
+    let response = server.issuer.issue(server.request("gold")).await.unwrap();
+    let vc = serde_json::to_value(&response.credential).unwrap();
+    let link = server
+        .pickup
+        .as_ref()
+        .unwrap()
+        .create_pickup(response.credential, ttl)
+        .await
+        .unwrap();
+    let (endpoint, token) = link.url().split_once("#token=").unwrap();
+    assert_eq!(endpoint, server.url("/credentials/pickup"));
+    assert_eq!(token, link.token().expose());
+    (vc, token.to_owned())
+}
+
+async fn redeem(server: &Server, token: &str) -> (u16, Value) {
+    let response = server
+        .client
+        .post(server.url("/credentials/pickup"))
+        .json(&json!({ "token": token }))
+        .send()
+        .await
+        .unwrap();
+    json_of(response).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_yields_its_credential_once_and_then_the_same_410_as_unknown_or_expired() {
+    let (server, clock) = with_pickup(Arc::new(MemoryPickupStore::new())).await;
+    let (vc, token) = issue_for_pickup(&server, time::Duration::minutes(10)).await;
+
+    let (status, body) = redeem(&server, &token).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["verifiableCredential"], vc);
+    server.verify(&body["verifiableCredential"]).await;
+
+    let (used_status, used) = redeem(&server, &token).await;
+    let (unknown_status, unknown) =
+        redeem(&server, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA").await;
+    let (_, expiring) = issue_for_pickup(&server, time::Duration::minutes(10)).await;
+    clock.advance(time::Duration::minutes(10));
+    let (expired_status, expired) = redeem(&server, &expiring).await;
+    assert_eq!(
+        (used_status, unknown_status, expired_status),
+        (410, 410, 410)
+    );
+    assert_eq!(used["code"], "PICKUP_GONE");
+    assert_eq!(used, unknown, "no hint which");
+    assert_eq!(used, expired, "no hint which");
+
+    // Malformed requests are told so (that says nothing about tokens).
+    for body in [json!({}), json!({"token": 5}), json!("token")] {
+        let response = server
+            .client
+            .post(server.url("/credentials/pickup"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let (status, reply) = json_of(response).await;
+        assert_eq!(
+            (status, reply["code"].as_str().unwrap()),
+            (400, "INVALID_REQUEST")
+        );
+    }
+    let response = server
+        .client
+        .post(server.url("/credentials/pickup"))
+        .body(vec![b'x'; BODY_LIMIT + 1])
+        .send()
+        .await
+        .unwrap();
+    let (status, reply) = json_of(response).await;
+    assert_eq!(
+        (status, reply["code"].as_str().unwrap()),
+        (413, "BODY_TOO_LARGE")
+    );
+}
+
+/// Many concurrent requests with one token: exactly one gets the credential.
+async fn concurrent_redeem_yields_one(store: Arc<dyn PickupStore>) {
+    const RACERS: usize = 6;
+    let (server, _clock) = with_pickup(store).await;
+    let server = Arc::new(server);
+    for _round in 0..3 {
+        let (vc, token) = issue_for_pickup(&server, time::Duration::minutes(5)).await;
+        let barrier = Arc::new(tokio::sync::Barrier::new(RACERS));
+        let tasks: Vec<_> = (0..RACERS)
+            .map(|_| {
+                let (server, barrier, token) = (server.clone(), barrier.clone(), token.clone());
+                tokio::spawn(async move {
+                    barrier.wait().await;
+                    redeem(&server, &token).await
+                })
+            })
+            .collect();
+        let mut delivered = Vec::new();
+        for task in tasks {
+            let (status, body) = task.await.unwrap();
+            match status {
+                200 => delivered.push(body),
+                410 => assert_eq!(body["code"], "PICKUP_GONE"),
+                other => panic!("unexpected {other}: {body}"),
+            }
+        }
+        assert_eq!(
+            delivered.len(),
+            1,
+            "exactly one request gets the credential"
+        );
+        assert_eq!(delivered[0]["verifiableCredential"], vc);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_raced_by_concurrent_requests_is_delivered_once_memory() {
+    concurrent_redeem_yields_one(Arc::new(MemoryPickupStore::new())).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn memory_pickup_store_passes_the_conformance_suite() {
+    testing::run_conformance(Arc::new(MemoryPickupStore::new()))
+        .await
+        .unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn memory_status_index_passes_the_conformance_check() {
+    let index = vc_issue::http::MemoryCredentialStatusIndex::new();
+    vc_issue::http::testing::status_index_conformance(&index)
+        .await
+        .unwrap();
+}
+
+#[cfg(feature = "sqlite")]
+mod sqlite {
+    use super::*;
+    use vc_issue::pickup::SqlitePickupStore;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite_pickup_store_passes_the_conformance_suite() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("pickup.db");
+        // The table shares the file with the issuance queue and the status lists.
+        vc_issue::queue::SqliteIssuanceStore::open(&path)
+            .await
+            .unwrap();
+        vc_status::store::SqliteStore::open(&path).await.unwrap();
+        let store = SqlitePickupStore::open(&path).await.unwrap();
+        SqlitePickupStore::open(&path).await.unwrap();
+        testing::run_conformance(Arc::new(store)).await.unwrap();
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_token_raced_by_concurrent_requests_is_delivered_once_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqlitePickupStore::open(dir.path().join("pickup.db"))
+            .await
+            .unwrap();
+        concurrent_redeem_yields_one(Arc::new(store)).await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn only_the_digest_is_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(
+            SqlitePickupStore::open(dir.path().join("pickup.db"))
+                .await
+                .unwrap(),
+        );
+        let (server, _clock) = with_pickup(store.clone()).await;
+        let (_, token) = issue_for_pickup(&server, time::Duration::minutes(5)).await;
+        let rows: Vec<(Vec<u8>, String)> =
+            sqlx::query_as("SELECT digest, credential FROM credential_pickups")
+                .fetch_all(store.pool())
+                .await
+                .unwrap();
+        assert_eq!(rows.len(), 1);
+        let token_bytes = token.as_bytes();
+        assert_eq!(rows[0].0.len(), 32);
+        assert!(!rows[0].1.contains(&token));
+        assert!(rows[0]
+            .0
+            .windows(token_bytes.len())
+            .all(|w| w != token_bytes));
+        use sha2::Digest as _;
+        assert_eq!(rows[0].0, sha2::Sha256::digest(token.as_bytes()).to_vec());
+    }
+}
+
+#[cfg(feature = "postgres")]
+mod postgres {
+    use super::*;
+    use vc_issue::pickup::PostgresPickupStore;
+
+    fn postgres_url() -> Option<String> {
+        match std::env::var("VC_TEST_POSTGRES_URL") {
+            Ok(url) if !url.is_empty() => Some(url),
+            _ => {
+                if std::env::var_os("CI").is_some() {
+                    panic!("VC_TEST_POSTGRES_URL must be set when CI is set");
+                }
+                #[allow(clippy::print_stdout)]
+                {
+                    println!("notice: VC_TEST_POSTGRES_URL is not set; skipping a PostgreSQL test");
+                }
+                None
+            }
+        }
+    }
+
+    fn unique_schema(tag: &str) -> String {
+        use rand::RngCore;
+        format!("vc_issue_test_{tag}_{:08x}", rand::rngs::OsRng.next_u32())
+    }
+
+    async fn drop_schema(url: &str, schema: &str) {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
+        sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
+            .execute(&mut conn)
+            .await
+            .unwrap();
+    }
+
+    /// Runs `test` against a store in a fresh schema, and drops the schema whatever happens.
+    async fn in_fresh_schema<F, Fut>(tag: &str, test: F)
+    where
+        F: FnOnce(Arc<PostgresPickupStore>) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = ()> + Send + 'static,
+    {
+        let Some(url) = postgres_url() else { return };
+        let schema = unique_schema(tag);
+        let result = tokio::spawn({
+            let (url, schema) = (url.clone(), schema.clone());
+            async move {
+                // Two connects at once: table creation must not collide.
+                let (a, b) = tokio::join!(
+                    PostgresPickupStore::connect_with_schema(&url, &schema),
+                    PostgresPickupStore::connect_with_schema(&url, &schema)
+                );
+                b.unwrap();
+                test(Arc::new(a.unwrap())).await;
+            }
+        })
+        .await;
+        drop_schema(&url, &schema).await;
+        if let Err(e) = result {
+            std::panic::resume_unwind(e.into_panic());
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres_pickup_store_passes_the_conformance_suite() {
+        in_fresh_schema("pickup_conf", |store| async move {
+            testing::run_conformance(store).await.unwrap();
+        })
+        .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_token_raced_by_concurrent_requests_is_delivered_once_postgres() {
+        in_fresh_schema("pickup_race", |store| async move {
+            concurrent_redeem_yields_one(store).await;
+        })
+        .await;
+    }
+}

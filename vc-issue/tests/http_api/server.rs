@@ -1,0 +1,197 @@
+//! A `VcApi` on 127.0.0.1 with in-memory parts, and a reqwest client for it.
+
+use std::net::SocketAddr;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+
+use serde_json::{json, Map, Value};
+use vc_core::{Credential, Did, FixedClock};
+use vc_issue::http::{BearerTokens, VcApi, VcApiBuilder};
+use vc_issue::pickup::{PickupService, PickupStore};
+use vc_issue::queue::{AlwaysApprove, IssuanceQueue, MemoryIssuanceStore};
+use vc_issue::{
+    CredentialVerifier, Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore,
+    InMemorySchemaRegistry, IssuanceRequest, Issuer, ProofType, RateLimit, SchemaEntry,
+};
+use vc_status::StatusRegistry;
+
+pub const TOKEN: &str = "test-access-token";
+
+/// What a test server was built with.
+pub struct Server {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub issuer: Issuer,
+    pub dids: Arc<InMemoryDidRegistry>,
+    pub key: Arc<Ed25519Signer>,
+    pub holder: Did,
+    pub registry: Arc<StatusRegistry>,
+    pub queue: Option<IssuanceQueue>,
+    pub pickup: Option<PickupService>,
+}
+
+/// How to vary the server.
+#[derive(Default)]
+pub struct Options {
+    pub rate_limit: Option<RateLimit>,
+    pub queue: bool,
+    /// Serve pickup over this store, reading this clock.
+    pub pickup: Option<(Arc<dyn PickupStore>, Arc<FixedClock>)>,
+    /// Extra routers to merge (built once the base URL is known).
+    pub merge: Vec<axum::Router>,
+}
+
+pub fn membership_schema() -> SchemaEntry {
+    SchemaEntry::new(
+        "membership-v1",
+        json!({"type": "object", "required": ["level"],
+               "properties": {"level": {"enum": ["gold", "silver"]}}}),
+        vec!["MembershipCredential".into()],
+        vec!["https://www.w3.org/ns/credentials/examples/v2".into()],
+    )
+}
+
+pub fn claims(level: &str) -> Map<String, Value> {
+    json!({ "level": level }).as_object().unwrap().clone()
+}
+
+/// A listener on a free loopback port, and its base URL.
+pub async fn listen() -> (tokio::net::TcpListener, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    (listener, format!("http://{addr}"))
+}
+
+/// Serves `router` on `listener` until the test ends.
+pub fn serve(listener: tokio::net::TcpListener, router: axum::Router) {
+    tokio::spawn(async move {
+        axum::serve(listener, router).await.unwrap();
+    });
+}
+
+pub async fn start(options: Options) -> Server {
+    let (listener, base) = listen().await;
+    let key = Arc::new(Ed25519Signer::generate());
+    let keys = Arc::new(InMemoryKeyStore::new());
+    keys.insert(key.verification_method_id(), key.clone());
+    let schemas = Arc::new(InMemorySchemaRegistry::new());
+    schemas.insert(membership_schema());
+    let dids = Arc::new(InMemoryDidRegistry::new());
+    let registry = Arc::new(
+        StatusRegistry::builder()
+            .store(Arc::new(vc_status::store::MemoryStore::new()))
+            .list_url_template(format!("{base}/status-lists/{{list}}"))
+            .issuer(key.did().to_string())
+            .build()
+            .unwrap(),
+    );
+    let mut builder = Issuer::builder()
+        .resolver(dids.clone())
+        .schemas(schemas)
+        .keys(keys)
+        .status_registry(registry.clone());
+    if let Some(limit) = options.rate_limit {
+        builder = builder.rate_limit(limit);
+    }
+    let issuer = builder.build().unwrap();
+    let queue = options.queue.then(|| {
+        IssuanceQueue::builder()
+            .issuer(issuer.clone())
+            .store(Arc::new(MemoryIssuanceStore::new()))
+            .policy(Arc::new(AlwaysApprove))
+            .build()
+            .unwrap()
+    });
+    let mut api: VcApiBuilder = VcApi::builder()
+        .issuer(issuer.clone())
+        .authorizer(Arc::new(BearerTokens::new([TOKEN])))
+        .base_url(base.clone())
+        .status_list_proof_type(ProofType::EddsaJcs2022);
+    if let Some(queue) = &queue {
+        api = api.queue(queue.clone());
+    }
+    let pickup = options
+        .pickup
+        .map(|(store, clock)| PickupService::new(store, &base).unwrap().with_clock(clock));
+    if let Some(pickup) = &pickup {
+        api = api.pickup(pickup.clone());
+    }
+    for router in options.merge {
+        api = api.merge(router);
+    }
+    serve(listener, api.build().unwrap().router());
+    Server {
+        base,
+        client: reqwest::Client::new(),
+        issuer,
+        dids,
+        holder: Ed25519Signer::generate().did(),
+        key,
+        registry,
+        queue,
+        pickup,
+    }
+}
+
+impl Server {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// An `IssuanceRequest` for the membership schema, signed with eddsa-jcs-2022.
+    pub fn request(&self, level: &str) -> IssuanceRequest {
+        IssuanceRequest::new(
+            "membership-v1",
+            self.key.did(),
+            self.holder.clone(),
+            claims(level),
+        )
+        .with_proof_type(ProofType::EddsaJcs2022)
+    }
+
+    /// POSTs `body` with the access token.
+    pub async fn post(&self, path: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(TOKEN)
+            .json(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn get(&self, path_or_url: &str) -> reqwest::Response {
+        let url = if path_or_url.starts_with("http") {
+            path_or_url.to_owned()
+        } else {
+            self.url(path_or_url)
+        };
+        self.client
+            .get(url)
+            .bearer_auth(TOKEN)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Checks a credential's proof against its issuer's DID.
+    pub async fn verify(&self, vc: &Value) -> Credential {
+        let credential = Credential::from_value(vc.clone()).unwrap();
+        CredentialVerifier::new(self.dids.clone())
+            .verify(&credential)
+            .await
+            .unwrap();
+        credential
+    }
+}
+
+/// The status code and the JSON body.
+pub async fn json_of(response: reqwest::Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let body = response.json().await.unwrap_or(Value::Null);
+    (status, body)
+}
+
+pub fn rate_limit_one_per_second() -> RateLimit {
+    RateLimit::per_second(NonZeroU32::MIN, NonZeroU32::MIN)
+}
