@@ -73,11 +73,14 @@
 //! - `bbs`: `bbs-2023` through zkryptium (implies `rdfc`).
 //! - `sqlite`, `postgres`: stores for asynchronous issuance.
 //! - `testing`: conformance helpers for host implementations of the traits.
+//! - `client`: the `coordinator` client for VCALM exchanges (reqwest), with QR codes.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod batch;
 pub mod claims_rule;
+#[cfg(feature = "client")]
+pub mod coordinator;
 pub mod delegation;
 pub mod error;
 // The guide's examples use the PostgreSQL store and the conformance helpers.
