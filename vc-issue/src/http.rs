@@ -7,6 +7,7 @@
 
 mod api_error;
 mod auth;
+pub mod exchanges;
 
 pub use api_error::ApiError;
 pub use auth::{Authorizer, BearerTokens, Unauthorized};

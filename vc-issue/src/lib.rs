@@ -77,6 +77,7 @@ pub mod batch;
 pub mod claims_rule;
 pub mod delegation;
 pub mod error;
+pub mod exchange;
 // The guide's examples use the PostgreSQL store and the conformance helpers.
 #[cfg(all(feature = "postgres", feature = "testing"))]
 pub mod guide;
