@@ -89,7 +89,10 @@ pub async fn verify_did_authentication(
             method: did.method().to_owned(),
         });
     }
-    if parsed.holder_id().is_some_and(|holder| holder != did.as_str()) {
+    if parsed
+        .holder_id()
+        .is_some_and(|holder| holder != did.as_str())
+    {
         return Err(ExchangeError::HolderMismatch);
     }
     let document = match resolver.resolve(&did).await {

@@ -108,7 +108,15 @@ mod tests {
     #[test]
     fn ids_are_path_safe() {
         assert!(WorkflowId::parse("tag-ownership_v1.2~x").is_ok());
-        for bad in ["", "a/b", "a?b", "a#b", "a b", "é", &"x".repeat(MAX_ID_LEN + 1)] {
+        for bad in [
+            "",
+            "a/b",
+            "a?b",
+            "a#b",
+            "a b",
+            "é",
+            &"x".repeat(MAX_ID_LEN + 1),
+        ] {
             let err = WorkflowId::parse(bad).unwrap_err();
             assert_eq!(err.code(), "INVALID_IDENTIFIER", "{bad:?}");
         }

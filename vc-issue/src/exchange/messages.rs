@@ -57,10 +57,14 @@ impl CreateExchangeRequest {
         let value: Value = serde_json::from_slice(body)
             .map_err(|_| ExchangeError::invalid_request("the body is not JSON"))?;
         let Value::Object(map) = &value else {
-            return Err(ExchangeError::invalid_request("the body must be a JSON object"));
+            return Err(ExchangeError::invalid_request(
+                "the body must be a JSON object",
+            ));
         };
         if map.get("variables").is_some_and(|v| !v.is_object()) {
-            return Err(ExchangeError::invalid_request("variables must be an object"));
+            return Err(ExchangeError::invalid_request(
+                "variables must be an object",
+            ));
         }
         serde_json::from_value(value).map_err(|e| {
             ExchangeError::invalid_request(format!("the body is not an exchange request: {e}"))
@@ -101,7 +105,9 @@ impl WalletMessage {
         let value: Value = serde_json::from_slice(body)
             .map_err(|_| ExchangeError::invalid_request("the body is not JSON"))?;
         let Value::Object(mut map) = value else {
-            return Err(ExchangeError::invalid_request("the body must be a JSON object"));
+            return Err(ExchangeError::invalid_request(
+                "the body must be a JSON object",
+            ));
         };
         Ok(Self {
             verifiable_presentation: map.remove("verifiablePresentation"),
@@ -189,8 +195,14 @@ mod tests {
             let err = CreateExchangeRequest::from_json(bad).unwrap_err();
             assert_eq!(err.code(), "INVALID_REQUEST");
         }
-        assert_eq!(WalletMessage::from_json(b" ").unwrap(), WalletMessage::empty());
-        assert_eq!(WalletMessage::from_json(b"{}").unwrap(), WalletMessage::empty());
+        assert_eq!(
+            WalletMessage::from_json(b" ").unwrap(),
+            WalletMessage::empty()
+        );
+        assert_eq!(
+            WalletMessage::from_json(b"{}").unwrap(),
+            WalletMessage::empty()
+        );
         assert!(WalletMessage::from_json(b"\"x\"").is_err());
         let vpr = VerifiablePresentationRequest::did_authentication(&["key".into()], "c", "d");
         assert_eq!(

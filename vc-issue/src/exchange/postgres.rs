@@ -64,20 +64,25 @@ impl PostgresExchangeStore {
             .execute(&mut *tx)
             .await
             .map_err(|e| map_err(e, ctx))?;
-        sqlx::raw_sql(&format!(
-            "CREATE SCHEMA IF NOT EXISTS \"{schema}\"; \
-             CREATE TABLE IF NOT EXISTS \"{schema}\".{TABLE} (\
-               id TEXT NOT NULL PRIMARY KEY, \
-               workflow_id TEXT NOT NULL, \
-               sequence BIGINT NOT NULL, \
-               expires BIGINT NOT NULL, \
-               state TEXT NOT NULL, \
-               data TEXT NOT NULL); \
-             CREATE INDEX IF NOT EXISTS {TABLE}_expires ON \"{schema}\".{TABLE} (expires);"
-        ))
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| map_err(e, ctx))?;
+        let statements = [
+            format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""),
+            format!(
+                "CREATE TABLE IF NOT EXISTS \"{schema}\".{TABLE} (\
+                   id TEXT NOT NULL PRIMARY KEY, \
+                   workflow_id TEXT NOT NULL, \
+                   sequence BIGINT NOT NULL, \
+                   expires BIGINT NOT NULL, \
+                   state TEXT NOT NULL, \
+                   data TEXT NOT NULL)"
+            ),
+            format!("CREATE INDEX IF NOT EXISTS {TABLE}_expires ON \"{schema}\".{TABLE} (expires)"),
+        ];
+        for statement in &statements {
+            sqlx::query(statement)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| map_err(e, ctx))?;
+        }
         tx.commit().await.map_err(|e| map_err(e, ctx))?;
         Ok(Self { pool })
     }

@@ -237,10 +237,16 @@ mod tests {
         exchange.last_error = Some(LastError::new("WRONG_CHALLENGE", "m"));
         exchange.state = ExchangeState::Active;
         let value = serde_json::to_value(&exchange).unwrap();
-        assert_eq!(value["lastError"], json!({"code": "WRONG_CHALLENGE", "message": "m"}));
+        assert_eq!(
+            value["lastError"],
+            json!({"code": "WRONG_CHALLENGE", "message": "m"})
+        );
         assert_eq!(value["state"], "active");
         let back: Exchange = serde_json::from_value(value).unwrap();
         assert_eq!(back, exchange);
-        assert_eq!(from_millis(to_millis(exchange.expires)), Some(exchange.expires));
+        assert_eq!(
+            from_millis(to_millis(exchange.expires)),
+            Some(exchange.expires)
+        );
     }
 }

@@ -173,10 +173,7 @@ impl ExchangeService {
 
     /// Deletes up to `limit` exchanges that have expired, and returns how many it deleted.
     pub async fn purge_expired(&self, limit: usize) -> Result<u64, ExchangeError> {
-        Ok(self
-            .store
-            .purge_expired(self.clock.now(), limit)
-            .await?)
+        Ok(self.store.purge_expired(self.clock.now(), limit).await?)
     }
 
     /// Handles a wallet's message: `{}` gets the current request; a presentation is verified
@@ -424,9 +421,11 @@ impl ExchangeService {
     async fn commit(&self, record: &ExchangeRecord, expected: u64) -> Result<(), ExchangeError> {
         match self.store.update(record, expected).await {
             Ok(()) => Ok(()),
-            Err(e) if e.kind() == StoreErrorKind::Conflict => Err(ExchangeError::ConcurrentUpdate {
-                id: record.exchange.id.as_str().to_owned(),
-            }),
+            Err(e) if e.kind() == StoreErrorKind::Conflict => {
+                Err(ExchangeError::ConcurrentUpdate {
+                    id: record.exchange.id.as_str().to_owned(),
+                })
+            }
             Err(e) => Err(e.into()),
         }
     }

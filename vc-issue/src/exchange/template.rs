@@ -70,7 +70,10 @@ impl CredentialTemplate {
         for (key, value) in &self.template {
             request.insert(key.clone(), fill(value, variables)?);
         }
-        request.insert("holderDid".into(), Value::String(holder.as_str().to_owned()));
+        request.insert(
+            "holderDid".into(),
+            Value::String(holder.as_str().to_owned()),
+        );
         serde_json::from_value(Value::Object(request)).map_err(|e| ExchangeError::Template {
             reason: format!("the filled template is not an issuance request: {e}"),
         })
@@ -259,7 +262,10 @@ mod tests {
             "claims": {"n": "{{ variables.a }}"}}))
         .unwrap();
         let request = t
-            .render(&vars(json!({"a": "{{ variables.b }}", "b": "secret"})), &holder())
+            .render(
+                &vars(json!({"a": "{{ variables.b }}", "b": "secret"})),
+                &holder(),
+            )
             .unwrap();
         assert_eq!(request.claims["n"], "{{ variables.b }}");
     }

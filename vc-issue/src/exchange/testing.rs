@@ -60,13 +60,19 @@ fn kind<T>(result: Result<T, ExchangeStoreError>) -> Option<StoreErrorKind> {
 pub async fn insert_and_get(store: &dyn ExchangeStore) -> Result<(), ExchangeStoreError> {
     let r = sample_record("w1", t0() + Duration::milliseconds(1_234));
     store.insert(&r).await?;
-    assert_eq!(store.get(&r.workflow_id, &r.exchange.id).await?, Some(r.clone()));
+    assert_eq!(
+        store.get(&r.workflow_id, &r.exchange.id).await?,
+        Some(r.clone())
+    );
     assert_eq!(
         store.get(&workflow("w2"), &r.exchange.id).await?,
         None,
         "an exchange is found only under its own workflow"
     );
-    assert_eq!(store.get(&r.workflow_id, &ExchangeId::generate()).await?, None);
+    assert_eq!(
+        store.get(&r.workflow_id, &ExchangeId::generate()).await?,
+        None
+    );
     let mut twin = sample_record("w2", t0());
     twin.exchange.id = r.exchange.id.clone();
     assert_eq!(
@@ -86,32 +92,51 @@ pub async fn compare_and_set(store: &dyn ExchangeStore) -> Result<(), ExchangeSt
     next.exchange.state = ExchangeState::Active;
     next.exchange.step = "issue".into();
     next.exchange.last_error = Some(LastError::new("WRONG_CHALLENGE", "try again"));
-    next.exchange
-        .variables
-        .insert("results".into(), json!({"ownerBinding": {"did": "did:key:z6Mk"}}));
+    next.exchange.variables.insert(
+        "results".into(),
+        json!({"ownerBinding": {"did": "did:key:z6Mk"}}),
+    );
     next.challenge = None;
     store.update(&next, 0).await?;
-    assert_eq!(store.get(&r.workflow_id, &r.exchange.id).await?, Some(next.clone()));
+    assert_eq!(
+        store.get(&r.workflow_id, &r.exchange.id).await?,
+        Some(next.clone())
+    );
     // A writer that read sequence 0 lost.
     let mut stale = r.clone();
     stale.exchange.sequence = 1;
     stale.exchange.state = ExchangeState::Invalid;
-    assert_eq!(kind(store.update(&stale, 0).await), Some(StoreErrorKind::Conflict));
+    assert_eq!(
+        kind(store.update(&stale, 0).await),
+        Some(StoreErrorKind::Conflict)
+    );
     // The new sequence must be the expected one plus one.
     let mut skip = next.clone();
     skip.exchange.sequence = 3;
-    assert!(store.update(&skip, 1).await.is_err(), "a sequence jump was stored");
+    assert!(
+        store.update(&skip, 1).await.is_err(),
+        "a sequence jump was stored"
+    );
     let mut same = next.clone();
     same.exchange.sequence = 1;
-    assert!(store.update(&same, 1).await.is_err(), "a sequence repeat was stored");
+    assert!(
+        store.update(&same, 1).await.is_err(),
+        "a sequence repeat was stored"
+    );
     // Unknown exchanges, and exchanges of another workflow, are not found.
     let mut missing = sample_record("w1", t0());
     missing.exchange.sequence = 1;
-    assert_eq!(kind(store.update(&missing, 0).await), Some(StoreErrorKind::NotFound));
+    assert_eq!(
+        kind(store.update(&missing, 0).await),
+        Some(StoreErrorKind::NotFound)
+    );
     let mut other = next.clone();
     other.workflow_id = workflow("w2");
     other.exchange.sequence = 2;
-    assert_eq!(kind(store.update(&other, 1).await), Some(StoreErrorKind::NotFound));
+    assert_eq!(
+        kind(store.update(&other, 1).await),
+        Some(StoreErrorKind::NotFound)
+    );
     // Final states round-trip.
     let mut done = next.clone();
     done.exchange.sequence = 2;
@@ -179,8 +204,15 @@ pub async fn concurrent_updates(store: Arc<dyn ExchangeStore>) -> Result<(), Exc
     let Some(last) = store.get(&r.workflow_id, &r.exchange.id).await? else {
         panic!("the exchange disappeared");
     };
-    assert_eq!(last.exchange.variables.get("count"), Some(&json!(TASKS * EACH)));
-    assert_eq!(last.exchange.sequence, 1 + TASKS * EACH, "one step per update");
+    assert_eq!(
+        last.exchange.variables.get("count"),
+        Some(&json!(TASKS * EACH))
+    );
+    assert_eq!(
+        last.exchange.sequence,
+        1 + TASKS * EACH,
+        "one step per update"
+    );
     Ok(())
 }
 
@@ -211,6 +243,9 @@ pub async fn purge_expired(store: &dyn ExchangeStore) -> Result<(), ExchangeStor
     for r in &old {
         assert_eq!(store.get(&r.workflow_id, &r.exchange.id).await?, None);
     }
-    assert!(store.get(&live.workflow_id, &live.exchange.id).await?.is_some());
+    assert!(store
+        .get(&live.workflow_id, &live.exchange.id)
+        .await?
+        .is_some());
     Ok(())
 }

@@ -183,7 +183,9 @@ impl WorkflowBuilder {
             }
             if let Some(next) = &step.next {
                 if !self.steps.contains_key(next) {
-                    return Err(invalid(format!("step {name} names unknown next step {next}")));
+                    return Err(invalid(format!(
+                        "step {name} names unknown next step {next}"
+                    )));
                 }
             }
             if let StepKind::DidAuth { accepted_methods } = &step.kind {

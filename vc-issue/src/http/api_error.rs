@@ -95,7 +95,11 @@ impl From<IssueError> for ApiError {
             _ => None,
         };
         if status.is_server_error() {
-            return Self::new(status, error.code(), "the issuer could not complete the request");
+            return Self::new(
+                status,
+                error.code(),
+                "the issuer could not complete the request",
+            );
         }
         Self {
             status,

@@ -70,8 +70,8 @@ pub fn routes(service: Arc<ExchangeService>, authorizer: Arc<dyn Authorizer>) ->
 
 impl From<ExchangeError> for ApiError {
     fn from(error: ExchangeError) -> Self {
-        let status = StatusCode::from_u16(error.http_status())
-            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status =
+            StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         match error {
             ExchangeError::Issue(e) => ApiError::from(e),
             _ if status.is_server_error() => ApiError::new(
