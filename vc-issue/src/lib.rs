@@ -61,6 +61,9 @@
 //! - [`delegation`]: the built-in `agent-delegation-v1` schema and the delegation chain checker.
 //! - [`verify`]: [`CredentialVerifier`] (issuer-authorized key, every proof), keeping "invalid" apart
 //!   from "could not check".
+//! - [`exchange`]: the VCALM (VC API) workflow service wallets talk to: workflows of DID
+//!   Authentication and issue steps, exchanges with optimistic concurrency over memory, SQLite or
+//!   PostgreSQL stores; its HTTP routes are in `http::exchanges` (feature `http`).
 //!
 //! Guides for hosts (a KMS signer, issuers on several machines) are in `guide` (built with the
 //! `postgres` and `testing` features, as on docs.rs).

@@ -6,6 +6,7 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
+    clippy::print_stdout,
     missing_docs,
     unreachable_pub,
     dead_code
@@ -477,6 +478,38 @@ async fn wrong_challenge_domain_or_holder_is_refused_and_recorded() {
     let exchange = h.get_exchange(&url).await;
     assert_eq!(exchange["state"], "complete");
     assert!(exchange.get("lastError").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_issuance_invalidates_the_exchange() {
+    let h = Harness::start(Arc::new(MemoryExchangeStore::new())).await;
+    // No `product` variable: the template cannot be filled.
+    let response = h.create(json!({"ttl": 600})).await;
+    assert_eq!(response.status(), StatusCode::NO_CONTENT);
+    let url = response.headers()["location"].to_str().unwrap().to_owned();
+    let wallet = Wallet::new();
+    let (challenge, domain) = wallet.ask(&h, &url).await;
+    let vp = wallet
+        .present(ProofType::EddsaJcs2022, &challenge, &domain)
+        .await;
+    let (status, body) = h.post(&url, &json!({"verifiablePresentation": vp})).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR, "{body}");
+    assert_eq!(error_code(&body), "TEMPLATE_FAILED");
+    assert!(
+        !body.to_string().contains("product"),
+        "no internals reach the wallet: {body}"
+    );
+    let exchange = h.get_exchange(&url).await;
+    assert_eq!(exchange["state"], "invalid");
+    assert_eq!(exchange["lastError"]["code"], "TEMPLATE_FAILED");
+    assert_eq!(
+        exchange["variables"]["results"]["ownerBinding"]["did"],
+        wallet.did()
+    );
+    let (status, body) = h.post(&url, &json!({"verifiablePresentation": vp})).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(error_code(&body), "EXCHANGE_INVALID");
+    assert_eq!(h.issuer_key.signed.load(Ordering::SeqCst), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

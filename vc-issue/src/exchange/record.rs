@@ -185,11 +185,13 @@ pub(crate) fn truncate_to_millis(at: OffsetDateTime) -> OffsetDateTime {
 }
 
 /// Milliseconds since the Unix epoch (saturating).
+#[cfg(any(feature = "sqlite", feature = "postgres", test))]
 pub(crate) fn to_millis(at: OffsetDateTime) -> i64 {
     i64::try_from(at.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
 }
 
 /// The instant `millis` after the Unix epoch, if representable.
+#[cfg(any(feature = "sqlite", feature = "postgres", test))]
 pub(crate) fn from_millis(millis: i64) -> Option<OffsetDateTime> {
     OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000).ok()
 }

@@ -1,25 +1,7 @@
 //! Credential templates: an [`IssuanceRequest`] with placeholders, filled from an exchange's
 //! variables.
 //!
-//! # The template language, and why it is this small
-//!
-//! A template is the JSON of an [`IssuanceRequest`] without `holderDid` (the holder is always the
-//! DID the wallet authenticated as). Any **string value** in it may reference a variable with
-//! `{{ variables.<path> }}`, where `<path>` is dot-separated object keys and array indexes
-//! (`variables.name`, `variables.degree.name`, `variables.results.ownerBinding.did`,
-//! `variables.items.0`):
-//!
-//! - a string that is exactly one placeholder becomes the referenced JSON value, of whatever type
-//!   (`"claims": "{{ variables.claims }}"` inserts an object);
-//! - placeholders inside a longer string are replaced by the referenced value's text, which must
-//!   be a string, number or boolean (`"Degree of {{ variables.name }}"`).
-//!
-//! There are no expressions, conditionals, filters or loops, keys are never templated, and
-//! inserted values are not expanded again: a variable that contains `{{ ... }}` stays literal
-//! text. A coordinator's variables can therefore only put data where the workflow's author
-//! put a placeholder, never change the shape of the request elsewhere; the rendered request goes
-//! through the issuer's full pipeline (schema validation included) like any other. A missing
-//! variable is an error ([`ExchangeError::Template`]), never an empty string.
+//! See [`CredentialTemplate`] for the template language and why it is this small.
 
 use serde_json::{Map, Value};
 use vc_core::Did;
@@ -32,8 +14,27 @@ const CLOSE: &str = "}}";
 const ROOT: &str = "variables";
 
 /// One credential to issue in an `issue` step: an [`IssuanceRequest`] in JSON without
-/// `holderDid`, whose string values may reference the exchange's variables (see the
-/// [module docs](self)).
+/// `holderDid`, whose string values may reference the exchange's variables.
+///
+/// # The template language, and why it is this small
+///
+/// A template is the JSON of an [`IssuanceRequest`] without `holderDid` (the holder is always the
+/// DID the wallet authenticated as). Any **string value** in it may reference a variable with
+/// `{{ variables.<path> }}`, where `<path>` is dot-separated object keys and array indexes
+/// (`variables.name`, `variables.degree.name`, `variables.results.ownerBinding.did`,
+/// `variables.items.0`):
+///
+/// - a string that is exactly one placeholder becomes the referenced JSON value, of whatever type
+///   (`"claims": "{{ variables.claims }}"` inserts an object);
+/// - placeholders inside a longer string are replaced by the referenced value's text, which must
+///   be a string, number or boolean (`"Degree of {{ variables.name }}"`).
+///
+/// There are no expressions, conditionals, filters or loops, keys are never templated, and
+/// inserted values are not expanded again: a variable that contains `{{ ... }}` stays literal
+/// text. A coordinator's variables can therefore only put data where the workflow's author
+/// put a placeholder, never change the shape of the request elsewhere; the rendered request goes
+/// through the issuer's full pipeline (schema validation included) like any other. A missing
+/// variable is an error ([`ExchangeError::Template`]), never an empty string.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CredentialTemplate {
     template: Map<String, Value>,

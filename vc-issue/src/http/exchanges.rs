@@ -84,23 +84,22 @@ impl From<ExchangeError> for ApiError {
     }
 }
 
-/// The body, or the error for a body that could not be read (`413` over the limit).
-fn body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, ApiError> {
-    body.map_err(|rejection| {
-        let status = rejection.status();
-        if status == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                status,
-                "PAYLOAD_TOO_LARGE",
-                format!("the body is larger than {BODY_LIMIT} bytes"),
-            )
-        } else {
-            ApiError::new(status, "INVALID_REQUEST", "the body could not be read")
-        }
-    })
+/// The error for a body that could not be read (`413` over the limit).
+fn unreadable(rejection: BytesRejection) -> ApiError {
+    let status = rejection.status();
+    if status == StatusCode::PAYLOAD_TOO_LARGE {
+        ApiError::new(
+            status,
+            "PAYLOAD_TOO_LARGE",
+            format!("the body is larger than {BODY_LIMIT} bytes"),
+        )
+    } else {
+        ApiError::new(status, "INVALID_REQUEST", "the body could not be read")
+    }
 }
 
-fn ids(workflow: &str, exchange: &str) -> Result<(WorkflowId, ExchangeId), ApiError> {
+/// Path segments that are no valid id name nothing that exists.
+fn ids(workflow: &str, exchange: &str) -> Result<(WorkflowId, ExchangeId), ExchangeError> {
     let workflow = WorkflowId::parse(workflow).map_err(|_| ExchangeError::WorkflowNotFound {
         id: workflow.to_owned(),
     })?;
@@ -119,7 +118,7 @@ async fn create(
     endpoints.authorizer.authorize(&headers).await?;
     let workflow = WorkflowId::parse(&workflow)
         .map_err(|_| ExchangeError::WorkflowNotFound { id: workflow })?;
-    let request = CreateExchangeRequest::from_json(&body(raw)?)?;
+    let request = CreateExchangeRequest::from_json(&raw.map_err(unreadable)?)?;
     let exchange = endpoints
         .service
         .create_exchange(&workflow, request)
@@ -146,7 +145,7 @@ async fn participate(
     raw: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let (workflow, exchange) = ids(&workflow, &exchange)?;
-    let message = WalletMessage::from_json(&body(raw)?)?;
+    let message = WalletMessage::from_json(&raw.map_err(unreadable)?)?;
     let response = endpoints
         .service
         .participate(&workflow, &exchange, message)
