@@ -17,6 +17,7 @@ mod status_index;
 mod status_lists;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod exchanges;
 
 pub use api_error::ApiError;
 pub use auth::{Authorizer, BearerTokens, Unauthorized};

@@ -63,6 +63,9 @@
 //! - [`delegation`]: the built-in `agent-delegation-v1` schema and the delegation chain checker.
 //! - [`verify`]: [`CredentialVerifier`] (issuer-authorized key, every proof), keeping "invalid" apart
 //!   from "could not check".
+//! - [`exchange`]: the VCALM (VC API) workflow service wallets talk to: workflows of DID
+//!   Authentication and issue steps, exchanges with optimistic concurrency over memory, SQLite or
+//!   PostgreSQL stores; its HTTP routes are in `http::exchanges` (feature `http`).
 //!
 //! Guides for hosts (a KMS signer, issuers on several machines) are in `guide` (built with the
 //! `postgres` and `testing` features, as on docs.rs).
@@ -83,6 +86,7 @@ pub mod claims_rule;
 pub mod coordinator;
 pub mod delegation;
 pub mod error;
+pub mod exchange;
 // The guide's examples use the PostgreSQL store and the conformance helpers.
 #[cfg(all(feature = "postgres", feature = "testing"))]
 pub mod guide;

@@ -1,0 +1,282 @@
+//! The errors of the workflow service and its stores.
+
+use std::borrow::Cow;
+use std::sync::Arc;
+
+pub use vc_status::store::StoreErrorKind;
+
+use crate::error::{BoxError, IssueError};
+use crate::verify::VerifyError;
+
+/// An error of an [`ExchangeStore`](super::ExchangeStore) backend, with a [`StoreErrorKind`] that
+/// tells the caller what to do (`Unavailable`: retry; `Conflict`: re-read).
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("exchange store: {kind}: {context}")]
+pub struct ExchangeStoreError {
+    kind: StoreErrorKind,
+    context: Cow<'static, str>,
+    #[source]
+    source: Option<BoxError>,
+}
+
+impl ExchangeStoreError {
+    /// A store error of `kind`, with a short description of what was attempted.
+    pub fn new(kind: StoreErrorKind, context: impl Into<Cow<'static, str>>) -> Self {
+        Self {
+            kind,
+            context: context.into(),
+            source: None,
+        }
+    }
+
+    /// Attaches the backend's error as the source.
+    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        self.source = Some(Arc::new(source));
+        self
+    }
+
+    /// What the caller should do.
+    pub fn kind(&self) -> StoreErrorKind {
+        self.kind
+    }
+
+    /// The description of what was attempted.
+    pub fn context(&self) -> &str {
+        &self.context
+    }
+}
+
+/// Everything that can go wrong in the workflow service, each with a stable
+/// [`code`](ExchangeError::code) and the [`http_status`](ExchangeError::http_status) to answer with.
+///
+/// A wallet's failed attempt (a wrong challenge, a bad signature) is reported to the wallet and
+/// recorded as the exchange's `lastError`; it does not end the exchange, so a wallet that signed
+/// with the wrong key or for a stale request can try again until the exchange expires.
+#[derive(Debug, Clone, thiserror::Error)]
+#[non_exhaustive]
+pub enum ExchangeError {
+    /// A workflow or exchange id is not 1 to 128 unreserved URL characters.
+    #[error("invalid {what}")]
+    InvalidIdentifier {
+        /// Which identifier.
+        what: &'static str,
+    },
+    /// No workflow has this id.
+    #[error("workflow {id} not found")]
+    WorkflowNotFound {
+        /// The id asked for.
+        id: String,
+    },
+    /// No exchange of this workflow has this id.
+    #[error("exchange {id} not found")]
+    ExchangeNotFound {
+        /// The id asked for.
+        id: String,
+    },
+    /// Both `ttl` and `expires` were given; an exchange takes one or the other.
+    #[error("give either ttl or expires, not both")]
+    TtlAndExpires,
+    /// `ttl` is zero or longer than the maximum.
+    #[error("ttl must be between 1 and {max} seconds, got {ttl}")]
+    InvalidTtl {
+        /// The ttl asked for.
+        ttl: u64,
+        /// The maximum.
+        max: u64,
+    },
+    /// `expires` is not a date-time, already passed, or further away than the maximum ttl.
+    #[error("invalid expires: {reason}")]
+    InvalidExpires {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The request body is malformed (not an object, `variables` not an object, reserved names).
+    #[error("invalid request: {reason}")]
+    InvalidRequest {
+        /// What is wrong.
+        reason: Cow<'static, str>,
+    },
+    /// The exchange expired; it accepts nothing any more.
+    #[error("exchange {id} expired")]
+    ExchangeExpired {
+        /// The exchange.
+        id: String,
+    },
+    /// The exchange completed; it accepts nothing any more.
+    #[error("exchange {id} is complete")]
+    ExchangeComplete {
+        /// The exchange.
+        id: String,
+    },
+    /// The exchange was invalidated (its issuance failed); it accepts nothing any more.
+    #[error("exchange {id} is invalid")]
+    ExchangeInvalid {
+        /// The exchange.
+        id: String,
+    },
+    /// Another request changed the exchange first (a concurrent wallet POST won).
+    #[error("exchange {id} was changed concurrently")]
+    ConcurrentUpdate {
+        /// The exchange.
+        id: String,
+    },
+    /// The exchange's current step is being processed by another request (or that request
+    /// failed half-way); the wallet cannot act on it now.
+    #[error("exchange {id} is busy with step {step}")]
+    StepInProgress {
+        /// The exchange.
+        id: String,
+        /// The step.
+        step: String,
+    },
+    /// The presentation is malformed or its proof does not verify. Deliberately unspecific about
+    /// signatures: it says that the check failed, not why.
+    #[error("invalid presentation: {reason}")]
+    InvalidPresentation {
+        /// What is wrong, in general terms.
+        reason: &'static str,
+        /// The verifier's error, for logs.
+        #[source]
+        source: Option<BoxError>,
+    },
+    /// The proof's `challenge` is not the one this exchange step issued.
+    #[error("the presentation's challenge is not the one issued for this exchange")]
+    WrongChallenge,
+    /// The proof's `domain` is not this service's.
+    #[error("the presentation's domain is not {expected}")]
+    WrongDomain {
+        /// The service's domain.
+        expected: String,
+    },
+    /// The presentation's `holder` is not the DID that signed it.
+    #[error("the presentation's holder is not the DID that signed it")]
+    HolderMismatch,
+    /// The signing DID's method is not among the step's accepted methods.
+    #[error("DID method {method} is not accepted")]
+    UnsupportedDidMethod {
+        /// The method found.
+        method: String,
+    },
+    /// The presentation could not be checked (the DID did not resolve, the suite is not
+    /// compiled in): not a verdict on the presentation, and worth retrying.
+    #[error("the presentation could not be checked")]
+    PresentationNotChecked {
+        /// Why.
+        #[source]
+        source: VerifyError,
+    },
+    /// A credential template references a variable the exchange does not have, or puts a
+    /// non-scalar value inside a string.
+    #[error("credential template: {reason}")]
+    Template {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The workflow definition is inconsistent (unknown `next`, no initial step, cycles through
+    /// an issue step, a template that sets `holderDid`).
+    #[error("invalid workflow: {reason}")]
+    InvalidWorkflow {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The service is misconfigured.
+    #[error("exchange service configuration: {reason}")]
+    Config {
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// Issuing a credential failed.
+    #[error(transparent)]
+    Issue(#[from] IssueError),
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] ExchangeStoreError),
+}
+
+impl ExchangeError {
+    /// A stable, upper-snake-case code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ExchangeError::InvalidIdentifier { .. } => "INVALID_IDENTIFIER",
+            ExchangeError::WorkflowNotFound { .. } => "WORKFLOW_NOT_FOUND",
+            ExchangeError::ExchangeNotFound { .. } => "EXCHANGE_NOT_FOUND",
+            ExchangeError::TtlAndExpires => "TTL_AND_EXPIRES",
+            ExchangeError::InvalidTtl { .. } => "INVALID_TTL",
+            ExchangeError::InvalidExpires { .. } => "INVALID_EXPIRES",
+            ExchangeError::InvalidRequest { .. } => "INVALID_REQUEST",
+            ExchangeError::ExchangeExpired { .. } => "EXCHANGE_EXPIRED",
+            ExchangeError::ExchangeComplete { .. } => "EXCHANGE_COMPLETE",
+            ExchangeError::ExchangeInvalid { .. } => "EXCHANGE_INVALID",
+            ExchangeError::ConcurrentUpdate { .. } => "CONCURRENT_UPDATE",
+            ExchangeError::StepInProgress { .. } => "STEP_IN_PROGRESS",
+            ExchangeError::InvalidPresentation { .. } => "INVALID_PRESENTATION",
+            ExchangeError::WrongChallenge => "WRONG_CHALLENGE",
+            ExchangeError::WrongDomain { .. } => "WRONG_DOMAIN",
+            ExchangeError::HolderMismatch => "HOLDER_MISMATCH",
+            ExchangeError::UnsupportedDidMethod { .. } => "UNSUPPORTED_DID_METHOD",
+            ExchangeError::PresentationNotChecked { .. } => "PRESENTATION_NOT_CHECKED",
+            ExchangeError::Template { .. } => "TEMPLATE_FAILED",
+            ExchangeError::InvalidWorkflow { .. } => "INVALID_WORKFLOW",
+            ExchangeError::Config { .. } => "SERVICE_CONFIGURATION",
+            ExchangeError::Issue(e) => e.code(),
+            ExchangeError::Store(e) if e.kind() == StoreErrorKind::Unavailable => {
+                "STORE_UNAVAILABLE"
+            }
+            ExchangeError::Store(_) => "STORE_ERROR",
+        }
+    }
+
+    /// The HTTP status to answer with.
+    ///
+    /// `404` unknown workflow or exchange; `400` malformed input and every rejected presentation;
+    /// `409` an exchange that is complete, invalid, or was changed concurrently; `410 Gone` an
+    /// expired exchange; `503` "could not check" and an unavailable store; `500` the service's
+    /// own faults (templates, workflow, configuration, store).
+    pub fn http_status(&self) -> u16 {
+        match self {
+            ExchangeError::InvalidIdentifier { .. }
+            | ExchangeError::WorkflowNotFound { .. }
+            | ExchangeError::ExchangeNotFound { .. } => 404,
+            ExchangeError::TtlAndExpires
+            | ExchangeError::InvalidTtl { .. }
+            | ExchangeError::InvalidExpires { .. }
+            | ExchangeError::InvalidRequest { .. }
+            | ExchangeError::InvalidPresentation { .. }
+            | ExchangeError::WrongChallenge
+            | ExchangeError::WrongDomain { .. }
+            | ExchangeError::HolderMismatch
+            | ExchangeError::UnsupportedDidMethod { .. } => 400,
+            ExchangeError::ExchangeComplete { .. }
+            | ExchangeError::ExchangeInvalid { .. }
+            | ExchangeError::ConcurrentUpdate { .. }
+            | ExchangeError::StepInProgress { .. } => 409,
+            ExchangeError::ExchangeExpired { .. } => 410,
+            ExchangeError::PresentationNotChecked { .. } => 503,
+            ExchangeError::Issue(e) => e.http_status(),
+            ExchangeError::Store(e) if e.kind() == StoreErrorKind::Unavailable => 503,
+            ExchangeError::Template { .. }
+            | ExchangeError::InvalidWorkflow { .. }
+            | ExchangeError::Config { .. }
+            | ExchangeError::Store(_) => 500,
+        }
+    }
+
+    /// Whether the wallet's presentation was checked and refused (as opposed to the exchange
+    /// being unusable or the service failing). Such failures are recorded as `lastError`.
+    pub fn is_rejected_presentation(&self) -> bool {
+        matches!(
+            self,
+            ExchangeError::InvalidPresentation { .. }
+                | ExchangeError::WrongChallenge
+                | ExchangeError::WrongDomain { .. }
+                | ExchangeError::HolderMismatch
+                | ExchangeError::UnsupportedDidMethod { .. }
+        )
+    }
+
+    pub(crate) fn invalid_request(reason: impl Into<Cow<'static, str>>) -> Self {
+        ExchangeError::InvalidRequest {
+            reason: reason.into(),
+        }
+    }
+}

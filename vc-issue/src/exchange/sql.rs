@@ -1,0 +1,126 @@
+//! What the SQL exchange stores share: the row layout, error mapping and conversions.
+//!
+//! The table is created by the stores themselves (`CREATE TABLE IF NOT EXISTS`) rather than by
+//! the issuance queue's migrations, so that a host using only exchanges gets only this table.
+//! Columns: `id` (primary key), `workflow_id`, `sequence` (compare-and-set), `expires` (Unix
+//! milliseconds, indexed for purging), `state`, and `data`, the JSON of the rest (step,
+//! lastError, variables, challenge).
+
+use std::borrow::Cow;
+
+use super::error::{ExchangeStoreError, StoreErrorKind};
+use super::id::{ExchangeId, WorkflowId};
+use super::record::{from_millis, to_millis, Exchange, ExchangeRecord, ExchangeState, RecordData};
+
+/// The table's name, in SQLite and in the PostgreSQL schema.
+pub(super) const TABLE: &str = "vcalm_exchanges";
+
+/// The columns every query selects, in [`Columns`] order.
+pub(super) const COLUMNS: &str = "id, workflow_id, sequence, expires, state, data";
+
+/// What a caller should do about a sqlx error.
+pub(super) fn kind_of(e: &sqlx::Error) -> StoreErrorKind {
+    match e {
+        sqlx::Error::RowNotFound => StoreErrorKind::NotFound,
+        sqlx::Error::Database(db) => {
+            let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
+            if db.is_unique_violation() {
+                StoreErrorKind::AlreadyExists
+            } else if let Ok(sqlite_code) = code.parse::<i32>() {
+                // SQLite: SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
+                match sqlite_code & 0xff {
+                    5 | 6 => StoreErrorKind::Unavailable,
+                    _ => StoreErrorKind::Internal,
+                }
+            } else {
+                match code.as_str() {
+                    // Serialization failure, deadlock, lock timeout, too many connections,
+                    // shutdown.
+                    "40001" | "40P01" | "55P03" | "53300" | "57P01" | "57P02" | "57P03" => {
+                        StoreErrorKind::Unavailable
+                    }
+                    "28000" | "28P01" => StoreErrorKind::Unauthorized,
+                    _ => StoreErrorKind::Internal,
+                }
+            }
+        }
+        sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::WorkerCrashed
+        | sqlx::Error::Protocol(_) => StoreErrorKind::Unavailable,
+        _ => StoreErrorKind::Internal,
+    }
+}
+
+pub(super) fn map_err(e: sqlx::Error, context: impl Into<Cow<'static, str>>) -> ExchangeStoreError {
+    ExchangeStoreError::new(kind_of(&e), context).with_source(e)
+}
+
+pub(super) fn corrupt(what: &'static str) -> ExchangeStoreError {
+    ExchangeStoreError::new(StoreErrorKind::Internal, what)
+}
+
+pub(super) fn limit(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+pub(super) fn sequence(n: u64) -> Result<i64, ExchangeStoreError> {
+    i64::try_from(n).map_err(|_| corrupt("exchange sequence out of range"))
+}
+
+/// One row, as read or to be written.
+#[derive(Debug)]
+pub(super) struct Columns {
+    pub(super) id: String,
+    pub(super) workflow_id: String,
+    pub(super) sequence: i64,
+    pub(super) expires: i64,
+    pub(super) state: String,
+    pub(super) data: String,
+}
+
+impl Columns {
+    pub(super) fn of(record: &ExchangeRecord) -> Result<Self, ExchangeStoreError> {
+        let e = &record.exchange;
+        let data = RecordData {
+            step: e.step.clone(),
+            last_error: e.last_error.clone(),
+            variables: e.variables.clone(),
+            challenge: record.challenge.clone(),
+        };
+        Ok(Self {
+            id: e.id.as_str().to_owned(),
+            workflow_id: record.workflow_id.as_str().to_owned(),
+            sequence: sequence(e.sequence)?,
+            expires: to_millis(e.expires),
+            state: e.state.as_str().to_owned(),
+            data: serde_json::to_string(&data).map_err(|e| {
+                ExchangeStoreError::new(StoreErrorKind::Internal, "encode an exchange")
+                    .with_source(e)
+            })?,
+        })
+    }
+
+    pub(super) fn into_record(self) -> Result<ExchangeRecord, ExchangeStoreError> {
+        let data: RecordData =
+            serde_json::from_str(&self.data).map_err(|_| corrupt("undecodable exchange data"))?;
+        let mut exchange = Exchange::new(
+            ExchangeId::parse(self.id).map_err(|_| corrupt("invalid exchange id"))?,
+            from_millis(self.expires).ok_or_else(|| corrupt("invalid expiry"))?,
+            data.step,
+            data.variables,
+        );
+        exchange.sequence =
+            u64::try_from(self.sequence).map_err(|_| corrupt("negative exchange sequence"))?;
+        exchange.state =
+            ExchangeState::parse(&self.state).ok_or_else(|| corrupt("unknown exchange state"))?;
+        exchange.last_error = data.last_error;
+        Ok(ExchangeRecord::new(
+            WorkflowId::parse(self.workflow_id).map_err(|_| corrupt("invalid workflow id"))?,
+            exchange,
+            data.challenge,
+        ))
+    }
+}
