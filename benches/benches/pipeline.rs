@@ -1,14 +1,14 @@
 //! The whole issuance pipeline for one credential (schema validation, construction, in-memory status
-//! allocation, signing) and a 1,000-item batch, next to a bare Ed25519 signature from the same run.
+//! allocation, signing) next to a bare Ed25519 signature from the same run.
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
 
 use std::sync::Arc;
 
-use criterion::{black_box, criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use serde_json::json;
 use vc_issue::{
-    BatchItem, BatchRequest, Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore,
-    InMemorySchemaRegistry, IssuanceRequest, Issuer, ProofType, SchemaEntry,
+    Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore, InMemorySchemaRegistry, IssuanceRequest,
+    Issuer, ProofType, SchemaEntry,
 };
 use vc_status::store::MemoryStore;
 use vc_status::StatusRegistry;
@@ -76,30 +76,6 @@ fn pipeline(c: &mut Criterion) {
             })
         });
     }
-    group.finish();
-
-    let mut group = c.benchmark_group("batch");
-    group.sample_size(10);
-    let items: Vec<BatchItem> = (0..1_000u32)
-        .map(|i| {
-            let mut seed = [0u8; 32];
-            seed[..4].copy_from_slice(&i.to_be_bytes());
-            BatchItem::new(Ed25519Signer::from_seed(&seed).did().to_string(), claims())
-        })
-        .collect();
-    let batch: BatchRequest = serde_json::from_value(json!({
-        "schemaId": "degree", "issuerDid": signer.did(), "proofType": "eddsa-jcs-2022",
-        "revocable": true, "items": items,
-    }))
-    .unwrap();
-    group.throughput(Throughput::Elements(1_000));
-    group.bench_function("1,000 items eddsa-jcs-2022 revocable", |b| {
-        b.iter(|| {
-            runtime
-                .block_on(issuer.issue_batch(black_box(batch.clone())))
-                .unwrap()
-        })
-    });
     group.finish();
 }
 

@@ -1,10 +1,13 @@
 //! Runnable examples for vc-issuer-rs; see `examples/examples/` and the workspace README.
 //!
-//! The helpers here set up what every example needs: an issuer on in-memory defaults.
+//! The helpers here hold what several examples share: the data folder, and for the VCALM
+//! examples the service and a simulated wallet ([`vcalm`]).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 use std::path::PathBuf;
+
+pub mod vcalm;
 
 /// The `examples/data` folder (schemas and requests the examples read).
 pub fn data_dir() -> PathBuf {

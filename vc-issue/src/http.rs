@@ -10,6 +10,7 @@ mod auth;
 mod body;
 mod credential_status;
 mod error_status;
+pub mod exchanges;
 mod issuer_api;
 mod pickup;
 mod router;
@@ -17,7 +18,6 @@ mod status_index;
 mod status_lists;
 #[cfg(feature = "testing")]
 pub mod testing;
-pub mod exchanges;
 
 pub use api_error::ApiError;
 pub use auth::{Authorizer, BearerTokens, Unauthorized};

@@ -278,6 +278,19 @@ async fn full_flow_issues_a_bound_credential_once() {
         .await
         .unwrap();
     assert_eq!(protocols, json!({"protocols": {"vcapi": url}}));
+    // So does a wallet opening the interaction URL, without a token; the exchange stays private.
+    let opened: Value = h
+        .http
+        .get(format!("{url}?iuv=1"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(opened, protocols);
+    let status = h.http.get(&url).send().await.unwrap().status();
+    assert_eq!(status, reqwest::StatusCode::UNAUTHORIZED);
 
     let wallet = Wallet::new();
     let (challenge, domain) = wallet.ask(&h, &url).await;
@@ -394,8 +407,10 @@ async fn an_expired_exchange_refuses_the_wallet() {
         assert_eq!(error_code(&reply), "EXCHANGE_EXPIRED");
     }
     assert_eq!(h.issuer_key.signed.load(Ordering::SeqCst), 0);
-    // The coordinator still sees it, unfinished.
-    assert_eq!(h.get_exchange(&url).await["state"], "active");
+    // The coordinator sees it over: invalid, with the reason, so that polling stops.
+    let exchange = h.get_exchange(&url).await;
+    assert_eq!(exchange["state"], "invalid");
+    assert_eq!(exchange["lastError"]["code"], "EXCHANGE_EXPIRED");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -74,9 +74,13 @@ pub enum CoordinatorError {
         url: String,
     },
     /// The exchange ended in state `invalid`: the wallet failed a step, or the exchange expired.
+    ///
+    /// [`last_error_code`](Self::last_error_code) gives the service's code for why.
     #[error("the exchange became invalid{}", describe_last_error(.last_error))]
     ExchangeInvalid {
-        /// The service's `lastError`, when it gave one.
+        /// The service's `lastError`, when it gave one, as sent: `{"code", "message"}` from this
+        /// crate's workflow service (`exchange::LastError`), `{"name", "message"}` from services
+        /// that use the VC API's error shape.
         last_error: Option<Value>,
         /// The exchange as last read.
         exchange: Box<ExchangeSnapshot>,
@@ -166,6 +170,22 @@ impl CoordinatorError {
         }
     }
 
+    /// For `EXCHANGE_INVALID`: the service's machine-readable reason, the `code` of its
+    /// `lastError` (`TEMPLATE_FAILED`, `SCHEMA_VALIDATION_FAILED`, ...), or its `name` when the
+    /// service uses the VC API's `{name, message}` shape. `None` for every other error.
+    pub fn last_error_code(&self) -> Option<&str> {
+        match self {
+            Self::ExchangeInvalid {
+                last_error: Some(Value::Object(error)),
+                ..
+            } => error
+                .get("code")
+                .or_else(|| error.get("name"))
+                .and_then(Value::as_str),
+            _ => None,
+        }
+    }
+
     /// Whether the same call may succeed later: the service was unreachable, slow or busy.
     /// Everything else (credentials, unknown exchange, a refused request) needs a change first.
     pub fn is_transient(&self) -> bool {
@@ -178,17 +198,26 @@ impl CoordinatorError {
     }
 }
 
-/// `": <message>"` from a VC API `lastError` (an object with `message`, or a string), or nothing.
+/// `": <message>"` from a `lastError` (an object with `message`, or a string), followed by
+/// `" (<code>)"` when it has a `code` (this crate's `{code, message}`), or nothing.
 fn describe_last_error(last_error: &Option<Value>) -> String {
-    let message = match last_error {
-        Some(Value::String(message)) => Some(message.as_str()),
-        Some(Value::Object(error)) => error
-            .get("message")
-            .or_else(|| error.get("name"))
-            .and_then(Value::as_str),
-        _ => None,
+    let text = |error: &serde_json::Map<String, Value>, name: &str| {
+        error.get(name).and_then(Value::as_str).map(str::to_owned)
     };
-    message.map(|m| format!(": {m}")).unwrap_or_default()
+    let (message, code) = match last_error {
+        Some(Value::String(message)) => (Some(message.clone()), None),
+        Some(Value::Object(error)) => (
+            text(error, "message").or_else(|| text(error, "name")),
+            text(error, "code"),
+        ),
+        _ => (None, None),
+    };
+    match (message, code) {
+        (Some(message), Some(code)) => format!(": {message} ({code})"),
+        (Some(message), None) => format!(": {message}"),
+        (None, Some(code)) => format!(" ({code})"),
+        (None, None) => String::new(),
+    }
 }
 
 #[cfg(test)]
@@ -208,6 +237,27 @@ mod tests {
             "the exchange became invalid: challenge mismatch"
         );
         assert!(!error.is_transient());
+        assert_eq!(error.last_error_code(), Some("DataError"));
+    }
+
+    #[test]
+    fn reads_the_code_of_this_crates_last_error() {
+        let error = CoordinatorError::ExchangeInvalid {
+            last_error: Some(json!({"code": "TEMPLATE_FAILED", "message": "template failed"})),
+            exchange: Box::new(ExchangeSnapshot::from_json(&json!({"state": "invalid"})).unwrap()),
+        };
+        assert_eq!(error.last_error_code(), Some("TEMPLATE_FAILED"));
+        assert_eq!(
+            error.to_string(),
+            "the exchange became invalid: template failed (TEMPLATE_FAILED)"
+        );
+        let bare = CoordinatorError::ExchangeInvalid {
+            last_error: None,
+            exchange: Box::new(ExchangeSnapshot::from_json(&json!({"state": "invalid"})).unwrap()),
+        };
+        assert_eq!(bare.last_error_code(), None);
+        assert_eq!(bare.to_string(), "the exchange became invalid");
+        assert_eq!(CoordinatorError::InvalidTtl.last_error_code(), None);
     }
 
     #[test]

@@ -29,7 +29,10 @@ pub struct ExchangeSnapshot {
     pub step: Option<String>,
     /// The life-cycle state.
     pub state: ExchangeState,
-    /// Why the exchange became invalid, when it did.
+    /// The service's last error, as sent: `{"code", "message"}` from this crate's workflow
+    /// service (`exchange::LastError`: why the exchange became invalid, or the wallet's last
+    /// refused attempt while it is still open), `{"name", "message"}` from services that use the
+    /// VC API's error shape.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_error: Option<Value>,
     /// The exchange's variables: those given at creation, and the verified results of each step

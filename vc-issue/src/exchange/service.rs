@@ -156,7 +156,21 @@ impl ExchangeService {
         id: &ExchangeId,
     ) -> Result<Exchange, ExchangeError> {
         self.workflow(workflow)?;
-        Ok(self.load(workflow, id).await?.exchange)
+        let mut exchange = self.load(workflow, id).await?.exchange;
+        // An exchange that ran out of time before completing is over, whatever was stored last:
+        // coordinators see it as invalid (and stop polling) rather than active forever.
+        let open = matches!(
+            exchange.state,
+            ExchangeState::Pending | ExchangeState::Active
+        );
+        if open && self.clock.now() >= exchange.expires {
+            exchange.state = ExchangeState::Invalid;
+            exchange.last_error = Some(LastError::new(
+                "EXCHANGE_EXPIRED",
+                "the exchange expired before it completed",
+            ));
+        }
+        Ok(exchange)
     }
 
     /// The protocols the exchange can be continued with.

@@ -4,6 +4,7 @@
 //! |---|---|---|
 //! | `POST /workflows/{id}/exchanges` | coordinator (authenticated) | `204` + `Location: <base>/workflows/{id}/exchanges/{exchangeId}` |
 //! | `GET /workflows/{id}/exchanges/{exchangeId}` | coordinator (authenticated) | `{"exchange": {...}}` |
+//! | `GET /workflows/{id}/exchanges/{exchangeId}?iuv=1` | wallet (the interaction URL) | `{"protocols": {...}}`, as `/protocols` |
 //! | `POST /workflows/{id}/exchanges/{exchangeId}` | wallet | `{"verifiablePresentationRequest"}`, `{"verifiablePresentation"}`, both, or `{}` |
 //! | `GET /workflows/{id}/exchanges/{exchangeId}/protocols` | anyone with the URL | `{"protocols": {"vcapi": "<exchange url>"}}` |
 //!
@@ -30,7 +31,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -131,12 +132,22 @@ async fn create(
 async fn read(
     State(endpoints): State<Endpoints>,
     Path((workflow, exchange)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
+    // A wallet that opens the interaction URL (the exchange URL with `iuv=1`) is asking which
+    // protocols it may use, not for the exchange: answer that without a token.
+    if is_interaction(query.as_deref()) {
+        return protocols(State(endpoints), Path((workflow, exchange))).await;
+    }
     endpoints.authorizer.authorize(&headers).await?;
     let (workflow, exchange) = ids(&workflow, &exchange)?;
     let exchange = endpoints.service.exchange(&workflow, &exchange).await?;
     Ok(Json(json!({ "exchange": exchange })).into_response())
+}
+
+fn is_interaction(query: Option<&str>) -> bool {
+    query.is_some_and(|q| q.split('&').any(|pair| pair == "iuv=1"))
 }
 
 async fn participate(

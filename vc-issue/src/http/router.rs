@@ -8,7 +8,10 @@ use axum::Router;
 
 use super::status_index::{CredentialStatusIndex, MemoryCredentialStatusIndex};
 use super::status_lists::SignedListCache;
-use super::{credential_status, issuer_api, pickup, status_lists, Authorizer, BODY_LIMIT};
+use super::{
+    credential_status, exchanges, issuer_api, pickup, status_lists, Authorizer, BODY_LIMIT,
+};
+use crate::exchange::ExchangeService;
 use crate::issuer::Issuer;
 use crate::pickup::PickupService;
 use crate::proof_type::ProofType;
@@ -61,6 +64,8 @@ pub(crate) struct ApiState {
 /// | `POST /credentials/status` | authorized | revoke, suspend or unsuspend (VC API `UpdateCredentialStatus`) |
 /// | `GET /status-lists/{listId}` | anyone | the signed status list credential |
 /// | `POST /credentials/pickup` | the token holder | the credential of a one-time token, once (with a [`PickupService`]) |
+/// | `POST /workflows/{id}/exchanges`, `GET /workflows/{id}/exchanges/{exchangeId}` | authorized | create and read VCALM exchanges (with an [`ExchangeService`], see [`exchanges`](super::exchanges)) |
+/// | `POST /workflows/{id}/exchanges/{exchangeId}`, `GET …/protocols` | the wallet holding the URL | take part in an exchange (with an [`ExchangeService`]) |
 ///
 /// ```
 /// # use std::sync::Arc;
@@ -119,6 +124,7 @@ pub struct VcApiBuilder {
     authorizer: Option<Arc<dyn Authorizer>>,
     queue: Option<IssuanceQueue>,
     pickup: Option<PickupService>,
+    exchanges: Option<Arc<ExchangeService>>,
     status_index: Option<Arc<dyn CredentialStatusIndex>>,
     base_url: Option<String>,
     status_list_proof_type: Option<ProofType>,
@@ -148,6 +154,19 @@ impl VcApiBuilder {
     /// Serves `POST /credentials/pickup` for this service's tokens.
     pub fn pickup(mut self, service: PickupService) -> Self {
         self.pickup = Some(service);
+        self
+    }
+
+    /// Serves the VCALM workflow service's routes ([`exchanges::routes`]) for `service`, with
+    /// this API's [`authorizer`](Self::authorizer) guarding the coordinator's endpoints (create
+    /// and read an exchange); wallets' endpoints need no token.
+    ///
+    /// The same as `.merge(exchanges::routes(service, authorizer))` with the same authorizer.
+    /// Exchange URLs are built on the service's own base URL
+    /// ([`ExchangeServiceBuilder::base_url`](crate::exchange::ExchangeServiceBuilder::base_url)),
+    /// which should be the URL this router is mounted at.
+    pub fn exchanges(mut self, service: Arc<ExchangeService>) -> Self {
+        self.exchanges = Some(service);
         self
     }
 
@@ -187,13 +206,18 @@ impl VcApiBuilder {
             }
             None => String::new(),
         };
+        let authorizer = self.authorizer.ok_or(ConfigError::Missing {
+            part: "an authorizer",
+        })?;
+        let mut merged = self.merged;
+        if let Some(service) = self.exchanges {
+            merged.push(exchanges::routes(service, authorizer.clone()));
+        }
         let state = ApiState {
             issuer: self
                 .issuer
                 .ok_or(ConfigError::Missing { part: "an issuer" })?,
-            authorizer: self.authorizer.ok_or(ConfigError::Missing {
-                part: "an authorizer",
-            })?,
+            authorizer,
             queue: self.queue,
             status_index: self
                 .status_index
@@ -204,7 +228,7 @@ impl VcApiBuilder {
         Ok(VcApi {
             state: Arc::new(state),
             pickup: self.pickup,
-            merged: self.merged,
+            merged,
         })
     }
 }

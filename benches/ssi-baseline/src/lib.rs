@@ -1,0 +1,1 @@
+//! Empty: everything is in benches/rdfc_vs_ssi.rs.

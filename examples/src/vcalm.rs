@@ -1,0 +1,9 @@
+//! The VCALM (VC API) examples' shared parts: the whole issuer service on loopback
+//! ([`server::VcalmServer`], used by `05_vc_api_server` and `06_vcalm_coordinator`) and a
+//! simulated wallet ([`wallet::Wallet`]) that completes an exchange over HTTP.
+
+pub mod server;
+pub mod wallet;
+
+/// The error type of these helpers: any error, boxed (examples print it and exit).
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
