@@ -3,7 +3,8 @@
 //!
 //! `cargo build --release -p vc-benches --example profile` then
 //! `valgrind --tool=callgrind target/release/examples/profile <workload> <iterations>` with
-//! workload one of `jcs-sign`, `jcs-verify`, `rdfc-sign`, `rdfc-verify`, `pipeline`, `jcs`.
+//! workload one of `jcs-sign`, `jcs-verify`, `rdfc-sign`, `rdfc-verify`, `pipeline`, `jcs`, or
+//! `batch` (one revocable batch of `<iterations>` items, one worker thread).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::sync::Arc;
@@ -64,6 +65,7 @@ fn main() {
             }
         }
         "pipeline" => pipeline(&runtime, iterations),
+        "batch" => batch(iterations),
         other => panic!("unknown workload {other}"),
     }
 }
@@ -94,4 +96,51 @@ fn pipeline(runtime: &tokio::runtime::Runtime, iterations: usize) {
             .with_proof_type(ProofType::EddsaJcs2022);
         std::hint::black_box(runtime.block_on(issuer.issue(request)).unwrap());
     }
+}
+
+fn batch(items: usize) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .build()
+        .unwrap();
+    let key = Arc::new(Ed25519Signer::from_seed(&[9; 32]));
+    let keys = Arc::new(InMemoryKeyStore::new());
+    keys.insert(key.verification_method_id(), key.clone());
+    let schemas = Arc::new(InMemorySchemaRegistry::new());
+    schemas.insert(SchemaEntry::new(
+        "degree",
+        json!({"type": "object", "required": ["degree"], "properties": {"degree": {"type": "object"}}}),
+        vec!["UniversityDegreeCredential".into()],
+        vec![],
+    ));
+    let status = vc_status::StatusRegistry::builder()
+        .store(Arc::new(vc_status::store::MemoryStore::new()))
+        .list_url_template("https://university.example/status/{list}")
+        .issuer(key.did().as_str())
+        .build()
+        .unwrap();
+    let issuer = Issuer::builder()
+        .resolver(Arc::new(InMemoryDidRegistry::new()))
+        .schemas(schemas)
+        .keys(keys)
+        .status_registry(Arc::new(status))
+        .build()
+        .unwrap();
+    let claims =
+        json!({"degree": {"type": "BachelorDegree", "name": "Bachelor of Science and Arts"}});
+    let items: Vec<vc_issue::BatchItem> = (0..items)
+        .map(|i| {
+            let holder = Ed25519Signer::from_seed(&[(i % 251) as u8; 32])
+                .did()
+                .to_string();
+            vc_issue::BatchItem::new(holder, claims.as_object().cloned().unwrap())
+        })
+        .collect();
+    let request: vc_issue::BatchRequest = serde_json::from_value(json!({
+        "schemaId": "degree", "issuerDid": key.did(), "proofType": "eddsa-jcs-2022",
+        "revocable": true, "items": items,
+    }))
+    .unwrap();
+    let result = runtime.block_on(issuer.issue_batch(request)).unwrap();
+    assert_eq!(result.failed, 0);
 }
