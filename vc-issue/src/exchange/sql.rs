@@ -18,41 +18,8 @@ pub(super) const TABLE: &str = "vcalm_exchanges";
 /// The columns every query selects, in [`Columns`] order.
 pub(super) const COLUMNS: &str = "id, workflow_id, sequence, expires, state, data";
 
-/// What a caller should do about a sqlx error.
-pub(super) fn kind_of(e: &sqlx::Error) -> StoreErrorKind {
-    match e {
-        sqlx::Error::RowNotFound => StoreErrorKind::NotFound,
-        sqlx::Error::Database(db) => {
-            let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
-            if db.is_unique_violation() {
-                StoreErrorKind::AlreadyExists
-            } else if let Ok(sqlite_code) = code.parse::<i32>() {
-                // SQLite: SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
-                match sqlite_code & 0xff {
-                    5 | 6 => StoreErrorKind::Unavailable,
-                    _ => StoreErrorKind::Internal,
-                }
-            } else {
-                match code.as_str() {
-                    // Serialization failure, deadlock, lock timeout, too many connections,
-                    // shutdown.
-                    "40001" | "40P01" | "55P03" | "53300" | "57P01" | "57P02" | "57P03" => {
-                        StoreErrorKind::Unavailable
-                    }
-                    "28000" | "28P01" => StoreErrorKind::Unauthorized,
-                    _ => StoreErrorKind::Internal,
-                }
-            }
-        }
-        sqlx::Error::Io(_)
-        | sqlx::Error::Tls(_)
-        | sqlx::Error::PoolTimedOut
-        | sqlx::Error::PoolClosed
-        | sqlx::Error::WorkerCrashed
-        | sqlx::Error::Protocol(_) => StoreErrorKind::Unavailable,
-        _ => StoreErrorKind::Internal,
-    }
-}
+// The mapping of sqlx errors to what a caller should do is the queue's: one table of codes.
+use crate::queue::sql::kind_of;
 
 pub(super) fn map_err(e: sqlx::Error, context: impl Into<Cow<'static, str>>) -> ExchangeStoreError {
     ExchangeStoreError::new(kind_of(&e), context).with_source(e)
