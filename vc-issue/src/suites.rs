@@ -83,8 +83,10 @@ impl Default for Suites {
         suites.insert(Arc::new(JcsEd25519Signature2020));
         #[cfg(feature = "rdfc")]
         {
-            // One canonicalizer, so that the suites share processed contexts.
-            let canonicalizer = Arc::new(RdfcCanonicalizer::default());
+            // One canonicalizer for the whole process: the suites (and every `Suites::default()`, e.g.
+            // each `CredentialVerifier::new`) share its parsed bundled contexts, processed
+            // contexts and shape templates instead of parsing ~100 KiB of contexts again.
+            let canonicalizer = shared_canonicalizer();
             #[cfg(feature = "bbs")]
             suites.insert(Arc::new(Bbs2023Suite::new(canonicalizer.clone())));
             let rdfc: Arc<dyn Canonicalizer> = canonicalizer;
@@ -96,6 +98,15 @@ impl Default for Suites {
         }
         suites
     }
+}
+
+/// The process-wide canonicalizer over the bundled contexts (its caches are bounded).
+#[cfg(feature = "rdfc")]
+fn shared_canonicalizer() -> Arc<RdfcCanonicalizer> {
+    static SHARED: std::sync::OnceLock<Arc<RdfcCanonicalizer>> = std::sync::OnceLock::new();
+    SHARED
+        .get_or_init(|| Arc::new(RdfcCanonicalizer::default()))
+        .clone()
 }
 
 impl Suites {
