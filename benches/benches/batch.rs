@@ -9,40 +9,8 @@ use criterion::{
     black_box, criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput,
 };
 use serde_json::json;
-use vc_issue::{
-    BatchItem, BatchRequest, Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore,
-    InMemorySchemaRegistry, Issuer, SchemaEntry,
-};
-use vc_status::store::MemoryStore;
-use vc_status::StatusRegistry;
-
-fn issuer(signer: &Arc<Ed25519Signer>) -> Issuer {
-    let keys = Arc::new(InMemoryKeyStore::new());
-    keys.insert(signer.verification_method_id(), signer.clone());
-    let schemas = Arc::new(InMemorySchemaRegistry::new());
-    schemas.insert(SchemaEntry::new(
-        "degree",
-        json!({"type": "object", "required": ["degree"], "properties": {
-            "name": {"type": "string"},
-            "degree": {"type": "object", "required": ["type", "name"],
-                       "properties": {"type": {"type": "string"}, "name": {"type": "string"}}}}}),
-        vec!["UniversityDegreeCredential".into()],
-        vec!["https://www.w3.org/ns/credentials/examples/v2".into()],
-    ));
-    let status = StatusRegistry::builder()
-        .store(Arc::new(MemoryStore::new()))
-        .list_url_template("https://university.example/status/{list}")
-        .issuer(signer.did().as_str())
-        .build()
-        .unwrap();
-    Issuer::builder()
-        .resolver(Arc::new(InMemoryDidRegistry::new()))
-        .schemas(schemas)
-        .keys(keys)
-        .status_registry(Arc::new(status))
-        .build()
-        .unwrap()
-}
+use vc_benches::degree_issuer;
+use vc_issue::{BatchItem, BatchRequest, Ed25519Signer};
 
 fn batch_of(n: u32, issuer_did: &str) -> BatchRequest {
     let claims = json!({"name": "Jayden Doe", "degree": {"type": "BachelorDegree", "name": "Bachelor of Science and Arts"}});
@@ -74,7 +42,7 @@ fn batch(c: &mut Criterion) {
                 .build()
                 .unwrap();
             // A fresh issuer per configuration: each starts with empty status lists.
-            let issuer = issuer(&signer);
+            let issuer = degree_issuer(&signer);
             group.bench_with_input(
                 BenchmarkId::new(format!("{workers} worker(s)"), size),
                 &request,

@@ -6,41 +6,12 @@ use std::sync::Arc;
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
 use serde_json::json;
-use vc_issue::{
-    Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore, InMemorySchemaRegistry, IssuanceRequest,
-    Issuer, ProofType, SchemaEntry,
-};
-use vc_status::store::MemoryStore;
-use vc_status::StatusRegistry;
+use vc_benches::degree_issuer;
+use vc_issue::{Ed25519Signer, IssuanceRequest, Issuer, ProofType};
 
 fn setup() -> (Issuer, Arc<Ed25519Signer>) {
     let signer = Arc::new(Ed25519Signer::from_seed(&[7; 32]));
-    let keys = Arc::new(InMemoryKeyStore::new());
-    keys.insert(signer.verification_method_id(), signer.clone());
-    let schemas = Arc::new(InMemorySchemaRegistry::new());
-    schemas.insert(SchemaEntry::new(
-        "degree",
-        json!({"type": "object", "required": ["degree"], "properties": {
-            "name": {"type": "string"},
-            "degree": {"type": "object", "required": ["type", "name"],
-                       "properties": {"type": {"type": "string"}, "name": {"type": "string"}}}}}),
-        vec!["UniversityDegreeCredential".into()],
-        vec!["https://www.w3.org/ns/credentials/examples/v2".into()],
-    ));
-    let status = StatusRegistry::builder()
-        .store(Arc::new(MemoryStore::new()))
-        .list_url_template("https://university.example/status/{list}")
-        .issuer(signer.did().as_str())
-        .build()
-        .unwrap();
-    let issuer = Issuer::builder()
-        .resolver(Arc::new(InMemoryDidRegistry::new()))
-        .schemas(schemas)
-        .keys(keys)
-        .status_registry(Arc::new(status))
-        .build()
-        .unwrap();
-    (issuer, signer)
+    (degree_issuer(&signer), signer)
 }
 
 fn claims() -> serde_json::Map<String, serde_json::Value> {
