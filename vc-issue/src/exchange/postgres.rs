@@ -1,6 +1,7 @@
 //! The PostgreSQL exchange store (feature `postgres`): exchanges shared by service instances on
 //! several machines.
 
+use crate::queue::sql::valid_schema;
 use std::str::FromStr;
 
 use async_trait::async_trait;
@@ -16,13 +17,6 @@ use super::store::{check_successor, ExchangeStore};
 
 /// The schema the exchanges table lives in unless told otherwise (the issuance queue's).
 pub const DEFAULT_SCHEMA: &str = "vc_issue";
-
-fn valid_schema(schema: &str) -> bool {
-    let mut bytes = schema.bytes();
-    matches!(bytes.next(), Some(b'a'..=b'z' | b'_'))
-        && bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_'))
-        && schema.len() <= 63
-}
 
 /// An [`ExchangeStore`] in PostgreSQL.
 ///

@@ -1,5 +1,6 @@
 //! The PostgreSQL backend (feature `postgres`).
 
+use crate::queue::sql::valid_schema;
 use std::str::FromStr;
 
 use async_trait::async_trait;
@@ -16,13 +17,6 @@ use crate::request::IssuedCredential;
 
 /// The schema the pickup table lives in unless told otherwise (the issuance queue's).
 const DEFAULT_SCHEMA: &str = "vc_issue";
-
-fn valid_schema(schema: &str) -> bool {
-    let mut bytes = schema.bytes();
-    matches!(bytes.next(), Some(b'a'..=b'z' | b'_'))
-        && bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_'))
-        && schema.len() <= 63
-}
 
 /// A [`PickupStore`] in PostgreSQL, shared by issuers on several machines.
 ///

@@ -1,5 +1,6 @@
 //! The PostgreSQL backend (feature `postgres`): tickets shared by workers on several machines.
 
+use crate::queue::sql::valid_schema;
 use std::ops::Range;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -22,13 +23,6 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The schema the queue's tables live in unless told otherwise.
 pub const DEFAULT_SCHEMA: &str = "vc_issue";
-
-fn valid_schema(schema: &str) -> bool {
-    let mut bytes = schema.bytes();
-    matches!(bytes.next(), Some(b'a'..=b'z' | b'_'))
-        && bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_'))
-        && schema.len() <= 63
-}
 
 /// An [`IssuanceStore`] in PostgreSQL.
 ///

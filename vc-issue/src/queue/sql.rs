@@ -5,6 +5,16 @@ use std::borrow::Cow;
 use super::error::{StoreError, StoreErrorKind};
 use super::state::{from_millis, to_millis, Lease, TicketRecord, TicketState};
 
+/// Whether `schema` may name a PostgreSQL schema the stores create and quote-free interpolate:
+/// lowercase letters, digits and `_`, not starting with a digit, at most 63 bytes.
+#[cfg(feature = "postgres")]
+pub(crate) fn valid_schema(schema: &str) -> bool {
+    let mut bytes = schema.bytes();
+    matches!(bytes.next(), Some(b'a'..=b'z' | b'_'))
+        && bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_'))
+        && schema.len() <= 63
+}
+
 /// What a caller should do about a sqlx error.
 pub(crate) fn kind_of(e: &sqlx::Error) -> StoreErrorKind {
     match e {
