@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use serde_json::json;
 use vc_issue::{
-    Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore, InMemorySchemaRegistry, Issuer,
-    SchemaEntry,
+    BatchItem, BatchRequest, Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore,
+    InMemorySchemaRegistry, Issuer, SchemaEntry,
 };
 use vc_status::store::MemoryStore;
 use vc_status::StatusRegistry;
@@ -43,6 +43,30 @@ pub fn degree_issuer(signer: &Arc<Ed25519Signer>) -> Issuer {
         .status_registry(Arc::new(status))
         .build()
         .expect("a valid issuer")
+}
+
+/// A revocable `eddsa-jcs-2022` batch of `n` degree credentials from `signer`'s did:key (the issuer
+/// [`degree_issuer`] serves), each to its own did:key holder.
+pub fn degree_batch(signer: &Ed25519Signer, n: usize) -> BatchRequest {
+    let claims = json!({"name": "Jayden Doe", "degree": {"type": "BachelorDegree", "name": "Bachelor of Science and Arts"}});
+    let claims = claims.as_object().cloned().unwrap_or_default();
+    let items: Vec<BatchItem> = (0..n as u64)
+        .map(|i| {
+            let mut seed = [0u8; 32];
+            seed[..8].copy_from_slice(&i.to_be_bytes());
+            BatchItem::new(
+                Ed25519Signer::from_seed(&seed).did().to_string(),
+                claims.clone(),
+            )
+        })
+        .collect();
+    let request = json!({
+        "schemaId": "degree", "issuerDid": signer.did().as_str(), "proofType": "eddsa-jcs-2022",
+        "revocable": true, "items": items,
+    });
+    // Bench fixtures: a failure here is a broken benchmark, not input to handle.
+    #[allow(clippy::expect_used)]
+    serde_json::from_value(request).expect("a valid batch request")
 }
 
 /// A VC 2.0 university-degree credential of about 870 bytes, the size the reference figures in

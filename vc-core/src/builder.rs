@@ -45,7 +45,7 @@ pub struct CredentialBuilder {
     name: Option<LanguageValue>,
     description: Option<LanguageValue>,
     issuer: Option<Entity>,
-    subjects: Vec<Value>,
+    subjects: Vec<SubjectInput>,
     valid_from: Option<DateTime>,
     valid_until: Option<DateTime>,
     statuses: Vec<TypedResource>,
@@ -121,15 +121,13 @@ impl CredentialBuilder {
 
     /// Adds a subject.
     pub fn subject(mut self, subject: CredentialSubject) -> Self {
-        // Serializing a CredentialSubject to a Value cannot fail: it is a map of JSON values.
-        self.subjects
-            .push(serde_json::to_value(subject).unwrap_or_default());
+        self.subjects.push(SubjectInput::Typed(subject));
         self
     }
 
     /// Adds a subject given as a JSON object; a non-object is reported by [`build`](Self::build).
     pub fn subject_value(mut self, subject: Value) -> Self {
-        self.subjects.push(subject);
+        self.subjects.push(SubjectInput::Json(subject));
         self
     }
 
@@ -207,7 +205,7 @@ impl CredentialBuilder {
         let subjects = self
             .subjects
             .into_iter()
-            .map(|s| serde_json::from_value::<CredentialSubject>(s).map_err(Error::from_json))
+            .map(SubjectInput::into_subject)
             .collect::<Result<Vec<_>>>()?;
         let id = match (self.without_id, self.id) {
             (true, _) => None,
@@ -241,6 +239,22 @@ impl CredentialBuilder {
         };
         credential.validate()?;
         Ok(credential)
+    }
+}
+
+/// A subject as given to the builder: typed, or JSON that is checked when the credential is built.
+#[derive(Debug, Clone)]
+enum SubjectInput {
+    Typed(CredentialSubject),
+    Json(Value),
+}
+
+impl SubjectInput {
+    fn into_subject(self) -> Result<CredentialSubject> {
+        match self {
+            SubjectInput::Typed(subject) => Ok(subject),
+            SubjectInput::Json(value) => serde_json::from_value(value).map_err(Error::from_json),
+        }
     }
 }
 

@@ -200,13 +200,14 @@ fn finish(errors: Vec<ValidationError>) -> Result<(), ValidationErrors> {
 
 pub(crate) fn validate_credential(credential: &Credential) -> Result<(), ValidationErrors> {
     let mut errors = Vec::new();
-    credential_rules(credential, "", &mut errors);
+    credential_rules(credential, &Pointer::Root, &mut errors);
     finish(errors)
 }
 
 pub(crate) fn validate_presentation(presentation: &Presentation) -> Result<(), ValidationErrors> {
     let mut errors = Vec::new();
-    check_context(presentation.contexts(), "", &mut errors);
+    let root = Pointer::Root;
+    check_context(presentation.contexts(), &root, &mut errors);
     if !presentation.has_type(VERIFIABLE_PRESENTATION) {
         errors.push(ValidationError::new(
             "/type",
@@ -215,46 +216,87 @@ pub(crate) fn validate_presentation(presentation: &Presentation) -> Result<(), V
             },
         ));
     }
-    check_optional_url(presentation.id.as_deref(), "/id".into(), &mut errors);
+    check_optional_url(presentation.id.as_deref(), &root.child("id"), &mut errors);
     if let Some(holder) = &presentation.holder {
-        check_entity(holder, "/holder", &mut errors);
+        check_entity(holder, &root.child("holder"), &mut errors);
     }
     if let Some(credentials) = &presentation.verifiable_credential {
+        let property = root.child("verifiableCredential");
         for (i, value) in credentials.iter().enumerate() {
-            let pointer = element(credentials, "/verifiableCredential", i);
+            let pointer = element(credentials, &property, i);
             match Credential::from_value(value.clone()) {
                 Ok(credential) => credential_rules(&credential, &pointer, &mut errors),
                 // An enveloped credential (a JWT string) is not ours to validate here.
                 Err(_) if value.is_string() => {}
                 Err(_) => errors.push(ValidationError::new(
-                    pointer,
+                    pointer.render(),
                     Rule::InvalidEmbeddedCredential,
                 )),
             }
         }
     }
-    check_proofs(presentation.proof.as_ref(), "", &mut errors);
+    check_proofs(presentation.proof.as_ref(), &root, &mut errors);
     finish(errors)
 }
 
-/// Checks a credential; `base` is its own pointer inside an enclosing document (empty at top level).
-fn credential_rules(credential: &Credential, base: &str, errors: &mut Vec<ValidationError>) {
+/// A JSON pointer, written out only when an error needs it: valid documents (what an issuer
+/// builds) are the common case, and formatting every property's pointer up front was half of
+/// the allocations of building a credential.
+#[derive(Debug, Clone, Copy)]
+enum Pointer<'a> {
+    /// The document itself.
+    Root,
+    /// A member of the parent object.
+    Member(&'a Pointer<'a>, &'a str),
+    /// An element of the parent array.
+    Index(&'a Pointer<'a>, usize),
+}
+
+impl<'a> Pointer<'a> {
+    fn child(&'a self, name: &'a str) -> Pointer<'a> {
+        Pointer::Member(self, name)
+    }
+
+    fn render(&self) -> String {
+        let mut out = String::new();
+        self.write(&mut out);
+        out
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Pointer::Root => {}
+            Pointer::Member(parent, name) => {
+                parent.write(out);
+                out.push('/');
+                out.push_str(name);
+            }
+            Pointer::Index(parent, i) => {
+                parent.write(out);
+                out.push('/');
+                out.push_str(&i.to_string());
+            }
+        }
+    }
+}
+
+/// Checks a credential; `base` is its own pointer inside an enclosing document (the root at top
+/// level).
+fn credential_rules(credential: &Credential, base: &Pointer, errors: &mut Vec<ValidationError>) {
     let version = check_context(credential.contexts(), base, errors);
     if !credential.has_type(VERIFIABLE_CREDENTIAL) {
         errors.push(ValidationError::new(
-            format!("{base}/type"),
+            base.child("type").render(),
             Rule::MissingType {
                 expected: VERIFIABLE_CREDENTIAL,
             },
         ));
     }
-    check_optional_url(credential.id.as_deref(), format!("{base}/id"), errors);
+    check_optional_url(credential.id.as_deref(), &base.child("id"), errors);
+    let issuer = base.child("issuer");
     match &credential.issuer {
-        None => errors.push(ValidationError::new(
-            format!("{base}/issuer"),
-            Rule::MissingIssuer,
-        )),
-        Some(issuer) => check_entity(issuer, &format!("{base}/issuer"), errors),
+        None => errors.push(ValidationError::new(issuer.render(), Rule::MissingIssuer)),
+        Some(entity) => check_entity(entity, &issuer, errors),
     }
     check_dates(credential, version, base, errors);
     check_subjects(credential, base, errors);
@@ -276,12 +318,12 @@ fn credential_rules(credential: &Credential, base: &str, errors: &mut Vec<Valida
 /// remaining rules still run).
 fn check_context(
     contexts: &[Context],
-    base: &str,
+    base: &Pointer,
     errors: &mut Vec<ValidationError>,
 ) -> DataModelVersion {
-    let pointer = format!("{base}/@context");
+    let pointer = base.child("@context");
     let Some(first) = contexts.first() else {
-        errors.push(ValidationError::new(pointer, Rule::MissingContext));
+        errors.push(ValidationError::new(pointer.render(), Rule::MissingContext));
         return DataModelVersion::V2;
     };
     match first.as_url().and_then(DataModelVersion::from_base_context) {
@@ -289,7 +331,7 @@ fn check_context(
         None => {
             let found = first.as_url().unwrap_or("<object>").to_owned();
             errors.push(ValidationError::new(
-                pointer,
+                pointer.render(),
                 Rule::InvalidBaseContext { found },
             ));
             DataModelVersion::V2
@@ -300,37 +342,37 @@ fn check_context(
 fn check_dates(
     credential: &Credential,
     version: DataModelVersion,
-    base: &str,
+    base: &Pointer,
     errors: &mut Vec<ValidationError>,
 ) {
     let fields = [
-        ("/validFrom", &credential.valid_from, DataModelVersion::V2),
-        ("/validUntil", &credential.valid_until, DataModelVersion::V2),
+        ("validFrom", &credential.valid_from, DataModelVersion::V2),
+        ("validUntil", &credential.valid_until, DataModelVersion::V2),
         (
-            "/issuanceDate",
+            "issuanceDate",
             &credential.issuance_date,
             DataModelVersion::V1,
         ),
         (
-            "/expirationDate",
+            "expirationDate",
             &credential.expiration_date,
             DataModelVersion::V1,
         ),
     ];
     for (name, value, defined_in) in fields {
         let Some(value) = value else { continue };
-        let pointer = format!("{base}{name}");
+        let pointer = base.child(name);
         if defined_in != version {
             errors.push(ValidationError::new(
-                pointer.clone(),
+                pointer.render(),
                 Rule::PropertyNotInVersion { version },
             ));
         }
-        check_date_time(value, pointer, errors);
+        check_date_time(value, &pointer, errors);
     }
     if version == DataModelVersion::V1 && credential.issuance_date.is_none() {
         errors.push(ValidationError::new(
-            format!("{base}/issuanceDate"),
+            base.child("issuanceDate").render(),
             Rule::MissingIssuanceDate,
         ));
     }
@@ -338,17 +380,17 @@ fn check_dates(
         (
             "/validFrom",
             &credential.valid_from,
-            "/validUntil",
+            "validUntil",
             &credential.valid_until,
         ),
         (
             "/issuanceDate",
             &credential.issuance_date,
-            "/expirationDate",
+            "expirationDate",
             &credential.expiration_date,
         ),
     ];
-    for (from_pointer, from, until_pointer, until) in periods {
+    for (from_pointer, from, until_name, until) in periods {
         let (Some(Ok(from)), Some(Ok(until))) = (
             from.as_ref().map(DateTime::instant),
             until.as_ref().map(DateTime::instant),
@@ -357,77 +399,83 @@ fn check_dates(
         };
         if until < from {
             errors.push(ValidationError::new(
-                format!("{base}{until_pointer}"),
+                base.child(until_name).render(),
                 Rule::InvalidValidityPeriod { from_pointer },
             ));
         }
     }
 }
 
-fn check_date_time(value: &DateTime, pointer: String, errors: &mut Vec<ValidationError>) {
+fn check_date_time(value: &DateTime, pointer: &Pointer, errors: &mut Vec<ValidationError>) {
     if let Err(crate::Error::InvalidDateTime { reason, .. }) = value.instant() {
         errors.push(ValidationError::new(
-            pointer,
+            pointer.render(),
             Rule::InvalidDateTime { reason },
         ));
     }
 }
 
-fn check_subjects(credential: &Credential, base: &str, errors: &mut Vec<ValidationError>) {
+fn check_subjects(credential: &Credential, base: &Pointer, errors: &mut Vec<ValidationError>) {
+    let property = base.child("credentialSubject");
     let Some(subjects) = credential
         .credential_subject
         .as_ref()
         .filter(|s| !s.is_empty())
     else {
         errors.push(ValidationError::new(
-            format!("{base}/credentialSubject"),
+            property.render(),
             Rule::MissingSubject,
         ));
         return;
     };
     for (i, subject) in subjects.iter().enumerate() {
-        let pointer = element(subjects, &format!("{base}/credentialSubject"), i);
+        let pointer = element(subjects, &property, i);
         if subject.is_empty() {
-            errors.push(ValidationError::new(pointer, Rule::EmptySubject));
+            errors.push(ValidationError::new(pointer.render(), Rule::EmptySubject));
             continue;
         }
-        check_optional_url(subject.id.as_deref(), format!("{pointer}/id"), errors);
+        check_optional_url(subject.id.as_deref(), &pointer.child("id"), errors);
     }
 }
 
 fn check_resources(
     name: &str,
     resources: &OneOrMany<TypedResource>,
-    base: &str,
+    base: &Pointer,
     errors: &mut Vec<ValidationError>,
 ) {
-    let property = format!("{base}/{name}");
+    let property = base.child(name);
     for (i, resource) in resources.iter().enumerate() {
         let pointer = element(resources, &property, i);
         if resource.types.as_ref().is_none_or(OneOrMany::is_empty) {
             errors.push(ValidationError::new(
-                pointer.clone(),
+                pointer.render(),
                 Rule::MissingResourceType,
             ));
         }
         match &resource.id {
-            None if name == "credentialSchema" => {
-                errors.push(ValidationError::new(pointer, Rule::MissingResourceId))
-            }
+            None if name == "credentialSchema" => errors.push(ValidationError::new(
+                pointer.render(),
+                Rule::MissingResourceId,
+            )),
             None => {}
-            Some(id) => check_optional_url(Some(id), format!("{pointer}/id"), errors),
+            Some(id) => check_optional_url(Some(id), &pointer.child("id"), errors),
         }
     }
 }
 
-fn check_proofs(proofs: Option<&OneOrMany<Proof>>, base: &str, errors: &mut Vec<ValidationError>) {
+fn check_proofs(
+    proofs: Option<&OneOrMany<Proof>>,
+    base: &Pointer,
+    errors: &mut Vec<ValidationError>,
+) {
     let Some(proofs) = proofs else { return };
-    let property = format!("{base}/proof");
+    let property = base.child("proof");
     for (i, proof) in proofs.iter().enumerate() {
         let pointer = element(proofs, &property, i);
         let mut invalid = |reason| {
             errors.push(ValidationError::new(
-                pointer.clone(),
+                pointer.render(),
                 Rule::InvalidProof { reason },
             ))
         };
@@ -447,36 +495,39 @@ fn check_proofs(proofs: Option<&OneOrMany<Proof>>, base: &str, errors: &mut Vec<
         }
         for (name, value) in [("created", &proof.created), ("expires", &proof.expires)] {
             if let Some(value) = value {
-                check_date_time(value, format!("{pointer}/{name}"), errors);
+                check_date_time(value, &pointer.child(name), errors);
             }
         }
     }
 }
 
-fn check_entity(entity: &Entity, pointer: &str, errors: &mut Vec<ValidationError>) {
+fn check_entity(entity: &Entity, pointer: &Pointer, errors: &mut Vec<ValidationError>) {
     match entity {
-        Entity::Url(url) => check_optional_url(Some(url), pointer.to_owned(), errors),
+        Entity::Url(url) => check_optional_url(Some(url), pointer, errors),
         Entity::Object { id: None, .. } => errors.push(ValidationError::new(
-            format!("{pointer}/id"),
+            pointer.child("id").render(),
             Rule::InvalidUrl { reason: "missing" },
         )),
         Entity::Object { id: Some(id), .. } => {
-            check_optional_url(Some(id), format!("{pointer}/id"), errors)
+            check_optional_url(Some(id), &pointer.child("id"), errors)
         }
     }
 }
 
-fn check_optional_url(value: Option<&str>, pointer: String, errors: &mut Vec<ValidationError>) {
+fn check_optional_url(value: Option<&str>, pointer: &Pointer, errors: &mut Vec<ValidationError>) {
     let Some(value) = value else { return };
     if let Err(crate::Error::InvalidUri { reason, .. }) = uri::check(value) {
-        errors.push(ValidationError::new(pointer, Rule::InvalidUrl { reason }));
+        errors.push(ValidationError::new(
+            pointer.render(),
+            Rule::InvalidUrl { reason },
+        ));
     }
 }
 
 /// The pointer of element `i`: `base` for a single value, `base/i` inside an array.
-fn element<T>(values: &OneOrMany<T>, base: &str, i: usize) -> String {
+fn element<'a, T>(values: &OneOrMany<T>, base: &'a Pointer<'a>, i: usize) -> Pointer<'a> {
     match values {
-        OneOrMany::One(_) => base.to_owned(),
-        OneOrMany::Many(_) => format!("{base}/{i}"),
+        OneOrMany::One(_) => *base,
+        OneOrMany::Many(_) => Pointer::Index(base, i),
     }
 }

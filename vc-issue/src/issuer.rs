@@ -8,7 +8,7 @@ use vc_core::{
     Clock, Credential, CredentialId, CredentialSubject, DateTime, Did, DidUrl, SystemClock,
     TypedResource,
 };
-use vc_status::{StatusEntry, StatusPurpose, StatusRegistry};
+use vc_status::{Reservation, StatusEntry, StatusPurpose, StatusRegistry};
 
 use crate::claims_rule::ClaimsRule;
 use crate::error::IssueError;
@@ -16,7 +16,7 @@ use crate::keystore::KeyStore;
 use crate::rate_limit::RateLimit;
 use crate::request::{IssuanceRequest, IssuanceResponse, IssuedCredential};
 use crate::resolver::{DidResolver, ResolvedDid};
-use crate::schema::{SchemaCache, SchemaEntry, SchemaRegistry};
+use crate::schema::{validate, SchemaCache, SchemaEntry, SchemaRegistry};
 use crate::signer::Signer;
 use crate::suites::{ProofOptions, ProofSuite, Suites};
 
@@ -47,6 +47,7 @@ struct Inner {
 #[derive(Debug, Clone)]
 pub(crate) struct Prepared {
     pub(crate) schema: Arc<SchemaEntry>,
+    pub(crate) validator: Arc<jsonschema::Validator>,
     pub(crate) signing: Signing,
     pub(crate) verification_method: DidUrl,
     pub(crate) signer: Arc<dyn Signer>,
@@ -176,8 +177,10 @@ impl Issuer {
             .find_key_for(issuer_did, proof_type, &issuer, &signing)
             .await?;
         let schema = self.schema(issuer_did, schema_id).await?;
+        let validator = self.inner.schema_cache.validator(&schema)?;
         Ok(Prepared {
             schema,
+            validator,
             signing,
             verification_method,
             signer,
@@ -190,21 +193,34 @@ impl Issuer {
         request: IssuanceRequest,
         prepared: &Arc<Prepared>,
     ) -> Result<CheckedRequest, IssueError> {
-        self.inner
-            .schema_cache
-            .validate(&prepared.schema, &Value::Object(request.claims.clone()))?;
+        Ok(CheckedRequest {
+            request: self.check_request(request, prepared).await?,
+            prepared: prepared.clone(),
+        })
+    }
+
+    /// Steps 3 and 4, handing the request back when it passes.
+    pub(crate) async fn check_request(
+        &self,
+        mut request: IssuanceRequest,
+        prepared: &Prepared,
+    ) -> Result<IssuanceRequest, IssueError> {
+        // The claims move into a `Value` for the validator and back: no copy of the claims.
+        let claims = Value::Object(std::mem::take(&mut request.claims));
+        let valid = validate(&prepared.validator, &prepared.schema.id, &claims);
+        if let Value::Object(claims) = claims {
+            request.claims = claims;
+        }
+        valid?;
         if let Some(rule) = self.inner.claims_rules.get(&prepared.schema.id) {
             rule.check(&request.issuer_did, &request.holder_did, &request.claims)?;
         }
-        if self.resolve(&request.holder_did).await?.is_none() {
+        if !self.holder_exists(&request.holder_did).await? {
             return Err(IssueError::HolderNotFound {
                 did: request.holder_did.to_string(),
             });
         }
-        Ok(CheckedRequest {
-            request,
-            prepared: prepared.clone(),
-        })
+        Ok(request)
     }
 
     /// Step 6: allocates `n` revocation entries in one registry call when the request is revocable.
@@ -213,8 +229,16 @@ impl Issuer {
         checked: &CheckedRequest,
         n: usize,
     ) -> Result<Vec<StatusEntry>, IssueError> {
-        if !checked.request.revocable || n == 0 {
+        if !checked.request.revocable {
             return Ok(Vec::new());
+        }
+        Ok(self.reserve_entries(n).await?.collect())
+    }
+
+    /// `n` revocation entries reserved in one registry call, built as they are taken out.
+    pub(crate) async fn reserve_entries(&self, n: usize) -> Result<Reservation, IssueError> {
+        if n == 0 {
+            return Ok(Reservation::default());
         }
         let registry =
             self.inner
@@ -224,7 +248,7 @@ impl Issuer {
                     source: Arc::new(NoStatusRegistry),
                 })?;
         registry
-            .allocate(StatusPurpose::Revocation, n)
+            .reserve(StatusPurpose::Revocation, n)
             .await
             .map_err(|e| IssueError::StatusRegistrationFailed {
                 source: Arc::new(e),
@@ -237,8 +261,27 @@ impl Issuer {
         checked: CheckedRequest,
         status: Option<StatusEntry>,
     ) -> Result<IssuanceResponse, IssueError> {
+        let (credential, credential_id) = self
+            .sign_request(checked.request, &checked.prepared, status.as_ref())
+            .await?;
+        Ok(IssuanceResponse {
+            credential,
+            credential_id,
+            status_list_index: status.as_ref().map(|s| s.index().get()),
+            credential_status: status.as_ref().map(StatusEntry::to_value),
+        })
+    }
+
+    /// Steps 5, 7 and 8 for a request that passed [`Issuer::check_request`] under `prepared`: the
+    /// signed credential and its id.
+    pub(crate) async fn sign_request(
+        &self,
+        request: IssuanceRequest,
+        prepared: &Prepared,
+        status: Option<&StatusEntry>,
+    ) -> Result<(IssuedCredential, CredentialId), IssueError> {
         let now = DateTime::from(self.inner.clock.now());
-        let credential = self.construct(&checked, status.as_ref(), now.clone())?;
+        let credential = self.construct(request, prepared, status, now.clone())?;
         let credential_id = credential
             .id
             .as_deref()
@@ -248,19 +291,12 @@ impl Issuer {
                 context: "credential id",
                 source: None,
             })?;
-        let options =
-            ProofOptions::assertion(checked.prepared.verification_method.clone(), Some(now));
-        let secured = checked
-            .prepared
+        let options = ProofOptions::assertion(prepared.verification_method.clone(), Some(now));
+        let secured = prepared
             .signing
-            .secure(credential, &options, checked.prepared.signer.as_ref())
+            .secure(credential, &options, prepared.signer.as_ref())
             .await?;
-        Ok(IssuanceResponse {
-            credential: secured,
-            credential_id,
-            status_list_index: status.as_ref().map(|s| s.index().get()),
-            credential_status: status.as_ref().map(StatusEntry::to_value),
-        })
+        Ok((secured, credential_id))
     }
 
     /// Signs a credential the host built itself (a status list credential, a credential from the VC
@@ -290,20 +326,19 @@ impl Issuer {
 
     fn construct(
         &self,
-        checked: &CheckedRequest,
+        request: IssuanceRequest,
+        prepared: &Prepared,
         status: Option<&StatusEntry>,
         now: DateTime,
     ) -> Result<Credential, IssueError> {
-        let request = &checked.request;
-        let schema = &checked.prepared.schema;
+        let schema = &prepared.schema;
         let mut builder = Credential::builder()
             .version(request.data_model)
             .issuer(&request.issuer_did)
             .valid_from(now)
-            .subject(subject(&request.holder_did, &request.claims));
+            .subject(subject(&request.holder_did, request.claims));
         for context in schema.contexts.iter().map(String::as_str).chain(
-            checked
-                .prepared
+            prepared
                 .signing
                 .required_contexts(request.data_model)
                 .iter()
@@ -314,11 +349,11 @@ impl Issuer {
         for type_ in &schema.types {
             builder = builder.type_(type_.as_str());
         }
-        if let Some(id) = &request.credential_id {
-            builder = builder.id(id.clone());
+        if let Some(id) = request.credential_id {
+            builder = builder.id(id);
         }
-        if let Some(until) = &request.expiration_date {
-            builder = builder.valid_until(until.clone());
+        if let Some(until) = request.expiration_date {
+            builder = builder.valid_until(until);
         }
         if let Some(name) = &schema.name {
             builder = builder.name(vc_core::LanguageString::from(name.as_str()));
@@ -327,9 +362,7 @@ impl Issuer {
             builder = builder.schema(credential_schema(url, request.data_model));
         }
         if let Some(status) = status {
-            let entry: TypedResource = serde_json::from_value(status.to_value())
-                .map_err(|e| IssueError::internal("status entry", e))?;
-            builder = builder.status(entry);
+            builder = builder.status(status.to_resource());
         }
         Ok(builder.build()?)
     }
@@ -411,6 +444,17 @@ impl Issuer {
         }
     }
 
+    async fn holder_exists(&self, did: &Did) -> Result<bool, IssueError> {
+        self.inner
+            .resolver
+            .exists(did)
+            .await
+            .map_err(|source| IssueError::ResolutionFailed {
+                did: did.to_string(),
+                source,
+            })
+    }
+
     async fn resolve(&self, did: &Did) -> Result<Option<ResolvedDid>, IssueError> {
         self.inner
             .resolver
@@ -423,8 +467,7 @@ impl Issuer {
     }
 }
 
-fn subject(holder: &Did, claims: &Map<String, Value>) -> CredentialSubject {
-    let mut claims = claims.clone();
+fn subject(holder: &Did, mut claims: Map<String, Value>) -> CredentialSubject {
     // The holder binding wins over any `id` in the claims.
     claims.remove("id");
     CredentialSubject::new(holder.as_str(), claims)

@@ -51,12 +51,23 @@ impl ResolvedDid {
 pub trait DidResolver: Send + Sync + Debug + 'static {
     /// Resolves `did`.
     async fn resolve(&self, did: &Did) -> Result<Option<ResolvedDid>, BoxError>;
+
+    /// Whether `did` exists (resolves, deactivated or not): all the pipeline asks of a holder.
+    /// Override it when existence is cheaper to learn than the document (a batch asks it once per
+    /// item).
+    async fn exists(&self, did: &Did) -> Result<bool, BoxError> {
+        Ok(self.resolve(did).await?.is_some())
+    }
 }
 
 #[async_trait]
 impl<T: DidResolver + ?Sized> DidResolver for std::sync::Arc<T> {
     async fn resolve(&self, did: &Did) -> Result<Option<ResolvedDid>, BoxError> {
         (**self).resolve(did).await
+    }
+
+    async fn exists(&self, did: &Did) -> Result<bool, BoxError> {
+        (**self).exists(did).await
     }
 }
 
@@ -88,5 +99,12 @@ pub mod conformance {
             .await
             .expect("resolving an unknown DID must not be an error");
         assert!(missing.is_none(), "an unknown DID must resolve to None");
+        for (did, expected) in [(known, true), (unknown, false)] {
+            let exists = resolver
+                .exists(did)
+                .await
+                .expect("asking whether a DID exists must not fail here");
+            assert_eq!(exists, expected, "exists({did}) must agree with resolve");
+        }
     }
 }

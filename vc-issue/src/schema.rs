@@ -14,7 +14,7 @@ use vc_core::Did;
 
 use crate::error::BoxError;
 
-pub(crate) use cache::SchemaCache;
+pub(crate) use cache::{validate, SchemaCache};
 pub use memory::InMemorySchemaRegistry;
 
 /// What an issuer needs to know about a credential schema.

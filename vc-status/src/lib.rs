@@ -78,6 +78,7 @@ mod message;
 mod permutation;
 mod purpose;
 mod registry;
+mod reservation;
 mod status_size;
 pub mod store;
 #[cfg(feature = "testing")]
@@ -95,4 +96,5 @@ pub use message::{validate_status_messages, StatusMessage};
 pub use permutation::{Permutation, MAX_DOMAIN};
 pub use purpose::StatusPurpose;
 pub use registry::{StatusRegistry, MAX_BATCH};
+pub use reservation::Reservation;
 pub use status_size::StatusSize;

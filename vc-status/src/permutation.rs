@@ -124,11 +124,18 @@ impl Permutation {
     /// The image of `x` (a counter value) in `[0, domain)`.
     pub fn apply(&self, x: u64) -> Result<u64> {
         self.check(x)?;
+        Ok(self.walk(x))
+    }
+
+    /// The image of `x`, which the caller has checked is inside the domain (a reservation checks
+    /// its whole range once). Outside the domain the walk might never come back into it.
+    pub(crate) fn walk(&self, x: u64) -> u64 {
+        debug_assert!(x < self.domain);
         let mut y = self.forward(x);
         while y >= self.domain {
             y = self.forward(y);
         }
-        Ok(y)
+        y
     }
 
     /// The counter value that maps to `y`.

@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use vc_core::Clock;
 
 use crate::credential::{list_credential, ListCredentialParams};
+use crate::reservation::Reservation;
 use crate::store::{ListRecord, StatusListStore, StoreErrorKind};
 use crate::{
     Bitstring, Error, ListFormat, Permutation, Result, StatusEntry, StatusListId, StatusListIndex,
@@ -246,13 +247,20 @@ impl StatusRegistry {
     /// crosses into the next list. Indexes are never handed out twice, by any process sharing the
     /// store.
     pub async fn allocate(&self, purpose: StatusPurpose, n: usize) -> Result<Vec<StatusEntry>> {
+        Ok(self.reserve(purpose, n).await?.collect())
+    }
+
+    /// Reserves `n` status entries of `purpose` as [`allocate`](Self::allocate) does, without
+    /// building them yet: each is built when taken out of the [`Reservation`], so that the threads
+    /// that use the entries build them in parallel.
+    pub async fn reserve(&self, purpose: StatusPurpose, n: usize) -> Result<Reservation> {
         let cfg = self.purpose_config(purpose)?;
         if n > MAX_BATCH {
             return Err(Error::Config {
                 reason: "batch larger than MAX_BATCH",
             });
         }
-        let mut out = Vec::with_capacity(n);
+        let mut out = Reservation::default();
         if n == 0 {
             return Ok(out);
         }
@@ -275,10 +283,7 @@ impl StatusRegistry {
                     cfg.status_size,
                     cfg.messages.clone(),
                 )?;
-                for counter in granted {
-                    let index = list.permutation.apply(counter)?;
-                    out.push(template.with_index(StatusListIndex::new(index)));
-                }
+                out.push(Arc::new(template), list.permutation.clone(), granted)?;
             }
             if out.len() >= n {
                 return Ok(out);

@@ -11,6 +11,11 @@ use crate::error::BoxError;
 pub struct DidKeyResolver;
 
 impl DidKeyResolver {
+    /// Whether `did` is a `did:key` with a usable key, without building its document.
+    pub fn exists_now(did: &Did) -> bool {
+        did.method() == "key" && DidKey::from_did(did).is_ok()
+    }
+
     /// Resolves synchronously (`did:key` never needs I/O).
     pub fn resolve_now(did: &Did) -> Option<ResolvedDid> {
         if did.method() != "key" {
@@ -25,5 +30,9 @@ impl DidKeyResolver {
 impl DidResolver for DidKeyResolver {
     async fn resolve(&self, did: &Did) -> Result<Option<ResolvedDid>, BoxError> {
         Ok(Self::resolve_now(did))
+    }
+
+    async fn exists(&self, did: &Did) -> Result<bool, BoxError> {
+        Ok(Self::exists_now(did))
     }
 }

@@ -66,4 +66,13 @@ impl DidResolver for InMemoryDidRegistry {
     async fn resolve(&self, did: &Did) -> Result<Option<ResolvedDid>, BoxError> {
         Ok(self.get(did).or_else(|| DidKeyResolver::resolve_now(did)))
     }
+
+    async fn exists(&self, did: &Did) -> Result<bool, BoxError> {
+        let registered = self
+            .documents
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .contains_key(did.as_str());
+        Ok(registered || DidKeyResolver::exists_now(did))
+    }
 }

@@ -19,32 +19,9 @@ pub(crate) struct SchemaCache {
 type Compiled = (Arc<SchemaEntry>, Arc<jsonschema::Validator>);
 
 impl SchemaCache {
-    /// Validates `claims` against `entry`, reporting every violation.
-    pub(crate) fn validate(
-        &self,
-        entry: &Arc<SchemaEntry>,
-        claims: &Value,
-    ) -> Result<(), IssueError> {
-        let validator = self.validator(entry)?;
-        let violations: Vec<SchemaViolation> = validator
-            .iter_errors(claims)
-            .map(|error| SchemaViolation {
-                instance_path: error.instance_path().to_string(),
-                schema_path: error.schema_path().to_string(),
-                message: error.to_string(),
-            })
-            .collect();
-        if violations.is_empty() {
-            Ok(())
-        } else {
-            Err(IssueError::SchemaValidationFailed {
-                schema_id: entry.id.clone(),
-                violations,
-            })
-        }
-    }
-
-    fn validator(
+    /// The compiled validator of `entry`. A batch fetches it once: the lookup takes a lock that
+    /// every worker would otherwise contend for on every item.
+    pub(crate) fn validator(
         &self,
         entry: &Arc<SchemaEntry>,
     ) -> Result<Arc<jsonschema::Validator>, IssueError> {
@@ -65,5 +42,30 @@ impl SchemaCache {
         let validator = Arc::new(validator);
         compiled.insert(entry.id.clone(), (entry.clone(), validator.clone()));
         Ok(validator)
+    }
+}
+
+/// Validates `claims` against `schema` (compiled from the entry `schema_id`), reporting every
+/// violation.
+pub(crate) fn validate(
+    schema: &jsonschema::Validator,
+    schema_id: &str,
+    claims: &Value,
+) -> Result<(), IssueError> {
+    let violations: Vec<SchemaViolation> = schema
+        .iter_errors(claims)
+        .map(|error| SchemaViolation {
+            instance_path: error.instance_path().to_string(),
+            schema_path: error.schema_path().to_string(),
+            message: error.to_string(),
+        })
+        .collect();
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(IssueError::SchemaValidationFailed {
+            schema_id: schema_id.to_owned(),
+            violations,
+        })
     }
 }

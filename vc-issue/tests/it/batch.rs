@@ -150,3 +150,164 @@ async fn an_empty_batch_is_empty() {
         (0, 0, 0)
     );
 }
+
+/// Signs with the fixture's Ed25519 key, counting signatures, and panics on the one numbered
+/// `panic_at` (a host signer with a bug).
+#[derive(Debug)]
+struct FlakySigner {
+    inner: Arc<vc_issue::Ed25519Signer>,
+    signed: std::sync::atomic::AtomicUsize,
+    panic_at: usize,
+}
+
+#[async_trait::async_trait]
+impl vc_issue::Signer for FlakySigner {
+    fn algorithm(&self) -> vc_issue::SignatureAlgorithm {
+        self.inner.algorithm()
+    }
+
+    fn public_key(&self) -> &vc_core::PublicKey {
+        self.inner.public_key()
+    }
+
+    async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, vc_issue::BoxError> {
+        let n = self
+            .signed
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        assert_ne!(n, self.panic_at, "signer bug");
+        self.inner.sign(message).await
+    }
+}
+
+fn flaky_setup(panic_at: usize, store: Arc<dyn StatusListStore>) -> (Setup, Arc<FlakySigner>) {
+    let inner = Arc::new(vc_issue::Ed25519Signer::from_seed(&[7; 32]));
+    let signer = Arc::new(FlakySigner {
+        inner: inner.clone(),
+        signed: Default::default(),
+        panic_at,
+    });
+    let keys = Arc::new(vc_issue::InMemoryKeyStore::new());
+    keys.insert(inner.verification_method_id(), signer.clone());
+    let registry = StatusRegistry::builder()
+        .store(store)
+        .list_url_template("https://university.example/status/{list}")
+        .issuer("did:example:university")
+        .build()
+        .unwrap();
+    let setup = Setup::with(|b| b.keys(keys).status_registry(Arc::new(registry)));
+    (setup, signer)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_panicking_signer_fails_its_item_only() {
+    let (setup, signer) = flaky_setup(5, Arc::new(MemoryStore::new()));
+    let items: Vec<BatchItem> = (1..=12)
+        .map(|i| BatchItem::new(holder(i), degree_claims()))
+        .collect();
+    let result = setup
+        .issuer
+        .issue_batch(batch(&setup, items))
+        .await
+        .unwrap();
+    assert_eq!((result.issued, result.failed), (11, 1));
+    let failed: Vec<_> = result
+        .items
+        .iter()
+        .filter(|r| r.status == ItemStatus::Failed)
+        .map(|r| r.error.as_ref().unwrap().code())
+        .collect();
+    assert_eq!(failed, ["INTERNAL_ERROR"]);
+    assert_eq!(signer.signed.load(std::sync::atomic::Ordering::SeqCst), 12);
+}
+
+/// A store whose counter cannot be advanced (the database went away).
+#[derive(Debug, Default)]
+struct NoReserve(MemoryStore);
+
+#[async_trait::async_trait]
+impl StatusListStore for NoReserve {
+    async fn create_list(
+        &self,
+        list: &vc_status::store::ListRecord,
+    ) -> Result<(), vc_status::store::StoreError> {
+        self.0.create_list(list).await
+    }
+
+    async fn get_list(
+        &self,
+        id: &vc_status::StatusListId,
+    ) -> Result<vc_status::store::ListRecord, vc_status::store::StoreError> {
+        self.0.get_list(id).await
+    }
+
+    async fn latest_list(
+        &self,
+        series: &str,
+    ) -> Result<Option<vc_status::store::ListRecord>, vc_status::store::StoreError> {
+        self.0.latest_list(series).await
+    }
+
+    async fn reserve(
+        &self,
+        _: &vc_status::StatusListId,
+        _: u64,
+    ) -> Result<std::ops::Range<u64>, vc_status::store::StoreError> {
+        Err(vc_status::store::StoreError::new(
+            vc_status::store::StoreErrorKind::Unavailable,
+            "connection refused",
+        ))
+    }
+
+    async fn set_entry(
+        &self,
+        id: &vc_status::StatusListId,
+        index: u64,
+        value: u8,
+    ) -> Result<vc_status::store::SetOutcome, vc_status::store::StoreError> {
+        self.0.set_entry(id, index, value).await
+    }
+
+    async fn snapshot(
+        &self,
+        id: &vc_status::StatusListId,
+    ) -> Result<vc_status::store::ListSnapshot, vc_status::store::StoreError> {
+        self.0.snapshot(id).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_status_reservation_fails_the_batch_before_any_signature() {
+    let (setup, signer) = flaky_setup(usize::MAX, Arc::new(NoReserve::default()));
+    let items: Vec<BatchItem> = (1..=9)
+        .map(|i| BatchItem::new(holder(i), degree_claims()))
+        .collect();
+    let error = setup
+        .issuer
+        .issue_batch(batch(&setup, items))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "STATUS_REGISTRATION_FAILED");
+    assert_eq!(signer.signed.load(std::sync::atomic::Ordering::SeqCst), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_batch_without_status_needs_no_registry() {
+    let setup = Setup::new();
+    let mut request = batch(
+        &setup,
+        (1..=5)
+            .map(|i| BatchItem::new(holder(i), degree_claims()))
+            .collect(),
+    );
+    request.revocable = false;
+    let result = setup.issuer.issue_batch(request).await.unwrap();
+    assert_eq!((result.issued, result.failed), (5, 0));
+    assert!(result.items.iter().all(|r| r.status_list_index.is_none()
+        && r.credential
+            .as_ref()
+            .unwrap()
+            .as_credential()
+            .unwrap()
+            .credential_status
+            .is_none()));
+}

@@ -105,3 +105,34 @@ fn status_list_2021_entries_are_revocation_or_suspension_only() {
     refresh["statusPurpose"] = json!("refresh");
     assert!(StatusEntry::from_value(refresh).is_err());
 }
+
+#[test]
+fn to_resource_is_the_json_round_trip_property_for_property() {
+    let entries = [
+        json!({"id": "https://example.com/credentials/status/3#94567",
+               "type": "BitstringStatusListEntry", "statusPurpose": "revocation",
+               "statusListIndex": "94567",
+               "statusListCredential": "https://example.com/credentials/status/3",
+               "statusReference": "https://example.org/status-dictionary/"}),
+        json!({"type": "BitstringStatusListEntry", "statusPurpose": "message",
+               "statusListIndex": "7", "statusListCredential": "https://example.com/status/m",
+               "statusSize": 2, "statusMessage": [
+                   {"status": "0x0", "message": "pending"}, {"status": "0x1", "message": "accepted"},
+                   {"status": "0x2", "message": "rejected"}, {"status": "0x3", "message": "undefined"}]}),
+        json!({"id": "https://example.com/status/1#0", "type": "StatusList2021Entry",
+               "statusPurpose": "suspension", "statusListIndex": "0",
+               "statusListCredential": "https://example.com/status/1"}),
+    ];
+    for value in entries {
+        let entry = StatusEntry::from_value(value.clone()).unwrap();
+        let expected: vc_core::TypedResource = serde_json::from_value(entry.to_value()).unwrap();
+        let resource = entry.to_resource();
+        assert_eq!(resource, expected);
+        // Same properties in the same order: the embedded JSON is unchanged, not only equal.
+        assert_eq!(
+            serde_json::to_string(&resource).unwrap(),
+            serde_json::to_string(&expected).unwrap()
+        );
+        assert_eq!(serde_json::to_value(&resource).unwrap(), value);
+    }
+}

@@ -160,6 +160,63 @@ async fn rollover_opens_the_next_list_without_repeating_an_entry() {
 }
 
 #[tokio::test]
+async fn a_reservation_split_across_lists_yields_what_allocate_would() {
+    let registry = |store: Arc<MemoryStore>| {
+        StatusRegistry::builder()
+            .store(store)
+            .list_url_template(TEMPLATE)
+            .issuer("did:example:issuer")
+            .test_list_size(100)
+            .build()
+            .unwrap()
+    };
+    // Two registries over equal stores with equal seeds would differ (seeds are random), so the
+    // reference is the same registry: allocate 70, then reserve 70 more across the rollover.
+    let reg = registry(Arc::new(MemoryStore::new()));
+    let first = reg.allocate(StatusPurpose::Revocation, 70).await.unwrap();
+    let mut reserved = reg.reserve(StatusPurpose::Revocation, 70).await.unwrap();
+    assert_eq!(reserved.len(), 70);
+    // Shares that cut through both runs (30 left on list 1, 40 on list 2).
+    let shares: Vec<_> = [10, 25, 0, 35]
+        .into_iter()
+        .map(|n| reserved.take_first(n))
+        .collect();
+    assert!(reserved.is_empty());
+    assert_eq!(
+        shares.iter().map(|s| s.len()).collect::<Vec<_>>(),
+        [10, 25, 0, 35]
+    );
+    let second: Vec<_> = shares.into_iter().flatten().collect();
+    assert_eq!(second.len(), 70);
+    let on_list = |entries: &[vc_status::StatusEntry], list: &str| {
+        entries
+            .iter()
+            .filter(|e| e.list_credential().ends_with(list))
+            .map(|e| e.index().get())
+            .collect::<HashSet<u64>>()
+    };
+    // List 1 holds every index exactly once over both calls; list 2 got the other 40.
+    let mut list1 = on_list(&first, "revocation-1");
+    let second_on_1 = on_list(&second, "revocation-1");
+    assert_eq!(second_on_1.len(), 30);
+    assert!(list1.is_disjoint(&second_on_1));
+    list1.extend(second_on_1);
+    assert_eq!(list1, (0..100).collect());
+    assert_eq!(on_list(&second, "revocation-2").len(), 40);
+    // Input order is kept: the list-1 entries come first.
+    assert!(second[..30]
+        .iter()
+        .all(|e| e.list_credential().ends_with("revocation-1")));
+    for entry in &second {
+        assert_eq!(
+            entry.id(),
+            Some(format!("{}#{}", entry.list_credential(), entry.index()).as_str())
+        );
+        reg.status(entry).await.unwrap();
+    }
+}
+
+#[tokio::test]
 async fn two_registries_on_one_store_share_lists_and_never_collide() {
     let store: Arc<dyn StatusListStore> = Arc::new(MemoryStore::new());
     let mk = || {
