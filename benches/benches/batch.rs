@@ -10,7 +10,7 @@ use std::sync::Arc;
 use criterion::{
     black_box, criterion_group, criterion_main, BatchSize, BenchmarkId, Criterion, Throughput,
 };
-use vc_benches::{degree_batch, degree_issuer};
+use vc_benches::{degree_batch, degree_issuer, sign_on_threads};
 use vc_issue::Ed25519Signer;
 
 const REFERENCE_SIGNATURES: u64 = 10_000;
@@ -22,25 +22,10 @@ fn reference(c: &mut Criterion) {
     for threads in [1u64, 2] {
         group.bench_function(
             BenchmarkId::new("bare ed25519 sign", format!("{threads} thread(s)")),
-            |b| b.iter(|| bare_signatures(threads)),
+            |b| b.iter(|| sign_on_threads(REFERENCE_SIGNATURES, threads)),
         );
     }
     group.finish();
-}
-
-fn bare_signatures(threads: u64) {
-    std::thread::scope(|scope| {
-        for t in 0..threads {
-            scope.spawn(move || {
-                let signer = Ed25519Signer::from_seed(&[t as u8 + 1; 32]);
-                let mut message = [0u8; 64];
-                for i in 0..REFERENCE_SIGNATURES / threads {
-                    message[..8].copy_from_slice(&i.to_be_bytes());
-                    black_box(signer.sign_now(&message));
-                }
-            });
-        }
-    });
 }
 
 fn batch(c: &mut Criterion) {

@@ -21,7 +21,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use vc_benches::{degree_batch, degree_issuer};
+use vc_benches::{degree_batch, degree_issuer, sign_on_threads};
 use vc_issue::{Ed25519Signer, IssuanceRequest, ProofType};
 
 fn main() {
@@ -84,18 +84,7 @@ fn per_item(elapsed: Duration, items: usize) -> Duration {
 
 fn bare(items: usize, threads: usize) -> Duration {
     let start = Instant::now();
-    std::thread::scope(|scope| {
-        for t in 0..threads {
-            scope.spawn(move || {
-                let signer = Ed25519Signer::from_seed(&[t as u8 + 1; 32]);
-                let mut message = [0u8; 64];
-                for i in 0..items / threads {
-                    message[..8].copy_from_slice(&(i as u64).to_be_bytes());
-                    std::hint::black_box(signer.sign_now(&message));
-                }
-            });
-        }
-    });
+    sign_on_threads(items as u64, threads as u64);
     per_item(start.elapsed(), items)
 }
 

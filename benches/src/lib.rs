@@ -69,6 +69,23 @@ pub fn degree_batch(signer: &Ed25519Signer, n: usize) -> BatchRequest {
     serde_json::from_value(request).expect("a valid batch request")
 }
 
+/// `signatures` bare Ed25519 signatures of 64-byte messages spread over `threads` threads, each
+/// with its own key: what the cores give with nothing shared, the reference for batch scaling.
+pub fn sign_on_threads(signatures: u64, threads: u64) {
+    std::thread::scope(|scope| {
+        for t in 0..threads {
+            scope.spawn(move || {
+                let signer = Ed25519Signer::from_seed(&[t as u8 + 1; 32]);
+                let mut message = [0u8; 64];
+                for i in 0..signatures / threads {
+                    message[..8].copy_from_slice(&i.to_be_bytes());
+                    std::hint::black_box(signer.sign_now(&message));
+                }
+            });
+        }
+    });
+}
+
 /// A VC 2.0 university-degree credential of about 870 bytes, the size the reference figures in
 /// `BENCHMARKS.md` were measured on.
 pub fn degree_credential_json() -> String {

@@ -445,25 +445,20 @@ impl Issuer {
     }
 
     async fn holder_exists(&self, did: &Did) -> Result<bool, IssueError> {
-        self.inner
-            .resolver
-            .exists(did)
-            .await
-            .map_err(|source| IssueError::ResolutionFailed {
-                did: did.to_string(),
-                source,
-            })
+        let exists = self.inner.resolver.exists(did).await;
+        exists.map_err(resolution_failed(did))
     }
 
     async fn resolve(&self, did: &Did) -> Result<Option<ResolvedDid>, IssueError> {
-        self.inner
-            .resolver
-            .resolve(did)
-            .await
-            .map_err(|source| IssueError::ResolutionFailed {
-                did: did.to_string(),
-                source,
-            })
+        let resolved = self.inner.resolver.resolve(did).await;
+        resolved.map_err(resolution_failed(did))
+    }
+}
+
+fn resolution_failed(did: &Did) -> impl FnOnce(crate::BoxError) -> IssueError + '_ {
+    move |source| IssueError::ResolutionFailed {
+        did: did.to_string(),
+        source,
     }
 }
 
