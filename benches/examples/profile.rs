@@ -41,7 +41,7 @@ fn main() {
     let signed = runtime
         .block_on(suite.sign(unsigned.clone(), &options, &signer))
         .unwrap();
-    let proof = signed.proofs()[0].clone();
+    let proof = &signed.proofs()[0];
     match workload.as_str() {
         "jcs-sign" | "rdfc-sign" => {
             for _ in 0..iterations {
@@ -54,7 +54,7 @@ fn main() {
         "jcs-verify" | "rdfc-verify" => {
             for _ in 0..iterations {
                 suite
-                    .verify_proof(&signed, &proof, signer.public_key())
+                    .verify_proof(&signed, proof, signer.public_key())
                     .unwrap();
             }
         }

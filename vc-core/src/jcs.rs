@@ -112,7 +112,10 @@ fn write_string(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
+    while let Some(i) = next_escape(bytes, start) {
+        out.extend_from_slice(&bytes[start..i]);
+        start = i + 1;
+        let b = bytes[i];
         let escape: &[u8] = match b {
             b'"' => b"\\\"",
             b'\\' => b"\\\\",
@@ -121,23 +124,61 @@ fn write_string(s: &str, out: &mut Vec<u8>) {
             b'\t' => b"\\t",
             0x08 => b"\\b",
             0x0c => b"\\f",
-            0x00..=0x1f => {
-                out.extend_from_slice(&bytes[start..i]);
+            _ => {
                 out.extend_from_slice(b"\\u00");
                 out.push(HEX[usize::from(b >> 4)]);
                 out.push(HEX[usize::from(b & 0xf)]);
-                start = i + 1;
                 continue;
             }
-            _ => continue,
         };
-        out.extend_from_slice(&bytes[start..i]);
         out.extend_from_slice(escape);
-        start = i + 1;
     }
     out.extend_from_slice(&bytes[start..]);
     out.push(b'"');
 }
+
+/// The position of the first byte at or after `from` that must be escaped. Almost no byte of a
+/// credential needs escaping, so eight bytes are tested at a time (a word with none of them is
+/// skipped whole; a word that may hold one is searched byte by byte).
+fn next_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while let Some(chunk) = bytes.get(i..i + 8) {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        if may_need_escape(u64::from_le_bytes(word)) {
+            break;
+        }
+        i += 8;
+    }
+    let rest = bytes.get(i..)?;
+    rest.iter()
+        .position(|&b| NEEDS_ESCAPE[usize::from(b)])
+        .map(|p| i + p)
+}
+
+/// Whether any byte of `word` is a control character, `"` or `\\` (exact: the classic "has a byte
+/// less than n" and "has a zero byte" tests).
+fn may_need_escape(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let has_less_than = |w: u64, n: u64| w.wrapping_sub(ONES * n) & !w & HIGHS != 0;
+    has_less_than(word, 0x20)
+        || has_less_than(word ^ (ONES * u64::from(b'"')), 1)
+        || has_less_than(word ^ (ONES * u64::from(b'\\')), 1)
+}
+
+/// The bytes RFC 8785 escapes in strings: the control characters, `"` and `\`.
+static NEEDS_ESCAPE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 

@@ -94,6 +94,29 @@ fn writer_matches_serde_jcs_on_random_documents() {
     }
 }
 
+/// Strings are scanned eight bytes at a time: every character that JCS escapes (and some it does
+/// not) at every position of long strings, against serde_jcs.
+#[test]
+fn escapes_are_found_at_every_position_of_long_strings() {
+    let specials: Vec<char> = (0u8..0x80)
+        .map(char::from)
+        .chain(['é', '€', '\u{2028}', '😀'])
+        .collect();
+    for special in specials {
+        for len in [7usize, 8, 9, 16, 23, 40] {
+            for at in 0..len {
+                let mut text: String = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH"[..len].into();
+                text.replace_range(at..at + 1, &special.to_string());
+                let value = serde_json::Value::String(text.clone());
+                let ours = jcs::canonicalize_value(&value).unwrap();
+                assert_eq!(ours, serde_jcs::to_vec(&value).unwrap(), "{text:?}");
+                let back: String = serde_json::from_slice(&ours).unwrap();
+                assert_eq!(back, text);
+            }
+        }
+    }
+}
+
 struct XorShift(u64);
 
 impl XorShift {

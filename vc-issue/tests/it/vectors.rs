@@ -60,6 +60,36 @@ async fn eddsa_jcs_2022_verifies_the_published_credential() {
         .unwrap();
 }
 
+/// Verification reuses the proof's JSON from the credential's serialization when it checks the
+/// credential's own proof; a copy of the proof, or the proof inside a one-element array, must give
+/// the same answers, and so must a proof whose options were tampered with.
+#[tokio::test]
+async fn the_published_proof_verifies_however_it_is_passed() {
+    let published = read_json("vectors/vc-di-eddsa/eddsa-jcs-2022/signedJCS.json");
+    let key = vector_signer().public_key().clone();
+    let suite = DataIntegritySuite::eddsa_jcs_2022();
+    let mut as_array = published.clone();
+    as_array["proof"] = serde_json::json!([published["proof"].clone()]);
+    let mut tampered = as_array.clone();
+    tampered["proof"][0]["created"] = "2023-02-24T23:36:39Z".into();
+    let mut tampered_single = published.clone();
+    tampered_single["proof"]["proofPurpose"] = "authentication".into();
+    for (document, valid) in [
+        (published, true),
+        (as_array, true),
+        (tampered, false),
+        (tampered_single, false),
+    ] {
+        let credential = Credential::from_value(document).unwrap();
+        let own = &credential.proofs()[0];
+        let copy = own.clone();
+        for proof in [own, &copy] {
+            let verified = suite.verify_proof(&credential, proof, &key);
+            assert_eq!(verified.is_ok(), valid, "{verified:?}");
+        }
+    }
+}
+
 #[tokio::test]
 async fn jcs_ed25519_signature_2020_reproduces_the_dif_vectors() {
     for file in ["iota_jcs_tv1.json", "iota_jcs_tv2.json"] {
