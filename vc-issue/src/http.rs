@@ -23,6 +23,10 @@ pub use api_error::ApiError;
 pub use auth::{Authorizer, BearerTokens, Unauthorized};
 pub use pickup::pickup_routes;
 pub use router::{ConfigError, VcApi, VcApiBuilder};
+#[cfg(feature = "postgres")]
+pub use status_index::PostgresCredentialStatusIndex;
+#[cfg(feature = "sqlite")]
+pub use status_index::SqliteCredentialStatusIndex;
 pub use status_index::{CredentialStatusIndex, MemoryCredentialStatusIndex, StatusIndexError};
 
 /// The largest request body any endpoint reads (256 KiB): a credential request or a wallet's

@@ -12,7 +12,7 @@ use vc_core::Did;
 use vc_issue::exchange::{
     CredentialTemplate, ExchangeService, SqliteExchangeStore, Step, Workflow, WorkflowId,
 };
-use vc_issue::http::{BearerTokens, VcApi};
+use vc_issue::http::{BearerTokens, SqliteCredentialStatusIndex, VcApi};
 use vc_issue::pickup::{PickupService, SqlitePickupStore};
 use vc_issue::{
     DidResolver, Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore, InMemorySchemaRegistry,
@@ -126,6 +126,7 @@ impl VcalmServer {
             .authorizer(Arc::new(BearerTokens::new([config.token])))
             .base_url(base_url.clone())
             .pickup(pickup.clone())
+            .status_index(Arc::new(SqliteCredentialStatusIndex::open(&db_path).await?))
             .exchanges(Arc::new(exchanges))
             .build()?
             .router();

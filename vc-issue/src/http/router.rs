@@ -171,7 +171,8 @@ impl VcApiBuilder {
     }
 
     /// Where the status entries of issued credentials are remembered by credential id (in memory
-    /// by default; issuers on several processes pass a shared implementation).
+    /// by default; `SqliteCredentialStatusIndex` keeps them across restarts and
+    /// `PostgresCredentialStatusIndex` shares them between issuers on several machines).
     pub fn status_index(mut self, index: Arc<dyn CredentialStatusIndex>) -> Self {
         self.status_index = Some(index);
         self

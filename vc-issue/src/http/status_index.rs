@@ -13,6 +13,13 @@
 //! A host that issues elsewhere (in-process, a worker nobody polls) records them itself with
 //! [`CredentialStatusIndex::record`] on the index it gave the router.
 
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
 use std::collections::HashMap;
 use std::fmt::Debug;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -22,6 +29,11 @@ use vc_status::store::StoreErrorKind;
 use vc_status::StatusEntry;
 
 use crate::error::BoxError;
+
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresCredentialStatusIndex;
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteCredentialStatusIndex;
 
 /// A failure of a [`CredentialStatusIndex`] backend.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -76,9 +88,10 @@ impl StatusIndexError {
 /// Remembers the status entries of issued credentials by credential id. Object-safe: hold it as
 /// `Arc<dyn CredentialStatusIndex>`.
 ///
-/// [`MemoryCredentialStatusIndex`] is the reference implementation (one process); issuers on
-/// several processes implement it over their database and run `http::testing`'s conformance
-/// check (feature `testing`) against it.
+/// [`MemoryCredentialStatusIndex`] is the reference implementation (one process);
+/// `SqliteCredentialStatusIndex` (feature `sqlite`) survives restarts and
+/// `PostgresCredentialStatusIndex` (feature `postgres`) serves issuers on several machines. Other
+/// backends run `http::testing`'s conformance check (feature `testing`) against themselves.
 #[async_trait]
 pub trait CredentialStatusIndex: Send + Sync + Debug + 'static {
     /// Adds `entries` to those of `credential_id` (an entry already recorded is not duplicated).

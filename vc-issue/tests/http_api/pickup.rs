@@ -176,6 +176,24 @@ mod sqlite {
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite_status_index_passes_the_conformance_check_and_survives_a_restart() {
+        use vc_issue::http::{CredentialStatusIndex, SqliteCredentialStatusIndex};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("issuer.db");
+        // The table shares the file with the pickups.
+        SqlitePickupStore::open(&path).await.unwrap();
+        let index = SqliteCredentialStatusIndex::open(&path).await.unwrap();
+        vc_issue::http::testing::status_index_conformance(&index)
+            .await
+            .unwrap();
+        let before = index.entries("conformance-a").await.unwrap();
+        drop(index);
+        let reopened = SqliteCredentialStatusIndex::open(&path).await.unwrap();
+        assert_eq!(reopened.entries("conformance-a").await.unwrap(), before);
+        assert_eq!(before.len(), 2);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_token_raced_by_concurrent_requests_is_delivered_once_sqlite() {
         let dir = tempfile::tempdir().unwrap();
         let store = SqlitePickupStore::open(dir.path().join("pickup.db"))
@@ -288,5 +306,39 @@ mod postgres {
             concurrent_redeem_yields_one(store).await;
         })
         .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres_status_index_is_shared_by_every_process() {
+        use vc_issue::http::{
+            testing::status_index_conformance, CredentialStatusIndex, PostgresCredentialStatusIndex,
+        };
+        let Some(url) = postgres_url() else { return };
+        let schema = unique_schema("status_index");
+        let result = tokio::spawn({
+            let (url, schema) = (url.clone(), schema.clone());
+            async move {
+                // Two issuers connecting at once: table creation must not collide.
+                let (a, b) = tokio::join!(
+                    PostgresCredentialStatusIndex::connect_with_schema(&url, &schema),
+                    PostgresCredentialStatusIndex::connect_with_schema(&url, &schema)
+                );
+                let (a, b) = (a.unwrap(), b.unwrap());
+                status_index_conformance(&a).await.unwrap();
+                // What one issuer recorded, the other finds; both recording the same entry at
+                // once keeps it once.
+                assert_eq!(b.entries("conformance-a").await.unwrap().len(), 2);
+                let entry = b.entries("conformance-b").await.unwrap();
+                let (x, y) = tokio::join!(a.record("shared", &entry), b.record("shared", &entry));
+                x.unwrap();
+                y.unwrap();
+                assert_eq!(a.entries("shared").await.unwrap(), entry);
+            }
+        })
+        .await;
+        drop_schema(&url, &schema).await;
+        if let Err(e) = result {
+            std::panic::resume_unwind(e.into_panic());
+        }
     }
 }
