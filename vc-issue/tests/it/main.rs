@@ -3,6 +3,7 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
+    clippy::print_stdout,
     missing_docs,
     unreachable_pub,
     dead_code
@@ -11,12 +12,20 @@
 mod batch;
 #[cfg(feature = "bbs")]
 mod bbs;
+#[cfg(feature = "client")]
+mod coordinator_client;
 mod delegation;
+#[cfg(feature = "http")]
+mod exchange_http;
 mod fixtures;
+#[cfg(feature = "http")]
+mod http_api;
 mod jwt;
 mod pipeline;
 mod queue;
 mod rdfc;
 
 mod signers;
+#[cfg(all(feature = "http", feature = "client"))]
+mod vcalm_e2e;
 mod vectors;

@@ -1,15 +1,6 @@
 //! VCALM end to end over real loopback HTTP: one `VcApi` router with the exchange routes
 //! (`VcApiBuilder::exchanges`) and pickup, the real `ExchangeService`, the `Coordinator` client,
 //! and a wallet with its own did:key that follows the interaction URL.
-#![cfg(all(feature = "http", feature = "client"))]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    missing_docs,
-    unreachable_pub,
-    dead_code
-)]
 
 use std::sync::Arc;
 use std::time::Duration;

@@ -8,7 +8,7 @@ use vc_core::FixedClock;
 use vc_issue::http::BODY_LIMIT;
 use vc_issue::pickup::{testing, MemoryPickupStore, PickupStore};
 
-use crate::server::{json_of, start, Options, Server};
+use crate::http_api::server::{json_of, start, Options, Server};
 
 async fn with_pickup(store: Arc<dyn PickupStore>) -> (Server, Arc<FixedClock>) {
     let clock = Arc::new(FixedClock::new(datetime!(2025-06-01 12:00 UTC)));

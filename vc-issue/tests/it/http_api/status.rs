@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 use vc_status::{Bitstring, DecodeOptions, StatusEntry, StatusPurpose};
 
-use crate::server::{json_of, start, Options, Server};
+use crate::http_api::server::{json_of, start, Options, Server};
 
 /// The value of `entry` in the served, signed list (whose proof is checked first).
 async fn served_bit(server: &Server, entry: &StatusEntry) -> u8 {

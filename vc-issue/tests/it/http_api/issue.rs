@@ -4,7 +4,7 @@ use axum::routing::post;
 use serde_json::{json, Value};
 use vc_issue::http::BODY_LIMIT;
 
-use crate::server::{json_of, rate_limit_one_per_second, start, Options, Server};
+use crate::http_api::server::{json_of, rate_limit_one_per_second, start, Options, Server};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_issuance_request_is_issued_with_201_and_verifies() {
@@ -140,7 +140,7 @@ async fn validation_errors_are_400_with_the_code_and_every_violation() {
     let response = server
         .client
         .post(server.url("/credentials/issue"))
-        .bearer_auth(crate::server::TOKEN)
+        .bearer_auth(crate::http_api::server::TOKEN)
         .body("{not json")
         .send()
         .await
@@ -174,7 +174,7 @@ async fn every_authenticated_endpoint_refuses_a_missing_or_wrong_token() {
         server
             .client
             .post(server.url("/credentials/issue"))
-            .basic_auth(crate::server::TOKEN, None::<&str>)
+            .basic_auth(crate::http_api::server::TOKEN, None::<&str>)
             .json(&body),
         server
             .client
@@ -242,7 +242,7 @@ async fn with_a_queue_requests_are_accepted_with_202_and_polled_until_issued() {
         server
             .client
             .post(server.url("/credentials/issue"))
-            .bearer_auth(crate::server::TOKEN)
+            .bearer_auth(crate::http_api::server::TOKEN)
             .header("Idempotency-Key", "order-17")
             .json(&body)
             .send()
@@ -316,7 +316,7 @@ async fn bodies_over_the_limit_are_413_on_own_and_merged_routes() {
     let response = server
         .client
         .post(server.url("/credentials/issue"))
-        .bearer_auth(crate::server::TOKEN)
+        .bearer_auth(crate::http_api::server::TOKEN)
         .header("content-type", "application/json")
         .body(big.clone())
         .send()

@@ -1,16 +1,6 @@
 //! The VCALM workflow service over real loopback HTTP: a coordinator (reqwest with a bearer
 //! token), the service (axum on 127.0.0.1:0), and a wallet that signs its DID Authentication
 //! presentation with its own did:key. Also the store conformance suite against every backend.
-#![cfg(feature = "http")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::print_stdout,
-    missing_docs,
-    unreachable_pub,
-    dead_code
-)]
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;

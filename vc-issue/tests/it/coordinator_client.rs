@@ -1,15 +1,6 @@
 //! The coordinator client over real loopback HTTP, against a fake VCALM workflow service that
 //! speaks the VC API shapes (`POST <workflow>/exchanges` → `204` + `Location`; `GET <exchange>` →
 //! `{"exchange": {...}}` or a bare exchange) and walks each exchange through a scripted life.
-#![cfg(feature = "client")]
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    missing_docs,
-    unreachable_pub,
-    dead_code
-)]
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
