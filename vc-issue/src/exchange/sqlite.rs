@@ -2,13 +2,9 @@
 //! processes.
 
 use std::path::Path;
-use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqliteRow};
 use sqlx::Row;
 use time::OffsetDateTime;
 
@@ -17,9 +13,6 @@ use super::id::{ExchangeId, WorkflowId};
 use super::record::{to_millis, ExchangeRecord};
 use super::sql::{limit, map_err, sequence, Columns, COLUMNS, TABLE};
 use super::store::{check_successor, ExchangeStore};
-
-/// How long a writer waits for another process's write lock.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// An [`ExchangeStore`] in one SQLite file (WAL mode, with a busy timeout).
 ///
@@ -46,13 +39,7 @@ impl SqliteExchangeStore {
     /// Connects with `options` (WAL mode, `synchronous = NORMAL` and the busy timeout are set on
     /// top of them) and creates the table if needed.
     pub async fn connect_with(options: SqliteConnectOptions) -> Result<Self, ExchangeStoreError> {
-        let options = options
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(BUSY_TIMEOUT);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
+        let pool = crate::queue::sql::sqlite_pool(options)
             .await
             .map_err(|e| map_err(e, "connect to SQLite"))?;
         Self::from_pool(pool).await

@@ -1,12 +1,9 @@
 //! The SQLite backend (feature `sqlite`).
 
 use std::path::Path;
-use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 use time::OffsetDateTime;
 
 use super::error::PickupError;
@@ -14,9 +11,6 @@ use super::sql::{decode, encode, to_millis};
 use super::store::{PickupRecord, PickupStore};
 use super::token::TokenDigest;
 use crate::request::IssuedCredential;
-
-/// How long a writer waits for another process's write lock.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 const CREATE: &str = "\
 CREATE TABLE IF NOT EXISTS credential_pickups (
@@ -51,13 +45,7 @@ impl SqlitePickupStore {
     /// Connects with `options` (WAL mode, `synchronous = NORMAL` and a busy timeout are set on top
     /// of them) and creates the table.
     pub async fn connect_with(options: SqliteConnectOptions) -> Result<Self, PickupError> {
-        let options = options
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(BUSY_TIMEOUT);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
+        let pool = crate::queue::sql::sqlite_pool(options)
             .await
             .map_err(|e| PickupError::sql(e, "connect to SQLite"))?;
         Self::from_pool(pool).await

@@ -5,6 +5,23 @@ use std::borrow::Cow;
 use super::error::{StoreError, StoreErrorKind};
 use super::state::{from_millis, to_millis, Lease, TicketRecord, TicketState};
 
+/// A pool on one SQLite file, as every vc-issue store opens it (they may share the file): WAL so
+/// that readers never wait for the writer, `synchronous = NORMAL`, a 30 s wait for another
+/// process's write lock, four connections. `options` come first; these settings go on top.
+#[cfg(feature = "sqlite")]
+pub(crate) async fn sqlite_pool(
+    options: sqlx::sqlite::SqliteConnectOptions,
+) -> Result<sqlx::SqlitePool, sqlx::Error> {
+    let options = options
+        .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+        .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
+        .busy_timeout(std::time::Duration::from_secs(30));
+    sqlx::sqlite::SqlitePoolOptions::new()
+        .max_connections(4)
+        .connect_with(options)
+        .await
+}
+
 /// Whether `schema` may name a PostgreSQL schema the stores create and quote-free interpolate:
 /// lowercase letters, digits and `_`, not starting with a digit, at most 63 bytes.
 #[cfg(feature = "postgres")]

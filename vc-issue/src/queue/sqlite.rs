@@ -3,14 +3,10 @@
 use std::ops::Range;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::Duration;
 
 use async_trait::async_trait;
 use sqlx::migrate::Migrator;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqliteRow};
 use sqlx::Row;
 use time::OffsetDateTime;
 use vc_status::store::{ListRecord, ListSnapshot, SetOutcome, SqliteStore, StatusListStore};
@@ -27,9 +23,6 @@ static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 /// The table that records which of this crate's migrations ran (vc-status's migrations, which may
 /// share the file, keep sqlx's own `_sqlx_migrations`).
 const MIGRATIONS_TABLE: &str = "vc_issue_migrations";
-
-/// How long a writer waits for another process's write lock.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// An [`IssuanceStore`] in one SQLite file, shared safely by several worker processes.
 ///
@@ -55,14 +48,7 @@ impl SqliteIssuanceStore {
     /// Connects with `options` (WAL mode, `synchronous = NORMAL` and the busy timeout are set on
     /// top of them) and migrates the database.
     pub async fn connect_with(options: SqliteConnectOptions) -> Result<Self, StoreError> {
-        let options = options
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
+        let pool = crate::queue::sql::sqlite_pool(options.foreign_keys(true))
             .await
             .map_err(|e| map_err(e, "connect to SQLite"))?;
         Self::from_pool(pool).await

@@ -1,19 +1,13 @@
 //! The SQLite backend (features `http` and `sqlite`).
 
 use std::path::Path;
-use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
 use vc_status::StatusEntry;
 
 use super::sql::{decode_entries, encode_entry, sql_error};
 use super::{CredentialStatusIndex, StatusIndexError};
-
-/// How long a writer waits for another process's write lock.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 const CREATE: &str = "\
 CREATE TABLE IF NOT EXISTS credential_status_index (
@@ -40,13 +34,8 @@ impl SqliteCredentialStatusIndex {
     pub async fn open(path: impl AsRef<Path>) -> Result<Self, StatusIndexError> {
         let options = SqliteConnectOptions::new()
             .filename(path)
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(BUSY_TIMEOUT);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
+            .create_if_missing(true);
+        let pool = crate::queue::sql::sqlite_pool(options)
             .await
             .map_err(|e| sql_error(e, "connect to SQLite"))?;
         Self::from_pool(pool).await
