@@ -10,7 +10,7 @@ use crate::entity::Entity;
 use crate::error::{Error, Result};
 use crate::language::LanguageValue;
 use crate::one_or_many::OneOrMany;
-use crate::parse::{from_json_slice, ParseLimits};
+use crate::parse::{check_depth, from_json_slice, ParseLimits};
 use crate::proof::Proof;
 use crate::resource::TypedResource;
 use crate::subject::CredentialSubject;
@@ -91,7 +91,8 @@ impl Credential {
         CredentialBuilder::new()
     }
 
-    /// Parses a credential from JSON text, refusing inputs over [`ParseLimits::default`].
+    /// Parses a credential from JSON text under [`ParseLimits::default`] (size, nesting, duplicate
+    /// keys: see [`parse`](crate::parse)).
     ///
     /// Malformed JSON is [`Error::MalformedJson`]; well-formed JSON of the wrong shape is
     /// [`Error::InvalidDocument`]. Parsing does not [`validate`](Self::validate).
@@ -104,8 +105,15 @@ impl Credential {
         from_json_slice(json, limits)
     }
 
-    /// Converts a JSON value into a credential.
+    /// Converts a JSON value into a credential, refusing one that nests deeper than
+    /// [`ParseLimits::DEFAULT_MAX_DEPTH`] ([`Error::NestingTooDeep`]).
     pub fn from_value(value: Value) -> Result<Self> {
+        Self::from_value_with_limits(value, &ParseLimits::default())
+    }
+
+    /// Converts a JSON value into a credential under `limits.max_depth`.
+    pub fn from_value_with_limits(value: Value, limits: &ParseLimits) -> Result<Self> {
+        check_depth(&value, limits.max_depth)?;
         serde_json::from_value(value).map_err(Error::from_json)
     }
 

@@ -34,6 +34,22 @@ pub enum Error {
         /// The limit that applied, in bytes.
         limit: usize,
     },
+    /// The input nests arrays and objects deeper than the limit the caller allowed.
+    #[error("the document nests deeper than {limit} levels at {pointer:?}")]
+    NestingTooDeep {
+        /// The limit that applied, in levels.
+        limit: usize,
+        /// JSON pointer to the container that went past the limit (cut to a safe length).
+        pointer: String,
+    },
+    /// An object gives the same key twice (JSON leaves this open; a signer must not guess which).
+    #[error("duplicate key {key:?} in the object at {pointer:?}")]
+    DuplicateKey {
+        /// The repeated key (cut to a safe length).
+        key: String,
+        /// JSON pointer to the object (cut to a safe length).
+        pointer: String,
+    },
     /// A string is not a DID under the DID Core ABNF.
     #[error("invalid DID {input:?}: {reason}")]
     InvalidDid {
@@ -98,6 +114,8 @@ impl Error {
             Error::MalformedJson { .. } => "MALFORMED_JSON",
             Error::InvalidDocument { .. } => "INVALID_DOCUMENT",
             Error::DocumentTooLarge { .. } => "DOCUMENT_TOO_LARGE",
+            Error::NestingTooDeep { .. } => "NESTING_TOO_DEEP",
+            Error::DuplicateKey { .. } => "DUPLICATE_KEY",
             Error::InvalidDid { .. } => "INVALID_DID",
             Error::InvalidDidUrl { .. } => "INVALID_DID_URL",
             Error::InvalidDidKey { .. } => "INVALID_DID_KEY",

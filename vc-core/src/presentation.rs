@@ -8,7 +8,7 @@ use crate::credential::Credential;
 use crate::entity::Entity;
 use crate::error::{Error, Result};
 use crate::one_or_many::OneOrMany;
-use crate::parse::{from_json_slice, ParseLimits};
+use crate::parse::{check_depth, from_json_slice, ParseLimits};
 use crate::proof::Proof;
 use crate::validation::{self, ValidationErrors};
 
@@ -58,13 +58,21 @@ impl Presentation {
         }
     }
 
-    /// Parses a presentation from JSON text, refusing inputs over [`ParseLimits::default`].
+    /// Parses a presentation from JSON text under [`ParseLimits::default`] (size, nesting,
+    /// duplicate keys: see [`parse`](crate::parse)).
     pub fn from_json(json: &str) -> Result<Self> {
-        from_json_slice(json.as_bytes(), &ParseLimits::default())
+        Self::from_json_with_limits(json.as_bytes(), &ParseLimits::default())
     }
 
-    /// Converts a JSON value into a presentation.
+    /// Parses a presentation from JSON bytes under explicit limits.
+    pub fn from_json_with_limits(json: &[u8], limits: &ParseLimits) -> Result<Self> {
+        from_json_slice(json, limits)
+    }
+
+    /// Converts a JSON value into a presentation, refusing one that nests deeper than
+    /// [`ParseLimits::DEFAULT_MAX_DEPTH`] ([`Error::NestingTooDeep`]).
     pub fn from_value(value: Value) -> Result<Self> {
+        check_depth(&value, ParseLimits::DEFAULT_MAX_DEPTH)?;
         serde_json::from_value(value).map_err(Error::from_json)
     }
 

@@ -55,8 +55,68 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
         "]".repeat(depth)
     );
     let err = Credential::from_json(&deep).unwrap_err();
-    assert_eq!(err.code(), "MALFORMED_JSON");
-    assert!(Presentation::from_json(&deep).is_err());
+    assert_eq!(err.code(), "NESTING_TOO_DEEP");
+    let err = Presentation::from_json(&deep).unwrap_err();
+    assert_eq!(err.code(), "NESTING_TOO_DEEP");
+}
+
+/// A credential whose subject nests objects so that the whole document is `depth` levels deep.
+fn credential_of_depth(depth: usize) -> String {
+    // The credential object is one level; its subject and the claims below it are the rest.
+    let claims = depth - 1;
+    format!(
+        r#"{{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "VerifiableCredential",
+            "issuer": "did:example:issuer", "credentialSubject": {}1{}}}"#,
+        r#"{"a": "#.repeat(claims),
+        "}".repeat(claims)
+    )
+}
+
+#[test]
+fn nesting_at_the_limit_parses_and_one_past_is_refused() {
+    let limit = ParseLimits::DEFAULT_MAX_DEPTH;
+    let at = credential_of_depth(limit);
+    assert!(Credential::from_json(&at).is_ok());
+    let value: serde_json::Value = serde_json::from_str(&at).unwrap();
+    assert!(Credential::from_value(value).is_ok());
+    let past = credential_of_depth(limit + 1);
+    let err = Credential::from_json(&past).unwrap_err();
+    assert_eq!(err.code(), "NESTING_TOO_DEEP");
+    let value: serde_json::Value = serde_json::from_str(&past).unwrap();
+    assert_eq!(
+        Credential::from_value(value).unwrap_err().code(),
+        "NESTING_TOO_DEEP"
+    );
+    // The limit is the caller's to set.
+    let tight = ParseLimits::default().with_max_depth(4);
+    assert!(Credential::from_json_with_limits(credential_of_depth(4).as_bytes(), &tight).is_ok());
+    let err =
+        Credential::from_json_with_limits(credential_of_depth(5).as_bytes(), &tight).unwrap_err();
+    assert_eq!(err.code(), "NESTING_TOO_DEEP");
+
+    // A presentation wraps the credential in two more levels (itself and `verifiableCredential`).
+    let presentation = |credential: &str| {
+        format!(
+            r#"{{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "VerifiablePresentation",
+                "verifiableCredential": [{credential}]}}"#
+        )
+    };
+    assert!(Presentation::from_json(&presentation(&credential_of_depth(limit - 2))).is_ok());
+    let err = Presentation::from_json(&presentation(&credential_of_depth(limit - 1))).unwrap_err();
+    assert_eq!(err.code(), "NESTING_TOO_DEEP");
+}
+
+#[test]
+fn a_key_given_twice_is_refused_not_guessed() {
+    let doc = r#"{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "VerifiableCredential",
+        "issuer": "did:example:a", "issuer": "did:example:b", "credentialSubject": {"id": "did:example:h"}}"#;
+    let err = Credential::from_json(doc).unwrap_err();
+    assert_eq!(err.code(), "DUPLICATE_KEY");
+    let doc = r#"{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": "VerifiableCredential",
+        "issuer": "did:example:a", "credentialSubject": {"name": "A", "name": "B"}}"#;
+    let err = Credential::from_json(doc).unwrap_err();
+    assert_eq!(err.code(), "DUPLICATE_KEY");
+    assert!(err.to_string().contains("/credentialSubject"), "{err}");
 }
 
 #[test]
