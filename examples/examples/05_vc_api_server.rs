@@ -3,89 +3,98 @@
 //! Ed25519 `did:key`.
 //!
 //!     cargo run -p vc-examples --example 05_vc_api_server -- [--addr <ip:port>] [--db <file>]
-//!         [--seed <64 hex>] [--token <bearer token>] [--serve-for <secs>]
+//!         [--seed-file <file>] [--token-file <file>] [--serve-for <secs>]
 //!
-//! The one line on stdout is `listening on http://...`; stderr gets the issuer DID, the bearer
-//! token (a random one unless `--token`), the workflow URL and the database file. It serves until
-//! Ctrl-C, or for
-//! `--serve-for` seconds. The workflow `degree` authenticates the wallet's DID, then issues a
-//! university degree (`examples/data/university-degree-schema.json`) from the exchange's
-//! variables; `06_vcalm_coordinator --server <url> --token <token>` drives it.
+//! The bearer token and the issuer key's seed (64 hex characters) are read from a file
+//! (`--token-file`, `--seed-file`) or from the environment (`VC_API_TOKEN`, `VC_ISSUER_SEED`),
+//! never from the command line, where every user of the machine could read them; `--token` and
+//! `--seed` are refused. Without a seed the key is random. Without a token the server makes up a
+//! random one, writes it to a file only its owner can read (mode `0600`, in a private temporary
+//! directory removed at shutdown) and names that file on stderr: the token itself is never
+//! printed, so it does not end up in terminal scrollback or a log collector.
+//!
+//! The one line on stdout is `listening on http://...`; stderr gets the issuer DID, where the
+//! token came from, the workflow URL and the database file. It serves until Ctrl-C or SIGTERM,
+//! or for `--serve-for` seconds. The workflow `degree` authenticates the wallet's DID, then
+//! issues a university degree (`examples/data/university-degree-schema.json`) from the
+//! exchange's variables; `06_vcalm_coordinator --server <url> --token-file <file>` drives it
+//! (or with `VC_API_TOKEN` set for both).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use std::net::SocketAddr;
 use std::process::ExitCode;
-use std::time::Duration;
 
-use vc_examples::vcalm::server::{random_token, ServerConfig, VcalmServer};
+use vc_examples::vcalm::cli::{
+    process_env, server_args, write_secret_file, ArgsError, SecretSource, ServerArgs, SERVER_USAGE,
+};
+use vc_examples::vcalm::server::VcalmServer;
 use vc_examples::vcalm::Error;
 
-struct Args {
-    config: ServerConfig,
-    serve_for: Option<Duration>,
-}
-
-fn parse_args() -> Result<Args, String> {
-    let mut config = ServerConfig::new(random_token());
-    let mut serve_for = None;
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--addr" => {
-                config.addr = value()?
-                    .parse::<SocketAddr>()
-                    .map_err(|e| format!("--addr: {e}"))?
-            }
-            "--db" => config.db = Some(value()?.into()),
-            "--seed" => config.seed = Some(value()?),
-            "--token" => config.token = value()?,
-            "--serve-for" => {
-                let secs = value()?
-                    .parse::<f64>()
-                    .map_err(|e| format!("--serve-for: {e}"))?;
-                serve_for = Some(
-                    Duration::try_from_secs_f64(secs).map_err(|e| format!("--serve-for: {e}"))?,
-                );
-            }
-            "--help" | "-h" => return Err(String::new()),
-            other => return Err(format!("unknown flag {other}")),
+async fn run(args: ServerArgs) -> Result<(), Error> {
+    // A random token is handed over in a private file, removed when `_token_dir` is dropped at
+    // shutdown (the token dies with the process anyway).
+    let (token_note, _token_dir) = match &args.token_source {
+        SecretSource::Random => {
+            let dir = tempfile::Builder::new()
+                .prefix("vc-api-server-")
+                .tempdir()?;
+            let path = dir.path().join("token");
+            write_secret_file(&path, &args.config.token)?;
+            let note = format!(
+                "random, in {} (mode 0600, removed at shutdown)",
+                path.display()
+            );
+            (note, Some(dir))
         }
-    }
-    Ok(Args { config, serve_for })
-}
-
-async fn run(args: Args) -> Result<(), Error> {
-    let token = args.config.token.clone();
+        SecretSource::File(path) => (format!("from {}", path.display()), None),
+        SecretSource::Env(var) => (format!("from {var}"), None),
+    };
     let server = VcalmServer::start(args.config).await?;
     // The only stdout line, so that a script can read it and close the pipe.
     println!("listening on {}", server.base_url());
     eprintln!("issuer: {}", server.issuer_did());
-    eprintln!("token: {token}");
+    eprintln!("token: {token_note}");
     eprintln!("workflow: {}", server.workflow_url());
     eprintln!("database: {}", server.db_path().display());
     match args.serve_for {
         Some(duration) => {
             tokio::select! {
                 () = tokio::time::sleep(duration) => {}
-                signal = tokio::signal::ctrl_c() => signal?,
+                signal = stop_signal() => signal?,
             }
         }
-        None => tokio::signal::ctrl_c().await?,
+        None => stop_signal().await?,
     }
     eprintln!("shutting down");
     server.shutdown().await
 }
 
+/// Ctrl-C, or on Unix also SIGTERM (`kill`), so that a stopped server still shuts down cleanly
+/// and removes its token file.
+async fn stop_signal() -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+        tokio::select! {
+            signal = tokio::signal::ctrl_c() => signal,
+            _ = terminate.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = match parse_args() {
+    let args = match server_args(std::env::args().skip(1), &process_env) {
         Ok(args) => args,
-        Err(message) => {
-            if !message.is_empty() {
+        Err(error) => {
+            if let ArgsError::Invalid(message) = error {
                 eprintln!("{message}");
             }
-            eprintln!("usage: 05_vc_api_server [--addr <ip:port>] [--db <file>] [--seed <64 hex>] [--token <t>] [--serve-for <secs>]");
+            eprintln!("{SERVER_USAGE}");
             return ExitCode::from(2);
         }
     };

@@ -3,22 +3,29 @@
 //! code, and polls; a wallet with its own `did:key` follows the URL, authenticates, and receives
 //! a university-degree credential bound to its DID.
 //!
-//!     cargo run -p vc-examples --example 06_vcalm_coordinator -- [--server <url> --token <t>]
-//!         [--qr-out <file.png>] [--credential-out <file.json>] [--seed <64 hex>] [--db <file>]
+//!     cargo run -p vc-examples --example 06_vcalm_coordinator -- [--server <url>
+//!         --token-file <file>] [--qr-out <file.png>] [--credential-out <file.json>]
+//!         [--seed-file <file>] [--db <file>]
 //!
-//! Without `--server`, the service of `05_vc_api_server` runs in-process (`--seed` and `--db`
-//! apply to it). The QR code of the interaction URL goes to `--qr-out` (default
-//! `target/vcalm-qr.png`); the issued credential to `--credential-out` when given, for
-//! `node verify.js <file> <issuer DID>`. The final exchange JSON is printed at the end.
+//! Without `--server`, the service of `05_vc_api_server` runs in-process (`--seed-file` and
+//! `--db` apply to it). With `--server`, the service's bearer token comes from `--token-file`
+//! (the file `05_vc_api_server` names on stderr, or your own) or from `VC_API_TOKEN`; secrets on
+//! the command line (`--token`, `--seed`) are refused, since every user of the machine can read
+//! it. The key seed of the in-process service comes from `--seed-file` or `VC_ISSUER_SEED`. The
+//! QR code of the interaction URL goes to `--qr-out` (default `target/vcalm-qr.png`); the issued
+//! credential to `--credential-out` when given, for `node verify.js <file> <issuer DID>`. The
+//! final exchange JSON is printed at the end.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
 use vc_core::Credential;
+use vc_examples::vcalm::cli::{
+    coordinator_args, process_env, ArgsError, CoordinatorArgs, COORDINATOR_USAGE,
+};
 use vc_examples::vcalm::server::{
     degree_variables, random_token, ServerConfig, VcalmServer, DID_AUTH_STEP, WORKFLOW,
 };
@@ -27,45 +34,7 @@ use vc_examples::vcalm::Error;
 use vc_issue::coordinator::{Coordinator, PollOptions};
 use vc_issue::{CredentialVerifier, InMemoryDidRegistry};
 
-struct Args {
-    server: Option<String>,
-    token: Option<String>,
-    qr_out: PathBuf,
-    credential_out: Option<PathBuf>,
-    seed: Option<String>,
-    db: Option<PathBuf>,
-}
-
-fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        server: None,
-        token: None,
-        qr_out: PathBuf::from("target/vcalm-qr.png"),
-        credential_out: None,
-        seed: None,
-        db: None,
-    };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
-        match flag.as_str() {
-            "--server" => args.server = Some(value()?),
-            "--token" => args.token = Some(value()?),
-            "--qr-out" => args.qr_out = value()?.into(),
-            "--credential-out" => args.credential_out = Some(value()?.into()),
-            "--seed" => args.seed = Some(value()?),
-            "--db" => args.db = Some(value()?.into()),
-            "--help" | "-h" => return Err(String::new()),
-            other => return Err(format!("unknown flag {other}")),
-        }
-    }
-    if args.server.is_some() && args.token.is_none() {
-        return Err("--server needs --token".into());
-    }
-    Ok(args)
-}
-
-async fn run(args: Args) -> Result<(), Error> {
+async fn run(args: CoordinatorArgs) -> Result<(), Error> {
     // The workflow service: remote, or started here.
     let (local, base_url, token) = match &args.server {
         Some(url) => (
@@ -173,13 +142,13 @@ async fn run(args: Args) -> Result<(), Error> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = match parse_args() {
+    let args = match coordinator_args(std::env::args().skip(1), &process_env) {
         Ok(args) => args,
-        Err(message) => {
-            if !message.is_empty() {
+        Err(error) => {
+            if let ArgsError::Invalid(message) = error {
                 eprintln!("{message}");
             }
-            eprintln!("usage: 06_vcalm_coordinator [--server <url> --token <t>] [--qr-out <file.png>] [--credential-out <file.json>] [--seed <64 hex>] [--db <file>]");
+            eprintln!("{COORDINATOR_USAGE}");
             return ExitCode::from(2);
         }
     };
