@@ -33,6 +33,15 @@ pub enum IssueError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A document (claims, a credential) nests arrays and objects deeper than the limit that
+    /// applies, which keeps every recursive stage (JSON-LD expansion, canonicalization) safe.
+    #[error("the document nests deeper than {limit} levels at {pointer:?}")]
+    NestingTooDeep {
+        /// The limit, in levels.
+        limit: usize,
+        /// JSON pointer to the container past the limit.
+        pointer: String,
+    },
     /// The issuer DID does not resolve.
     #[error("issuer {did} not found")]
     IssuerNotFound {
@@ -172,6 +181,7 @@ impl IssueError {
     pub fn code(&self) -> &'static str {
         match self {
             IssueError::InvalidRequest { .. } => "INVALID_REQUEST",
+            IssueError::NestingTooDeep { .. } => "NESTING_TOO_DEEP",
             IssueError::IssuerNotFound { .. } => "ISSUER_NOT_FOUND",
             IssueError::IssuerDeactivated { .. } => "ISSUER_DEACTIVATED",
             IssueError::KeyNotFound { .. } => "KEY_NOT_FOUND",
@@ -208,6 +218,7 @@ impl IssueError {
     pub fn http_status(&self) -> u16 {
         match self {
             IssueError::InvalidRequest { .. }
+            | IssueError::NestingTooDeep { .. }
             | IssueError::SchemaValidationFailed { .. }
             | IssueError::InvalidCredential(_)
             | IssueError::UnsupportedProofType { .. }
@@ -240,6 +251,9 @@ impl IssueError {
                     "pointer": e.pointer, "code": e.code(), "message": e.rule.to_string()
                 })).collect::<Vec<_>>()
             }),
+            IssueError::NestingTooDeep { limit, pointer } => {
+                json!({ "limit": limit, "pointer": pointer })
+            }
             IssueError::RateLimitExceeded { retry_after, .. } => {
                 json!({ "retryAfterSeconds": retry_after.as_secs_f64().ceil() as u64 })
             }
@@ -277,6 +291,9 @@ impl From<vc_core::Error> for IssueError {
     fn from(err: vc_core::Error) -> Self {
         match err {
             vc_core::Error::Invalid(errors) => IssueError::InvalidCredential(errors),
+            vc_core::Error::NestingTooDeep { limit, pointer } => {
+                IssueError::NestingTooDeep { limit, pointer }
+            }
             other => IssueError::internal("data model", other),
         }
     }

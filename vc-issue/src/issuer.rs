@@ -4,9 +4,10 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use serde_json::{Map, Value};
+use vc_core::parse::check_depth;
 use vc_core::{
-    Clock, Credential, CredentialId, CredentialSubject, DateTime, Did, DidUrl, SystemClock,
-    TypedResource,
+    Clock, Credential, CredentialId, CredentialSubject, DateTime, Did, DidUrl, ParseLimits,
+    SystemClock, TypedResource,
 };
 use vc_status::{Reservation, StatusEntry, StatusPurpose, StatusRegistry};
 
@@ -38,6 +39,8 @@ struct Inner {
     suites: Suites,
     clock: Arc<dyn Clock>,
     rate_limit: Option<RateLimit>,
+    /// The deepest credential the pipeline builds (see [`IssuerBuilder::max_nesting`]).
+    max_nesting: usize,
     schema_cache: SchemaCache,
     claims_rules: HashMap<String, Arc<dyn ClaimsRule>>,
 }
@@ -207,7 +210,10 @@ impl Issuer {
     ) -> Result<IssuanceRequest, IssueError> {
         // The claims move into a `Value` for the validator and back: no copy of the claims.
         let claims = Value::Object(std::mem::take(&mut request.claims));
-        let valid = validate(&prepared.validator, &prepared.schema.id, &claims);
+        // The claims become `credentialSubject`, one level below the credential.
+        let valid = check_depth(&claims, self.inner.max_nesting - 1)
+            .map_err(IssueError::from)
+            .and_then(|()| validate(&prepared.validator, &prepared.schema.id, &claims));
         if let Value::Object(claims) = claims {
             request.claims = claims;
         }
@@ -491,6 +497,7 @@ pub struct IssuerBuilder {
     suites: Option<Suites>,
     clock: Option<Arc<dyn Clock>>,
     rate_limit: Option<RateLimit>,
+    max_nesting: Option<usize>,
     claims_rules: HashMap<String, Arc<dyn ClaimsRule>>,
 }
 
@@ -545,6 +552,16 @@ impl IssuerBuilder {
         self
     }
 
+    /// The deepest nesting of arrays and objects in a credential the pipeline builds
+    /// ([`ParseLimits::DEFAULT_MAX_DEPTH`](vc_core::ParseLimits::DEFAULT_MAX_DEPTH) unless set;
+    /// capped at [`ParseLimits::MAX_DEPTH_CEILING`](vc_core::ParseLimits::MAX_DEPTH_CEILING)).
+    /// Claims nest one level less, inside `credentialSubject`. Deeper input is refused with
+    /// `NESTING_TOO_DEEP` before any step that recurses over it.
+    pub fn max_nesting(mut self, levels: usize) -> Self {
+        self.max_nesting = Some(levels);
+        self
+    }
+
     /// Checks that the required parts are there.
     pub fn build(mut self) -> Result<Issuer, IssueError> {
         self.claims_rules
@@ -562,6 +579,10 @@ impl IssuerBuilder {
                 suites: self.suites.unwrap_or_default(),
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 rate_limit: self.rate_limit,
+                max_nesting: self
+                    .max_nesting
+                    .unwrap_or(ParseLimits::DEFAULT_MAX_DEPTH)
+                    .clamp(2, ParseLimits::MAX_DEPTH_CEILING),
                 schema_cache: SchemaCache::default(),
                 claims_rules: self.claims_rules,
             }),

@@ -4,6 +4,8 @@
 pub mod bbs;
 mod canonicalizer;
 mod data_integrity;
+#[cfg(feature = "rdfc")]
+mod deep_stack;
 mod jcs_ed25519_2020;
 mod options;
 #[cfg(feature = "rdfc")]

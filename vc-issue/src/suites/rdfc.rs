@@ -21,6 +21,9 @@ use ssi_json_ld::json_ld::{self, Expand, Loader, Process};
 use ssi_rdf::urdna2015;
 use ssi_rdf::{AnyLdEnvironment, LdEnvironment, LexicalQuad};
 
+use vc_core::ParseLimits;
+
+use super::deep_stack;
 use super::rdfc_template::{collect_context_terms, Lookup, Shape, ShapeTemplates};
 use super::Canonicalizer;
 use crate::error::IssueError;
@@ -88,8 +91,12 @@ impl Loader for ContextLoader {
 }
 
 /// Canonicalizes JSON-LD documents to canonical N-Quads.
+///
+/// Documents nesting deeper than [`MAX_DEPTH`](Self::MAX_DEPTH) are refused with
+/// `NESTING_TOO_DEEP`; JSON-LD processing runs on threads whose stack is sized for that depth,
+/// whatever thread calls.
 pub struct RdfcCanonicalizer {
-    loader: ContextLoader,
+    loader: Arc<ContextLoader>,
     /// Processed active contexts, by the JSON text of the `@context` value.
     contexts: Mutex<HashMap<String, Arc<json_ld::Context>>>,
     /// Expanded quads per document shape.
@@ -117,10 +124,15 @@ impl Default for RdfcCanonicalizer {
 }
 
 impl RdfcCanonicalizer {
+    /// The deepest nesting of arrays and objects canonicalized: the highest limit any parser of the
+    /// workspace can be set to ([`ParseLimits::MAX_DEPTH_CEILING`]), so that every document a
+    /// parser accepted can be signed.
+    pub const MAX_DEPTH: usize = ParseLimits::MAX_DEPTH_CEILING;
+
     /// A canonicalizer over `loader`'s contexts.
     pub fn new(loader: ContextLoader) -> Self {
         Self {
-            loader,
+            loader: Arc::new(loader),
             contexts: Mutex::new(HashMap::new()),
             templates: ShapeTemplates::new(),
             use_templates: true,
@@ -147,7 +159,7 @@ impl RdfcCanonicalizer {
         let object = document
             .as_object()
             .ok_or_else(|| invalid("a JSON-LD document must be an object"))?;
-        check_literals(document)?;
+        check_document(document, Self::MAX_DEPTH)?;
         if !self.use_templates {
             return self.expand(object);
         }
@@ -184,7 +196,10 @@ impl RdfcCanonicalizer {
         let active = self.active_context(&context)?;
         let mut body = object.clone();
         body.remove("@context");
-        futures::executor::block_on(self.expand_to_quads(body, active))
+        let loader = self.loader.clone();
+        deep_stack::run(move || {
+            futures::executor::block_on(expand_to_quads(&loader, body, active))
+        })?
     }
 
     fn active_context(&self, context: &Value) -> Result<Arc<json_ld::Context>, IssueError> {
@@ -193,7 +208,11 @@ impl RdfcCanonicalizer {
             return Ok(active.clone());
         }
         self.check_known(context)?;
-        let active = Arc::new(futures::executor::block_on(self.process(context))?);
+        let loader = self.loader.clone();
+        let owned = context.clone();
+        let active = Arc::new(deep_stack::run(move || {
+            futures::executor::block_on(process(&loader, &owned))
+        })??);
         let mut cache = self.lock();
         if cache.len() >= MAX_CACHED_CONTEXTS {
             cache.clear();
@@ -218,66 +237,66 @@ impl RdfcCanonicalizer {
         }
     }
 
-    async fn process(&self, context: &Value) -> Result<json_ld::Context, IssueError> {
-        if context.is_null() {
-            return Ok(json_ld::Context::default());
-        }
-        let json = json_syntax::Value::from_serde_json(context.clone());
-        let context: json_ld::syntax::context::Context = json_syntax::from_value(json)
-            .map_err(|e| invalid(&format!("invalid @context: {e}")))?;
-        let processed = context
-            .process_full(
-                &mut (),
-                &json_ld::Context::default(),
-                &self.loader,
-                None,
-                Default::default(),
-                (),
-            )
-            .await
-            .map_err(|e| invalid(&format!("@context processing failed: {e}")))?;
-        Ok(processed.into_processed())
-    }
-
-    async fn expand_to_quads(
-        &self,
-        body: Map<String, Value>,
-        active: Arc<json_ld::Context>,
-    ) -> Result<Vec<LexicalQuad>, IssueError> {
-        let json = json_syntax::Value::from_serde_json(Value::Object(body));
-        // The same policy as ssi's Data Integrity code: a term the contexts do not define is an error
-        // (JSON-LD "safe mode"), not silently dropped from what gets signed.
-        let options = json_ld::expansion::Options {
-            policy: json_ld::expansion::Policy {
-                invalid: json_ld::expansion::Action::Reject,
-                allow_undefined: false,
-                ..Default::default()
-            },
-            ..Default::default()
-        };
-        let mut environment = LdEnvironment::default();
-        let expanded = json
-            .expand_full(
-                &mut environment.vocabulary,
-                (*active).clone(),
-                None,
-                &self.loader,
-                options,
-                (),
-            )
-            .await
-            .map_err(|e| invalid(&format!("JSON-LD expansion failed: {e}")))?;
-        environment
-            .quads_of(&expanded)
-            .map_err(|e| invalid(&format!("canonicalization failed: {e}")))
-    }
-
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<json_ld::Context>>> {
         // The cache holds only finished values; a panic elsewhere cannot leave it inconsistent.
         self.contexts
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+}
+
+async fn process(loader: &ContextLoader, context: &Value) -> Result<json_ld::Context, IssueError> {
+    if context.is_null() {
+        return Ok(json_ld::Context::default());
+    }
+    let json = json_syntax::Value::from_serde_json(context.clone());
+    let context: json_ld::syntax::context::Context =
+        json_syntax::from_value(json).map_err(|e| invalid(&format!("invalid @context: {e}")))?;
+    let processed = context
+        .process_full(
+            &mut (),
+            &json_ld::Context::default(),
+            loader,
+            None,
+            Default::default(),
+            (),
+        )
+        .await
+        .map_err(|e| invalid(&format!("@context processing failed: {e}")))?;
+    Ok(processed.into_processed())
+}
+
+async fn expand_to_quads(
+    loader: &ContextLoader,
+    body: Map<String, Value>,
+    active: Arc<json_ld::Context>,
+) -> Result<Vec<LexicalQuad>, IssueError> {
+    let json = json_syntax::Value::from_serde_json(Value::Object(body));
+    // The same policy as ssi's Data Integrity code: a term the contexts do not define is an error
+    // (JSON-LD "safe mode"), not silently dropped from what gets signed.
+    let options = json_ld::expansion::Options {
+        policy: json_ld::expansion::Policy {
+            invalid: json_ld::expansion::Action::Reject,
+            allow_undefined: false,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let mut environment = LdEnvironment::default();
+    let expanded = json
+        .expand_full(
+            &mut environment.vocabulary,
+            (*active).clone(),
+            None,
+            loader,
+            options,
+            (),
+        )
+        .await
+        .map_err(|e| invalid(&format!("JSON-LD expansion failed: {e}")))?;
+    environment
+        .quads_of(&expanded)
+        .map_err(|e| invalid(&format!("canonicalization failed: {e}")))
 }
 
 impl Canonicalizer for RdfcCanonicalizer {
@@ -297,6 +316,13 @@ fn invalid(reason: &str) -> IssueError {
     IssueError::InvalidRequest {
         reason: reason.to_owned(),
     }
+}
+
+/// Refuses documents deeper than `max_depth` before any recursive stage runs, then control
+/// characters other than `\n` and `\r` in strings (see the module docs).
+fn check_document(document: &Value, max_depth: usize) -> Result<(), IssueError> {
+    vc_core::parse::check_depth(document, max_depth)?;
+    check_literals(document)
 }
 
 /// Refuses control characters other than `\n` and `\r` in strings (see the module docs).

@@ -21,6 +21,7 @@ mod fixtures;
 #[cfg(feature = "http")]
 mod http_api;
 mod jwt;
+mod nesting;
 mod pipeline;
 mod queue;
 mod rdfc;
