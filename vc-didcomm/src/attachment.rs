@@ -225,8 +225,18 @@ impl Attachment {
     pub fn json_content(&self) -> Result<Value> {
         match &self.data.content {
             AttachmentContent::Json(value) => Ok(value.clone()),
-            AttachmentContent::Base64(_) => serde_json::from_slice(&self.decode_base64()?)
-                .map_err(|_| self.invalid("base64 content is not JSON")),
+            AttachmentContent::Base64(_) => {
+                let bytes = self.decode_base64()?;
+                vc_core::parse::parse_value(&bytes, &vc_core::ParseLimits::default()).map_err(
+                    |err| match err {
+                        vc_core::Error::MalformedJson { .. }
+                        | vc_core::Error::InvalidDocument { .. } => {
+                            self.invalid("base64 content is not JSON")
+                        }
+                        other => Error::from_core(other),
+                    },
+                )
+            }
             AttachmentContent::Links(_) => Err(self.invalid("linked content is not fetched")),
         }
     }

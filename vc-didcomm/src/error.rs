@@ -29,6 +29,22 @@ pub enum Error {
         /// The limit that applied.
         limit: usize,
     },
+    /// The input nests arrays and objects deeper than the configured limit.
+    #[error("the message nests deeper than {limit} levels at {pointer:?}")]
+    NestingTooDeep {
+        /// The limit that applied.
+        limit: usize,
+        /// JSON pointer to the container past the limit (cut to a safe length).
+        pointer: String,
+    },
+    /// An object of the input gives one key twice.
+    #[error("duplicate key {key:?} in the object at {pointer:?}")]
+    DuplicateKey {
+        /// The key (cut to a safe length).
+        key: String,
+        /// JSON pointer to the object (cut to a safe length).
+        pointer: String,
+    },
     /// The message `type` is not one this crate knows (or not one the receiving role expects).
     #[error("unknown message type {message_type:?}")]
     UnknownMessageType {
@@ -217,6 +233,8 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::MalformedJson { .. } => "MALFORMED_JSON",
+            Error::NestingTooDeep { .. } => "NESTING_TOO_DEEP",
+            Error::DuplicateKey { .. } => "DUPLICATE_KEY",
             Error::MessageTooLarge { .. } => "MESSAGE_TOO_LARGE",
             Error::UnknownMessageType { .. } => "UNKNOWN_MESSAGE_TYPE",
             Error::MissingField { .. } => "MISSING_FIELD",
@@ -248,6 +266,21 @@ impl Error {
             Error::InvalidConfiguration { .. } => "INVALID_CONFIGURATION",
             Error::DataModel { .. } => "DATA_MODEL",
             Error::Transport { .. } => "TRANSPORT_FAILED",
+        }
+    }
+
+    /// Maps an error of `vc-core`'s strict parser onto this crate's variants.
+    pub(crate) fn from_core(err: vc_core::Error) -> Self {
+        match err {
+            vc_core::Error::MalformedJson { source } => Error::MalformedJson { source },
+            vc_core::Error::DocumentTooLarge { size, limit } => {
+                Error::MessageTooLarge { size, limit }
+            }
+            vc_core::Error::NestingTooDeep { limit, pointer } => {
+                Error::NestingTooDeep { limit, pointer }
+            }
+            vc_core::Error::DuplicateKey { key, pointer } => Error::DuplicateKey { key, pointer },
+            other => Error::DataModel { source: other },
         }
     }
 

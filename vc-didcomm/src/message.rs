@@ -3,7 +3,7 @@
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use vc_core::DidUrl;
+use vc_core::{DidUrl, ParseLimits};
 
 use crate::attachment::Attachment;
 use crate::error::{excerpt, Error, Result};
@@ -22,15 +22,30 @@ pub struct MessageLimits {
     pub max_attachments: usize,
     /// The most recipients (`to`) a message may name.
     pub max_recipients: usize,
+    /// The deepest nesting of arrays and objects (the whole message, attachments included).
+    pub max_depth: usize,
 }
 
 impl MessageLimits {
-    /// 1 MiB, 32 attachments, 64 recipients: far above any issuance message seen in practice.
+    /// 1 MiB, 32 attachments, 64 recipients, 32 levels: far above any issuance message seen in
+    /// practice. A message nests four levels above an attached credential
+    /// (message, `attachments`, attachment, `data`), so a credential deeper than 28 levels is only
+    /// accepted with a higher `max_depth`.
     pub const DEFAULT: MessageLimits = MessageLimits {
         max_bytes: 1024 * 1024,
         max_attachments: 32,
         max_recipients: 64,
+        max_depth: ParseLimits::DEFAULT_MAX_DEPTH,
     };
+
+    /// The same limits with another nesting limit (capped as
+    /// [`ParseLimits::with_max_depth`] caps it).
+    pub fn with_max_depth(self, max_depth: usize) -> Self {
+        Self {
+            max_depth: ParseLimits::default().with_max_depth(max_depth).max_depth,
+            ..self
+        }
+    }
 
     /// The default limits with another size cap.
     pub fn max_bytes(max_bytes: usize) -> Self {
@@ -135,7 +150,8 @@ impl Message {
         Self::from_slice_with_limits(json, &MessageLimits::DEFAULT)
     }
 
-    /// Parses a message under explicit limits. Never panics; every problem is a typed error.
+    /// Parses a message under explicit limits. Never panics; every problem is a typed error: too
+    /// large, too deep (`NESTING_TOO_DEEP`), a key given twice (`DUPLICATE_KEY`), malformed.
     pub fn from_slice_with_limits(json: &[u8], limits: &MessageLimits) -> Result<Self> {
         if json.len() > limits.max_bytes {
             return Err(Error::MessageTooLarge {
@@ -143,13 +159,19 @@ impl Message {
                 limit: limits.max_bytes,
             });
         }
-        let message: Message = serde_json::from_slice(json).map_err(Error::from_json)?;
+        let parse_limits =
+            ParseLimits::max_bytes(limits.max_bytes).with_max_depth(limits.max_depth);
+        let value = vc_core::parse::parse_value(json, &parse_limits).map_err(Error::from_core)?;
+        let message: Message = serde_json::from_value(value).map_err(Error::from_json)?;
         message.check(limits)?;
         Ok(message)
     }
 
-    /// Converts a JSON value into a message (no size check: the value is already in memory).
+    /// Converts a JSON value into a message (no size check: the value is already in memory; the
+    /// default nesting limit applies).
     pub fn from_value(value: Value) -> Result<Self> {
+        vc_core::parse::check_depth(&value, MessageLimits::DEFAULT.max_depth)
+            .map_err(Error::from_core)?;
         let message: Message = serde_json::from_value(value).map_err(Error::from_json)?;
         message.check(&MessageLimits::DEFAULT)?;
         Ok(message)
@@ -294,6 +316,7 @@ impl MessageBuilder {
             max_bytes: usize::MAX,
             max_attachments: usize::MAX,
             max_recipients: usize::MAX,
+            max_depth: usize::MAX,
         })?;
         Ok(self.message)
     }

@@ -147,7 +147,8 @@ fn oversized_messages() {
         "[".repeat(100_000),
         "]".repeat(100_000)
     );
-    assert!(Message::from_slice(deep.as_bytes()).is_err());
+    let err = Message::from_slice(deep.as_bytes()).unwrap_err();
+    assert_eq!(err.code(), "NESTING_TOO_DEEP");
     let long_id = json!({"id": "a".repeat(300), "type": "t", "body": {}});
     assert_eq!(
         Message::from_slice(long_id.to_string().as_bytes())
@@ -155,6 +156,43 @@ fn oversized_messages() {
             .code(),
         "INVALID_FIELD"
     );
+}
+
+/// A message `depth` levels deep: the message object, its body, then nested objects.
+fn message_of_depth(depth: usize) -> String {
+    let nested = depth - 1;
+    format!(
+        r#"{{"id": "a", "type": "t", "body": {}1{}}}"#,
+        r#"{"a": "#.repeat(nested),
+        "}".repeat(nested)
+    )
+}
+
+#[test]
+fn nesting_at_the_limit_parses_and_one_past_is_refused() {
+    let limit = MessageLimits::DEFAULT.max_depth;
+    assert!(Message::from_slice(message_of_depth(limit).as_bytes()).is_ok());
+    let err = Message::from_slice(message_of_depth(limit + 1).as_bytes()).unwrap_err();
+    assert_eq!(err.code(), "NESTING_TOO_DEEP");
+    let value: serde_json::Value = serde_json::from_str(&message_of_depth(limit + 1)).unwrap();
+    assert_eq!(
+        Message::from_value(value).unwrap_err().code(),
+        "NESTING_TOO_DEEP"
+    );
+    let tight = MessageLimits::DEFAULT.with_max_depth(3);
+    assert!(Message::from_slice_with_limits(message_of_depth(3).as_bytes(), &tight).is_ok());
+    let err = Message::from_slice_with_limits(message_of_depth(4).as_bytes(), &tight).unwrap_err();
+    assert_eq!(err.code(), "NESTING_TOO_DEEP");
+}
+
+#[test]
+fn a_header_given_twice_is_refused() {
+    let text = r#"{"id": "a", "type": "t", "from": "did:ex:a", "from": "did:ex:b", "body": {}}"#;
+    let err = Message::from_slice(text.as_bytes()).unwrap_err();
+    assert_eq!(err.code(), "DUPLICATE_KEY");
+    let text = r#"{"id": "a", "type": "t", "body": {"goal": 1, "goal": 2}}"#;
+    let err = Message::from_slice(text.as_bytes()).unwrap_err();
+    assert_eq!(err.code(), "DUPLICATE_KEY");
 }
 
 /// The fuzz harness over mutations of the seed corpus: the same function `cargo fuzz` runs.
