@@ -11,7 +11,7 @@ use vc_core::Clock;
 
 use crate::credential::{list_credential, ListCredentialParams};
 use crate::reservation::Reservation;
-use crate::store::{ListRecord, StatusListStore, StoreErrorKind};
+use crate::store::{EntryChange, ListRecord, StatusListStore, StoreErrorKind};
 use crate::{
     Bitstring, Error, ListFormat, Permutation, Result, StatusEntry, StatusListId, StatusListIndex,
     StatusMessage, StatusPurpose, StatusRegistryBuilder, StatusSize,
@@ -332,6 +332,30 @@ impl StatusRegistry {
     /// to 1 (resetting it is [`Error::Irreversible`]); other entries take any value that fits
     /// `statusSize`. Idempotent.
     pub async fn set_status(&self, entry: &StatusEntry, value: u8) -> Result<()> {
+        let change = self.change(entry, value).await?;
+        self.cfg
+            .store
+            .set_entry(&change.list, change.index, change.value)
+            .await?;
+        Ok(())
+    }
+
+    /// Sets several entries, all or none: every `(entry, value)` is checked as
+    /// [`set_status`](Self::set_status) checks it (a list of this registry, purpose, size and
+    /// index fitting, a value within `statusSize`, no revocation reset) before the store applies
+    /// them in one atomic [`set_entries`](crate::store::StatusListStore::set_entries) call. On any
+    /// error no entry has changed.
+    pub async fn set_statuses(&self, updates: &[(&StatusEntry, u8)]) -> Result<()> {
+        let mut changes = Vec::with_capacity(updates.len());
+        for &(entry, value) in updates {
+            changes.push(self.change(entry, value).await?);
+        }
+        self.cfg.store.set_entries(&changes).await?;
+        Ok(())
+    }
+
+    /// The store change that sets `entry` to `value`, once the purpose's rules allow it.
+    async fn change(&self, entry: &StatusEntry, value: u8) -> Result<EntryChange> {
         let list = self.resolve(entry).await?;
         let size = list.record.status_size;
         if value > size.max_value() {
@@ -343,11 +367,11 @@ impl StatusRegistry {
         if list.record.purpose == StatusPurpose::Revocation && value == 0 {
             return Err(Error::Irreversible);
         }
-        self.cfg
-            .store
-            .set_entry(&list.record.id, entry.index().get(), value)
-            .await?;
-        Ok(())
+        Ok(EntryChange {
+            list: list.record.id.clone(),
+            index: entry.index().get(),
+            value,
+        })
     }
 
     fn expect_purpose(entry: &StatusEntry, expected: StatusPurpose) -> Result<()> {

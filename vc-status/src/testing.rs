@@ -20,7 +20,7 @@ use std::sync::Arc;
 use rand::RngCore;
 use time::OffsetDateTime;
 
-use crate::store::{ListRecord, StatusListStore, StoreErrorKind};
+use crate::store::{EntryChange, ListRecord, StatusListStore, StoreErrorKind};
 use crate::{Result, StatusListId, StatusPurpose, StatusRegistry, StatusSize};
 
 /// Runs every check of the suite against `store`.
@@ -33,6 +33,7 @@ pub async fn run_conformance(store: Arc<dyn StatusListStore>) -> Result<()> {
     concurrent_reserve(store.clone()).await?;
     set_entry_is_idempotent(store.as_ref()).await?;
     concurrent_set_entry(store.clone()).await?;
+    set_entries_all_or_nothing(store.as_ref()).await?;
     registry_rollover(store).await?;
     Ok(())
 }
@@ -205,6 +206,62 @@ pub async fn set_entry_is_idempotent(store: &dyn StatusListStore) -> Result<()> 
         out_of_range.is_err(),
         "index beyond capacity must be refused"
     );
+    Ok(())
+}
+
+/// `set_entries` applies a batch across lists, or nothing of it: a change naming a missing list or
+/// an index outside its list, in any position of the batch, leaves every list as it was.
+pub async fn set_entries_all_or_nothing(store: &dyn StatusListStore) -> Result<()> {
+    let series = unique("sb");
+    let a = sample_record(&series, 1, 100)?;
+    let b = sample_record(&series, 2, 100)?;
+    store.create_list(&a).await?;
+    store.create_list(&b).await?;
+    store.set_entry(&a.id, 1, 1).await?;
+    let change = |list: &ListRecord, index, value| EntryChange {
+        list: list.id.clone(),
+        index,
+        value,
+    };
+    let good = [change(&a, 5, 1), change(&b, 6, 1), change(&a, 1, 0)];
+    let missing = StatusListId::new(unique("missing"))?;
+    let bad = [
+        change(&a, 100, 1),
+        EntryChange {
+            list: missing,
+            index: 0,
+            value: 1,
+        },
+    ];
+    let before = (store.snapshot(&a.id).await?, store.snapshot(&b.id).await?);
+    for failing in &bad {
+        for position in 0..=good.len() {
+            let mut batch = good.to_vec();
+            batch.insert(position, failing.clone());
+            assert!(
+                store.set_entries(&batch).await.is_err(),
+                "a batch with {failing:?} at {position} must fail"
+            );
+            let after = (store.snapshot(&a.id).await?, store.snapshot(&b.id).await?);
+            assert_eq!(
+                after, before,
+                "{failing:?} at {position}: part of the batch was applied"
+            );
+        }
+    }
+    let outcomes = store.set_entries(&good).await?;
+    let changed: Vec<bool> = outcomes.iter().map(|o| o.changed).collect();
+    assert_eq!(changed, [true, true, true]);
+    assert_eq!(
+        outcomes.iter().map(|o| o.version).collect::<Vec<_>>(),
+        [2, 1, 3]
+    );
+    assert_eq!(store.snapshot(&a.id).await?.entries, vec![(5, 1)]);
+    assert_eq!(store.snapshot(&b.id).await?.entries, vec![(6, 1)]);
+    // The same change again is idempotent; an empty batch is nothing.
+    let again = store.set_entries(&good[..2]).await?;
+    assert!(again.iter().all(|o| !o.changed));
+    assert!(store.set_entries(&[]).await?.is_empty());
     Ok(())
 }
 

@@ -30,7 +30,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde_json::{json, Map, Value};
-use vc_status::{StatusEntry, StatusPurpose, StatusRegistry};
+use vc_status::{StatusEntry, StatusPurpose};
 
 use super::body::json_body;
 use super::error_status::{index_error, status_error};
@@ -90,30 +90,30 @@ pub(crate) async fn update(
             set: item.set,
         });
     }
-    let mut applied = Vec::with_capacity(changes.len());
-    for change in &changes {
-        apply(registry, change).await.map_err(status_error)?;
-        let mut value = change.entry.to_value();
-        if let Value::Object(map) = &mut value {
-            map.insert("status".into(), Value::Bool(change.set));
-        }
-        applied.push(value);
-    }
+    // All or nothing: the registry checks every change, then the store applies them in one
+    // transaction.
+    let updates: Vec<(&StatusEntry, u8)> = changes
+        .iter()
+        .map(|change| (&change.entry, u8::from(change.set)))
+        .collect();
+    registry
+        .set_statuses(&updates)
+        .await
+        .map_err(status_error)?;
+    let applied: Vec<Value> = changes
+        .iter()
+        .map(|change| {
+            let mut value = change.entry.to_value();
+            if let Value::Object(map) = &mut value {
+                map.insert("status".into(), Value::Bool(change.set));
+            }
+            value
+        })
+        .collect();
     Ok(Json(json!({
         "credentialId": credential_id,
         "credentialStatus": applied,
     })))
-}
-
-async fn apply(registry: &StatusRegistry, change: &Change) -> Result<(), vc_status::Error> {
-    match (change.entry.purpose(), change.set) {
-        (StatusPurpose::Revocation, true) => registry.revoke(&change.entry).await,
-        (StatusPurpose::Suspension, true) => registry.suspend(&change.entry).await,
-        (StatusPurpose::Suspension, false) => registry.unsuspend(&change.entry).await,
-        // Resetting a revocation is refused by the registry as irreversible; other purposes take
-        // 0 or 1 as given.
-        (_, set) => registry.set_status(&change.entry, u8::from(set)).await,
-    }
 }
 
 // ApiError (136 bytes, the shared skeleton's) is built once, on the refusal path of a request;

@@ -411,13 +411,11 @@ impl StatusListStore for PostgresJournaledStatusStore {
         }
     }
 
-    async fn set_entry(
+    async fn set_entries(
         &self,
-        id: &StatusListId,
-        index: u64,
-        value: u8,
-    ) -> Result<SetOutcome, vc_status::store::StoreError> {
-        self.inner.set_entry(id, index, value).await
+        changes: &[vc_status::store::EntryChange],
+    ) -> Result<Vec<SetOutcome>, vc_status::store::StoreError> {
+        self.inner.set_entries(changes).await
     }
 
     async fn snapshot(

@@ -45,7 +45,7 @@ impl SqliteIssuanceStore {
         .await
     }
 
-    /// Connects with `options` (WAL mode, `synchronous = NORMAL` and the busy timeout are set on
+    /// Connects with `options` (WAL mode, `synchronous = FULL` and the busy timeout are set on
     /// top of them) and migrates the database.
     pub async fn connect_with(options: SqliteConnectOptions) -> Result<Self, StoreError> {
         let pool = crate::queue::sql::sqlite_pool(options.foreign_keys(true))
@@ -411,13 +411,11 @@ impl StatusListStore for SqliteJournaledStatusStore {
         }
     }
 
-    async fn set_entry(
+    async fn set_entries(
         &self,
-        id: &StatusListId,
-        index: u64,
-        value: u8,
-    ) -> Result<SetOutcome, vc_status::store::StoreError> {
-        self.inner.set_entry(id, index, value).await
+        changes: &[vc_status::store::EntryChange],
+    ) -> Result<Vec<SetOutcome>, vc_status::store::StoreError> {
+        self.inner.set_entries(changes).await
     }
 
     async fn snapshot(

@@ -258,13 +258,11 @@ impl StatusListStore for NoReserve {
         ))
     }
 
-    async fn set_entry(
+    async fn set_entries(
         &self,
-        id: &vc_status::StatusListId,
-        index: u64,
-        value: u8,
-    ) -> Result<vc_status::store::SetOutcome, vc_status::store::StoreError> {
-        self.0.set_entry(id, index, value).await
+        changes: &[vc_status::store::EntryChange],
+    ) -> Result<Vec<vc_status::store::SetOutcome>, vc_status::store::StoreError> {
+        self.0.set_entries(changes).await
     }
 
     async fn snapshot(

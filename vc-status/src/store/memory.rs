@@ -6,7 +6,9 @@ use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
 
-use super::{ListRecord, ListSnapshot, SetOutcome, StatusListStore, StoreError, StoreErrorKind};
+use super::{
+    EntryChange, ListRecord, ListSnapshot, SetOutcome, StatusListStore, StoreError, StoreErrorKind,
+};
 use crate::StatusListId;
 
 /// A [`StatusListStore`] in process memory: for tests, examples and single-process issuers that do
@@ -92,37 +94,48 @@ impl StatusListStore for MemoryStore {
         Ok(start..end)
     }
 
-    async fn set_entry(
-        &self,
-        id: &StatusListId,
-        index: u64,
-        value: u8,
-    ) -> Result<SetOutcome, StoreError> {
+    async fn set_entries(&self, changes: &[EntryChange]) -> Result<Vec<SetOutcome>, StoreError> {
         let mut lists = self.lock();
-        let list = lists.get_mut(id).ok_or_else(|| not_found(id))?;
-        if index >= list.record.capacity {
-            return Err(StoreError::new(
-                StoreErrorKind::Conflict,
-                format!("index {index} is outside status list {id}"),
-            ));
+        // Every change is checked under the lock before the first is applied.
+        for change in changes {
+            let list = lists
+                .get(&change.list)
+                .ok_or_else(|| not_found(&change.list))?;
+            if change.index >= list.record.capacity {
+                return Err(StoreError::new(
+                    StoreErrorKind::Conflict,
+                    format!(
+                        "index {} is outside status list {}",
+                        change.index, change.list
+                    ),
+                ));
+            }
         }
-        let old = list.entries.get(&index).copied().unwrap_or(0);
-        if old == value {
-            return Ok(SetOutcome {
-                changed: false,
+        let mut outcomes = Vec::with_capacity(changes.len());
+        for change in changes {
+            let list = lists
+                .get_mut(&change.list)
+                .ok_or_else(|| not_found(&change.list))?;
+            let old = list.entries.get(&change.index).copied().unwrap_or(0);
+            if old == change.value {
+                outcomes.push(SetOutcome {
+                    changed: false,
+                    version: list.version,
+                });
+                continue;
+            }
+            if change.value == 0 {
+                list.entries.remove(&change.index);
+            } else {
+                list.entries.insert(change.index, change.value);
+            }
+            list.version += 1;
+            outcomes.push(SetOutcome {
+                changed: true,
                 version: list.version,
             });
         }
-        if value == 0 {
-            list.entries.remove(&index);
-        } else {
-            list.entries.insert(index, value);
-        }
-        list.version += 1;
-        Ok(SetOutcome {
-            changed: true,
-            version: list.version,
-        })
+        Ok(outcomes)
     }
 
     async fn snapshot(&self, id: &StatusListId) -> Result<ListSnapshot, StoreError> {

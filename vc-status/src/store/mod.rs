@@ -80,7 +80,20 @@ pub struct ListSnapshot {
     pub entries: Vec<(u64, u8)>,
 }
 
-/// The result of [`StatusListStore::set_entry`].
+/// One change of [`StatusListStore::set_entries`]: the entry at `index` of list `list` becomes
+/// `value`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryChange {
+    /// The list.
+    pub list: StatusListId,
+    /// The entry's index in the list.
+    pub index: u64,
+    /// Its new value.
+    pub value: u8,
+}
+
+/// The result of [`StatusListStore::set_entry`] (one per change of
+/// [`set_entries`](StatusListStore::set_entries)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SetOutcome {
     /// Whether the value changed (setting the value an entry already has changes nothing).
@@ -112,14 +125,35 @@ pub trait StatusListStore: Send + Sync + Debug + 'static {
     /// No value is ever granted twice.
     async fn reserve(&self, id: &StatusListId, n: u64) -> Result<Range<u64>, StoreError>;
 
-    /// Sets the entry at `index` to `value`. Idempotent: setting the current value changes nothing
-    /// and does not bump the version. Updates from several writers are never lost.
+    /// Applies every change, in order, or none: if any change fails (its list is missing, its
+    /// index is outside the list) or the store fails part-way, no entry of any list has changed
+    /// when the call returns the error. Returns one outcome per change.
+    ///
+    /// Each change is idempotent: setting an entry's current value changes nothing and does not
+    /// bump its list's version. Updates from several writers are never lost. Backends shared by
+    /// several processes lock the lists they touch in one order (by id), so that two batches
+    /// never wait on each other.
+    async fn set_entries(&self, changes: &[EntryChange]) -> Result<Vec<SetOutcome>, StoreError>;
+
+    /// Sets the entry at `index` to `value`: [`set_entries`](Self::set_entries) of one change.
     async fn set_entry(
         &self,
         id: &StatusListId,
         index: u64,
         value: u8,
-    ) -> Result<SetOutcome, StoreError>;
+    ) -> Result<SetOutcome, StoreError> {
+        let change = EntryChange {
+            list: id.clone(),
+            index,
+            value,
+        };
+        self.set_entries(std::slice::from_ref(&change))
+            .await?
+            .pop()
+            .ok_or_else(|| {
+                StoreError::new(StoreErrorKind::Internal, "the store returned no outcome")
+            })
+    }
 
     /// A consistent snapshot of the list's entries with its version.
     async fn snapshot(&self, id: &StatusListId) -> Result<ListSnapshot, StoreError>;

@@ -9,7 +9,9 @@ use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Connection, PgConnection, Row};
 
 use super::sql::{corrupt, map_err, to_i64, to_u64, ListColumns, LIST_COLUMNS};
-use super::{ListRecord, ListSnapshot, SetOutcome, StatusListStore, StoreError, StoreErrorKind};
+use super::{
+    EntryChange, ListRecord, ListSnapshot, SetOutcome, StatusListStore, StoreError, StoreErrorKind,
+};
 use crate::StatusListId;
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -207,67 +209,32 @@ impl StatusListStore for PostgresStore {
         }
     }
 
-    async fn set_entry(
-        &self,
-        id: &StatusListId,
-        index: u64,
-        value: u8,
-    ) -> Result<SetOutcome, StoreError> {
-        let ctx = || format!("set entry {index} of status list {id}");
+    async fn set_entries(&self, changes: &[EntryChange]) -> Result<Vec<SetOutcome>, StoreError> {
+        if changes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ctx = || format!("set {} status entries", changes.len());
         let mut tx = self.pool.begin().await.map_err(|e| map_err(e, ctx()))?;
-        let row =
-            sqlx::query("SELECT capacity, version FROM status_lists WHERE list_id = $1 FOR UPDATE")
+        // The lists are locked in one order (by id) before any change, so that two batches
+        // touching the same lists never wait on each other; any failure rolls every change back
+        // (the transaction is dropped).
+        let mut ids: Vec<&StatusListId> = changes.iter().map(|c| &c.list).collect();
+        ids.sort();
+        ids.dedup();
+        for id in ids {
+            sqlx::query("SELECT 1 FROM status_lists WHERE list_id = $1 FOR UPDATE")
                 .bind(id.as_str())
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(|e| map_err(e, ctx()))?
                 .ok_or_else(|| not_found(id))?;
-        let capacity = to_u64(row.try_get("capacity").map_err(|e| map_err(e, ctx()))?)?;
-        let version = to_u64(row.try_get("version").map_err(|e| map_err(e, ctx()))?)?;
-        if index >= capacity {
-            return Err(StoreError::new(StoreErrorKind::Conflict, ctx()));
         }
-        let old: Option<i16> =
-            sqlx::query_scalar("SELECT value FROM status_entries WHERE list_id = $1 AND idx = $2")
-                .bind(id.as_str())
-                .bind(to_i64(index)?)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(|e| map_err(e, ctx()))?;
-        if old.unwrap_or(0) == i16::from(value) {
-            tx.commit().await.map_err(|e| map_err(e, ctx()))?;
-            return Ok(SetOutcome {
-                changed: false,
-                version,
-            });
+        let mut outcomes = Vec::with_capacity(changes.len());
+        for change in changes {
+            outcomes.push(set_one(&mut tx, change).await?);
         }
-        let write = if value == 0 {
-            sqlx::query("DELETE FROM status_entries WHERE list_id = $1 AND idx = $2")
-        } else {
-            sqlx::query(
-                "INSERT INTO status_entries (list_id, idx, value) VALUES ($1, $2, $3) \
-                 ON CONFLICT (list_id, idx) DO UPDATE SET value = EXCLUDED.value",
-            )
-        };
-        write
-            .bind(id.as_str())
-            .bind(to_i64(index)?)
-            .bind(i16::from(value))
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| map_err(e, ctx()))?;
-        let version: i64 = sqlx::query_scalar(
-            "UPDATE status_lists SET version = version + 1 WHERE list_id = $1 RETURNING version",
-        )
-        .bind(id.as_str())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| map_err(e, ctx()))?;
         tx.commit().await.map_err(|e| map_err(e, ctx()))?;
-        Ok(SetOutcome {
-            changed: true,
-            version: to_u64(version)?,
-        })
+        Ok(outcomes)
     }
 
     async fn snapshot(&self, id: &StatusListId) -> Result<ListSnapshot, StoreError> {
@@ -309,4 +276,64 @@ impl StatusListStore for PostgresStore {
             entries,
         })
     }
+}
+
+/// One change of a batch, inside its transaction.
+async fn set_one(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    change: &EntryChange,
+) -> Result<SetOutcome, StoreError> {
+    let (id, index, value) = (&change.list, change.index, change.value);
+    let ctx = || format!("set entry {index} of status list {id}");
+    let row =
+        sqlx::query("SELECT capacity, version FROM status_lists WHERE list_id = $1 FOR UPDATE")
+            .bind(id.as_str())
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(|e| map_err(e, ctx()))?
+            .ok_or_else(|| not_found(id))?;
+    let capacity = to_u64(row.try_get("capacity").map_err(|e| map_err(e, ctx()))?)?;
+    let version = to_u64(row.try_get("version").map_err(|e| map_err(e, ctx()))?)?;
+    if index >= capacity {
+        return Err(StoreError::new(StoreErrorKind::Conflict, ctx()));
+    }
+    let old: Option<i16> =
+        sqlx::query_scalar("SELECT value FROM status_entries WHERE list_id = $1 AND idx = $2")
+            .bind(id.as_str())
+            .bind(to_i64(index)?)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(|e| map_err(e, ctx()))?;
+    if old.unwrap_or(0) == i16::from(value) {
+        return Ok(SetOutcome {
+            changed: false,
+            version,
+        });
+    }
+    let write = if value == 0 {
+        sqlx::query("DELETE FROM status_entries WHERE list_id = $1 AND idx = $2")
+    } else {
+        sqlx::query(
+            "INSERT INTO status_entries (list_id, idx, value) VALUES ($1, $2, $3) \
+             ON CONFLICT (list_id, idx) DO UPDATE SET value = EXCLUDED.value",
+        )
+    };
+    write
+        .bind(id.as_str())
+        .bind(to_i64(index)?)
+        .bind(i16::from(value))
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| map_err(e, ctx()))?;
+    let version: i64 = sqlx::query_scalar(
+        "UPDATE status_lists SET version = version + 1 WHERE list_id = $1 RETURNING version",
+    )
+    .bind(id.as_str())
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| map_err(e, ctx()))?;
+    Ok(SetOutcome {
+        changed: true,
+        version: to_u64(version)?,
+    })
 }

@@ -13,7 +13,9 @@ use sqlx::sqlite::{
 use sqlx::Row;
 
 use super::sql::{corrupt, map_err, to_i64, to_u64, ListColumns, LIST_COLUMNS};
-use super::{ListRecord, ListSnapshot, SetOutcome, StatusListStore, StoreError, StoreErrorKind};
+use super::{
+    EntryChange, ListRecord, ListSnapshot, SetOutcome, StatusListStore, StoreError, StoreErrorKind,
+};
 use crate::StatusListId;
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -44,12 +46,19 @@ impl SqliteStore {
         .await
     }
 
-    /// Connects with `options` (WAL mode, `synchronous = NORMAL`, foreign keys and the busy
+    /// Connects with `options` (WAL mode, `synchronous = FULL`, foreign keys and the busy
     /// timeout are set on top of them) and migrates the database.
+    ///
+    /// `FULL`, because the allocation counter lives here: in WAL mode `NORMAL` does not sync the
+    /// log at each commit, so a power loss (not a crash of the process, which `NORMAL` survives)
+    /// can roll back the last commits, counter included, and indexes already written into signed
+    /// credentials would be handed out again. `FULL` syncs the log at every commit; its cost is
+    /// in BENCHMARKS.md. To measure or run with another setting, build the pool yourself and
+    /// pass it to [`from_pool`](Self::from_pool).
     pub async fn connect_with(options: SqliteConnectOptions) -> Result<Self, StoreError> {
         let options = options
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(SqliteSynchronous::Full)
             .foreign_keys(true)
             .busy_timeout(BUSY_TIMEOUT);
         let pool = SqlitePoolOptions::new()
@@ -192,70 +201,24 @@ impl StatusListStore for SqliteStore {
         }
     }
 
-    async fn set_entry(
-        &self,
-        id: &StatusListId,
-        index: u64,
-        value: u8,
-    ) -> Result<SetOutcome, StoreError> {
-        let ctx = || format!("set entry {index} of status list {id}");
+    async fn set_entries(&self, changes: &[EntryChange]) -> Result<Vec<SetOutcome>, StoreError> {
+        if changes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let ctx = || format!("set {} status entries", changes.len());
+        // BEGIN IMMEDIATE takes the write lock at once: the batch is checked and applied by one
+        // writer, and any failure rolls every change back (the transaction is dropped).
         let mut tx = self
             .pool
             .begin_with("BEGIN IMMEDIATE")
             .await
             .map_err(|e| map_err(e, ctx()))?;
-        let row = sqlx::query("SELECT capacity, version FROM status_lists WHERE list_id = ?1")
-            .bind(id.as_str())
-            .fetch_optional(&mut *tx)
-            .await
-            .map_err(|e| map_err(e, ctx()))?
-            .ok_or_else(|| not_found(id))?;
-        let capacity = to_u64(row.try_get("capacity").map_err(|e| map_err(e, ctx()))?)?;
-        let version = to_u64(row.try_get("version").map_err(|e| map_err(e, ctx()))?)?;
-        if index >= capacity {
-            return Err(StoreError::new(StoreErrorKind::Conflict, ctx()));
+        let mut outcomes = Vec::with_capacity(changes.len());
+        for change in changes {
+            outcomes.push(set_one(&mut tx, change).await?);
         }
-        let old: Option<i64> =
-            sqlx::query_scalar("SELECT value FROM status_entries WHERE list_id = ?1 AND idx = ?2")
-                .bind(id.as_str())
-                .bind(to_i64(index)?)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(|e| map_err(e, ctx()))?;
-        if old.unwrap_or(0) == i64::from(value) {
-            tx.commit().await.map_err(|e| map_err(e, ctx()))?;
-            return Ok(SetOutcome {
-                changed: false,
-                version,
-            });
-        }
-        let write = if value == 0 {
-            sqlx::query("DELETE FROM status_entries WHERE list_id = ?1 AND idx = ?2")
-        } else {
-            sqlx::query(
-                "INSERT INTO status_entries (list_id, idx, value) VALUES (?1, ?2, ?3) \
-                 ON CONFLICT (list_id, idx) DO UPDATE SET value = excluded.value",
-            )
-        };
-        write
-            .bind(id.as_str())
-            .bind(to_i64(index)?)
-            .bind(i64::from(value))
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| map_err(e, ctx()))?;
-        let version: i64 = sqlx::query_scalar(
-            "UPDATE status_lists SET version = version + 1 WHERE list_id = ?1 RETURNING version",
-        )
-        .bind(id.as_str())
-        .fetch_one(&mut *tx)
-        .await
-        .map_err(|e| map_err(e, ctx()))?;
         tx.commit().await.map_err(|e| map_err(e, ctx()))?;
-        Ok(SetOutcome {
-            changed: true,
-            version: to_u64(version)?,
-        })
+        Ok(outcomes)
     }
 
     async fn snapshot(&self, id: &StatusListId) -> Result<ListSnapshot, StoreError> {
@@ -294,4 +257,63 @@ impl StatusListStore for SqliteStore {
             entries,
         })
     }
+}
+
+/// One change of a batch, inside its transaction.
+async fn set_one(
+    tx: &mut sqlx::Transaction<'_, sqlx::Sqlite>,
+    change: &EntryChange,
+) -> Result<SetOutcome, StoreError> {
+    let (id, index, value) = (&change.list, change.index, change.value);
+    let ctx = || format!("set entry {index} of status list {id}");
+    let row = sqlx::query("SELECT capacity, version FROM status_lists WHERE list_id = ?1")
+        .bind(id.as_str())
+        .fetch_optional(&mut **tx)
+        .await
+        .map_err(|e| map_err(e, ctx()))?
+        .ok_or_else(|| not_found(id))?;
+    let capacity = to_u64(row.try_get("capacity").map_err(|e| map_err(e, ctx()))?)?;
+    let version = to_u64(row.try_get("version").map_err(|e| map_err(e, ctx()))?)?;
+    if index >= capacity {
+        return Err(StoreError::new(StoreErrorKind::Conflict, ctx()));
+    }
+    let old: Option<i64> =
+        sqlx::query_scalar("SELECT value FROM status_entries WHERE list_id = ?1 AND idx = ?2")
+            .bind(id.as_str())
+            .bind(to_i64(index)?)
+            .fetch_optional(&mut **tx)
+            .await
+            .map_err(|e| map_err(e, ctx()))?;
+    if old.unwrap_or(0) == i64::from(value) {
+        return Ok(SetOutcome {
+            changed: false,
+            version,
+        });
+    }
+    let write = if value == 0 {
+        sqlx::query("DELETE FROM status_entries WHERE list_id = ?1 AND idx = ?2")
+    } else {
+        sqlx::query(
+            "INSERT INTO status_entries (list_id, idx, value) VALUES (?1, ?2, ?3) \
+             ON CONFLICT (list_id, idx) DO UPDATE SET value = excluded.value",
+        )
+    };
+    write
+        .bind(id.as_str())
+        .bind(to_i64(index)?)
+        .bind(i64::from(value))
+        .execute(&mut **tx)
+        .await
+        .map_err(|e| map_err(e, ctx()))?;
+    let version: i64 = sqlx::query_scalar(
+        "UPDATE status_lists SET version = version + 1 WHERE list_id = ?1 RETURNING version",
+    )
+    .bind(id.as_str())
+    .fetch_one(&mut **tx)
+    .await
+    .map_err(|e| map_err(e, ctx()))?;
+    Ok(SetOutcome {
+        changed: true,
+        version: to_u64(version)?,
+    })
 }

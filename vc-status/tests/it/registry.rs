@@ -65,14 +65,12 @@ impl StatusListStore for Counting {
         self.reserve.fetch_add(1, Ordering::SeqCst);
         self.inner.reserve(id, n).await
     }
-    async fn set_entry(
+    async fn set_entries(
         &self,
-        id: &StatusListId,
-        index: u64,
-        value: u8,
-    ) -> Result<SetOutcome, StoreError> {
+        changes: &[vc_status::store::EntryChange],
+    ) -> Result<Vec<SetOutcome>, StoreError> {
         self.all.fetch_add(1, Ordering::SeqCst);
-        self.inner.set_entry(id, index, value).await
+        self.inner.set_entries(changes).await
     }
     async fn snapshot(&self, id: &StatusListId) -> Result<ListSnapshot, StoreError> {
         self.all.fetch_add(1, Ordering::SeqCst);
@@ -550,4 +548,57 @@ async fn zero_and_oversized_batches() {
             .code(),
         "STATUS_CONFIG_ERROR"
     );
+}
+
+#[tokio::test]
+async fn set_statuses_applies_all_or_nothing() {
+    let reg = registry(Arc::new(MemoryStore::new()));
+    let revs = reg.allocate(StatusPurpose::Revocation, 3).await.unwrap();
+    let sus = reg
+        .allocate(StatusPurpose::Suspension, 1)
+        .await
+        .unwrap()
+        .remove(0);
+    reg.revoke(&revs[2]).await.unwrap();
+    let with = |entry: &StatusEntry, key: &str, value: &str| {
+        let mut v = entry.to_value();
+        v[key] = value.into();
+        StatusEntry::from_value(v).unwrap()
+    };
+    let far = with(&revs[0], "statusListIndex", "131072");
+    let foreign = with(
+        &revs[0],
+        "statusListCredential",
+        "https://elsewhere.example/status/revocation-1",
+    );
+    let unknown = with(
+        &revs[0],
+        "statusListCredential",
+        "https://issuer.example/status/revocation-99",
+    );
+    // Every way one item can fail: out of range, a foreign or unknown list, resetting a
+    // revocation, a value over statusSize.
+    let failing: [(&StatusEntry, u8, &str); 5] = [
+        (&far, 1, "RANGE_ERROR"),
+        (&foreign, 1, "STATUS_LIST_FOREIGN"),
+        (&unknown, 1, "STORE_NOT_FOUND"),
+        (&revs[2], 0, "STATUS_IRREVERSIBLE"),
+        (&sus, 2, "STATUS_VALUE_ERROR"),
+    ];
+    let good: [(&StatusEntry, u8); 3] = [(&revs[0], 1), (&sus, 1), (&revs[1], 1)];
+    for (entry, value, code) in failing {
+        for position in 0..=good.len() {
+            let mut batch = good.to_vec();
+            batch.insert(position, (entry, value));
+            let err = reg.set_statuses(&batch).await.unwrap_err();
+            assert_eq!(err.code(), code, "at {position}");
+            for (entry, _) in good {
+                assert_eq!(reg.status(entry).await.unwrap(), 0, "{code} at {position}");
+            }
+        }
+    }
+    reg.set_statuses(&good).await.unwrap();
+    for (entry, _) in good {
+        assert_eq!(reg.status(entry).await.unwrap(), 1);
+    }
 }
