@@ -67,13 +67,18 @@
 //! presentation. When no step follows, the exchange is `complete`.
 //!
 //! # Refusals (and their HTTP statuses)
-//! After `complete` or `invalid`, every wallet message is refused with `EXCHANGE_COMPLETE` or
-//! `EXCHANGE_INVALID` (`409 Conflict`); after expiry with `EXCHANGE_EXPIRED` (`410 Gone`). A
-//! presentation that fails a check is refused with its own code (`WRONG_CHALLENGE`,
-//! `WRONG_DOMAIN`, `HOLDER_MISMATCH`, `UNSUPPORTED_DID_METHOD`, `INVALID_PRESENTATION`; `400`),
-//! recorded as the exchange's `lastError`, and **does not end the exchange**: the wallet may try
-//! again until it expires (an attacker gains nothing by retrying, since every attempt must be
-//! signed over this exchange's random challenge). A failed issuance ends it as `invalid`.
+//! An exchange whose variables cannot fill its workflow's templates is refused when it is
+//! created, with `EXCHANGE_VARIABLES_INVALID` (`400`) naming each variable (a JSON pointer,
+//! `VARIABLE_MISSING`, `VARIABLE_NOT_TEXT` or `VARIABLE_UNUSABLE`), and nothing is stored: the
+//! check fills every template as issuance will, so a wallet is not sent to an exchange that
+//! would fail only after it authenticated. After `complete` or `invalid`, every wallet message
+//! is refused with `EXCHANGE_COMPLETE` or `EXCHANGE_INVALID` (`409 Conflict`); after expiry
+//! with `EXCHANGE_EXPIRED` (`410 Gone`). A presentation that fails a check is refused with its
+//! own code (`WRONG_CHALLENGE`, `WRONG_DOMAIN`, `HOLDER_MISMATCH`, `UNSUPPORTED_DID_METHOD`,
+//! `INVALID_PRESENTATION`; `400`), recorded as the exchange's `lastError`, and **does not end
+//! the exchange**: the wallet may try again until it expires (an attacker gains nothing by
+//! retrying, since every attempt must be signed over this exchange's random challenge). A
+//! failed issuance (the schema refusing the filled claims, say) ends it as `invalid`.
 //!
 //! # Concurrency
 //! Every change is a compare-and-set on the exchange's `sequence` ([`ExchangeStore::update`]):
@@ -116,5 +121,5 @@ pub use service::{ExchangeService, ExchangeServiceBuilder, Protocols, DEFAULT_TT
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteExchangeStore;
 pub use store::{ExchangeStore, MemoryExchangeStore};
-pub use template::CredentialTemplate;
+pub use template::{CredentialTemplate, VariableProblem, VariableProblemKind};
 pub use workflow::{Step, StepKind, Workflow, WorkflowBuilder};

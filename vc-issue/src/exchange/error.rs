@@ -5,6 +5,9 @@ use std::sync::Arc;
 
 pub use vc_status::store::StoreErrorKind;
 
+use serde_json::{json, Value};
+
+use super::template::VariableProblem;
 use crate::error::{BoxError, IssueError};
 use crate::verify::VerifyError;
 
@@ -165,8 +168,17 @@ pub enum ExchangeError {
         #[source]
         source: VerifyError,
     },
-    /// A credential template references a variable the exchange does not have, or puts a
-    /// non-scalar value inside a string.
+    /// The variables given to create an exchange cannot fill its workflow's credential
+    /// templates: checked when the exchange is created, so nothing is stored and no wallet is
+    /// sent to an exchange that would fail after authenticating. Each problem is in
+    /// [`details`](Self::details) with a JSON pointer into the request.
+    #[error("the variables cannot fill the workflow's templates ({} problem(s))", problems.len())]
+    VariablesInvalid {
+        /// Every variable that is missing or unusable.
+        problems: Vec<VariableProblem>,
+    },
+    /// A credential template could not be filled at issuance (a variable its check at creation
+    /// could not foresee), or cannot be filled whatever the variables (the workflow's fault).
     #[error("credential template: {reason}")]
     Template {
         /// What is wrong.
@@ -215,6 +227,7 @@ impl ExchangeError {
             ExchangeError::HolderMismatch => "HOLDER_MISMATCH",
             ExchangeError::UnsupportedDidMethod { .. } => "UNSUPPORTED_DID_METHOD",
             ExchangeError::PresentationNotChecked { .. } => "PRESENTATION_NOT_CHECKED",
+            ExchangeError::VariablesInvalid { .. } => "EXCHANGE_VARIABLES_INVALID",
             ExchangeError::Template { .. } => "TEMPLATE_FAILED",
             ExchangeError::InvalidWorkflow { .. } => "INVALID_WORKFLOW",
             ExchangeError::Config { .. } => "SERVICE_CONFIGURATION",
@@ -228,10 +241,11 @@ impl ExchangeError {
 
     /// The HTTP status to answer with.
     ///
-    /// `404` unknown workflow or exchange; `400` malformed input and every rejected presentation;
-    /// `409` an exchange that is complete, invalid, or was changed concurrently; `410 Gone` an
-    /// expired exchange; `503` "could not check" and an unavailable store; `500` the service's
-    /// own faults (templates, workflow, configuration, store).
+    /// `404` unknown workflow or exchange; `400` malformed input (variables the templates cannot
+    /// use included) and every rejected presentation; `409` an exchange that is complete,
+    /// invalid, or was changed concurrently; `410 Gone` an expired exchange; `503` "could not
+    /// check" and an unavailable store; `500` the service's own faults (templates, workflow,
+    /// configuration, store).
     pub fn http_status(&self) -> u16 {
         match self {
             ExchangeError::InvalidIdentifier { .. }
@@ -241,6 +255,7 @@ impl ExchangeError {
             | ExchangeError::InvalidTtl { .. }
             | ExchangeError::InvalidExpires { .. }
             | ExchangeError::InvalidRequest { .. }
+            | ExchangeError::VariablesInvalid { .. }
             | ExchangeError::InvalidPresentation { .. }
             | ExchangeError::WrongChallenge
             | ExchangeError::WrongDomain { .. }
@@ -258,6 +273,19 @@ impl ExchangeError {
             | ExchangeError::InvalidWorkflow { .. }
             | ExchangeError::Config { .. }
             | ExchangeError::Store(_) => 500,
+        }
+    }
+
+    /// Machine-readable details: for `EXCHANGE_VARIABLES_INVALID`,
+    /// `{"violations": [{"pointer": "/variables/...", "code", "message"}, ...]}` (the shape of
+    /// the issuer's `violations`; `VARIABLE_UNUSABLE` adds the request's `field`); `null`
+    /// otherwise.
+    pub fn details(&self) -> Value {
+        match self {
+            ExchangeError::VariablesInvalid { problems } => json!({
+                "violations": problems.iter().map(VariableProblem::to_json).collect::<Vec<_>>()
+            }),
+            _ => Value::Null,
         }
     }
 

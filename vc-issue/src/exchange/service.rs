@@ -16,6 +16,7 @@ use super::messages::{
 };
 use super::record::{Exchange, ExchangeRecord, ExchangeState, LastError};
 use super::store::{ExchangeStore, MemoryExchangeStore};
+use super::template::VariableProblem;
 use super::workflow::{StepKind, Workflow};
 use crate::issuer::Issuer;
 use crate::request::IssuedCredential;
@@ -30,6 +31,10 @@ pub const MAX_TTL: u64 = 48 * 60 * 60;
 
 /// Where each step's result goes in the exchange's variables.
 const RESULTS: &str = "results";
+
+/// The holder the variables are checked with when an exchange is created (the wallet's DID is
+/// known only once it authenticated); any DID does, since templates cannot set `holderDid`.
+const STAND_IN_HOLDER: &str = "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp";
 
 /// How often a `{}` from a wallet re-reads an exchange that another request changed meanwhile.
 const MAX_REREADS: usize = 4;
@@ -100,6 +105,11 @@ impl ExchangeService {
 
     /// Creates an exchange on `workflow`, expiring after `ttl` seconds, at `expires`, or after
     /// [`DEFAULT_TTL`] seconds.
+    ///
+    /// The variables are checked against every credential template of the workflow first, by
+    /// filling each one as issuance will: variables that are missing or cannot be used where
+    /// their placeholders are refuse the exchange with
+    /// [`VariablesInvalid`](ExchangeError::VariablesInvalid) (`400`), and nothing is stored.
     pub async fn create_exchange(
         &self,
         workflow_id: &WorkflowId,
@@ -141,6 +151,7 @@ impl ExchangeService {
                 "variables.results is reserved for the results of the steps",
             ));
         }
+        check_variables(workflow, &variables)?;
         let step = workflow.initial_step();
         let challenge = self.challenge_for(workflow, step);
         let exchange = Exchange::new(ExchangeId::generate(), expires, step, variables);
@@ -340,7 +351,7 @@ impl ExchangeService {
         set_result(
             &mut next.exchange.variables,
             &step,
-            json!({ "did": did.as_str(), "verifiablePresentation": presentation }),
+            did_auth_result(&did, presentation),
         );
         next.exchange.sequence = expected + 1;
         next.exchange.state = ExchangeState::Active;
@@ -409,11 +420,7 @@ impl ExchangeService {
                     }
                 }
             }
-            set_result(
-                &mut next.exchange.variables,
-                &name,
-                json!({ "credentialIds": ids }),
-            );
+            set_result(&mut next.exchange.variables, &name, issue_result(ids));
             match step.next_step() {
                 None => {
                     next.exchange.state = ExchangeState::Complete;
@@ -475,6 +482,76 @@ impl ExchangeService {
 
 fn seconds(n: u64) -> Duration {
     Duration::seconds(i64::try_from(n).unwrap_or(i64::MAX))
+}
+
+/// What a DID Authentication step records under `variables.results.<step>`.
+fn did_auth_result(did: &Did, presentation: &Value) -> Value {
+    json!({ "did": did.as_str(), "verifiablePresentation": presentation })
+}
+
+/// What an issue step records under `variables.results.<step>`.
+fn issue_result(credential_ids: Vec<Value>) -> Value {
+    json!({ "credentialIds": credential_ids })
+}
+
+/// Fills every credential template of `workflow` from `variables` as issuance will, with
+/// stand-ins for what only the steps produce: a holder DID, and under `results` a result of the
+/// recorded shape for every step (any of them may have run before an issue step). The
+/// coordinator's own variables that cannot be used are its error (`400`); a template that fails
+/// on the stand-ins alone is the workflow's (`TEMPLATE_FAILED`).
+fn check_variables(
+    workflow: &Workflow,
+    variables: &Map<String, Value>,
+) -> Result<(), ExchangeError> {
+    let issue_steps: Vec<_> = workflow
+        .steps()
+        .values()
+        .filter_map(|step| match step.kind() {
+            StepKind::Issue { templates } if !templates.is_empty() => Some(templates),
+            _ => None,
+        })
+        .collect();
+    if issue_steps.is_empty() {
+        return Ok(());
+    }
+    let holder = Did::parse(STAND_IN_HOLDER).map_err(|_| ExchangeError::Config {
+        reason: "the stand-in holder DID does not parse",
+    })?;
+    let mut results = Map::new();
+    for (name, step) in workflow.steps() {
+        let result = match step.kind() {
+            StepKind::DidAuth { .. } => did_auth_result(&holder, &json!({})),
+            StepKind::Issue { templates } => issue_result(
+                templates
+                    .iter()
+                    .map(|_| Value::String("urn:uuid:00000000-0000-4000-8000-000000000000".into()))
+                    .collect(),
+            ),
+        };
+        results.insert(name.clone(), result);
+    }
+    let mut probe = variables.clone();
+    probe.insert(RESULTS.to_owned(), Value::Object(results));
+    let mut problems: Vec<VariableProblem> = Vec::new();
+    for template in issue_steps.into_iter().flatten() {
+        for problem in template.check(&probe, &holder)? {
+            if !problems.contains(&problem) {
+                problems.push(problem);
+            }
+        }
+    }
+    let (theirs, ours): (Vec<_>, Vec<_>) = problems
+        .into_iter()
+        .partition(|p| p.path().split('.').next() != Some(RESULTS));
+    if !theirs.is_empty() {
+        return Err(ExchangeError::VariablesInvalid { problems: theirs });
+    }
+    match ours.first() {
+        Some(problem) => Err(ExchangeError::Template {
+            reason: problem.message(),
+        }),
+        None => Ok(()),
+    }
 }
 
 fn set_result(variables: &mut Map<String, Value>, step: &str, result: Value) {
@@ -634,5 +711,113 @@ impl ExchangeServiceBuilder {
             base_url: base,
             clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exchange::{CredentialTemplate, Step, WorkflowId};
+
+    fn workflow(claims: Value) -> Workflow {
+        let template = CredentialTemplate::new(json!({
+            "schemaId": "s", "issuerDid": "did:example:issuer", "claims": claims
+        }))
+        .unwrap();
+        Workflow::builder(WorkflowId::parse("w").unwrap())
+            .step("ownerBinding", Step::did_auth().next("issue"))
+            .step("issue", Step::issue(vec![template]).next("again"))
+            .step("again", Step::did_auth())
+            .initial_step("ownerBinding")
+            .build()
+            .unwrap()
+    }
+
+    fn vars(v: Value) -> Map<String, Value> {
+        v.as_object().cloned().unwrap()
+    }
+
+    #[test]
+    fn results_of_the_steps_are_stood_in_for() {
+        // What the steps record is there at issuance, so it is not asked of the coordinator.
+        let w = workflow(json!({
+            "owner": "{{ variables.results.ownerBinding.did }}",
+            "presentation": "{{ variables.results.ownerBinding.verifiablePresentation }}",
+            "note": "bound to {{ variables.results.again.did }}",
+            "first": "{{ variables.results.issue.credentialIds.0 }}",
+            "product": "{{ variables.product }}"
+        }));
+        check_variables(&w, &vars(json!({"product": "bag-42"}))).unwrap();
+        let err = check_variables(&w, &Map::new()).unwrap_err();
+        assert_eq!(err.code(), "EXCHANGE_VARIABLES_INVALID");
+        assert_eq!(err.http_status(), 400);
+        assert_eq!(
+            err.details(),
+            json!({"violations": [{"pointer": "/variables/product", "code": "VARIABLE_MISSING",
+                "message": "variable variables.product is not set"}]})
+        );
+    }
+
+    #[test]
+    fn a_result_no_step_records_is_the_workflows_fault() {
+        let w = workflow(json!({"x": "{{ variables.results.nowhere.did }}"}));
+        let err = check_variables(&w, &Map::new()).unwrap_err();
+        assert_eq!(err.code(), "TEMPLATE_FAILED");
+        assert_eq!(err.details(), Value::Null);
+        // The coordinator's own mistakes come first: those it can fix.
+        let w = workflow(json!({
+            "x": "{{ variables.results.nowhere.did }}", "y": "{{ variables.y }}"
+        }));
+        let err = check_variables(&w, &Map::new()).unwrap_err();
+        assert_eq!(err.code(), "EXCHANGE_VARIABLES_INVALID");
+        assert_eq!(err.details()["violations"][0]["pointer"], "/variables/y");
+        assert_eq!(
+            err.details()["violations"].as_array().map(Vec::len),
+            Some(1)
+        );
+    }
+
+    #[test]
+    fn every_issue_step_and_template_is_checked_and_each_variable_named_once() {
+        let template = |claims: Value| {
+            CredentialTemplate::new(json!({
+                "schemaId": "s", "issuerDid": "did:example:issuer", "claims": claims
+            }))
+            .unwrap()
+        };
+        let w = Workflow::builder(WorkflowId::parse("w").unwrap())
+            .step("auth", Step::did_auth().next("one"))
+            .step(
+                "one",
+                Step::issue(vec![
+                    template(json!({"a": "{{ variables.a }}"})),
+                    template(json!({"b": "{{ variables.b }}", "a": "{{ variables.a }}"})),
+                ])
+                .next("auth2"),
+            )
+            .step("auth2", Step::did_auth().next("two"))
+            .step(
+                "two",
+                Step::issue(vec![template(json!({"c": "x {{ variables.c }}"}))]),
+            )
+            .initial_step("auth")
+            .build()
+            .unwrap();
+        let err = check_variables(&w, &vars(json!({"c": [1]}))).unwrap_err();
+        let pointers: Vec<_> = err.details()["violations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| (v["pointer"].clone(), v["code"].clone()))
+            .collect();
+        assert_eq!(
+            pointers,
+            [
+                (json!("/variables/a"), json!("VARIABLE_MISSING")),
+                (json!("/variables/b"), json!("VARIABLE_MISSING")),
+                (json!("/variables/c"), json!("VARIABLE_NOT_TEXT")),
+            ]
+        );
+        check_variables(&w, &vars(json!({"a": 1, "b": {}, "c": "z"}))).unwrap();
     }
 }

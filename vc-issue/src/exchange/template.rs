@@ -3,7 +3,7 @@
 //!
 //! See [`CredentialTemplate`] for the template language and why it is this small.
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 use vc_core::Did;
 
 use super::error::ExchangeError;
@@ -34,7 +34,10 @@ const ROOT: &str = "variables";
 /// text. A coordinator's variables can therefore only put data where the workflow's author
 /// put a placeholder, never change the shape of the request elsewhere; the rendered request goes
 /// through the issuer's full pipeline (schema validation included) like any other. A missing
-/// variable is an error ([`ExchangeError::Template`]), never an empty string.
+/// variable is an error, never an empty string: the workflow service checks the variables when
+/// the exchange is created ([`ExchangeError::VariablesInvalid`], with every
+/// [`VariableProblem`]), and [`render`](Self::render) refuses what slipped through
+/// ([`ExchangeError::Template`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct CredentialTemplate {
     template: Map<String, Value>,
@@ -67,18 +70,189 @@ impl CredentialTemplate {
         variables: &Map<String, Value>,
         holder: &Did,
     ) -> Result<IssuanceRequest, ExchangeError> {
+        let filled = self.fill(variables, holder)?;
+        if let Some(problem) = filled.problems.first() {
+            return Err(ExchangeError::Template {
+                reason: problem.message(),
+            });
+        }
+        serde_json::from_value(Value::Object(filled.request)).map_err(|e| ExchangeError::Template {
+            reason: format!("the filled template is not an issuance request: {e}"),
+        })
+    }
+
+    /// Every variable of `variables` this template cannot use: missing ones, ones placed inside
+    /// text that are not text, and ones that fill a field of the request with something it
+    /// cannot be (a number as `schemaId`, text as `claims`). It renders with
+    /// [`render`](Self::render)'s own filling and parses the result as an [`IssuanceRequest`],
+    /// so it accepts exactly what `render` accepts for the same variables and `holder`.
+    ///
+    /// A filled template that is no issuance request although no variable is to blame (the
+    /// template's own text is wrong) is the workflow's fault: [`ExchangeError::Template`].
+    pub fn check(
+        &self,
+        variables: &Map<String, Value>,
+        holder: &Did,
+    ) -> Result<Vec<VariableProblem>, ExchangeError> {
+        let filled = self.fill(variables, holder)?;
+        if !filled.problems.is_empty() {
+            return Ok(filled.problems);
+        }
+        let request = Value::Object(filled.request);
+        let Err(whole) = serde_json::from_value::<IssuanceRequest>(request.clone()) else {
+            return Ok(Vec::new());
+        };
+        // Blame the variables of each field that breaks a known-good request on its own.
+        let skeleton = IssuanceRequest::new("schema", holder.clone(), holder.clone(), Map::new());
+        let Ok(Value::Object(skeleton)) = serde_json::to_value(&skeleton) else {
+            return Err(ExchangeError::Template {
+                reason: "an issuance request does not serialize as an object".into(),
+            });
+        };
+        let mut problems = Vec::new();
+        for (field, paths) in &filled.used {
+            let Some(value) = request.get(field.as_str()) else {
+                continue;
+            };
+            let mut probe = skeleton.clone();
+            probe.insert(field.clone(), value.clone());
+            if serde_json::from_value::<IssuanceRequest>(Value::Object(probe)).is_err() {
+                problems.extend(paths.iter().map(|path| VariableProblem {
+                    path: path.clone(),
+                    kind: VariableProblemKind::Unusable {
+                        field: field.clone(),
+                    },
+                }));
+            }
+        }
+        if problems.is_empty() {
+            return Err(ExchangeError::Template {
+                reason: format!("the filled template is not an issuance request: {whole}"),
+            });
+        }
+        Ok(problems)
+    }
+
+    /// Fills every top-level field, noting each variable it cannot use (instead of stopping at
+    /// the first, so that [`check`](Self::check) can name them all) and the variables each field
+    /// took.
+    fn fill(&self, variables: &Map<String, Value>, holder: &Did) -> Result<Filled, ExchangeError> {
+        let mut filler = Filler {
+            variables,
+            problems: Vec::new(),
+            used: Vec::new(),
+            broken: None,
+        };
         let mut request = Map::with_capacity(self.template.len() + 1);
+        let mut used = Vec::new();
         for (key, value) in &self.template {
-            request.insert(key.clone(), fill(value, variables)?);
+            request.insert(key.clone(), filler.fill(value));
+            if !filler.used.is_empty() {
+                used.push((key.clone(), std::mem::take(&mut filler.used)));
+            }
+        }
+        if let Some(reason) = filler.broken {
+            return Err(ExchangeError::Template { reason });
         }
         request.insert(
             "holderDid".into(),
             Value::String(holder.as_str().to_owned()),
         );
-        serde_json::from_value(Value::Object(request)).map_err(|e| ExchangeError::Template {
-            reason: format!("the filled template is not an issuance request: {e}"),
+        Ok(Filled {
+            request,
+            problems: filler.problems,
+            used,
         })
     }
+}
+
+/// A variable of an exchange that a credential template cannot use, named by its path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VariableProblem {
+    path: String,
+    kind: VariableProblemKind,
+}
+
+/// What is wrong with a [`VariableProblem`]'s variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum VariableProblemKind {
+    /// A placeholder references it and it is not set (`VARIABLE_MISSING`).
+    Missing,
+    /// It is placed inside text but is an object, an array or `null` (`VARIABLE_NOT_TEXT`).
+    NotText,
+    /// Filled in, it makes the request's field `field` invalid (`VARIABLE_UNUSABLE`): a number
+    /// as `schemaId`, text as `claims`, an `issuerDid` that is no DID.
+    Unusable {
+        /// The top-level field of the issuance request.
+        field: String,
+    },
+}
+
+impl VariableProblem {
+    /// The variable's path below `variables`, dot-separated as in the placeholder
+    /// (`degree.name`).
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// What is wrong.
+    pub fn kind(&self) -> &VariableProblemKind {
+        &self.kind
+    }
+
+    /// A JSON pointer to the variable in the body that creates the exchange
+    /// (`/variables/degree/name`). Path segments are names and indexes, so nothing needs escaping.
+    pub fn pointer(&self) -> String {
+        format!("/{ROOT}/{}", self.path.replace('.', "/"))
+    }
+
+    /// A stable code for the kind of problem.
+    pub fn code(&self) -> &'static str {
+        match self.kind {
+            VariableProblemKind::Missing => "VARIABLE_MISSING",
+            VariableProblemKind::NotText => "VARIABLE_NOT_TEXT",
+            VariableProblemKind::Unusable { .. } => "VARIABLE_UNUSABLE",
+        }
+    }
+
+    /// What is wrong, in words. Names only the template's paths and fields, never a value.
+    pub fn message(&self) -> String {
+        let path = &self.path;
+        match &self.kind {
+            VariableProblemKind::Missing => format!("variable {ROOT}.{path} is not set"),
+            VariableProblemKind::NotText => format!(
+                "variable {ROOT}.{path} is not a string, number or boolean and cannot be placed \
+                 inside text"
+            ),
+            VariableProblemKind::Unusable { field } => format!(
+                "variable {ROOT}.{path} does not make a valid {field} of the issuance request"
+            ),
+        }
+    }
+
+    /// `{pointer, code, message}` (and `field` for `VARIABLE_UNUSABLE`), as in an error's details.
+    pub fn to_json(&self) -> Value {
+        let mut value = json!({
+            "pointer": self.pointer(),
+            "code": self.code(),
+            "message": self.message(),
+        });
+        if let (VariableProblemKind::Unusable { field }, Value::Object(map)) =
+            (&self.kind, &mut value)
+        {
+            map.insert("field".into(), Value::String(field.clone()));
+        }
+        value
+    }
+}
+
+/// A template filled as far as the variables allow.
+struct Filled {
+    request: Map<String, Value>,
+    problems: Vec<VariableProblem>,
+    /// Per top-level field that has placeholders: the paths of the variables it took.
+    used: Vec<(String, Vec<String>)>,
 }
 
 fn invalid(reason: &str) -> ExchangeError {
@@ -149,73 +323,86 @@ fn check_placeholders(value: &Value) -> Result<(), ExchangeError> {
     }
 }
 
-fn lookup<'v>(
+/// Fills placeholders from `variables`; a variable it cannot use becomes a problem and `null`.
+struct Filler<'v> {
     variables: &'v Map<String, Value>,
-    segments: &[&str],
-) -> Result<&'v Value, ExchangeError> {
-    let missing = || ExchangeError::Template {
-        reason: format!("variable {ROOT}.{} is not set", segments.join(".")),
-    };
-    let (first, rest) = segments.split_first().ok_or_else(missing)?;
-    let mut current = variables.get(*first).ok_or_else(missing)?;
-    for segment in rest {
-        current = match current {
-            Value::Object(map) => map.get(*segment),
-            Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
-            _ => None,
-        }
-        .ok_or_else(missing)?;
-    }
-    Ok(current)
+    problems: Vec<VariableProblem>,
+    /// The paths of the variables filled in since the caller last took them.
+    used: Vec<String>,
+    /// Why a string of the template could not be split (checked when the template was built;
+    /// only a template built another way could get here).
+    broken: Option<String>,
 }
 
-fn fill(value: &Value, variables: &Map<String, Value>) -> Result<Value, ExchangeError> {
-    match value {
-        Value::String(text) => fill_string(text, variables),
-        Value::Array(items) => items
-            .iter()
-            .map(|item| fill(item, variables))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Value::Array),
-        Value::Object(map) => map
-            .iter()
-            .map(|(k, v)| Ok((k.clone(), fill(v, variables)?)))
-            .collect::<Result<Map<_, _>, ExchangeError>>()
-            .map(Value::Object),
-        other => Ok(other.clone()),
-    }
-}
-
-fn fill_string(text: &str, variables: &Map<String, Value>) -> Result<Value, ExchangeError> {
-    if !text.contains(OPEN) {
-        return Ok(Value::String(text.to_owned()));
-    }
-    // Checked when the template was built; a failure here would be a template built another way.
-    let pieces = pieces(text).map_err(|reason| ExchangeError::Template { reason })?;
-    if let [Piece::Variable(segments)] = pieces.as_slice() {
-        return lookup(variables, segments).cloned();
-    }
-    let mut out = String::with_capacity(text.len());
-    for piece in &pieces {
-        match piece {
-            Piece::Text(t) => out.push_str(t),
-            Piece::Variable(segments) => match lookup(variables, segments)? {
-                Value::String(s) => out.push_str(s),
-                Value::Number(n) => out.push_str(&n.to_string()),
-                Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-                _ => {
-                    return Err(ExchangeError::Template {
-                        reason: format!(
-                            "variable {ROOT}.{} is not a string, number or boolean and cannot be \
-                             placed inside text",
-                            segments.join(".")
-                        ),
-                    })
-                }
-            },
+impl<'v> Filler<'v> {
+    fn problem(&mut self, segments: &[&str], kind: VariableProblemKind) {
+        let problem = VariableProblem {
+            path: segments.join("."),
+            kind,
+        };
+        if !self.problems.contains(&problem) {
+            self.problems.push(problem);
         }
     }
-    Ok(Value::String(out))
+
+    fn lookup(&mut self, segments: &[&str]) -> Option<&'v Value> {
+        let found = segments.split_first().and_then(|(first, rest)| {
+            rest.iter().try_fold(
+                self.variables.get(*first)?,
+                |current, segment| match current {
+                    Value::Object(map) => map.get(*segment),
+                    Value::Array(items) => segment.parse::<usize>().ok().and_then(|i| items.get(i)),
+                    _ => None,
+                },
+            )
+        });
+        match found {
+            Some(_) => self.used.push(segments.join(".")),
+            None => self.problem(segments, VariableProblemKind::Missing),
+        }
+        found
+    }
+
+    fn fill(&mut self, value: &Value) -> Value {
+        match value {
+            Value::String(text) => self.fill_string(text),
+            Value::Array(items) => Value::Array(items.iter().map(|item| self.fill(item)).collect()),
+            Value::Object(map) => {
+                Value::Object(map.iter().map(|(k, v)| (k.clone(), self.fill(v))).collect())
+            }
+            other => other.clone(),
+        }
+    }
+
+    fn fill_string(&mut self, text: &str) -> Value {
+        if !text.contains(OPEN) {
+            return Value::String(text.to_owned());
+        }
+        let pieces = match pieces(text) {
+            Ok(pieces) => pieces,
+            Err(reason) => {
+                self.broken.get_or_insert(reason);
+                return Value::Null;
+            }
+        };
+        if let [Piece::Variable(segments)] = pieces.as_slice() {
+            return self.lookup(segments).cloned().unwrap_or(Value::Null);
+        }
+        let mut out = String::with_capacity(text.len());
+        for piece in &pieces {
+            match piece {
+                Piece::Text(t) => out.push_str(t),
+                Piece::Variable(segments) => match self.lookup(segments) {
+                    Some(Value::String(s)) => out.push_str(s),
+                    Some(Value::Number(n)) => out.push_str(&n.to_string()),
+                    Some(Value::Bool(b)) => out.push_str(if *b { "true" } else { "false" }),
+                    Some(_) => self.problem(segments, VariableProblemKind::NotText),
+                    None => {}
+                },
+            }
+        }
+        Value::String(out)
+    }
 }
 
 #[cfg(test)]
@@ -300,5 +487,136 @@ mod tests {
         .unwrap();
         let err = t.render(&vars(json!({"n": 5})), &holder()).unwrap_err();
         assert_eq!(err.code(), "TEMPLATE_FAILED");
+    }
+
+    fn degree_template() -> CredentialTemplate {
+        CredentialTemplate::new(json!({
+            "schemaId": "{{ variables.schema }}",
+            "claims": {
+                "name": "{{ variables.name }}",
+                "degree": "{{ variables.degree }}",
+                "title": "{{ variables.degree.name }} of {{ variables.name }}",
+                "first": "{{ variables.items.0 }}"
+            },
+            "issuerDid": "did:example:{{ variables.issuer }}",
+            "expirationDate": "{{ variables.expires }}"
+        }))
+        .unwrap()
+    }
+
+    fn summary(problems: &[VariableProblem]) -> Vec<(String, &'static str)> {
+        problems.iter().map(|p| (p.pointer(), p.code())).collect()
+    }
+
+    #[test]
+    fn check_names_every_variable_the_template_cannot_use() {
+        let t = degree_template();
+        // Nothing given: each referenced variable once, in template order.
+        let problems = t.check(&Map::new(), &holder()).unwrap();
+        assert_eq!(
+            summary(&problems),
+            [
+                ("/variables/schema".to_owned(), "VARIABLE_MISSING"),
+                ("/variables/name".to_owned(), "VARIABLE_MISSING"),
+                ("/variables/degree".to_owned(), "VARIABLE_MISSING"),
+                ("/variables/degree/name".to_owned(), "VARIABLE_MISSING"),
+                ("/variables/items/0".to_owned(), "VARIABLE_MISSING"),
+                ("/variables/issuer".to_owned(), "VARIABLE_MISSING"),
+                ("/variables/expires".to_owned(), "VARIABLE_MISSING"),
+            ]
+        );
+        // Wrong kinds: an object inside text, an index past the end, a path into a string.
+        let v = vars(
+            json!({"schema": "s", "name": {"first": "Ada"}, "degree": "BSc",
+            "items": [], "issuer": "u", "expires": "2030-01-01T00:00:00Z"}),
+        );
+        let problems = t.check(&v, &holder()).unwrap();
+        assert_eq!(
+            summary(&problems),
+            [
+                ("/variables/degree/name".to_owned(), "VARIABLE_MISSING"),
+                ("/variables/name".to_owned(), "VARIABLE_NOT_TEXT"),
+                ("/variables/items/0".to_owned(), "VARIABLE_MISSING"),
+            ]
+        );
+        assert_eq!(problems[1].path(), "name");
+        assert_eq!(problems[1].kind(), &VariableProblemKind::NotText);
+        // Everything there, but three fill fields of the request with what they cannot hold.
+        let v = vars(
+            json!({"schema": 7, "name": "Ada", "degree": {"name": "BSc"},
+            "items": ["x"], "issuer": "a b", "expires": 2030}),
+        );
+        let problems = t.check(&v, &holder()).unwrap();
+        assert_eq!(
+            summary(&problems),
+            [
+                ("/variables/schema".to_owned(), "VARIABLE_UNUSABLE"),
+                ("/variables/issuer".to_owned(), "VARIABLE_UNUSABLE"),
+                ("/variables/expires".to_owned(), "VARIABLE_UNUSABLE"),
+            ]
+        );
+        assert_eq!(
+            problems[2].to_json(),
+            json!({"pointer": "/variables/expires", "code": "VARIABLE_UNUSABLE",
+                "field": "expirationDate",
+                "message": "variable variables.expires does not make a valid expirationDate of \
+                    the issuance request"})
+        );
+        // The messages name paths and fields, never the values given.
+        assert!(problems.iter().all(|p| !p.message().contains("a b")));
+    }
+
+    #[test]
+    fn check_accepts_exactly_what_render_accepts() {
+        let t = degree_template();
+        let good = json!({"schema": "s", "name": "Ada", "degree": {"name": "BSc"},
+            "items": ["x"], "issuer": "u", "expires": "2030-01-01T00:00:00Z"});
+        // (variable, value, whether the template can use it)
+        let cases = [
+            ("schema", json!("s"), true),
+            ("schema", json!(null), false),
+            ("schema", json!(["s"]), false),
+            ("name", json!([]), false),
+            // Claims take any value, and numbers read as text.
+            ("name", json!(42), true),
+            ("degree", json!({"name": true}), true),
+            ("degree", json!({}), false),
+            // A path segment is a key of an object as well as an index of an array.
+            ("items", json!({"0": "x"}), true),
+            ("items", json!([{"deep": 1}]), true),
+            ("items", json!([]), false),
+            ("issuer", json!("a b"), false),
+            ("issuer", json!(7), true),
+            ("issuer", json!({"id": "u"}), false),
+            ("expires", json!(2030), false),
+            ("expires", json!({}), false),
+            // Text that is no dateTime is kept (documents deserialize leniently); the issuer
+            // refuses it, like any other request.
+            ("expires", json!("soon"), true),
+        ];
+        for (key, value, usable) in cases {
+            let mut case = good.clone();
+            case[key] = value;
+            let v = vars(case.clone());
+            let problems = t.check(&v, &holder()).unwrap();
+            let rendered = t.render(&v, &holder());
+            assert_eq!(problems.is_empty(), usable, "{case}: {problems:?}");
+            assert_eq!(rendered.is_ok(), usable, "{case}");
+        }
+    }
+
+    #[test]
+    fn a_template_wrong_whatever_the_variables_is_the_workflows_fault() {
+        let t = CredentialTemplate::new(json!({"schemaId": "s", "issuerDid": "not a DID",
+            "claims": {"n": "{{ variables.n }}"}}))
+        .unwrap();
+        let err = t.check(&vars(json!({"n": "x"})), &holder()).unwrap_err();
+        assert_eq!(err.code(), "TEMPLATE_FAILED");
+        // A missing variable is still the caller's to fix first.
+        let problems = t.check(&Map::new(), &holder()).unwrap();
+        assert_eq!(
+            summary(&problems),
+            [("/variables/n".to_owned(), "VARIABLE_MISSING")]
+        );
     }
 }

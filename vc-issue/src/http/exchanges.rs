@@ -13,8 +13,10 @@
 //! A missing or wrong token is `401` before the exchange is looked at; a body over
 //! [`BODY_LIMIT`] is `413`. Errors are the JSON shape of [`ApiError`], with the statuses of
 //! [`ExchangeError::http_status`]: `400` malformed input and refused presentations (`ttl` and
-//! `expires` together is `TTL_AND_EXPIRES`), `404` unknown workflow or exchange, `409` an
-//! exchange that is complete, invalid or was changed concurrently, `410` an expired exchange.
+//! `expires` together is `TTL_AND_EXPIRES`; variables the workflow's templates cannot use are
+//! `EXCHANGE_VARIABLES_INVALID`, with a JSON pointer to each in `details.violations`), `404`
+//! unknown workflow or exchange, `409` an exchange that is complete, invalid or was changed
+//! concurrently, `410` an expired exchange.
 //!
 //! ```no_run
 //! # use std::sync::Arc;
@@ -80,7 +82,9 @@ impl From<ExchangeError> for ApiError {
                 error.code(),
                 "the exchange service could not complete the request",
             ),
-            _ => ApiError::new(status, error.code(), error.to_string()),
+            _ => {
+                ApiError::new(status, error.code(), error.to_string()).with_details(error.details())
+            }
         }
     }
 }

@@ -270,21 +270,34 @@ async fn coordinator_wallet_and_service_issue_a_bound_credential() {
 async fn an_invalidated_exchange_reaches_the_coordinator_with_the_services_code() {
     let service = Service::start().await;
     let coordinator = coordinator(TOKEN);
-    // No `degree` variable: the issue step's template cannot be filled.
+    // No `degree` variable: the issue step's template cannot be filled, which the coordinator
+    // hears at once, before any wallet is sent to the exchange.
     let mut variables = degree();
     variables.remove("degree");
+    let error = coordinator
+        .create_exchange(&service.workflow_url(), Duration::from_secs(600), variables)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, CoordinatorError::Rejected { status: 400, code: Some(code), .. }
+            if code == "EXCHANGE_VARIABLES_INVALID"),
+        "{error:?}"
+    );
+    // A `degree` the template can take but the schema refuses: only issuance finds out.
+    let mut variables = degree();
+    variables.insert("degree".into(), json!("BSc"));
     let exchange = coordinator
         .create_exchange(&service.workflow_url(), Duration::from_secs(600), variables)
         .await
         .unwrap();
     let interaction = coordinator.interaction(&exchange).unwrap();
     let (status, reply) = Wallet::new().complete(interaction.url().as_str()).await;
-    assert_eq!(status, 500, "{reply}");
-    assert_eq!(reply["code"], "TEMPLATE_FAILED");
+    assert_eq!(status, 400, "{reply}");
+    assert_eq!(reply["code"], "SCHEMA_VALIDATION_FAILED");
 
     let error = coordinator.poll(&exchange, quick()).await.unwrap_err();
     assert_eq!(error.code(), "EXCHANGE_INVALID");
-    assert_eq!(error.last_error_code(), Some("TEMPLATE_FAILED"));
+    assert_eq!(error.last_error_code(), Some("SCHEMA_VALIDATION_FAILED"));
     let CoordinatorError::ExchangeInvalid {
         last_error,
         exchange: snapshot,
@@ -294,12 +307,15 @@ async fn an_invalidated_exchange_reaches_the_coordinator_with_the_services_code(
     };
     // The service's `{code, message}`, as the coordinator reads it.
     let last_error = last_error.as_ref().unwrap();
-    assert_eq!(last_error["code"], "TEMPLATE_FAILED");
+    assert_eq!(last_error["code"], "SCHEMA_VALIDATION_FAILED");
     assert!(last_error["message"]
         .as_str()
         .is_some_and(|m| !m.is_empty()));
     assert_eq!(snapshot.state, ExchangeState::Invalid);
-    assert!(error.to_string().ends_with("(TEMPLATE_FAILED)"), "{error}");
+    assert!(
+        error.to_string().ends_with("(SCHEMA_VALIDATION_FAILED)"),
+        "{error}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
