@@ -130,6 +130,11 @@ impl StatusRegistry {
             })
     }
 
+    /// Whether this registry keeps lists for `purpose` (and so can allocate its entries).
+    pub fn supports(&self, purpose: StatusPurpose) -> bool {
+        self.cfg.purposes.contains_key(&purpose)
+    }
+
     fn purpose_config(&self, purpose: StatusPurpose) -> Result<&PurposeConfig> {
         self.cfg.purposes.get(&purpose).ok_or(Error::Config {
             reason: "this registry has no lists for that purpose",

@@ -16,11 +16,11 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use vc_core::{Credential, Did};
-use vc_status::StatusEntry;
+use vc_core::{Credential, Did, OneOrMany, ParseLimits};
+use vc_status::{ListFormat, StatusEntry, StatusPurpose, STATUS_LIST_2021_CONTEXT, VC_V2_CONTEXT};
 
 use super::body::json_body;
-use super::error_status::{core_error, index_error, queue_error};
+use super::error_status::{core_error, index_error, queue_error, status_error};
 use super::router::ApiState;
 use super::ApiError;
 use crate::error::IssueError;
@@ -47,9 +47,22 @@ struct IssueCredentialRequest {
 struct IssueCredentialOptions {
     /// How APIs (`/credentials/status`) refer to the credential; `credential.id` otherwise.
     credential_id: Option<String>,
+    /// Asks the issuer for status entries (`{"type": "BitstringStatusListEntry", "statusPurpose":
+    /// "revocation"}`; the purpose may be a list, and is `revocation` when absent).
+    credential_status: Option<StatusRequest>,
     proof_type: Option<ProofType>,
     /// Selective disclosure's mandatory reveals: refused, no selective disclosure suite is served.
     mandatory_pointers: Option<Vec<String>>,
+}
+
+/// `options.credentialStatus`: which entries to allocate.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct StatusRequest {
+    #[serde(rename = "type")]
+    type_: String,
+    #[serde(default)]
+    status_purpose: Option<OneOrMany<String>>,
 }
 
 pub(crate) async fn issue(
@@ -114,7 +127,11 @@ async fn issue_credential(
             "mandatoryPointers needs a selective disclosure suite, which this issuer does not serve",
         ));
     }
-    let credential = Credential::from_value(request.credential).map_err(core_error)?;
+    // The edge has held the whole body to the router's nesting limit; the credential inside is
+    // one level shallower.
+    let limits = ParseLimits::default().with_max_depth(ParseLimits::MAX_DEPTH_CEILING);
+    let mut credential =
+        Credential::from_value_with_limits(request.credential, &limits).map_err(core_error)?;
     if !credential.proofs().is_empty() {
         return Err(ApiError::bad_request(
             "the credential already has a proof; send it unsecured",
@@ -128,12 +145,18 @@ async fn issue_credential(
     // The same per-issuer limit as the pipeline's: signing is the expensive part.
     state.issuer.check_rate_limit(&issuer)?;
     let credential_id = options.credential_id.or_else(|| credential.id.clone());
-    let entries: Vec<StatusEntry> = credential
-        .statuses()
-        .iter()
-        .filter_map(|status| serde_json::to_value(status).ok())
-        .filter_map(|value| StatusEntry::from_value(value).ok())
-        .collect();
+    let entries = match options.credential_status {
+        Some(wanted) => {
+            let entries = allocate(state, &credential, &wanted).await?;
+            let mut resources: Vec<_> = entries.iter().map(StatusEntry::to_resource).collect();
+            credential.credential_status = Some(match resources.len() {
+                1 => OneOrMany::One(resources.remove(0)),
+                _ => OneOrMany::Many(resources),
+            });
+            entries
+        }
+        None => allocated_to(state, &credential, credential_id.as_deref()).await?,
+    };
     let proof_type = options.proof_type.unwrap_or_default();
     let secured = state
         .issuer
@@ -143,6 +166,127 @@ async fn issue_credential(
         record(state, id, &entries).await?;
     }
     Ok(issued(StatusCode::CREATED, &secured, Map::new()))
+}
+
+/// A credential's own `credentialStatus` is signed only when every entry is one the registry
+/// allocated for this credential (recorded under its id, e.g. when it was first issued): an entry
+/// a caller writes could be another credential's, and revoking one would revoke both.
+// ApiError (136 bytes, the shared skeleton's) is built once, on the refusal path of a request;
+// boxing it here would buy nothing.
+#[allow(clippy::result_large_err)]
+async fn allocated_to(
+    state: &ApiState,
+    credential: &Credential,
+    credential_id: Option<&str>,
+) -> Result<Vec<StatusEntry>, ApiError> {
+    let statuses = credential.statuses();
+    if statuses.is_empty() {
+        return Ok(Vec::new());
+    }
+    let refused = || {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "CREDENTIAL_STATUS_NOT_ALLOCATED",
+            "credentialStatus names an entry the issuer did not allocate for this credential; \
+             ask for one with options.credentialStatus",
+        )
+        .with_details(json!({"pointer": "/credential/credentialStatus"}))
+    };
+    let Some(id) = credential_id else {
+        return Err(refused());
+    };
+    let recorded = state.status_index.entries(id).await.map_err(index_error)?;
+    let mut entries = Vec::with_capacity(statuses.len());
+    for status in statuses {
+        let entry = serde_json::to_value(status)
+            .ok()
+            .and_then(|value| StatusEntry::from_value(value).ok())
+            .ok_or_else(refused)?;
+        if !recorded.contains(&entry) {
+            return Err(refused());
+        }
+        entries.push(entry);
+    }
+    Ok(entries)
+}
+
+/// Allocates the entries `options.credentialStatus` asks for, one per purpose, after checking
+/// that the credential's `@context` defines the entry type (nothing is added to what was sent but
+/// the entries themselves).
+// ApiError (136 bytes, the shared skeleton's) is built once, on the refusal path of a request;
+// boxing it here would buy nothing.
+#[allow(clippy::result_large_err)]
+async fn allocate(
+    state: &ApiState,
+    credential: &Credential,
+    wanted: &StatusRequest,
+) -> Result<Vec<StatusEntry>, ApiError> {
+    let pointer = |p: &str| json!({"pointer": format!("/options/credentialStatus{p}")});
+    let registry = state.issuer.status_registry().ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "STATUS_NOT_SUPPORTED",
+            "this issuer keeps no status lists",
+        )
+        .with_details(pointer(""))
+    })?;
+    let format = registry.format();
+    if !credential.statuses().is_empty() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "CREDENTIAL_STATUS_NOT_ALLOCATED",
+            "send either credential.credentialStatus or options.credentialStatus, not both",
+        )
+        .with_details(json!({"pointer": "/credential/credentialStatus"})));
+    }
+    if wanted.type_ != format.entry_type() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "UNSUPPORTED_STATUS_TYPE",
+            format!("this issuer's status entries are {}", format.entry_type()),
+        )
+        .with_details(pointer("/type")));
+    }
+    let needed = match format {
+        ListFormat::BitstringStatusList => VC_V2_CONTEXT,
+        ListFormat::StatusList2021 => STATUS_LIST_2021_CONTEXT,
+    };
+    if !credential
+        .contexts()
+        .iter()
+        .any(|c| c.as_url() == Some(needed))
+    {
+        return Err(ApiError::bad_request(format!(
+            "{} needs the context {needed} in the credential's @context",
+            format.entry_type()
+        ))
+        .with_details(json!({"pointer": "/credential/@context"})));
+    }
+    let purposes: Vec<String> = match &wanted.status_purpose {
+        None => vec![StatusPurpose::Revocation.as_str().to_owned()],
+        Some(purposes) => purposes.iter().cloned().collect(),
+    };
+    let mut entries = Vec::with_capacity(purposes.len());
+    for (i, purpose) in purposes.iter().enumerate() {
+        let parsed: StatusPurpose = purpose
+            .parse()
+            .map_err(|e| status_error(e).with_details(pointer(&format!("/statusPurpose/{i}"))))?;
+        if !registry.supports(parsed) {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "STATUS_NOT_SUPPORTED",
+                format!("this issuer keeps no {parsed} status lists"),
+            )
+            .with_details(pointer(&format!("/statusPurpose/{i}"))));
+        }
+        if entries.iter().any(|e: &StatusEntry| e.purpose() == parsed) {
+            return Err(ApiError::bad_request("a statusPurpose is named twice")
+                .with_details(pointer("/statusPurpose")));
+        }
+        let mut allocated = registry.allocate(parsed, 1).await.map_err(status_error)?;
+        entries.append(&mut allocated);
+    }
+    Ok(entries)
 }
 
 pub(crate) async fn poll(
