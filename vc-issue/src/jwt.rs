@@ -53,8 +53,8 @@ pub fn verify(jwt: &str, key: &PublicKey) -> Result<Credential, VerifyError> {
     let verifier = verifier(key)?;
     let (payload, _header) = jws::deserialize_compact(jwt, verifier.as_ref())
         .map_err(|_| VerifyError::InvalidSignature)?;
-    let payload: Value =
-        serde_json::from_slice(&payload).map_err(|_| malformed("payload is not JSON"))?;
+    let payload = vc_core::parse::parse_value(&payload, &vc_core::ParseLimits::default())
+        .map_err(|_| malformed("payload is not JSON within the parse limits"))?;
     let credential = match payload.get("vc") {
         Some(vc) => vc.clone(),
         None => strip_registered_claims(payload),
@@ -71,8 +71,8 @@ pub fn key_id(jwt: &str) -> Result<String, VerifyError> {
     let header = URL_SAFE_NO_PAD
         .decode(header)
         .map_err(|_| malformed("header is not base64url"))?;
-    let header: Value =
-        serde_json::from_slice(&header).map_err(|_| malformed("header is not JSON"))?;
+    let header = vc_core::parse::parse_value(&header, &vc_core::ParseLimits::default())
+        .map_err(|_| malformed("header is not JSON within the parse limits"))?;
     header["kid"]
         .as_str()
         .map(str::to_owned)

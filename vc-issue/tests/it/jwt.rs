@@ -85,3 +85,32 @@ async fn tampered_jwts_do_not_verify() {
         .unwrap_err();
     assert!(err.is_invalid(), "{err}");
 }
+
+#[tokio::test]
+async fn a_signed_payload_with_a_duplicate_claim_is_refused() {
+    // Signed by the issuer's own key, so only the parse can refuse it: two `issuer` members,
+    // of which serde_json alone would keep the last.
+    use vc_issue::Signer as _;
+    let setup = Setup::new();
+    let did = setup.ed25519.did();
+    let kid = setup.ed25519.verification_method_id();
+    let header = serde_json::json!({"alg": "EdDSA", "typ": "vc+jwt", "kid": kid.as_str()});
+    let payload = format!(
+        r#"{{"@context": ["https://www.w3.org/ns/credentials/v2"], "type": ["VerifiableCredential"],
+            "issuer": "{did}", "issuer": "did:example:someone-else",
+            "credentialSubject": {{"id": "did:example:holder"}}}}"#
+    );
+    let input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(payload)
+    );
+    let signature = setup.ed25519.sign(input.as_bytes()).await.unwrap();
+    let jwt = format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature));
+    let err = CredentialVerifier::new(setup.dids.clone())
+        .verify_jwt(&jwt)
+        .await
+        .unwrap_err();
+    assert!(err.is_invalid(), "{err}");
+    assert!(err.to_string().contains("parse limits"), "{err}");
+}
