@@ -36,7 +36,7 @@ impl SqliteExchangeStore {
         .await
     }
 
-    /// Connects with `options` (WAL mode, `synchronous = NORMAL` and the busy timeout are set on
+    /// Connects with `options` (WAL mode, `synchronous = FULL` and the busy timeout are set on
     /// top of them) and creates the table if needed.
     pub async fn connect_with(options: SqliteConnectOptions) -> Result<Self, ExchangeStoreError> {
         let pool = crate::queue::sql::sqlite_pool(options)

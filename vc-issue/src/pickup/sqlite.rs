@@ -42,7 +42,7 @@ impl SqlitePickupStore {
         .await
     }
 
-    /// Connects with `options` (WAL mode, `synchronous = NORMAL` and a busy timeout are set on top
+    /// Connects with `options` (WAL mode, `synchronous = FULL` and a busy timeout are set on top
     /// of them) and creates the table.
     pub async fn connect_with(options: SqliteConnectOptions) -> Result<Self, PickupError> {
         let pool = crate::queue::sql::sqlite_pool(options)

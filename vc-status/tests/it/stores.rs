@@ -39,6 +39,34 @@ async fn sqlite_uses_wal() {
     assert_eq!(mode, "wal");
 }
 
+/// `synchronous = FULL` (2) on every connection, whatever the caller's options said: in WAL mode
+/// `NORMAL` can lose the last commits on power loss, allocation counter included.
+#[cfg(feature = "sqlite")]
+#[tokio::test]
+async fn sqlite_syncs_every_commit() {
+    use sqlx::sqlite::{SqliteConnectOptions, SqliteSynchronous};
+    let dir = tempfile::tempdir().unwrap();
+    let options = SqliteConnectOptions::new()
+        .filename(dir.path().join("full.db"))
+        .create_if_missing(true)
+        .synchronous(SqliteSynchronous::Normal);
+    let store = vc_status::store::SqliteStore::connect_with(options)
+        .await
+        .unwrap();
+    // All four connections held at once: each was opened with the pragma.
+    let mut connections = Vec::new();
+    for _ in 0..4 {
+        connections.push(store.pool().acquire().await.unwrap());
+    }
+    for connection in &mut connections {
+        let synchronous: i64 = sqlx::query_scalar("PRAGMA synchronous")
+            .fetch_one(&mut **connection)
+            .await
+            .unwrap();
+        assert_eq!(synchronous, 2);
+    }
+}
+
 #[cfg(feature = "postgres")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_store_conforms() {
