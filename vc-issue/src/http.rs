@@ -3,17 +3,38 @@
 //! mounts next to its own routes.
 //!
 //! Every error leaves as the JSON shape `{ "code", "message", "details" }` ([`ApiError`]), with
-//! the status code a client can act on; internals never reach the wire.
+//! the status code a client can act on; internals never reach the wire. That includes what axum
+//! itself would answer: every router built here (`VcApi::router`, [`exchanges::routes`],
+//! [`pickup_routes`]) answers an unknown path with `404 NOT_FOUND`, a wrong method with
+//! `405 METHOD_NOT_ALLOWED` (and `Allow`), a path that does not percent-decode to UTF-8 with
+//! `400 INVALID_PATH`.
+//!
+//! What is refused before a handler runs, each with its own code:
+//!
+//! | limit | code |
+//! |---|---|
+//! | a body's `Content-Type` is `application/json` (`charset=utf-8` allowed; no `+json` types) | `415 UNSUPPORTED_MEDIA_TYPE` |
+//! | a body is at most [`BODY_LIMIT`] bytes | `413 BODY_TOO_LARGE` |
+//! | a body is JSON | `400 MALFORMED_JSON` |
+//! | no object gives a key twice | `400 DUPLICATE_KEY` (`details.pointer`, `details.key`) |
+//! | a body nests at most [`VcApiBuilder::max_nesting`] levels (32 by default) | `400 NESTING_TOO_DEEP` (`details.pointer`, `details.limit`) |
+//!
+//! and, by [`serve`] ([`ServeLimits`]), a request head within a timeout (the connection is
+//! closed), a whole request within a timeout (`408 REQUEST_TIMEOUT` while the body arrives,
+//! `503 PROCESSING_TIMEOUT` after), a cap on connections, graceful shutdown. Messages and details
+//! that quote the caller are cut to a bounded length ([`ApiError`]).
 
 mod api_error;
 mod auth;
 mod body;
 mod credential_status;
+mod edge;
 mod error_status;
 pub mod exchanges;
 mod issuer_api;
 mod pickup;
 mod router;
+mod serve;
 mod status_index;
 mod status_lists;
 #[cfg(feature = "testing")]
@@ -23,6 +44,7 @@ pub use api_error::ApiError;
 pub use auth::{Authorizer, BearerTokens, Unauthorized};
 pub use pickup::pickup_routes;
 pub use router::{ConfigError, VcApi, VcApiBuilder};
+pub use serve::{serve, Serve, ServeLimits};
 #[cfg(feature = "postgres")]
 pub use status_index::PostgresCredentialStatusIndex;
 #[cfg(feature = "sqlite")]

@@ -133,7 +133,7 @@ impl VcalmServer {
 
         let (shutdown, stop) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
-            axum::serve(listener, router)
+            vc_issue::http::serve(listener, router, vc_issue::http::ServeLimits::default())
                 .with_graceful_shutdown(async {
                     // A dropped sender stops the server too.
                     let _ = stop.await;

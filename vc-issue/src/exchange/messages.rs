@@ -54,8 +54,13 @@ impl CreateExchangeRequest {
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self::default());
         }
-        let value: Value = serde_json::from_slice(body)
-            .map_err(|_| ExchangeError::invalid_request("the body is not JSON"))?;
+        // Strict: no key twice, bounded nesting. Behind the HTTP edge the router's own limit
+        // has already applied (with its codes); the ceiling is what no configuration exceeds.
+        let limits =
+            vc_core::ParseLimits::default().with_max_depth(vc_core::ParseLimits::MAX_DEPTH_CEILING);
+        let value: Value = vc_core::parse::parse_value(body, &limits).map_err(|e| {
+            ExchangeError::invalid_request(format!("the body is not acceptable JSON: {e}"))
+        })?;
         let Value::Object(map) = &value else {
             return Err(ExchangeError::invalid_request(
                 "the body must be a JSON object",
@@ -102,8 +107,12 @@ impl WalletMessage {
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(Self::default());
         }
-        let value: Value = serde_json::from_slice(body)
-            .map_err(|_| ExchangeError::invalid_request("the body is not JSON"))?;
+        // Strict, as `CreateExchangeRequest::from_json`.
+        let limits =
+            vc_core::ParseLimits::default().with_max_depth(vc_core::ParseLimits::MAX_DEPTH_CEILING);
+        let value: Value = vc_core::parse::parse_value(body, &limits).map_err(|e| {
+            ExchangeError::invalid_request(format!("the body is not acceptable JSON: {e}"))
+        })?;
         let Value::Object(mut map) = value else {
             return Err(ExchangeError::invalid_request(
                 "the body must be a JSON object",

@@ -7,22 +7,26 @@ use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use serde_json::Value;
+use vc_core::parse::{parse_value, ParseLimits};
 
+use super::edge::{parse_limits, parse_refusal, too_large};
 use super::ApiError;
 
 /// The body as a JSON value: `413 BODY_TOO_LARGE` over [`BODY_LIMIT`](super::BODY_LIMIT),
-/// `400 MALFORMED_JSON` when it does not parse.
+/// `400 MALFORMED_JSON` when it does not parse, `400 DUPLICATE_KEY` for a key given twice in an
+/// object (the last would win, so `issuer` could be given twice), `400 NESTING_TOO_DEEP` past
+/// the ceiling.
+///
+/// The edge in front of every route has already applied the router's own nesting limit (which
+/// may be lower) with the same codes; the ceiling here is the bound no configuration exceeds, so
+/// that this parse is safe on its own.
 // ApiError (136 bytes, the shared skeleton's) is built once, on the refusal path of a request;
 // boxing it here would buy nothing.
 #[allow(clippy::result_large_err)]
 pub(crate) fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Value, ApiError> {
     let bytes = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "BODY_TOO_LARGE",
-                format!("the request body exceeds {} bytes", super::BODY_LIMIT),
-            )
+            too_large()
         } else {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
@@ -31,11 +35,5 @@ pub(crate) fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Value, Ap
             )
         }
     })?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "MALFORMED_JSON",
-            format!("the request body is not JSON: {e}"),
-        )
-    })
+    parse_value(&bytes, &parse_limits(ParseLimits::MAX_DEPTH_CEILING)).map_err(parse_refusal)
 }

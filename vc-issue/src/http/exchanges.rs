@@ -54,7 +54,7 @@ struct Endpoints {
 /// The workflow service's routes, to mount at the root of the service's base URL (or nest under
 /// its path).
 pub fn routes(service: Arc<ExchangeService>, authorizer: Arc<dyn Authorizer>) -> Router {
-    Router::new()
+    let router = Router::new()
         .route("/workflows/{workflow_id}/exchanges", post(create))
         .route(
             "/workflows/{workflow_id}/exchanges/{exchange_id}",
@@ -68,7 +68,9 @@ pub fn routes(service: Arc<ExchangeService>, authorizer: Arc<dyn Authorizer>) ->
         .with_state(Endpoints {
             service,
             authorizer,
-        })
+        });
+    // Every error in the JSON shape; bodies checked for type, duplicate keys and nesting.
+    crate::http::edge::library_routes(router)
 }
 
 impl From<ExchangeError> for ApiError {

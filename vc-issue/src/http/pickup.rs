@@ -20,13 +20,16 @@ use super::issuer_api::no_store;
 use super::ApiError;
 use crate::pickup::PickupService;
 
-/// The pickup route alone, for hosts that serve it without the rest of [`VcApi`](super::VcApi).
-/// Put a [`DefaultBodyLimit`](axum::extract::DefaultBodyLimit) over it as [`VcApi`](super::VcApi)
-/// does.
+/// The pickup route alone, for hosts that serve it without the rest of [`VcApi`](super::VcApi),
+/// with the same edge: every error in the JSON shape, bodies checked for type, size,
+/// duplicate keys and nesting (the default depth; a [`VcApi`](super::VcApi) it is merged into
+/// applies its own).
 pub fn pickup_routes(service: PickupService) -> Router {
-    Router::new()
-        .route(crate::pickup::PICKUP_PATH, post(redeem))
-        .with_state(service)
+    super::edge::library_routes(
+        Router::new()
+            .route(crate::pickup::PICKUP_PATH, post(redeem))
+            .with_state(service),
+    )
 }
 
 async fn redeem(

@@ -9,7 +9,7 @@ use axum::Router;
 use super::status_index::{CredentialStatusIndex, MemoryCredentialStatusIndex};
 use super::status_lists::SignedListCache;
 use super::{
-    credential_status, exchanges, issuer_api, pickup, status_lists, Authorizer, BODY_LIMIT,
+    credential_status, edge, exchanges, issuer_api, pickup, status_lists, Authorizer, BODY_LIMIT,
 };
 use crate::exchange::ExchangeService;
 use crate::issuer::Issuer;
@@ -55,7 +55,9 @@ pub(crate) struct ApiState {
 }
 
 /// The VC API issuer endpoints, credential pickup, and any routers merged in (the VCALM exchange
-/// routes), as one [`axum::Router`] with one body limit ([`BODY_LIMIT`]).
+/// routes), as one [`axum::Router`] with one body limit ([`BODY_LIMIT`]), every error in the
+/// [`ApiError`](super::ApiError) shape, and request bodies checked at the edge (see
+/// [the module](super)).
 ///
 /// | route | who | what |
 /// |---|---|---|
@@ -78,7 +80,7 @@ pub(crate) struct ApiState {
 ///     .base_url("https://issuer.example")
 ///     .build()?
 ///     .router();
-/// // axum::serve(listener, router).await?;
+/// // vc_issue::http::serve(listener, router, vc_issue::http::ServeLimits::default()).await?;
 /// # let _ = router; Ok(()) }
 /// ```
 ///
@@ -90,6 +92,7 @@ pub struct VcApi {
     state: Arc<ApiState>,
     pickup: Option<PickupService>,
     merged: Vec<Router>,
+    max_nesting: usize,
 }
 
 impl VcApi {
@@ -98,21 +101,28 @@ impl VcApi {
         VcApiBuilder::default()
     }
 
-    /// The router: every route above, the merged routers, and the body limit over all of them.
+    /// The router: every route above, the merged routers, the body limit over all of them, and
+    /// the edge (see [the module](super)): every error of every route, merged ones and unknown
+    /// paths included, in the JSON shape; the JSON bodies of the library's routes (the
+    /// exchange routes among them) checked for type, duplicate keys and nesting, under
+    /// [`VcApiBuilder::max_nesting`].
     pub fn router(self) -> Router {
-        let mut router = Router::new()
+        let own = Router::new()
             .route("/credentials/issue", post(issuer_api::issue))
             .route("/credentials/issue/{ticket_id}", get(issuer_api::poll))
             .route("/credentials/status", post(credential_status::update))
-            .route("/status-lists/{list_id}", get(status_lists::serve))
-            .with_state(self.state);
+            .route("/status-lists/{list_id}", get(status_lists::serve));
+        let mut router = edge::json_gate(own).with_state(self.state);
         if let Some(service) = self.pickup {
             router = router.merge(pickup::pickup_routes(service));
         }
         for other in self.merged {
             router = router.merge(other);
         }
-        router.layer(DefaultBodyLimit::max(BODY_LIMIT))
+        edge::shape(
+            router.layer(DefaultBodyLimit::max(BODY_LIMIT)),
+            self.max_nesting,
+        )
     }
 }
 
@@ -129,6 +139,7 @@ pub struct VcApiBuilder {
     base_url: Option<String>,
     status_list_proof_type: Option<ProofType>,
     merged: Vec<Router>,
+    max_nesting: Option<usize>,
 }
 
 impl VcApiBuilder {
@@ -192,6 +203,21 @@ impl VcApiBuilder {
         self
     }
 
+    /// The deepest nesting of arrays and objects a request body may have, on every route of the
+    /// library's (the merged exchange and pickup routes too): `{}` is 1 level,
+    /// `{"credential": {}}` 2. Deeper bodies are refused with `400 NESTING_TOO_DEEP` before a
+    /// handler runs. [`ParseLimits::DEFAULT_MAX_DEPTH`](vc_core::ParseLimits::DEFAULT_MAX_DEPTH)
+    /// unless set; at least 1, at most
+    /// [`ParseLimits::MAX_DEPTH_CEILING`](vc_core::ParseLimits::MAX_DEPTH_CEILING).
+    ///
+    /// A credential inside a VC API body nests one level less than the body, so the issuer's own
+    /// limit (`IssuerBuilder::max_nesting`) should be at
+    /// least this one minus one for every body the edge lets through to be signable.
+    pub fn max_nesting(mut self, levels: usize) -> Self {
+        self.max_nesting = Some(levels);
+        self
+    }
+
     /// Adds the routes of another router (e.g. the VCALM exchange routes), under the same body
     /// limit. Its paths must not overlap the ones above.
     pub fn merge(mut self, router: Router) -> Self {
@@ -230,6 +256,11 @@ impl VcApiBuilder {
             state: Arc::new(state),
             pickup: self.pickup,
             merged,
+            max_nesting: edge::parse_limits(
+                self.max_nesting
+                    .unwrap_or(vc_core::ParseLimits::DEFAULT_MAX_DEPTH),
+            )
+            .max_depth,
         })
     }
 }

@@ -688,7 +688,7 @@ async fn bodies_over_the_limit_are_refused() {
         json!({"verifiablePresentation": {"padding": "x".repeat(vc_issue::http::BODY_LIMIT)}});
     let (status, body) = h.post(&url, &big).await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
-    assert_eq!(error_code(&body), "PAYLOAD_TOO_LARGE");
+    assert_eq!(error_code(&body), "BODY_TOO_LARGE");
     let response = h
         .create(json!({"variables": {"padding": "x".repeat(vc_issue::http::BODY_LIMIT)}}))
         .await;

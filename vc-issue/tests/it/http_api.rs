@@ -1,6 +1,7 @@
 //! The HTTP side (feature `http`) over real loopback HTTP: `VcApi`'s issuer endpoints, status
-//! lists and credential pickup.
+//! lists and credential pickup, and the edge in front of every router (`edge`).
 
+mod edge;
 mod issue;
 mod pickup;
 mod server;

@@ -141,6 +141,7 @@ async fn validation_errors_are_400_with_the_code_and_every_violation() {
         .client
         .post(server.url("/credentials/issue"))
         .bearer_auth(crate::http_api::server::TOKEN)
+        .header("content-type", "application/json")
         .body("{not json")
         .send()
         .await

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 use vc_core::{Credential, Did, FixedClock};
-use vc_issue::http::{BearerTokens, VcApi, VcApiBuilder};
+use vc_issue::http::{BearerTokens, ServeLimits, VcApi, VcApiBuilder};
 use vc_issue::pickup::{PickupService, PickupStore};
 use vc_issue::queue::{AlwaysApprove, IssuanceQueue, MemoryIssuanceStore};
 use vc_issue::{
@@ -39,6 +39,10 @@ pub struct Options {
     pub pickup: Option<(Arc<dyn PickupStore>, Arc<FixedClock>)>,
     /// Extra routers to merge (built once the base URL is known).
     pub merge: Vec<axum::Router>,
+    /// `VcApiBuilder::max_nesting`.
+    pub max_nesting: Option<usize>,
+    /// The limits `vc_issue::http::serve` serves with (the defaults unless set).
+    pub limits: Option<ServeLimits>,
 }
 
 pub fn membership_schema() -> SchemaEntry {
@@ -62,10 +66,12 @@ pub async fn listen() -> (tokio::net::TcpListener, String) {
     (listener, format!("http://{addr}"))
 }
 
-/// Serves `router` on `listener` until the test ends.
-pub fn serve(listener: tokio::net::TcpListener, router: axum::Router) {
+/// Serves `router` on `listener` with the library's server until the test ends.
+pub fn serve(listener: tokio::net::TcpListener, router: axum::Router, limits: ServeLimits) {
     tokio::spawn(async move {
-        axum::serve(listener, router).await.unwrap();
+        vc_issue::http::serve(listener, router, limits)
+            .await
+            .unwrap();
     });
 }
 
@@ -119,7 +125,11 @@ pub async fn start(options: Options) -> Server {
     for router in options.merge {
         api = api.merge(router);
     }
-    serve(listener, api.build().unwrap().router());
+    if let Some(levels) = options.max_nesting {
+        api = api.max_nesting(levels);
+    }
+    let limits = options.limits.unwrap_or_default();
+    serve(listener, api.build().unwrap().router(), limits);
     Server {
         base,
         client: reqwest::Client::new(),
