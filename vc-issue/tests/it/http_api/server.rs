@@ -43,6 +43,8 @@ pub struct Options {
     pub max_nesting: Option<usize>,
     /// The limits `vc_issue::http::serve` serves with (the defaults unless set).
     pub limits: Option<ServeLimits>,
+    /// Where the status lists live (in memory unless set).
+    pub status_store: Option<Arc<dyn vc_status::store::StatusListStore>>,
 }
 
 pub fn membership_schema() -> SchemaEntry {
@@ -85,7 +87,11 @@ pub async fn start(options: Options) -> Server {
     let dids = Arc::new(InMemoryDidRegistry::new());
     let registry = Arc::new(
         StatusRegistry::builder()
-            .store(Arc::new(vc_status::store::MemoryStore::new()))
+            .store(
+                options
+                    .status_store
+                    .unwrap_or_else(|| Arc::new(vc_status::store::MemoryStore::new())),
+            )
             .list_url_template(format!("{base}/status-lists/{{list}}"))
             .issuer(key.did().to_string())
             .build()

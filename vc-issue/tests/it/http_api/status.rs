@@ -102,24 +102,19 @@ async fn the_full_entry_and_the_legacy_array_form_work_without_a_lookup() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_vc_api_credential_with_a_suspension_entry_is_suspended_and_lifted() {
     let server = start(Options::default()).await;
-    let entry = server
-        .registry
-        .allocate(StatusPurpose::Suspension, 1)
-        .await
-        .unwrap()
-        .pop()
-        .unwrap();
     let credential = json!({
         "@context": ["https://www.w3.org/ns/credentials/v2"],
         "type": ["VerifiableCredential"],
         "issuer": server.key.did().to_string(),
         "credentialSubject": {"id": server.holder.to_string()},
-        "credentialStatus": entry.to_value(),
     });
     let body = json!({"credential": credential,
-        "options": {"credentialId": "urn:example:badge-9", "proofType": "eddsa-jcs-2022"}});
+        "options": {"credentialId": "urn:example:badge-9", "proofType": "eddsa-jcs-2022",
+            "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "suspension"}}});
     let (status, reply) = json_of(server.post("/credentials/issue", &body).await).await;
     assert_eq!(status, 201, "{reply}");
+    let entry =
+        StatusEntry::from_value(reply["verifiableCredential"]["credentialStatus"].clone()).unwrap();
 
     for (set, expected) in [(true, 1), (false, 0), (true, 1)] {
         let change = json!({"credentialId": "urn:example:badge-9",
@@ -214,4 +209,263 @@ async fn unknown_status_lists_are_404() {
             json_of(server.client.get(server.url(path)).send().await.unwrap()).await;
         assert_eq!(status, 404, "{path}: {body}");
     }
+}
+
+/// A refused update changes nothing: two good items and one out of range, in every order, answer
+/// `400 RANGE_ERROR` and leave both lists as they were; the good items alone then apply.
+async fn refused_updates_change_nothing(server: Server) {
+    let (first_id, first) = issue_revocable(&server).await;
+    let (_, second) = issue_revocable(&server).await;
+    let mut far = second.to_value();
+    far["statusListIndex"] = "131072".into();
+    let good = [
+        json!({"type": "BitstringStatusListEntry", "statusPurpose": "revocation", "status": "revoked"}),
+        {
+            let mut full = second.to_value();
+            full["status"] = true.into();
+            full
+        },
+    ];
+    let bad = {
+        far["status"] = true.into();
+        far
+    };
+    for position in 0..=good.len() {
+        let mut items = good.to_vec();
+        items.insert(position, bad.clone());
+        let body = json!({"credentialId": first_id, "credentialStatus": items});
+        let (status, reply) = json_of(server.post("/credentials/status", &body).await).await;
+        assert_eq!(
+            (status, reply["code"].as_str()),
+            (400, Some("RANGE_ERROR")),
+            "{reply}"
+        );
+        assert_eq!(
+            served_bit(&server, &first).await,
+            0,
+            "applied at {position}"
+        );
+        assert_eq!(
+            served_bit(&server, &second).await,
+            0,
+            "applied at {position}"
+        );
+        assert_eq!(server.registry.status(&first).await.unwrap(), 0);
+        assert_eq!(server.registry.status(&second).await.unwrap(), 0);
+    }
+    let body = json!({"credentialId": first_id, "credentialStatus": good});
+    let (status, reply) = json_of(server.post("/credentials/status", &body).await).await;
+    assert_eq!(status, 200, "{reply}");
+    assert_eq!(served_bit(&server, &first).await, 1);
+    assert_eq!(served_bit(&server, &second).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_update_changes_nothing_in_memory() {
+    refused_updates_change_nothing(start(Options::default()).await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_update_changes_nothing_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = vc_status::store::SqliteStore::open(dir.path().join("status.db"))
+        .await
+        .unwrap();
+    let server = start(Options {
+        status_store: Some(std::sync::Arc::new(store)),
+        ..Options::default()
+    })
+    .await;
+    refused_updates_change_nothing(server).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_update_changes_nothing_on_postgres() {
+    let Ok(url) = std::env::var("VC_TEST_POSTGRES_URL") else {
+        eprintln!("VC_TEST_POSTGRES_URL not set; skipping");
+        return;
+    };
+    let schema = format!("http_status_{}", uuid_like());
+    let store = vc_status::store::PostgresStore::connect_with_schema(&url, &schema)
+        .await
+        .unwrap();
+    let server = start(Options {
+        status_store: Some(std::sync::Arc::new(store)),
+        ..Options::default()
+    })
+    .await;
+    refused_updates_change_nothing(server).await;
+}
+
+fn uuid_like() -> String {
+    use std::time::{SystemTime, UNIX_EPOCH};
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    format!("{:x}{:x}", nanos, std::process::id())
+}
+
+fn vc_api_credential(server: &Server, id: &str) -> Value {
+    json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2",
+                     "https://www.w3.org/ns/credentials/examples/v2"],
+        "id": id,
+        "type": ["VerifiableCredential", "ExampleAlumniCredential"],
+        "issuer": server.key.did().to_string(),
+        "validFrom": "2025-01-01T00:00:00Z",
+        "credentialSubject": {"id": server.holder.to_string(), "alumniOf": "Example University"}
+    })
+}
+
+async fn issue_vc_api(server: &Server, credential: &Value, options: Value) -> (u16, Value) {
+    let mut options = options;
+    options["proofType"] = "eddsa-jcs-2022".into();
+    let body = json!({"credential": credential, "options": options});
+    json_of(server.post("/credentials/issue", &body).await).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_caller_written_status_entry_is_refused() {
+    let server = start(Options::default()).await;
+    let (_, taken) = issue_revocable(&server).await;
+    let mut unknown_list = taken.to_value();
+    unknown_list["statusListCredential"] =
+        format!("{}/status-lists/revocation-99", server.base).into();
+    for entry in [taken.to_value(), unknown_list] {
+        let mut credential =
+            vc_api_credential(&server, "urn:uuid:0d7f1c3e-1d44-4e0e-9c1e-7b6c2d1a0b01");
+        credential["credentialStatus"] = entry.clone();
+        let (status, reply) = issue_vc_api(&server, &credential, json!({})).await;
+        assert_eq!(
+            (status, reply["code"].as_str()),
+            (400, Some("CREDENTIAL_STATUS_NOT_ALLOCATED")),
+            "{entry}: {reply}"
+        );
+        assert_eq!(reply["details"]["pointer"], "/credential/credentialStatus");
+    }
+    // Asking for status and writing one are not both allowed.
+    let mut credential =
+        vc_api_credential(&server, "urn:uuid:0d7f1c3e-1d44-4e0e-9c1e-7b6c2d1a0b02");
+    credential["credentialStatus"] = taken.to_value();
+    let options = json!({"credentialStatus": {"type": "BitstringStatusListEntry"}});
+    let (status, reply) = issue_vc_api(&server, &credential, options).await;
+    assert_eq!(
+        (status, reply["code"].as_str()),
+        (400, Some("CREDENTIAL_STATUS_NOT_ALLOCATED"))
+    );
+    // Revoking the first credential still revokes it alone.
+    server.registry.revoke(&taken).await.unwrap();
+    assert_eq!(served_bit(&server, &taken).await, 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn options_credential_status_allocates_a_fresh_entry() {
+    let server = start(Options::default()).await;
+    let id = "urn:uuid:5b1f0a2c-8f3e-4d7a-9b64-0c2e1f3a4d55";
+    let credential = vc_api_credential(&server, id);
+    let options = json!({"credentialStatus": {"type": "BitstringStatusListEntry"}});
+    let (status, reply) = issue_vc_api(&server, &credential, options.clone()).await;
+    assert_eq!(status, 201, "{reply}");
+    let vc = &reply["verifiableCredential"];
+    server.verify(vc).await;
+    let entry = StatusEntry::from_value(vc["credentialStatus"].clone()).unwrap();
+    assert_eq!(entry.purpose(), StatusPurpose::Revocation);
+    // Nothing else changed: without its proof and status, the credential is what was sent.
+    let mut rest = vc.clone();
+    rest.as_object_mut().unwrap().remove("proof");
+    rest.as_object_mut().unwrap().remove("credentialStatus");
+    assert_eq!(rest, credential);
+
+    // Each credential gets its own entry.
+    let other = vc_api_credential(&server, "urn:uuid:5b1f0a2c-8f3e-4d7a-9b64-0c2e1f3a4d56");
+    let (_, reply) = issue_vc_api(&server, &other, options.clone()).await;
+    let other_entry =
+        StatusEntry::from_value(reply["verifiableCredential"]["credentialStatus"].clone()).unwrap();
+    assert_ne!(other_entry, entry);
+
+    // The entry was recorded under the credential's id: revoking by id revokes this one only.
+    let body = json!({"credentialId": id, "credentialStatus": {"type": "BitstringStatusListEntry",
+        "statusPurpose": "revocation"}, "status": true});
+    let (status, reply) = json_of(server.post("/credentials/status", &body).await).await;
+    assert_eq!(status, 200, "{reply}");
+    assert_eq!(served_bit(&server, &entry).await, 1);
+    assert_eq!(served_bit(&server, &other_entry).await, 0);
+
+    // Re-issuing the same credential with the entry allocated for it is allowed.
+    let mut again = credential.clone();
+    again["credentialStatus"] = entry.to_value();
+    let (status, reply) = issue_vc_api(&server, &again, json!({})).await;
+    assert_eq!(status, 201, "{reply}");
+    // Under another id, the same entry is someone else's.
+    let mut stolen = vc_api_credential(&server, "urn:uuid:5b1f0a2c-8f3e-4d7a-9b64-0c2e1f3a4d57");
+    stolen["credentialStatus"] = entry.to_value();
+    let (status, reply) = issue_vc_api(&server, &stolen, json!({})).await;
+    assert_eq!(
+        (status, reply["code"].as_str()),
+        (400, Some("CREDENTIAL_STATUS_NOT_ALLOCATED"))
+    );
+
+    // Two purposes, two entries.
+    let both = json!({"credentialStatus": {"type": "BitstringStatusListEntry",
+        "statusPurpose": ["revocation", "suspension"]}});
+    let third = vc_api_credential(&server, "urn:uuid:5b1f0a2c-8f3e-4d7a-9b64-0c2e1f3a4d58");
+    let (status, reply) = issue_vc_api(&server, &third, both).await;
+    assert_eq!(status, 201, "{reply}");
+    let statuses = reply["verifiableCredential"]["credentialStatus"]
+        .as_array()
+        .unwrap();
+    let purposes: Vec<&str> = statuses
+        .iter()
+        .map(|s| s["statusPurpose"].as_str().unwrap())
+        .collect();
+    assert_eq!(purposes, ["revocation", "suspension"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_status_options_are_refused() {
+    let server = start(Options::default()).await;
+    let credential = vc_api_credential(&server, "urn:uuid:7c0e5d1a-2b3c-4d5e-8f90-a1b2c3d4e5f6");
+    let cases = [
+        (
+            json!({"type": "StatusList2021Entry"}),
+            "UNSUPPORTED_STATUS_TYPE",
+        ),
+        (
+            json!({"type": "BitstringStatusListEntry", "statusPurpose": "message"}),
+            "STATUS_NOT_SUPPORTED",
+        ),
+        (
+            json!({"type": "BitstringStatusListEntry", "statusPurpose": "bogus"}),
+            "STATUS_ENTRY_INVALID",
+        ),
+        (
+            json!({"type": "BitstringStatusListEntry", "statusPurpose": ["revocation", "revocation"]}),
+            "INVALID_REQUEST",
+        ),
+        (
+            json!({"type": "BitstringStatusListEntry", "extra": 1}),
+            "INVALID_REQUEST",
+        ),
+    ];
+    for (wanted, code) in cases {
+        let (status, reply) =
+            issue_vc_api(&server, &credential, json!({"credentialStatus": wanted})).await;
+        assert_eq!(
+            (status, reply["code"].as_str()),
+            (400, Some(code)),
+            "{wanted}: {reply}"
+        );
+    }
+    // A VC 1.1 credential does not define BitstringStatusListEntry: refused, not rewritten.
+    let mut v1 = credential.clone();
+    v1["@context"] = json!(["https://www.w3.org/2018/credentials/v1"]);
+    v1.as_object_mut().unwrap().remove("validFrom");
+    v1["issuanceDate"] = "2025-01-01T00:00:00Z".into();
+    let options = json!({"credentialStatus": {"type": "BitstringStatusListEntry"}});
+    let (status, reply) = issue_vc_api(&server, &v1, options).await;
+    assert_eq!(
+        (status, reply["code"].as_str()),
+        (400, Some("INVALID_REQUEST")),
+        "{reply}"
+    );
 }
