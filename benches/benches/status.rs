@@ -1,5 +1,6 @@
 //! Benchmarks of `vc-status`: encoding and decoding a 131,072-entry list (empty and 1 % set),
-//! re-encoding the list credential after a change, and allocation throughput per store backend.
+//! re-encoding the list credential after a change, allocation throughput per store backend, and
+//! what SQLite's `synchronous = FULL` (the store's setting) costs against `NORMAL`.
 //!
 //! PostgreSQL is measured when `VC_TEST_POSTGRES_URL` is set (a fresh schema, dropped afterwards).
 #![allow(
@@ -10,10 +11,13 @@
 )]
 
 use std::io::Write;
+use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
 
 use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use rand::{Rng, SeedableRng};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use tokio::runtime::Runtime;
 use vc_status::store::{MemoryStore, PostgresStore, SqliteStore, StatusListStore};
 use vc_status::{Bitstring, DecodeOptions, StatusPurpose, StatusRegistry, StatusSize, MIN_ENTRIES};
@@ -163,5 +167,67 @@ fn allocation(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, codec, reencode, allocation);
+/// The store as `SqliteStore::connect_with` opens it (WAL, foreign keys, 30 s busy timeout, four
+/// connections), except for `synchronous`: built here and handed to `from_pool`, the store's way
+/// of taking a pool configured otherwise.
+fn sqlite_with(rt: &Runtime, path: &Path, synchronous: SqliteSynchronous) -> SqliteStore {
+    let options = SqliteConnectOptions::new()
+        .filename(path)
+        .create_if_missing(true)
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(synchronous)
+        .foreign_keys(true)
+        .busy_timeout(Duration::from_secs(30));
+    rt.block_on(async {
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await
+            .unwrap();
+        SqliteStore::from_pool(pool).await.unwrap()
+    })
+}
+
+/// `status/allocate sqlite synchronous/<NORMAL|FULL>/<batch>`: the same allocation on two files
+/// in one directory (on disk, not tmpfs: the difference is the sync at each commit), one with
+/// each setting, in one run so that the ratio is comparable. FULL is what `SqliteStore::open`
+/// uses; the check that it does is in vc-status' tests.
+fn sqlite_synchronous(c: &mut Criterion) {
+    let rt = Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let normal = sqlite_with(
+        &rt,
+        &dir.path().join("normal.db"),
+        SqliteSynchronous::Normal,
+    );
+    let full = rt
+        .block_on(SqliteStore::open(dir.path().join("full.db")))
+        .unwrap();
+    let pragma = |store: &SqliteStore| -> i64 {
+        rt.block_on(sqlx::query_scalar("PRAGMA synchronous").fetch_one(store.pool()))
+            .unwrap()
+    };
+    assert_eq!((pragma(&normal), pragma(&full)), (1, 2));
+    let registries = [
+        ("NORMAL", registry(Arc::new(normal))),
+        ("FULL", registry(Arc::new(full))),
+    ];
+    let mut group = c.benchmark_group("status/allocate sqlite synchronous");
+    // Batch by batch, the two settings one after the other: load from elsewhere on the machine
+    // (disk traffic above all) drifts slowly, so neighbours in time compare best.
+    for batch in [1usize, 100] {
+        group.throughput(Throughput::Elements(batch as u64));
+        for (name, reg) in &registries {
+            group.bench_with_input(BenchmarkId::new(*name, batch), &batch, |b, &n| {
+                b.iter(|| {
+                    rt.block_on(reg.allocate(StatusPurpose::Revocation, n))
+                        .unwrap()
+                })
+            });
+        }
+    }
+    group.finish();
+}
+
+criterion_group!(benches, codec, reencode, allocation, sqlite_synchronous);
 criterion_main!(benches);
