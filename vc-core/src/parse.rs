@@ -111,24 +111,35 @@ pub fn parse_value(json: &[u8], limits: &ParseLimits) -> Result<Value> {
 /// Checks that `value` nests no deeper than `max_depth`, for documents built in code rather than
 /// parsed by [`parse_value`]. The walk itself stops at the limit, so it is safe on any input.
 pub fn check_depth(value: &Value, max_depth: usize) -> Result<()> {
+    // Nothing is allocated on the way down; the path is built only for a refusal, on the way up.
     fn walk(value: &Value, depth_left: usize, path: &mut Vec<String>) -> bool {
-        let children: Box<dyn Iterator<Item = (String, &Value)>> = match value {
+        match value {
             Value::Array(items) => {
-                Box::new(items.iter().enumerate().map(|(i, v)| (i.to_string(), v)))
+                if depth_left == 0 {
+                    return false;
+                }
+                for (i, item) in items.iter().enumerate() {
+                    if !walk(item, depth_left - 1, path) {
+                        path.push(i.to_string());
+                        return false;
+                    }
+                }
+                true
             }
-            Value::Object(map) => Box::new(map.iter().map(|(k, v)| (k.clone(), v))),
-            _ => return true,
-        };
-        if depth_left == 0 {
-            return false;
-        }
-        for (key, child) in children {
-            if !walk(child, depth_left - 1, path) {
-                path.push(key);
-                return false;
+            Value::Object(map) => {
+                if depth_left == 0 {
+                    return false;
+                }
+                for (key, item) in map {
+                    if !walk(item, depth_left - 1, path) {
+                        path.push(key.clone());
+                        return false;
+                    }
+                }
+                true
             }
+            _ => true,
         }
-        true
     }
     let mut path = Vec::new();
     if walk(value, max_depth, &mut path) {

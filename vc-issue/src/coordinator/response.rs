@@ -95,9 +95,12 @@ pub(crate) async fn read_json(response: Response, url: &Url) -> Result<Value, Co
                     source: None,
                 },
             })?;
-    serde_json::from_slice(&body).map_err(|e| CoordinatorError::MalformedResponse {
+    // The service is remote: its answer is held to the same strict parse as a request (no key
+    // twice, bounded nesting), so a credential read from it is the one it signed.
+    let limits = vc_core::ParseLimits::max_bytes(MAX_RESPONSE_BYTES);
+    vc_core::parse::parse_value(&body, &limits).map_err(|e| CoordinatorError::MalformedResponse {
         url: url.to_string(),
-        reason: "response body is not JSON",
+        reason: "response body is not JSON within the parse limits",
         source: Some(Arc::new(e)),
     })
 }
@@ -113,7 +116,9 @@ pub(crate) fn location(response: &Response, request_url: &Url) -> Option<Url> {
 async fn rejection(response: Response) -> CoordinatorError {
     let status = response.status();
     let body = read_limited(response, MAX_ERROR_BYTES).await.ok();
-    let parsed: Option<Value> = body.and_then(|b| serde_json::from_slice(&b).ok());
+    let parsed: Option<Value> = body.and_then(|b| {
+        vc_core::parse::parse_value(&b, &vc_core::ParseLimits::max_bytes(MAX_ERROR_BYTES)).ok()
+    });
     let text = |name: &str| {
         parsed
             .as_ref()

@@ -103,6 +103,9 @@ pub(crate) async fn issue(
             Ok(response)
         }
         None => {
+            if let (true, Some(id)) = (request.revocable, &request.credential_id) {
+                ensure_unrecorded(&state, id.as_str()).await?;
+            }
             let response = state.issuer.issue(request).await?;
             let entries = entries_of_value(response.credential_status.as_ref());
             record(&state, response.credential_id.as_str(), &entries).await?;
@@ -145,8 +148,25 @@ async fn issue_credential(
     // The same per-issuer limit as the pipeline's: signing is the expensive part.
     state.issuer.check_rate_limit(&issuer)?;
     let credential_id = options.credential_id.or_else(|| credential.id.clone());
+    // Only the issuer writes status entries: one the caller wrote could be another
+    // credential's, and the credential id that would tie it to "this" credential is the
+    // caller's to choose too, so no written entry can be proven to be this credential's.
+    if !credential.statuses().is_empty() {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "CREDENTIAL_STATUS_NOT_ALLOCATED",
+            "credentialStatus is allocated by the issuer: send the credential without it and \
+             ask for entries with options.credentialStatus",
+        )
+        .with_details(json!({"pointer": "/credential/credentialStatus"})));
+    }
     let entries = match options.credential_status {
         Some(wanted) => {
+            // Refused before an index is spent on it.
+            credential.validate().map_err(IssueError::from)?;
+            if let Some(id) = &credential_id {
+                ensure_unrecorded(state, id).await?;
+            }
             let entries = allocate(state, &credential, &wanted).await?;
             let mut resources: Vec<_> = entries.iter().map(StatusEntry::to_resource).collect();
             credential.credential_status = Some(match resources.len() {
@@ -155,7 +175,7 @@ async fn issue_credential(
             });
             entries
         }
-        None => allocated_to(state, &credential, credential_id.as_deref()).await?,
+        None => Vec::new(),
     };
     let proof_type = options.proof_type.unwrap_or_default();
     let secured = state
@@ -168,46 +188,26 @@ async fn issue_credential(
     Ok(issued(StatusCode::CREATED, &secured, Map::new()))
 }
 
-/// A credential's own `credentialStatus` is signed only when every entry is one the registry
-/// allocated for this credential (recorded under its id, e.g. when it was first issued): an entry
-/// a caller writes could be another credential's, and revoking one would revoke both.
+/// Refuses a credential id that already has status entries: `POST /credentials/status` finds an
+/// entry by id and purpose, so a second credential under the same id would make "revoke this
+/// credential" ambiguous.
 // ApiError (136 bytes, the shared skeleton's) is built once, on the refusal path of a request;
 // boxing it here would buy nothing.
 #[allow(clippy::result_large_err)]
-async fn allocated_to(
-    state: &ApiState,
-    credential: &Credential,
-    credential_id: Option<&str>,
-) -> Result<Vec<StatusEntry>, ApiError> {
-    let statuses = credential.statuses();
-    if statuses.is_empty() {
-        return Ok(Vec::new());
+async fn ensure_unrecorded(state: &ApiState, credential_id: &str) -> Result<(), ApiError> {
+    let recorded = state
+        .status_index
+        .entries(credential_id)
+        .await
+        .map_err(index_error)?;
+    if recorded.is_empty() {
+        return Ok(());
     }
-    let refused = || {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "CREDENTIAL_STATUS_NOT_ALLOCATED",
-            "credentialStatus names an entry the issuer did not allocate for this credential; \
-             ask for one with options.credentialStatus",
-        )
-        .with_details(json!({"pointer": "/credential/credentialStatus"}))
-    };
-    let Some(id) = credential_id else {
-        return Err(refused());
-    };
-    let recorded = state.status_index.entries(id).await.map_err(index_error)?;
-    let mut entries = Vec::with_capacity(statuses.len());
-    for status in statuses {
-        let entry = serde_json::to_value(status)
-            .ok()
-            .and_then(|value| StatusEntry::from_value(value).ok())
-            .ok_or_else(refused)?;
-        if !recorded.contains(&entry) {
-            return Err(refused());
-        }
-        entries.push(entry);
-    }
-    Ok(entries)
+    Err(ApiError::new(
+        StatusCode::CONFLICT,
+        "CREDENTIAL_ID_IN_USE",
+        "status entries are already recorded under this credential id; give the credential an id of its own",
+    ))
 }
 
 /// Allocates the entries `options.credentialStatus` asks for, one per purpose, after checking
@@ -225,20 +225,12 @@ async fn allocate(
     let registry = state.issuer.status_registry().ok_or_else(|| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
-            "STATUS_NOT_SUPPORTED",
+            "STATUS_PURPOSE_NOT_SUPPORTED",
             "this issuer keeps no status lists",
         )
         .with_details(pointer(""))
     })?;
     let format = registry.format();
-    if !credential.statuses().is_empty() {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "CREDENTIAL_STATUS_NOT_ALLOCATED",
-            "send either credential.credentialStatus or options.credentialStatus, not both",
-        )
-        .with_details(json!({"pointer": "/credential/credentialStatus"})));
-    }
     if wanted.type_ != format.entry_type() {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -274,7 +266,7 @@ async fn allocate(
         if !registry.supports(parsed) {
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
-                "STATUS_NOT_SUPPORTED",
+                "STATUS_PURPOSE_NOT_SUPPORTED",
                 format!("this issuer keeps no {parsed} status lists"),
             )
             .with_details(pointer(&format!("/statusPurpose/{i}"))));

@@ -210,9 +210,11 @@ impl VcApiBuilder {
     /// unless set; at least 1, at most
     /// [`ParseLimits::MAX_DEPTH_CEILING`](vc_core::ParseLimits::MAX_DEPTH_CEILING).
     ///
-    /// A credential inside a VC API body nests one level less than the body, so the issuer's own
-    /// limit (`IssuerBuilder::max_nesting`) should be at
-    /// least this one minus one for every body the edge lets through to be signable.
+    /// The claims of an `IssuanceRequest` body nest two levels below the body, and the issuer
+    /// holds them to its own limit (`IssuerBuilder::max_nesting`, claims one level below it): keep
+    /// that at least this one minus one, or the issuer refuses bodies the edge let through. A VC
+    /// API credential is held only to this limit (and to the RDF suites' own, which is higher
+    /// than any this limit can be set to).
     pub fn max_nesting(mut self, levels: usize) -> Self {
         self.max_nesting = Some(levels);
         self

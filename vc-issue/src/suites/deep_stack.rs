@@ -59,6 +59,7 @@ fn start() -> Option<Pool> {
 }
 
 fn work(receiver: &Mutex<Receiver<Job>>) {
+    ON_POOL.with(|on| on.set(true));
     loop {
         // The lock is held only while waiting for the next job, never while running one.
         let next = receiver
@@ -72,7 +73,13 @@ fn work(receiver: &Mutex<Receiver<Job>>) {
     }
 }
 
-/// Runs `job` on a pool thread and waits for its result.
+thread_local! {
+    /// Set on pool threads: a job that needs the pool again runs inline (it already has the deep
+    /// stack), instead of waiting for a pool thread that may be itself.
+    static ON_POOL: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `job` on a pool thread and waits for its result (inline when called from a pool thread).
 pub(crate) fn run<T: Send + 'static>(
     job: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, IssueError> {
@@ -80,6 +87,10 @@ pub(crate) fn run<T: Send + 'static>(
         context,
         source: None,
     };
+    if ON_POOL.with(std::cell::Cell::get) {
+        return catch_unwind(AssertUnwindSafe(job))
+            .map_err(|_| failed("canonicalization panicked"));
+    }
     let (reply, result) = mpsc::sync_channel(1);
     let job: Job = Box::new(move || {
         let _ = reply.send(catch_unwind(AssertUnwindSafe(job)));
@@ -109,6 +120,18 @@ mod tests {
         assert_eq!(err.code(), "INTERNAL_ERROR");
         // The pool survives the panic.
         assert_eq!(run(|| 7).unwrap(), 7);
+    }
+
+    #[test]
+    fn a_job_that_needs_the_pool_again_runs_inline() {
+        // One level per pool thread and more: waiting for a pool thread would deadlock.
+        fn nested(levels: usize) -> Result<usize, IssueError> {
+            if levels == 0 {
+                return Ok(0);
+            }
+            run(move || nested(levels - 1).map(|n| n + 1))?
+        }
+        assert_eq!(nested(64).unwrap(), 64);
     }
 
     #[test]

@@ -25,6 +25,8 @@ enum Step {
     State(ExchangeState),
     Unavailable,
     Garbage,
+    /// `state` given twice: plain serde_json would take the last one.
+    Duplicate,
     Slow,
 }
 
@@ -72,6 +74,7 @@ fn script(workflow: &str) -> Option<Vec<Step>> {
         "stuck" => vec![Step::State(Pending)],
         "flaky" => vec![Step::Unavailable, Step::State(Complete)],
         "garbage" => vec![Step::Garbage],
+        "duplicate" => vec![Step::Duplicate],
         "slow" => vec![Step::Slow],
         "no-location" | "rejecting" => vec![],
         _ => return None,
@@ -167,6 +170,12 @@ async fn read_exchange(
         Step::Unavailable => return error(StatusCode::SERVICE_UNAVAILABLE, "BUSY", "busy"),
         Step::Garbage => {
             return Json(json!({"exchange": {"id": id, "state": "done"}})).into_response()
+        }
+        Step::Duplicate => {
+            let body = format!(
+                r#"{{"exchange": {{"id": "{id}", "state": "pending", "state": "complete"}}}}"#
+            );
+            return ([(header::CONTENT_TYPE, "application/json")], body).into_response();
         }
         Step::Slow => {
             tokio::time::sleep(Duration::from_secs(30)).await;
@@ -581,6 +590,22 @@ async fn malformed_answers_are_typed_errors() {
         .await
         .unwrap_err();
     assert_eq!(error.code(), "MALFORMED_RESPONSE");
+
+    // A key given twice is refused, not read as its last value.
+    let exchange = coordinator
+        .create_exchange(
+            &format!("{base}/workflows/duplicate"),
+            Duration::from_secs(60),
+            Map::new(),
+        )
+        .await
+        .unwrap();
+    let error = coordinator
+        .poll(&exchange, quick(Duration::from_secs(600)))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "MALFORMED_RESPONSE");
+    assert!(error.to_string().contains("parse limits"), "{error}");
 
     let error = coordinator
         .create_exchange("not a url", Duration::from_secs(60), Map::new())

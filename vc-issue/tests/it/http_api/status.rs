@@ -391,15 +391,33 @@ async fn options_credential_status_allocates_a_fresh_entry() {
     assert_eq!(served_bit(&server, &entry).await, 1);
     assert_eq!(served_bit(&server, &other_entry).await, 0);
 
-    // Re-issuing the same credential with the entry allocated for it is allowed.
+    // Its own entry, written back by the caller, is refused too: the id that would tie the entry
+    // to "this" credential is the caller's to choose, under another credential as well.
     let mut again = credential.clone();
     again["credentialStatus"] = entry.to_value();
     let (status, reply) = issue_vc_api(&server, &again, json!({})).await;
-    assert_eq!(status, 201, "{reply}");
-    // Under another id, the same entry is someone else's.
+    assert_eq!(
+        (status, reply["code"].as_str()),
+        (400, Some("CREDENTIAL_STATUS_NOT_ALLOCATED"))
+    );
+    // Another credential under an id that already has entries gets none: revoking "that id"
+    // must name one credential.
     let mut stolen = vc_api_credential(&server, "urn:uuid:5b1f0a2c-8f3e-4d7a-9b64-0c2e1f3a4d57");
-    stolen["credentialStatus"] = entry.to_value();
-    let (status, reply) = issue_vc_api(&server, &stolen, json!({})).await;
+    stolen["credentialSubject"]["alumniOf"] = "Somewhere Else".into();
+    for options in [
+        json!({"credentialId": id, "credentialStatus": {"type": "BitstringStatusListEntry"}}),
+        json!({"credentialId": id, "credentialStatus": {"type": "BitstringStatusListEntry"},
+               "proofType": "eddsa-jcs-2022"}),
+    ] {
+        let (status, reply) = issue_vc_api(&server, &stolen, options).await;
+        assert_eq!(
+            (status, reply["code"].as_str()),
+            (409, Some("CREDENTIAL_ID_IN_USE"))
+        );
+    }
+    let mut taken_id = stolen.clone();
+    taken_id["credentialStatus"] = entry.to_value();
+    let (status, reply) = issue_vc_api(&server, &taken_id, json!({"credentialId": id})).await;
     assert_eq!(
         (status, reply["code"].as_str()),
         (400, Some("CREDENTIAL_STATUS_NOT_ALLOCATED"))
@@ -432,7 +450,7 @@ async fn bad_status_options_are_refused() {
         ),
         (
             json!({"type": "BitstringStatusListEntry", "statusPurpose": "message"}),
-            "STATUS_NOT_SUPPORTED",
+            "STATUS_PURPOSE_NOT_SUPPORTED",
         ),
         (
             json!({"type": "BitstringStatusListEntry", "statusPurpose": "bogus"}),
@@ -466,6 +484,25 @@ async fn bad_status_options_are_refused() {
     assert_eq!(
         (status, reply["code"].as_str()),
         (400, Some("INVALID_REQUEST")),
+        "{reply}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_revocable_request_under_a_recorded_id_is_refused() {
+    let server = start(Options::default()).await;
+    let id = vc_core::CredentialId::parse("urn:uuid:9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d").unwrap();
+    let request = server
+        .request("gold")
+        .revocable(true)
+        .with_credential_id(id.clone());
+    let body = serde_json::to_value(&request).unwrap();
+    let (status, reply) = json_of(server.post("/credentials/issue", &body).await).await;
+    assert_eq!(status, 201, "{reply}");
+    let (status, reply) = json_of(server.post("/credentials/issue", &body).await).await;
+    assert_eq!(
+        (status, reply["code"].as_str()),
+        (409, Some("CREDENTIAL_ID_IN_USE")),
         "{reply}"
     );
 }
