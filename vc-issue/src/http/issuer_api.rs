@@ -25,11 +25,9 @@ use super::router::ApiState;
 use super::ApiError;
 use crate::error::IssueError;
 use crate::proof_type::ProofType;
-use crate::queue::TicketId;
+use crate::queue::{TicketId, TICKET_PATH};
 use crate::request::{IssuanceRequest, IssuedCredential};
 
-/// The path tickets are polled at, below the base URL.
-const TICKET_PATH: &str = "/credentials/issue/";
 
 /// The VC API `IssueCredentialRequest`.
 #[derive(Debug, Deserialize)]

@@ -30,6 +30,10 @@ const CAS_ATTEMPTS: usize = 8;
 /// The longest idempotency key accepted.
 pub const MAX_IDEMPOTENCY_KEY_LEN: usize = 255;
 
+/// The path a ticket is polled at, below the service's base URL (`GET /credentials/issue/{id}`
+/// in the VC API router), and the default start of [`Ticket::location`].
+pub const TICKET_PATH: &str = "/credentials/issue/";
+
 /// The asynchronous issuance engine: accepts requests now (`202 Accepted`), lets people and
 /// policies decide, and lets workers issue later. Cheap to clone.
 ///
@@ -135,7 +139,9 @@ impl IssuanceQueueBuilder {
         self
     }
 
-    /// What [`Ticket::location`] starts with (`/credentials/status/` by default).
+    /// What [`Ticket::location`] starts with ([`TICKET_PATH`], where the VC API router polls
+    /// tickets, by default; a host that mounts the router elsewhere or serves tickets itself sets
+    /// its own).
     pub fn location_prefix(mut self, prefix: impl Into<String>) -> Self {
         self.location_prefix = Some(prefix.into());
         self
@@ -180,7 +186,7 @@ impl IssuanceQueueBuilder {
                     .unwrap_or((Duration::from_secs(1), Duration::from_secs(300))),
                 location_prefix: self
                     .location_prefix
-                    .unwrap_or_else(|| "/credentials/status/".to_owned()),
+                    .unwrap_or_else(|| TICKET_PATH.to_owned()),
             }),
         })
     }

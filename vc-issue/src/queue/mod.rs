@@ -103,6 +103,7 @@ pub mod testing;
 
 pub use engine::{
     BatchTickets, IssuanceQueue, IssuanceQueueBuilder, WorkReport, Worker, MAX_IDEMPOTENCY_KEY_LEN,
+    TICKET_PATH,
 };
 pub use error::{QueueError, StoreError, StoreErrorKind};
 pub use journal::{

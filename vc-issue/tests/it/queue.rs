@@ -146,7 +146,7 @@ async fn held_request_is_approved_issued_and_polled_with_history() {
     assert_eq!(ticket.state, TicketState::PendingApproval);
     assert_eq!(
         ticket.location,
-        format!("/credentials/status/{}", ticket.id)
+        format!("/credentials/issue/{}", ticket.id)
     );
     // Nothing to do for a worker yet.
     let idle = w.queue.worker("w1").run_once(10).await.unwrap();

@@ -268,6 +268,21 @@ async fn with_a_queue_requests_are_accepted_with_202_and_polled_until_issued() {
     assert_eq!(status, 200);
     assert_eq!(polled["state"], "approved");
     assert!(polled.get("verifiableCredential").is_none());
+    // The queue's own ticket says the same place (it once said /credentials/status/, which the
+    // router does not serve).
+    let direct = server
+        .queue
+        .as_ref()
+        .unwrap()
+        .submit(server.request("silver"), None)
+        .await
+        .unwrap();
+    let (status, polled) = json_of(server.get(&direct.location).await).await;
+    assert_eq!(
+        (status, &polled["id"]),
+        (200, &serde_json::json!(direct.id)),
+        "{polled}"
+    );
 
     let queue = server.queue.as_ref().unwrap();
     let mut issued = None;
