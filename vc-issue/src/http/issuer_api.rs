@@ -28,7 +28,6 @@ use crate::proof_type::ProofType;
 use crate::queue::{TicketId, TICKET_PATH};
 use crate::request::{IssuanceRequest, IssuedCredential};
 
-
 /// The VC API `IssueCredentialRequest`.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -144,10 +144,7 @@ async fn held_request_is_approved_issued_and_polled_with_history() {
     let w = world(Arc::new(AlwaysHold), |b| b);
     let ticket = w.queue.submit(request(&w.setup), None).await.unwrap();
     assert_eq!(ticket.state, TicketState::PendingApproval);
-    assert_eq!(
-        ticket.location,
-        format!("/credentials/issue/{}", ticket.id)
-    );
+    assert_eq!(ticket.location, format!("/credentials/issue/{}", ticket.id));
     // Nothing to do for a worker yet.
     let idle = w.queue.worker("w1").run_once(10).await.unwrap();
     assert_eq!(idle.claimed, 0);
