@@ -23,6 +23,43 @@ pub fn check(input: &str) -> Result<()> {
     })
 }
 
+/// Whether `input` percent-decodes to UTF-8: every `%` followed by two hex digits taken as the
+/// byte they spell, any other `%` as itself (as axum decodes path parameters and IRI libraries
+/// decode escapes). A string that does not can't be handled as an IRI by libraries that decode
+/// its escapes to characters (ssi's JSON-LD stack panics on one), so it is refused before them.
+///
+/// ```
+/// use vc_core::uri::percent_decodes_to_utf8;
+/// assert!(percent_decodes_to_utf8("https://ex.com/%C3%A9"));
+/// assert!(percent_decodes_to_utf8("50% off"));
+/// assert!(!percent_decodes_to_utf8("Bachelo%Degree")); // %De is the byte 0xDE, alone
+/// ```
+pub fn percent_decodes_to_utf8(input: &str) -> bool {
+    let bytes = input.as_bytes();
+    if !bytes.contains(&b'%') {
+        return true;
+    }
+    let hex = |b: &u8| char::from(*b).to_digit(16);
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&byte) = bytes.get(i) {
+        if byte == b'%' {
+            if let (Some(high), Some(low)) = (
+                bytes.get(i + 1).and_then(hex),
+                bytes.get(i + 2).and_then(hex),
+            ) {
+                // Two hex digits make one byte: high * 16 + low is at most 255.
+                decoded.push((high * 16 + low) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        decoded.push(byte);
+        i += 1;
+    }
+    std::str::from_utf8(&decoded).is_ok()
+}
+
 /// Whether `input` is an absolute URI (see [`check`]).
 pub fn is_absolute(input: &str) -> bool {
     check_reason(input).is_ok()
@@ -71,6 +108,16 @@ fn check_reason(input: &str) -> std::result::Result<(), &'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percent_escapes_decode_as_axum_and_iri_libraries_decode_them() {
+        assert!(percent_decodes_to_utf8("/status-lists/abc"));
+        assert!(percent_decodes_to_utf8("/status-lists/%C3%A9"));
+        assert!(percent_decodes_to_utf8("/a/%zz/%4"));
+        assert!(!percent_decodes_to_utf8("/status-lists/%FF"));
+        assert!(!percent_decodes_to_utf8("/%C3"));
+        assert!(!percent_decodes_to_utf8("Bachelo%Degree"));
+    }
 
     #[test]
     fn table() {

@@ -80,16 +80,18 @@ thread_local! {
 }
 
 /// Runs `job` on a pool thread and waits for its result (inline when called from a pool thread).
+/// A job that panics comes back as `on_panic`: the caller knows whether a panic there means bad
+/// input (a library choking on a document) or a fault of its own.
 pub(crate) fn run<T: Send + 'static>(
     job: impl FnOnce() -> T + Send + 'static,
+    on_panic: IssueError,
 ) -> Result<T, IssueError> {
     let failed = |context| IssueError::Internal {
         context,
         source: None,
     };
     if ON_POOL.with(std::cell::Cell::get) {
-        return catch_unwind(AssertUnwindSafe(job))
-            .map_err(|_| failed("canonicalization panicked"));
+        return catch_unwind(AssertUnwindSafe(job)).map_err(|_| on_panic);
     }
     let (reply, result) = mpsc::sync_channel(1);
     let job: Job = Box::new(move || {
@@ -103,7 +105,7 @@ pub(crate) fn run<T: Send + 'static>(
         .map_err(|_| failed("the canonicalization threads stopped"))?;
     match result.recv() {
         Ok(Ok(value)) => Ok(value),
-        Ok(Err(_panic)) => Err(failed("canonicalization panicked")),
+        Ok(Err(_panic)) => Err(on_panic),
         Err(_) => Err(failed("the canonicalization threads stopped")),
     }
 }
@@ -112,14 +114,24 @@ pub(crate) fn run<T: Send + 'static>(
 mod tests {
     use super::*;
 
+    fn panicked() -> IssueError {
+        IssueError::InvalidRequest {
+            reason: "the job panicked".into(),
+        }
+    }
+
     #[test]
     fn jobs_run_on_pool_threads_and_panics_come_back_as_errors() {
-        let name = run(|| std::thread::current().name().map(str::to_owned)).unwrap();
+        let name = run(
+            || std::thread::current().name().map(str::to_owned),
+            panicked(),
+        )
+        .unwrap();
         assert!(name.unwrap_or_default().starts_with("vc-rdfc-"));
-        let err = run(|| -> u8 { panic!("boom") }).unwrap_err();
-        assert_eq!(err.code(), "INTERNAL_ERROR");
+        let err = run(|| -> u8 { panic!("boom") }, panicked()).unwrap_err();
+        assert_eq!(err.code(), "INVALID_REQUEST");
         // The pool survives the panic.
-        assert_eq!(run(|| 7).unwrap(), 7);
+        assert_eq!(run(|| 7, panicked()).unwrap(), 7);
     }
 
     #[test]
@@ -129,7 +141,7 @@ mod tests {
             if levels == 0 {
                 return Ok(0);
             }
-            run(move || nested(levels - 1).map(|n| n + 1))?
+            run(move || nested(levels - 1).map(|n| n + 1), panicked())?
         }
         assert_eq!(nested(64).unwrap(), 64);
     }
@@ -137,7 +149,7 @@ mod tests {
     #[test]
     fn many_callers_at_once() {
         let handles: Vec<_> = (0..16)
-            .map(|i| std::thread::spawn(move || run(move || i * 2).unwrap()))
+            .map(|i| std::thread::spawn(move || run(move || i * 2, panicked()).unwrap()))
             .collect();
         let sum: i32 = handles.into_iter().map(|h| h.join().unwrap()).sum();
         assert_eq!(sum, (0..16).map(|i| i * 2).sum::<i32>());

@@ -12,6 +12,12 @@
 //! credential whose strings contain such characters would canonicalize differently from other
 //! implementations, so [`RdfcCanonicalizer`] refuses them instead of producing a signature that
 //! others cannot verify.
+//!
+//! Likewise, ssi's IRI handling (`iref`, `pct-str`) panics on an IRI whose percent-escapes do not
+//! decode to UTF-8 (`"type": "Bachelo%Degree"`: `%De` is the lone byte 0xDE). Any string may
+//! become an IRI through `@vocab` or a term's `@id` coercion, so such strings and keys are refused
+//! before expansion, whatever their place; a panic that still escapes JSON-LD processing is a
+//! refusal of the document, not a server error.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -197,9 +203,10 @@ impl RdfcCanonicalizer {
         let mut body = object.clone();
         body.remove("@context");
         let loader = self.loader.clone();
-        deep_stack::run(move || {
-            futures::executor::block_on(expand_to_quads(&loader, body, active))
-        })?
+        deep_stack::run(
+            move || futures::executor::block_on(expand_to_quads(&loader, body, active)),
+            refused_by_json_ld(),
+        )?
     }
 
     fn active_context(&self, context: &Value) -> Result<Arc<json_ld::Context>, IssueError> {
@@ -210,9 +217,10 @@ impl RdfcCanonicalizer {
         self.check_known(context)?;
         let loader = self.loader.clone();
         let owned = context.clone();
-        let active = Arc::new(deep_stack::run(move || {
-            futures::executor::block_on(process(&loader, &owned))
-        })??);
+        let active = Arc::new(deep_stack::run(
+            move || futures::executor::block_on(process(&loader, &owned)),
+            refused_by_json_ld(),
+        )??);
         let mut cache = self.lock();
         if cache.len() >= MAX_CACHED_CONTEXTS {
             cache.clear();
@@ -312,6 +320,12 @@ fn canonical_form(quads: &[LexicalQuad]) -> String {
         .concat()
 }
 
+/// A panic in ssi's JSON-LD processing of a document (see the module docs): the document is what
+/// it could not take, so it is refused like any other it cannot expand.
+fn refused_by_json_ld() -> IssueError {
+    invalid("JSON-LD processing failed on this document")
+}
+
 fn invalid(reason: &str) -> IssueError {
     IssueError::InvalidRequest {
         reason: reason.to_owned(),
@@ -325,20 +339,30 @@ fn check_document(document: &Value, max_depth: usize) -> Result<(), IssueError> 
     check_literals(document)
 }
 
-/// Refuses control characters other than `\n` and `\r` in strings (see the module docs).
+/// Refuses control characters other than `\n` and `\r` in strings, and percent-escapes that do
+/// not decode to UTF-8 in strings and keys (see the module docs).
 fn check_literals(value: &Value) -> Result<(), IssueError> {
     let bad = |s: &str| {
         s.chars()
             .any(|c| (c.is_control() && c != '\n' && c != '\r') && (c as u32) < 0x80)
     };
+    let undecodable = |s: &str| !vc_core::uri::percent_decodes_to_utf8(s);
     match value {
         Value::String(s) if bad(s) => Err(invalid(
             "strings with control characters (tab, backspace, ...) cannot be RDF-canonicalized interoperably",
+        )),
+        Value::String(s) if undecodable(s) => Err(invalid(
+            "a string has a percent-escape that does not decode to UTF-8 (such as %DE alone), which JSON-LD processing cannot take as an IRI",
         )),
         Value::Array(items) => items.iter().try_for_each(check_literals),
         Value::Object(map) => map.iter().try_for_each(|(k, v)| {
             if bad(k) {
                 return Err(invalid("property names with control characters are not supported"));
+            }
+            if undecodable(k) {
+                return Err(invalid(
+                    "a property name has a percent-escape that does not decode to UTF-8",
+                ));
             }
             check_literals(v)
         }),

@@ -202,3 +202,43 @@ fn unknown_contexts_and_undefined_terms_are_errors_not_fetches() {
         "INVALID_REQUEST"
     );
 }
+
+#[tokio::test]
+async fn undecodable_percent_escapes_are_refused_not_a_server_error() {
+    // Found by the `vc_api` fuzz target: `%De` alone is the byte 0xDE, not UTF-8, and ssi's IRI
+    // handling panicked on the type IRI it became through @vocab (a 500 over HTTP).
+    let setup = crate::fixtures::Setup::new();
+    for (claims, proof_type) in [
+        (
+            serde_json::json!({"degree": {"type": "Bachelo%Degree", "name": "BSc"}}),
+            "eddsa-rdfc-2022",
+        ),
+        (
+            serde_json::json!({"degree": {"type": "BachelorDegree", "name": "BSc"}, "a%FFb": 1}),
+            "Ed25519Signature2020",
+        ),
+    ] {
+        let request: vc_issue::IssuanceRequest = serde_json::from_value(serde_json::json!({
+            "schemaId": "university-degree-v1",
+            "issuerDid": setup.ed25519.did().as_str(),
+            "holderDid": setup.holder.as_str(),
+            "claims": claims,
+            "proofType": proof_type,
+        }))
+        .unwrap();
+        let err = setup.issuer.issue(request).await.unwrap_err();
+        assert_eq!(err.code(), "INVALID_REQUEST", "{claims}: {err}");
+        assert_eq!(err.http_status(), 400);
+        assert!(err.to_string().contains("percent-escape"), "{err}");
+    }
+    // Escapes that decode, and a lone `%`, are fine.
+    let request: vc_issue::IssuanceRequest = serde_json::from_value(serde_json::json!({
+        "schemaId": "university-degree-v1",
+        "issuerDid": setup.ed25519.did().as_str(),
+        "holderDid": setup.holder.as_str(),
+        "claims": {"degree": {"type": "Bachelor%C3%A9Degree", "name": "100% BSc"}},
+        "proofType": "eddsa-rdfc-2022",
+    }))
+    .unwrap();
+    setup.issuer.issue(request).await.unwrap();
+}
