@@ -17,6 +17,11 @@ fn core(c: &mut Criterion) {
     group.bench_function("parse credential", |b| {
         b.iter(|| Credential::from_json(black_box(&json)).unwrap())
     });
+    // What parsing cost before the strict parser: serde_json straight into the typed credential,
+    // without the duplicate-key and nesting checks (the last of two `issuer`s would win).
+    group.bench_function("reference: parse credential with serde_json alone", |b| {
+        b.iter(|| serde_json::from_str::<Credential>(black_box(&json)).unwrap())
+    });
     group.bench_function("validate credential", |b| {
         b.iter(|| black_box(&credential).validate().unwrap())
     });
