@@ -27,15 +27,20 @@ pub fn degree_issuer(signer: &Arc<Ed25519Signer>) -> Issuer {
         vec!["UniversityDegreeCredential".into()],
         vec!["https://www.w3.org/ns/credentials/examples/v2".into()],
     ));
-    // Bench fixtures: a failure here is a broken benchmark, not input to handle.
-    #[allow(clippy::expect_used)]
+    #[expect(
+        clippy::expect_used,
+        reason = "Bench fixtures: a failure here is a broken benchmark, not input to handle"
+    )]
     let status = StatusRegistry::builder()
         .store(Arc::new(MemoryStore::new()))
         .list_url_template("https://university.example/status/{list}")
         .issuer(signer.did().as_str())
         .build()
         .expect("a valid status registry");
-    #[allow(clippy::expect_used)]
+    #[expect(
+        clippy::expect_used,
+        reason = "Bench fixtures: a failure here is a broken benchmark, not input to handle"
+    )]
     Issuer::builder()
         .resolver(Arc::new(InMemoryDidRegistry::new()))
         .schemas(schemas)
@@ -64,8 +69,10 @@ pub fn degree_batch(signer: &Ed25519Signer, n: usize) -> BatchRequest {
         "schemaId": "degree", "issuerDid": signer.did().as_str(), "proofType": "eddsa-jcs-2022",
         "revocable": true, "items": items,
     });
-    // Bench fixtures: a failure here is a broken benchmark, not input to handle.
-    #[allow(clippy::expect_used)]
+    #[expect(
+        clippy::expect_used,
+        reason = "Bench fixtures: a failure here is a broken benchmark, not input to handle"
+    )]
     serde_json::from_value(request).expect("a valid batch request")
 }
 

@@ -51,8 +51,10 @@ impl<T: CredentialSigner + ?Sized> CredentialSigner for Arc<T> {
 
 /// Conformance checks that any [`CredentialSigner`] can run against itself.
 #[cfg(any(test, feature = "testing"))]
-// Test helpers report a broken contract by panicking, like assertions do.
-#[allow(clippy::expect_used, clippy::panic)]
+#[expect(
+    clippy::expect_used,
+    reason = "Test helpers report a broken contract by panicking, like assertions do"
+)]
 pub mod conformance {
     use super::*;
     use vc_issue::{CredentialVerifier, DidResolver};

@@ -10,8 +10,10 @@ use crate::message::{Message, MessageLimits};
 
 /// Parses `data` as a DIDComm message and then as each protocol's message; panics only when an
 /// invariant breaks (that is what the fuzzer looks for).
-// A broken invariant must abort the fuzz run, like an assertion.
-#[allow(clippy::panic)]
+#[expect(
+    clippy::panic,
+    reason = "A broken invariant must abort the fuzz run, like an assertion"
+)]
 pub fn parse_message(data: &[u8]) {
     let limits = MessageLimits::max_bytes(64 * 1024);
     let Ok(message) = Message::from_slice_with_limits(data, &limits) else {

@@ -73,8 +73,10 @@ impl<T: DidResolver + ?Sized> DidResolver for std::sync::Arc<T> {
 
 /// Conformance checks that any [`DidResolver`] implementation can run against itself.
 #[cfg(any(test, feature = "testing"))]
-// Test helpers report a broken contract by panicking, like assertions do.
-#[allow(clippy::expect_used, clippy::panic)]
+#[expect(
+    clippy::expect_used,
+    reason = "Test helpers report a broken contract by panicking, like assertions do"
+)]
 pub mod conformance {
     use super::*;
 

@@ -94,8 +94,10 @@ pub trait BbsSigner: Send + Sync + Debug + 'static {
 
 /// Conformance checks that any [`Signer`] implementation can run against itself.
 #[cfg(any(test, feature = "testing"))]
-// Test helpers report a broken contract by panicking, like assertions do.
-#[allow(clippy::expect_used, clippy::panic)]
+#[expect(
+    clippy::expect_used,
+    reason = "Test helpers report a broken contract by panicking, like assertions do"
+)]
 pub mod conformance {
     use super::*;
 

@@ -20,9 +20,10 @@ use super::ApiError;
 /// The edge in front of every route has already applied the router's own nesting limit (which
 /// may be lower) with the same codes; the ceiling here is the bound no configuration exceeds, so
 /// that this parse is safe on its own.
-// ApiError (136 bytes, the shared skeleton's) is built once, on the refusal path of a request;
-// boxing it here would buy nothing.
-#[allow(clippy::result_large_err)]
+#[expect(
+    clippy::result_large_err,
+    reason = "ApiError is built once, on the refusal path of a request: boxing it would buy nothing"
+)]
 pub(crate) fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Value, ApiError> {
     let bytes = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {

@@ -116,9 +116,10 @@ pub(crate) async fn update(
     })))
 }
 
-// ApiError (136 bytes, the shared skeleton's) is built once, on the refusal path of a request;
-// boxing it here would buy nothing.
-#[allow(clippy::result_large_err)]
+#[expect(
+    clippy::result_large_err,
+    reason = "ApiError is built once, on the refusal path of a request: boxing it would buy nothing"
+)]
 fn parse_items(body: &Map<String, Value>) -> Result<Vec<Item>, ApiError> {
     let items: Vec<&Value> = match body.get("credentialStatus") {
         Some(Value::Array(items)) if !items.is_empty() => items.iter().collect(),
@@ -136,9 +137,10 @@ fn parse_items(body: &Map<String, Value>) -> Result<Vec<Item>, ApiError> {
         .collect()
 }
 
-// ApiError (136 bytes, the shared skeleton's) is built once, on the refusal path of a request;
-// boxing it here would buy nothing.
-#[allow(clippy::result_large_err)]
+#[expect(
+    clippy::result_large_err,
+    reason = "ApiError is built once, on the refusal path of a request: boxing it would buy nothing"
+)]
 fn parse_item(item: &Value, top_status: Option<&Value>) -> Result<Item, ApiError> {
     let Value::Object(item) = item else {
         return Err(ApiError::bad_request(

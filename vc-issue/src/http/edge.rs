@@ -169,8 +169,6 @@ async fn gate(request: Request, next: Next) -> Response {
 }
 
 /// The request with its body read and checked, or the refusal.
-// ApiError (the shared skeleton's size) is built once, on the refusal path of a request.
-#[allow(clippy::result_large_err)]
 async fn checked(request: Request) -> Result<Request, ApiError> {
     if request.body().size_hint().exact() == Some(0) {
         // No body (no Content-Length, or 0): nothing to type or parse; the handler decides

@@ -188,9 +188,6 @@ async fn issue_credential(
 /// Refuses a credential id that already has status entries: `POST /credentials/status` finds an
 /// entry by id and purpose, so a second credential under the same id would make "revoke this
 /// credential" ambiguous.
-// ApiError (136 bytes, the shared skeleton's) is built once, on the refusal path of a request;
-// boxing it here would buy nothing.
-#[allow(clippy::result_large_err)]
 async fn ensure_unrecorded(state: &ApiState, credential_id: &str) -> Result<(), ApiError> {
     let recorded = state
         .status_index
@@ -210,9 +207,6 @@ async fn ensure_unrecorded(state: &ApiState, credential_id: &str) -> Result<(), 
 /// Allocates the entries `options.credentialStatus` asks for, one per purpose, after checking
 /// that the credential's `@context` defines the entry type (nothing is added to what was sent but
 /// the entries themselves).
-// ApiError (136 bytes, the shared skeleton's) is built once, on the refusal path of a request;
-// boxing it here would buy nothing.
-#[allow(clippy::result_large_err)]
 async fn allocate(
     state: &ApiState,
     credential: &Credential,
@@ -327,9 +321,10 @@ pub(crate) fn no_store(mut response: Response) -> Response {
     response
 }
 
-// ApiError (136 bytes, the shared skeleton's) is built once, on the refusal path of a request;
-// boxing it here would buy nothing.
-#[allow(clippy::result_large_err)]
+#[expect(
+    clippy::result_large_err,
+    reason = "ApiError is built once, on the refusal path of a request: boxing it would buy nothing"
+)]
 fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
     headers
         .get("idempotency-key")

@@ -785,7 +785,10 @@ pub(crate) fn postgres_url() -> Option<String> {
             if std::env::var_os("CI").is_some() {
                 panic!("VC_TEST_POSTGRES_URL must be set when CI is set");
             }
-            #[allow(clippy::print_stdout)]
+            #[expect(
+                clippy::print_stdout,
+                reason = "the skip notice is for whoever runs the tests"
+            )]
             {
                 println!("notice: VC_TEST_POSTGRES_URL is not set; skipping a PostgreSQL test");
             }

@@ -193,7 +193,6 @@ fn uint_array(value: Value) -> Result<Vec<u64>, DecodeError> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -182,7 +182,6 @@ fn select_path(node: &mut Node, source: &Value, tokens: &[String]) -> Option<()>
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use serde_json::json;
 

@@ -122,7 +122,6 @@ fn unskolem(id: Id) -> Result<Id, SkolemError> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use serde_json::json;
 
