@@ -9,7 +9,8 @@ use axum::http::StatusCode;
 use serde_json::Value;
 use vc_core::parse::{parse_value, ParseLimits};
 
-use super::edge::{parse_limits, parse_refusal, too_large};
+use super::edge::{parse_limits, too_large};
+use super::error_status::core_error;
 use super::ApiError;
 
 /// The body as a JSON value: `413 BODY_TOO_LARGE` over [`BODY_LIMIT`](super::BODY_LIMIT),
@@ -36,5 +37,5 @@ pub(crate) fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Value, Ap
             )
         }
     })?;
-    parse_value(&bytes, &parse_limits(ParseLimits::MAX_DEPTH_CEILING)).map_err(parse_refusal)
+    parse_value(&bytes, &parse_limits(ParseLimits::MAX_DEPTH_CEILING)).map_err(core_error)
 }

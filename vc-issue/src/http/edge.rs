@@ -37,6 +37,7 @@ use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::json;
 use vc_core::parse::{parse_value, ParseLimits};
 
+use super::error_status::core_error;
 use super::{ApiError, BODY_LIMIT};
 
 /// The limits of the JSON gates below an outermost shape layer, as a request extension (a
@@ -206,7 +207,7 @@ async fn checked(request: Request) -> Result<Request, ApiError> {
     };
     // An empty JSON body is the handler's to judge (the exchange endpoints read it as `{}`).
     if !bytes.iter().all(u8::is_ascii_whitespace) {
-        parse_value(&bytes, &limits).map_err(parse_refusal)?;
+        parse_value(&bytes, &limits).map_err(core_error)?;
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }
@@ -234,29 +235,6 @@ fn is_json_media_type(headers: &HeaderMap) -> bool {
         !name.trim().eq_ignore_ascii_case("charset")
             || value.trim().trim_matches('"').eq_ignore_ascii_case("utf-8")
     })
-}
-
-/// A refusal of the strict parser as an HTTP error: `400` with its own code and the pointer in
-/// `details`, `413` for size.
-pub(crate) fn parse_refusal(error: vc_core::Error) -> ApiError {
-    use vc_core::Error as E;
-    let code = error.code();
-    match &error {
-        E::DocumentTooLarge { .. } => too_large(),
-        E::NestingTooDeep { limit, pointer } => {
-            let details = json!({ "limit": limit, "pointer": pointer });
-            ApiError::new(StatusCode::BAD_REQUEST, code, error.to_string()).with_details(details)
-        }
-        E::DuplicateKey { key, pointer } => {
-            let details = json!({ "key": key, "pointer": pointer });
-            ApiError::new(StatusCode::BAD_REQUEST, code, error.to_string()).with_details(details)
-        }
-        _ => ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "MALFORMED_JSON",
-            format!("the request body is not JSON: {error}"),
-        ),
-    }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! server-side failures keep only their code, never their cause.
 
 use axum::http::StatusCode;
+use serde_json::{json, Value};
 use vc_status::store::StoreErrorKind;
 
 use super::status_index::StatusIndexError;
@@ -52,12 +53,19 @@ pub(crate) fn status_error(error: vc_status::Error) -> ApiError {
     ApiError::new(status, error.code(), error.to_string())
 }
 
-/// An error of a data model parse of caller input: always the caller's mistake.
+/// An error of a data model parse of caller input (a request body, a credential in it): always
+/// the caller's mistake. `413` for size; `400` otherwise, with the pointer of a nesting or
+/// duplicate-key refusal in `details`.
 pub(crate) fn core_error(error: vc_core::Error) -> ApiError {
-    match error {
-        vc_core::Error::Invalid(errors) => ApiError::from(IssueError::InvalidCredential(errors)),
-        other => ApiError::new(StatusCode::BAD_REQUEST, other.code(), other.to_string()),
-    }
+    use vc_core::Error as E;
+    let details = match &error {
+        E::Invalid(errors) => return ApiError::from(IssueError::InvalidCredential(errors.clone())),
+        E::DocumentTooLarge { .. } => return super::edge::too_large(),
+        E::NestingTooDeep { limit, pointer } => json!({ "limit": limit, "pointer": pointer }),
+        E::DuplicateKey { key, pointer } => json!({ "key": key, "pointer": pointer }),
+        _ => Value::Null,
+    };
+    ApiError::new(StatusCode::BAD_REQUEST, error.code(), error.to_string()).with_details(details)
 }
 
 /// An error of the pickup service.
