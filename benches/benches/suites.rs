@@ -7,7 +7,7 @@ use std::sync::Arc;
 use vc_benches::degree_credential_json;
 use vc_core::{Credential, DateTime};
 
-use vc_issue::suites::{
+use vc_issue::crypto::suites::{
     Canonicalizer, DataIntegritySuite, JcsEd25519Signature2020, RdfcCanonicalizer,
 };
 use vc_issue::{Ed25519Signer, ProofOptions, ProofSuite, Signer};
@@ -38,8 +38,12 @@ fn suites(c: &mut Criterion) {
     let signature = signer.sign_now(&message);
     group.bench_function("reference: bare ed25519 verify", |b| {
         b.iter(|| {
-            vc_issue::verify::verify_signature(signer.public_key(), black_box(&message), &signature)
-                .unwrap()
+            vc_issue::crypto::verify::verify_signature(
+                signer.public_key(),
+                black_box(&message),
+                &signature,
+            )
+            .unwrap()
         })
     });
     let (data, signature) = jcs_signed_data(&runtime, &unsigned, &options, &signer);
@@ -47,7 +51,7 @@ fn suites(c: &mut Criterion) {
         "reference: bare ed25519 verify of what the eddsa-jcs-2022 proof signs",
         |b| {
             b.iter(|| {
-                vc_issue::verify::verify_signature(
+                vc_issue::crypto::verify::verify_signature(
                     signer.public_key(),
                     black_box(&data),
                     &signature,
@@ -129,7 +133,7 @@ fn jcs_signed_data(
     let hash = |value| Sha256::digest(vc_core::jcs::canonicalize_value(value).unwrap());
     let data = [hash(&config), hash(&document)].concat();
     let signature = vc_core::multibase::decode(proof_value.as_str().unwrap()).unwrap();
-    vc_issue::verify::verify_signature(signer.public_key(), &data, &signature).unwrap();
+    vc_issue::crypto::verify::verify_signature(signer.public_key(), &data, &signature).unwrap();
     (data, signature)
 }
 

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use serde_json::json;
 use vc_benches::degree_credential_json;
 use vc_core::{Credential, DateTime};
-use vc_issue::suites::{Canonicalizer, DataIntegritySuite, RdfcCanonicalizer};
+use vc_issue::crypto::suites::{Canonicalizer, DataIntegritySuite, RdfcCanonicalizer};
 use vc_issue::{
     Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore, InMemorySchemaRegistry, IssuanceRequest,
     Issuer, ProofOptions, ProofSuite, ProofType, SchemaEntry, Signer,

@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use vc_core::Credential;
-use vc_issue::suites::bbs::derive_proof;
+use vc_issue::crypto::suites::bbs::derive_proof;
 use vc_issue::{
     Bls12381G2Signer, CredentialVerifier, InMemoryDidRegistry, InMemoryKeyStore,
     InMemorySchemaRegistry, IssuanceRequest, Issuer, ProofType,

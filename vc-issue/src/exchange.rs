@@ -87,7 +87,7 @@
 //!
 //! # Stores
 //! [`MemoryExchangeStore`], `SqliteExchangeStore` (feature `sqlite`) and `PostgresExchangeStore`
-//! (feature `postgres`) pass the conformance suite in `exchange::testing` (feature `testing`).
+//! (feature `postgres`) pass the conformance suite in `testing::exchange` (feature `testing`).
 
 mod did_auth;
 mod error;
@@ -105,8 +105,6 @@ mod postgres;
 mod sql;
 #[cfg(feature = "sqlite")]
 mod sqlite;
-#[cfg(feature = "testing")]
-pub mod testing;
 
 pub use did_auth::{verify_did_authentication, DidAuthExpectation, AUTHENTICATION};
 pub use error::{ExchangeError, ExchangeStoreError, StoreErrorKind};

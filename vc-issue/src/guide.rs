@@ -45,7 +45,7 @@
 //! let signer = KmsSigner { client: Arc::new(KmsClient { key: local }), key_id: "alias/issuer".into(), public_key };
 //!
 //! // The conformance helper (feature `testing`) checks a host signer against an independent verifier.
-//! vc_issue::signer::conformance::check_signer(&signer).await;
+//! vc_issue::testing::signer::check_signer(&signer).await;
 //!
 //! let keys = InMemoryKeyStore::new(); // or your own KeyStore that looks keys up in the KMS
 //! keys.insert(method, Arc::new(signer));

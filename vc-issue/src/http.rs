@@ -35,21 +35,13 @@ mod issuer_api;
 mod pickup;
 mod router;
 mod serve;
-mod status_index;
 mod status_lists;
-#[cfg(feature = "testing")]
-pub mod testing;
 
 pub use api_error::ApiError;
 pub use auth::{Authorizer, BearerTokens, Unauthorized};
 pub use pickup::pickup_routes;
 pub use router::{ConfigError, VcApi, VcApiBuilder};
 pub use serve::{serve, Serve, ServeLimits};
-#[cfg(feature = "postgres")]
-pub use status_index::PostgresCredentialStatusIndex;
-#[cfg(feature = "sqlite")]
-pub use status_index::SqliteCredentialStatusIndex;
-pub use status_index::{CredentialStatusIndex, MemoryCredentialStatusIndex, StatusIndexError};
 
 /// The largest request body any endpoint reads (256 KiB): a credential request or a wallet's
 /// presentation is a few KiB, and a bound keeps a hostile client from filling memory.

@@ -48,27 +48,32 @@
 //! # }
 //! ```
 //!
-//! # Parts
-//! - Host-facing traits, each with a reference implementation and a conformance helper (feature
-//!   `testing`): [`DidResolver`] ([`InMemoryDidRegistry`], [`DidKeyResolver`]), [`SchemaRegistry`]
-//!   ([`InMemorySchemaRegistry`], loads JSON files), [`KeyStore`] ([`InMemoryKeyStore`]), [`Signer`]
-//!   ([`Ed25519Signer`], [`P256Signer`]; keys zeroized on drop, never printed).
-//! - Proof suites ([`suites`]): `eddsa-jcs-2022`, `JcsEd25519Signature2020`, and with the default
+//! # Modules, by actor
+//! - [`pipeline`]: the issuing pipeline ([`Issuer`], [`IssuanceRequest`], [`pipeline::batch`]) and
+//!   what feeds its checks: DID resolution ([`DidResolver`]: [`InMemoryDidRegistry`],
+//!   [`DidKeyResolver`]), schemas ([`SchemaRegistry`]: [`InMemorySchemaRegistry`], loads JSON
+//!   files), [`pipeline::delegation`] (the built-in `agent-delegation-v1` schema and the chain
+//!   checker), claims rules and rate limits.
+//! - [`crypto`]: keys and proofs. [`Signer`] ([`Ed25519Signer`], [`P256Signer`]; keys zeroized on
+//!   drop, never printed), [`KeyStore`] ([`InMemoryKeyStore`]), the proof suites
+//!   ([`crypto::suites`]): `eddsa-jcs-2022`, `JcsEd25519Signature2020`, and with the default
 //!   `rdfc` feature `eddsa-rdfc-2022`, `Ed25519Signature2020`, `ecdsa-rdfc-2019` (bundled JSON-LD
 //!   contexts, never fetched); `vc+jwt` with the `jwt` feature; `bbs-2023` (selective disclosure:
-//!   base proofs, `suites::bbs::derive_proof` for holders, derived-proof verification) with the
-//!   `bbs` feature and a `BbsSigner` such as `Bls12381G2Signer`. `BbsBlsSignature2020` is
-//!   refused with a pointer to `bbs-2023`.
-//! - [`batch`]: many holders in one call, per-item results, one status allocation, parallel signing.
-//! - [`delegation`]: the built-in `agent-delegation-v1` schema and the delegation chain checker.
-//! - [`verify`]: [`CredentialVerifier`] (issuer-authorized key, every proof), keeping "invalid" apart
-//!   from "could not check".
+//!   base proofs, `crypto::suites::bbs::derive_proof` for holders, derived-proof verification)
+//!   with the `bbs` feature and a `BbsSigner` such as `Bls12381G2Signer`. `BbsBlsSignature2020`
+//!   is refused with a pointer to `bbs-2023`. [`CredentialVerifier`] checks an issuer-authorized
+//!   key and every proof, keeping "invalid" apart from "could not check".
+//! - [`queue`]: asynchronous issuance with approvals: tickets, an approval policy, workers, and
+//!   stores on memory, SQLite or PostgreSQL.
 //! - [`exchange`]: the VCALM (VC API) workflow service wallets talk to: workflows of DID
-//!   Authentication and issue steps, exchanges with optimistic concurrency over memory, SQLite or
-//!   PostgreSQL stores; its HTTP routes are in `http::exchanges` (feature `http`).
-//!
-//! Guides for hosts (a KMS signer, issuers on several machines) are in `guide` (built with the
-//! `postgres` and `testing` features, as on docs.rs).
+//!   Authentication and issue steps, exchanges with optimistic concurrency.
+//! - [`pickup`]: one-time credential pickup by token.
+//! - [`status_index`]: which status entries a credential got, by credential id (what the VC API's
+//!   status updates look up).
+//! - `http` (feature `http`): the VC API, exchange and pickup routes as an `axum::Router`, and
+//!   the one place where errors become HTTP statuses.
+//! - `coordinator` (feature `client`): the client side of VCALM exchanges.
+//! - `testing` (feature `testing`): the conformance suites host implementations run.
 //!
 //! # Features
 //! - `rdfc` (default): the RDF-canonicalized suites, through `ssi-json-ld` and `ssi-rdf`.
@@ -80,11 +85,9 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
-pub mod batch;
-pub mod claims_rule;
 #[cfg(feature = "client")]
 pub mod coordinator;
-pub mod delegation;
+pub mod crypto;
 pub mod error;
 pub mod exchange;
 // The guide's examples use the PostgreSQL store and the conformance helpers.
@@ -92,37 +95,28 @@ pub mod exchange;
 pub mod guide;
 #[cfg(feature = "http")]
 pub mod http;
-pub mod issuer;
-#[cfg(feature = "jwt")]
-pub mod jwt;
-pub mod keystore;
-#[cfg(feature = "http")]
 pub mod pickup;
-pub mod proof_type;
+pub mod pipeline;
 pub mod queue;
-pub mod rate_limit;
-pub mod request;
-pub mod resolver;
-pub mod schema;
-pub mod signer;
-pub mod suites;
-pub mod verify;
+pub mod status_index;
+#[cfg(any(test, feature = "testing"))]
+pub mod testing;
 
-pub use batch::{
+pub use crypto::keystore::{InMemoryKeyStore, KeyStore};
+pub use crypto::proof_type::ProofType;
+#[cfg(feature = "bbs")]
+pub use crypto::signer::{BbsSigner, Bls12381G2Signer};
+pub use crypto::signer::{Ed25519Signer, P256Signer, SignatureAlgorithm, Signer};
+pub use crypto::suites::{ProofOptions, ProofSuite, Suites};
+pub use crypto::verify::{CredentialVerifier, VerifyError};
+pub use error::{BoxError, IssueError, SchemaViolation};
+pub use pipeline::batch::{
     BatchItem, BatchItemResult, BatchRequest, BatchResult, ItemStatus, MAX_BATCH_ITEMS,
 };
-pub use claims_rule::ClaimsRule;
-pub use error::{BoxError, IssueError, SchemaViolation};
-pub use issuer::{CheckedRequest, Issuer, IssuerBuilder};
-pub use keystore::{InMemoryKeyStore, KeyStore};
-pub use proof_type::ProofType;
+pub use pipeline::claims_rule::ClaimsRule;
+pub use pipeline::issuer::{CheckedRequest, Issuer, IssuerBuilder};
+pub use pipeline::rate_limit::RateLimit;
+pub use pipeline::request::{IssuanceRequest, IssuanceResponse, IssuedCredential};
+pub use pipeline::resolver::{DidKeyResolver, DidResolver, InMemoryDidRegistry, ResolvedDid};
+pub use pipeline::schema::{InMemorySchemaRegistry, SchemaEntry, SchemaRegistry};
 pub use queue::{IssuanceQueue, IssuanceStore, Ticket, TicketId, TicketState};
-pub use rate_limit::RateLimit;
-pub use request::{IssuanceRequest, IssuanceResponse, IssuedCredential};
-pub use resolver::{DidKeyResolver, DidResolver, InMemoryDidRegistry, ResolvedDid};
-pub use schema::{InMemorySchemaRegistry, SchemaEntry, SchemaRegistry};
-#[cfg(feature = "bbs")]
-pub use signer::{BbsSigner, Bls12381G2Signer};
-pub use signer::{Ed25519Signer, P256Signer, SignatureAlgorithm, Signer};
-pub use suites::{ProofOptions, ProofSuite, Suites};
-pub use verify::{CredentialVerifier, VerifyError};

@@ -1,4 +1,4 @@
-//! Credential pickup by one-time token (feature `http`): the simplest way to hand a credential to
+//! Credential pickup by one-time token: the simplest way to hand a credential to
 //! a wallet besides DIDComm and exchanges.
 //!
 //! The issuer signs a credential, calls [`PickupService::create_pickup`] and gives the holder the
@@ -38,7 +38,7 @@
 //! # Stores
 //! [`PickupStore`] is small (insert, take, purge). [`MemoryPickupStore`], `SqlitePickupStore`
 //! (feature `sqlite`) and `PostgresPickupStore` (feature `postgres`) pass the conformance suite in
-//! `pickup::testing` (feature `testing`).
+//! `testing::pickup` (feature `testing`).
 
 mod error;
 mod service;
@@ -51,12 +51,11 @@ mod postgres;
 mod sql;
 #[cfg(feature = "sqlite")]
 mod sqlite;
-#[cfg(feature = "testing")]
-pub mod testing;
 
 pub use error::PickupError;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresPickupStore;
+#[cfg(feature = "http")]
 pub(crate) use service::{normalize_base_url, PICKUP_PATH};
 pub use service::{PickupLink, PickupService, DEFAULT_MAX_TTL};
 #[cfg(feature = "sqlite")]

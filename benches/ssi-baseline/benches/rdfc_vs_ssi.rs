@@ -41,7 +41,7 @@ use ssi::verification_methods::{
 
 use vc_benches::degree_credential_json;
 use vc_core::{Credential, DateTime};
-use vc_issue::suites::{
+use vc_issue::crypto::suites::{
     Canonicalizer, ContextLoader, DataIntegritySuite, ProofOptions, RdfcCanonicalizer,
 };
 use vc_issue::{Ed25519Signer, ProofSuite, Signer};

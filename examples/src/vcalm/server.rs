@@ -12,8 +12,9 @@ use vc_core::Did;
 use vc_issue::exchange::{
     CredentialTemplate, ExchangeService, SqliteExchangeStore, Step, Workflow, WorkflowId,
 };
-use vc_issue::http::{BearerTokens, SqliteCredentialStatusIndex, VcApi};
+use vc_issue::http::{BearerTokens, VcApi};
 use vc_issue::pickup::{PickupService, SqlitePickupStore};
+use vc_issue::status_index::SqliteCredentialStatusIndex;
 use vc_issue::{
     DidResolver, Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore, InMemorySchemaRegistry,
     Issuer,

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use vc_core::{Credential, DateTime, Did, DidUrl, Proof};
-use vc_issue::suites::DataIntegritySuite;
+use vc_issue::crypto::suites::DataIntegritySuite;
 use vc_issue::{DidResolver, ProofOptions, ProofSuite, Signer};
 
 use crate::error::{BoxError, Error, Result};

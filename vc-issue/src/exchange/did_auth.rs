@@ -14,9 +14,9 @@ use serde_json::Value;
 use vc_core::{Credential, DidUrl, Presentation};
 
 use super::error::ExchangeError;
-use crate::resolver::DidResolver;
-use crate::suites::Suites;
-use crate::verify::VerifyError;
+use crate::crypto::suites::Suites;
+use crate::crypto::verify::VerifyError;
+use crate::pipeline::resolver::DidResolver;
 
 /// The proof purpose of a DID Authentication proof.
 pub const AUTHENTICATION: &str = "authentication";

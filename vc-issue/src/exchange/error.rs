@@ -8,8 +8,8 @@ pub use vc_status::store::StoreErrorKind;
 use serde_json::{json, Value};
 
 use super::template::VariableProblem;
+use crate::crypto::verify::VerifyError;
 use crate::error::{BoxError, IssueError};
-use crate::verify::VerifyError;
 
 /// An error of an [`ExchangeStore`](super::ExchangeStore) backend, with a [`StoreErrorKind`] that
 /// tells the caller what to do (`Unavailable`: retry; `Conflict`: re-read).

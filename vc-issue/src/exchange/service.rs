@@ -18,10 +18,10 @@ use super::record::{Exchange, ExchangeRecord, ExchangeState, LastError};
 use super::store::{ExchangeStore, MemoryExchangeStore};
 use super::template::VariableProblem;
 use super::workflow::{StepKind, Workflow};
-use crate::issuer::Issuer;
-use crate::request::IssuedCredential;
-use crate::resolver::{DidKeyResolver, DidResolver};
-use crate::suites::Suites;
+use crate::crypto::suites::Suites;
+use crate::pipeline::issuer::Issuer;
+use crate::pipeline::request::IssuedCredential;
+use crate::pipeline::resolver::{DidKeyResolver, DidResolver};
 
 /// The lifetime of an exchange created without `ttl` or `expires`: 15 minutes.
 pub const DEFAULT_TTL: u64 = 900;

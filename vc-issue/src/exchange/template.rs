@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 use vc_core::Did;
 
 use super::error::ExchangeError;
-use crate::request::IssuanceRequest;
+use crate::pipeline::request::IssuanceRequest;
 
 const OPEN: &str = "{{";
 const CLOSE: &str = "}}";

@@ -5,11 +5,11 @@ use axum::http::StatusCode;
 use serde_json::{json, Value};
 use vc_status::store::StoreErrorKind;
 
-use super::status_index::StatusIndexError;
 use super::ApiError;
 use crate::error::IssueError;
 use crate::pickup::PickupError;
 use crate::queue::QueueError;
+use crate::status_index::StatusIndexError;
 
 fn server(status: StatusCode, code: &'static str) -> ApiError {
     ApiError::new(status, code, "the issuer could not complete the request")

@@ -23,10 +23,10 @@ use super::body::json_body;
 use super::error_status::{core_error, index_error, queue_error, status_error};
 use super::router::ApiState;
 use super::ApiError;
+use crate::crypto::proof_type::ProofType;
 use crate::error::IssueError;
-use crate::proof_type::ProofType;
+use crate::pipeline::request::{IssuanceRequest, IssuedCredential};
 use crate::queue::{TicketId, TICKET_PATH};
-use crate::request::{IssuanceRequest, IssuedCredential};
 
 /// The VC API `IssueCredentialRequest`.
 #[derive(Debug, Deserialize)]

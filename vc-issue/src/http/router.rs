@@ -6,16 +6,16 @@ use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
 
-use super::status_index::{CredentialStatusIndex, MemoryCredentialStatusIndex};
 use super::status_lists::SignedListCache;
 use super::{
     credential_status, edge, exchanges, issuer_api, pickup, status_lists, Authorizer, BODY_LIMIT,
 };
+use crate::crypto::proof_type::ProofType;
 use crate::exchange::ExchangeService;
-use crate::issuer::Issuer;
 use crate::pickup::PickupService;
-use crate::proof_type::ProofType;
+use crate::pipeline::issuer::Issuer;
 use crate::queue::IssuanceQueue;
+use crate::status_index::{CredentialStatusIndex, MemoryCredentialStatusIndex};
 
 /// A [`VcApi`] that cannot be built: a required part is missing or a URL is unusable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

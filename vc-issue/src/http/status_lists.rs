@@ -20,8 +20,8 @@ use vc_status::StatusListId;
 use super::error_status::{core_error, status_error};
 use super::router::ApiState;
 use super::ApiError;
-use crate::proof_type::ProofType;
-use crate::request::IssuedCredential;
+use crate::crypto::proof_type::ProofType;
+use crate::pipeline::request::IssuedCredential;
 
 /// A signed list credential, keyed by list, with the unsigned value it was made from.
 type Signed = HashMap<StatusListId, (Arc<Value>, Arc<IssuedCredential>)>;

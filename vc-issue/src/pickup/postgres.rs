@@ -13,7 +13,7 @@ use super::error::PickupError;
 use super::sql::{decode, encode, to_millis};
 use super::store::{PickupRecord, PickupStore};
 use super::token::TokenDigest;
-use crate::request::IssuedCredential;
+use crate::pipeline::request::IssuedCredential;
 
 /// The schema the pickup table lives in unless told otherwise (the issuance queue's).
 const DEFAULT_SCHEMA: &str = "vc_issue";

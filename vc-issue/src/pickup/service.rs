@@ -9,7 +9,7 @@ use vc_core::{Clock, SystemClock};
 use super::error::PickupError;
 use super::store::{PickupRecord, PickupStore};
 use super::token::{PickupToken, TokenDigest};
-use crate::request::IssuedCredential;
+use crate::pipeline::request::IssuedCredential;
 
 /// The longest time to live [`PickupService::create_pickup`] accepts unless configured otherwise
 /// (7 days): a pickup link is meant to be used soon, and a short life bounds what a leaked link

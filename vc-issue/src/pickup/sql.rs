@@ -4,7 +4,7 @@ use time::OffsetDateTime;
 use vc_status::store::StoreErrorKind;
 
 use super::error::PickupError;
-use crate::request::IssuedCredential;
+use crate::pipeline::request::IssuedCredential;
 
 /// Unix milliseconds, as the SQL stores keep instants.
 pub(super) fn to_millis(t: OffsetDateTime) -> i64 {

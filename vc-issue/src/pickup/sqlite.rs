@@ -10,7 +10,7 @@ use super::error::PickupError;
 use super::sql::{decode, encode, to_millis};
 use super::store::{PickupRecord, PickupStore};
 use super::token::TokenDigest;
-use crate::request::IssuedCredential;
+use crate::pipeline::request::IssuedCredential;
 
 const CREATE: &str = "\
 CREATE TABLE IF NOT EXISTS credential_pickups (

@@ -10,7 +10,7 @@ use vc_status::store::StoreErrorKind;
 
 use super::error::PickupError;
 use super::token::TokenDigest;
-use crate::request::IssuedCredential;
+use crate::pipeline::request::IssuedCredential;
 
 /// One credential waiting for its holder: stored under the digest of its token.
 #[derive(Debug, Clone, PartialEq)]

@@ -20,10 +20,10 @@ use super::state::{
     TicketRecord, TicketState, TicketStatus,
 };
 use super::store::{Inserted, IssuanceStore};
-use crate::batch::{BatchRequest, MAX_BATCH_ITEMS};
 use crate::error::IssueError;
-use crate::issuer::{CheckedRequest, Issuer};
-use crate::request::IssuanceRequest;
+use crate::pipeline::batch::{BatchRequest, MAX_BATCH_ITEMS};
+use crate::pipeline::issuer::{CheckedRequest, Issuer};
+use crate::pipeline::request::IssuanceRequest;
 
 /// How often a compare-and-set update is retried after losing to a concurrent writer.
 const CAS_ATTEMPTS: usize = 8;

@@ -82,7 +82,7 @@
 //! # Stores
 //! [`IssuanceStore`] is small: insert (idempotent by key), get, compare-and-set update, claim,
 //! overdue, count. [`MemoryIssuanceStore`], `SqliteIssuanceStore` (feature `sqlite`) and
-//! `PostgresIssuanceStore` (feature `postgres`) pass the conformance suite in `queue::testing`
+//! `PostgresIssuanceStore` (feature `postgres`) pass the conformance suite in `testing::queue`
 //! (feature `testing`).
 
 mod engine;
@@ -98,8 +98,6 @@ mod postgres;
 pub(crate) mod sql;
 #[cfg(feature = "sqlite")]
 mod sqlite;
-#[cfg(feature = "testing")]
-pub mod testing;
 
 pub use engine::{
     BatchTickets, IssuanceQueue, IssuanceQueueBuilder, WorkReport, Worker, MAX_IDEMPOTENCY_KEY_LEN,

@@ -7,7 +7,7 @@ use serde_json::Value;
 use time::OffsetDateTime;
 
 use super::state::{TicketId, TicketState};
-use crate::request::IssuanceRequest;
+use crate::pipeline::request::IssuanceRequest;
 
 /// What a policy decides for a valid request.
 #[derive(Debug, Clone, PartialEq, Eq)]

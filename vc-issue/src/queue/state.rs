@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use time::OffsetDateTime;
 
-use crate::request::{IssuanceRequest, IssuanceResponse};
+use crate::pipeline::request::{IssuanceRequest, IssuanceResponse};
 
 /// The identifier of a ticket: a random UUID (version 4), in its hyphenated lowercase form.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

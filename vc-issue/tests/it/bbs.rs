@@ -8,7 +8,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde_json::{json, Value};
 use vc_core::{Credential, DateTime, DidUrl, PublicKey};
-use vc_issue::suites::bbs::{derive_proof, Bbs2023Suite};
+use vc_issue::crypto::suites::bbs::{derive_proof, Bbs2023Suite};
 use vc_issue::{
     Bls12381G2Signer, CredentialVerifier, IssuanceRequest, IssueError, ProofOptions, ProofSuite,
     ProofType, Signer, VerifyError,
@@ -80,7 +80,7 @@ fn the_vector_key_is_the_published_did_key() {
 
 #[tokio::test]
 async fn local_bls_signers_pass_the_conformance_checks() {
-    use vc_issue::signer::conformance::check_bbs_signer;
+    use vc_issue::testing::signer::check_bbs_signer;
     check_bbs_signer(&Bls12381G2Signer::generate()).await;
     check_bbs_signer(&vector_signer()).await;
     assert!(Bls12381G2Signer::from_secret_bytes(&[0; 32]).is_err());

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 use time::macros::datetime;
 use vc_core::{Credential, DateTime, Did, FixedClock};
-use vc_issue::delegation::{self, verify_chain};
+use vc_issue::pipeline::delegation::{self, verify_chain};
 use vc_issue::{
     CredentialVerifier, Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore,
     InMemorySchemaRegistry, IssuanceRequest, Issuer, ProofType,

@@ -798,7 +798,7 @@ async fn concurrent_presentations_issue_once_on_postgres() {
 #[cfg(feature = "testing")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn memory_store_passes_the_conformance_suite() {
-    vc_issue::exchange::testing::run_conformance(Arc::new(MemoryExchangeStore::new()))
+    vc_issue::testing::exchange::run_conformance(Arc::new(MemoryExchangeStore::new()))
         .await
         .unwrap();
 }
@@ -818,7 +818,7 @@ async fn sqlite_store_passes_the_conformance_suite() {
     vc_issue::queue::SqliteIssuanceStore::open(&path)
         .await
         .unwrap();
-    vc_issue::exchange::testing::run_conformance(Arc::new(store))
+    vc_issue::testing::exchange::run_conformance(Arc::new(store))
         .await
         .unwrap();
 }
@@ -837,7 +837,7 @@ async fn postgres_store_passes_the_conformance_suite() {
                 vc_issue::exchange::PostgresExchangeStore::connect_with_schema(&url, &schema),
             );
             b.unwrap();
-            vc_issue::exchange::testing::run_conformance(Arc::new(a.unwrap()))
+            vc_issue::testing::exchange::run_conformance(Arc::new(a.unwrap()))
                 .await
                 .unwrap();
         }

@@ -131,7 +131,7 @@ async fn the_highest_limit_is_safe_on_a_tokio_worker() {
 
 #[test]
 fn the_canonicalizer_holds_its_limit_on_a_small_stack() {
-    let max = vc_issue::suites::RdfcCanonicalizer::MAX_DEPTH;
+    let max = vc_issue::crypto::suites::RdfcCanonicalizer::MAX_DEPTH;
     let document = |depth: usize| {
         json!({
             "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
@@ -144,7 +144,7 @@ fn the_canonicalizer_holds_its_limit_on_a_small_stack() {
     let outcome = std::thread::Builder::new()
         .stack_size(512 * 1024)
         .spawn(move || {
-            let canonicalizer = vc_issue::suites::RdfcCanonicalizer::default();
+            let canonicalizer = vc_issue::crypto::suites::RdfcCanonicalizer::default();
             let at = canonicalizer
                 .canonical_nquads(&document(max))
                 .map(|q| q.len());
@@ -171,7 +171,7 @@ async fn a_credential_signed_as_given_is_held_to_the_canonicalizer_limit() {
         .subject_value(json!({"id": "did:example:holder"}))
         .build()
         .unwrap();
-    let deep = nest(vc_issue::suites::RdfcCanonicalizer::MAX_DEPTH);
+    let deep = nest(vc_issue::crypto::suites::RdfcCanonicalizer::MAX_DEPTH);
     credential.credential_subject = Some(vc_core::OneOrMany::One(
         serde_json::from_value(json!({"id": "did:example:holder", "deep": deep})).unwrap(),
     ));

@@ -11,11 +11,11 @@ use time::macros::datetime;
 use time::Duration;
 use vc_core::FixedClock;
 use vc_issue::queue::{
-    testing, with_reservation_owner, AlwaysApprove, AlwaysHold, ClaimTest, Decision,
-    IssuanceObserver, IssuanceQueue, IssuanceStore, JournaledStatusStore, Lease,
-    MemoryIssuanceStore, QueueError, ReservationJournal, Rule, RulePolicy, TicketState,
-    TransitionEvent,
+    with_reservation_owner, AlwaysApprove, AlwaysHold, ClaimTest, Decision, IssuanceObserver,
+    IssuanceQueue, IssuanceStore, JournaledStatusStore, Lease, MemoryIssuanceStore, QueueError,
+    ReservationJournal, Rule, RulePolicy, TicketState, TransitionEvent,
 };
+use vc_issue::testing::queue as testing;
 use vc_issue::{BatchItem, BatchRequest, CredentialVerifier, IssuanceRequest};
 use vc_status::store::{MemoryStore, StatusListStore};
 use vc_status::{StatusPurpose, StatusRegistry};

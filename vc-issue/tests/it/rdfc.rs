@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use vc_core::{Credential, DateTime};
-use vc_issue::suites::{Canonicalizer, DataIntegritySuite, RdfcCanonicalizer};
+use vc_issue::crypto::suites::{Canonicalizer, DataIntegritySuite, RdfcCanonicalizer};
 use vc_issue::{ProofOptions, ProofSuite, Signer};
 
 use crate::fixtures::{read_json, read_text, shared, vector_signer};

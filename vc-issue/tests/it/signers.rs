@@ -1,6 +1,6 @@
 //! The shipped signers pass the signer conformance checks, and keep their secrets.
 
-use vc_issue::signer::conformance::check_signer;
+use vc_issue::testing::signer::check_signer;
 use vc_issue::{Ed25519Signer, P256Signer};
 
 #[tokio::test]

@@ -1,7 +1,7 @@
 //! Our suites reproduce the published vectors byte for byte.
 
 use vc_core::{Credential, DateTime, DidUrl};
-use vc_issue::suites::DataIntegritySuite;
+use vc_issue::crypto::suites::DataIntegritySuite;
 use vc_issue::{ProofOptions, ProofSuite, Signer};
 
 use crate::fixtures::{read_json, read_text, vector_signer};
@@ -117,7 +117,7 @@ async fn jcs_ed25519_signature_2020_reproduces_the_dif_vectors() {
             "{file}"
         );
         let output = Credential::from_value(vector["output"].clone()).unwrap();
-        vc_issue::suites::JcsEd25519Signature2020
+        vc_issue::crypto::suites::JcsEd25519Signature2020
             .verify_proof(&output, &output.proofs()[0], signer.public_key())
             .unwrap();
     }

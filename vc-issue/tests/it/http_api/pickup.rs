@@ -6,7 +6,8 @@ use serde_json::{json, Value};
 use time::macros::datetime;
 use vc_core::FixedClock;
 use vc_issue::http::BODY_LIMIT;
-use vc_issue::pickup::{testing, MemoryPickupStore, PickupStore};
+use vc_issue::pickup::{MemoryPickupStore, PickupStore};
+use vc_issue::testing::pickup as testing;
 
 use crate::http_api::server::{json_of, start, Options, Server};
 
@@ -150,8 +151,8 @@ async fn memory_pickup_store_passes_the_conformance_suite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn memory_status_index_passes_the_conformance_check() {
-    let index = vc_issue::http::MemoryCredentialStatusIndex::new();
-    vc_issue::http::testing::status_index_conformance(&index)
+    let index = vc_issue::status_index::MemoryCredentialStatusIndex::new();
+    vc_issue::testing::status_index::status_index_conformance(&index)
         .await
         .unwrap();
 }
@@ -177,13 +178,13 @@ mod sqlite {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sqlite_status_index_passes_the_conformance_check_and_survives_a_restart() {
-        use vc_issue::http::{CredentialStatusIndex, SqliteCredentialStatusIndex};
+        use vc_issue::status_index::{CredentialStatusIndex, SqliteCredentialStatusIndex};
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("issuer.db");
         // The table shares the file with the pickups.
         SqlitePickupStore::open(&path).await.unwrap();
         let index = SqliteCredentialStatusIndex::open(&path).await.unwrap();
-        vc_issue::http::testing::status_index_conformance(&index)
+        vc_issue::testing::status_index::status_index_conformance(&index)
             .await
             .unwrap();
         let before = index.entries("conformance-a").await.unwrap();
@@ -313,9 +314,8 @@ mod postgres {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn postgres_status_index_is_shared_by_every_process() {
-        use vc_issue::http::{
-            testing::status_index_conformance, CredentialStatusIndex, PostgresCredentialStatusIndex,
-        };
+        use vc_issue::status_index::{CredentialStatusIndex, PostgresCredentialStatusIndex};
+        use vc_issue::testing::status_index::status_index_conformance;
         let Some(url) = postgres_url() else { return };
         let schema = unique_schema("status_index");
         let result = tokio::spawn({

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use vc_core::{Credential, CredentialId, DataModelVersion, DateTime, Did};
 
-use crate::proof_type::ProofType;
+use crate::crypto::proof_type::ProofType;
 
 /// A request to issue one credential.
 ///

@@ -6,7 +6,7 @@
 //! ```no_run
 //! # async fn f(store: std::sync::Arc<dyn vc_issue::pickup::PickupStore>) {
 //! // inside a multi-threaded tokio runtime, e.g. #[tokio::test(flavor = "multi_thread")]
-//! vc_issue::pickup::testing::run_conformance(store).await.unwrap();
+//! vc_issue::testing::pickup::run_conformance(store).await.unwrap();
 //! # }
 //! ```
 //!
@@ -22,10 +22,10 @@ use time::{Duration, OffsetDateTime};
 use vc_core::Credential;
 use vc_status::store::StoreErrorKind;
 
-use super::error::PickupError;
-use super::store::{PickupRecord, PickupStore};
-use super::token::PickupToken;
-use crate::request::IssuedCredential;
+use crate::pickup::PickupError;
+use crate::pickup::PickupToken;
+use crate::pickup::{PickupRecord, PickupStore};
+use crate::pipeline::request::IssuedCredential;
 
 /// How many tasks race for one token in [`concurrent_take`].
 pub const RACERS: usize = 8;

@@ -8,8 +8,8 @@ use zkryptium::schemes::generics::PoKSignature;
 use super::base_proof::{bbs_header, bbs_public_key, canonicalization, messages, proof_hash};
 use super::cbor::DerivedProofValue;
 use super::label_map::{canonical_id_map, label_map_from_proof, relabel};
-use crate::suites::RdfcCanonicalizer;
-use crate::verify::VerifyError;
+use crate::crypto::suites::RdfcCanonicalizer;
+use crate::crypto::verify::VerifyError;
 
 /// Size of the fixed part of a BBS proof: `Abar`, `Bbar`, `D` (G1) and `e^`, `r1^`, `r3^`,
 /// challenge (scalars).

@@ -7,8 +7,8 @@ use std::sync::{Arc, RwLock};
 use async_trait::async_trait;
 use vc_core::DidUrl;
 
+use crate::crypto::signer::Signer;
 use crate::error::BoxError;
-use crate::signer::Signer;
 
 /// Maps verification methods to signers. Hosts implement it over a KMS (look the key up by its
 /// verification method id); [`InMemoryKeyStore`] holds local keys.

@@ -6,7 +6,7 @@
 //! ```no_run
 //! # async fn f(store: std::sync::Arc<dyn vc_issue::exchange::ExchangeStore>) {
 //! // inside a multi-threaded tokio runtime, e.g. #[tokio::test(flavor = "multi_thread")]
-//! vc_issue::exchange::testing::run_conformance(store).await.unwrap();
+//! vc_issue::testing::exchange::run_conformance(store).await.unwrap();
 //! # }
 //! ```
 //!
@@ -20,10 +20,10 @@ use std::sync::Arc;
 use serde_json::{json, Value};
 use time::{Duration, OffsetDateTime};
 
-use super::error::{ExchangeStoreError, StoreErrorKind};
-use super::id::{ExchangeId, WorkflowId};
-use super::record::{Exchange, ExchangeRecord, ExchangeState, LastError};
-use super::store::ExchangeStore;
+use crate::exchange::ExchangeStore;
+use crate::exchange::{Exchange, ExchangeRecord, ExchangeState, LastError};
+use crate::exchange::{ExchangeId, WorkflowId};
+use crate::exchange::{ExchangeStoreError, StoreErrorKind};
 
 /// Runs every check of the suite against an empty `store`.
 pub async fn run_conformance(store: Arc<dyn ExchangeStore>) -> Result<(), ExchangeStoreError> {

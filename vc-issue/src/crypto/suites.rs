@@ -22,10 +22,10 @@ use async_trait::async_trait;
 use vc_core::did_key::KeyType;
 use vc_core::{Credential, DataModelVersion, Proof, PublicKey};
 
+use crate::crypto::proof_type::ProofType;
+use crate::crypto::signer::Signer;
+use crate::crypto::verify::VerifyError;
 use crate::error::IssueError;
-use crate::proof_type::ProofType;
-use crate::signer::Signer;
-use crate::verify::VerifyError;
 
 #[cfg(feature = "bbs")]
 pub use bbs::Bbs2023Suite;

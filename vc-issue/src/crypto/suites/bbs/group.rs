@@ -9,8 +9,8 @@ use serde_json::Value;
 use super::label_map::{canonical_id_map, relabel, LabelMap};
 use super::selection::{select_json_ld, PointerError};
 use super::skolem::{deskolemize, skolemize};
+use crate::crypto::suites::RdfcCanonicalizer;
 use crate::error::IssueError;
-use crate::suites::RdfcCanonicalizer;
 
 /// Which pointers a group holds (decides the error code of a bad pointer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

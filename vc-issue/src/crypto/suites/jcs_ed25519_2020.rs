@@ -8,10 +8,10 @@ use vc_core::{Credential, DataModelVersion, OneOrMany, Proof, PublicKey};
 
 use super::signature_encoding;
 use super::{ProofOptions, ProofSuite};
+use crate::crypto::proof_type::ProofType;
+use crate::crypto::signer::Signer;
+use crate::crypto::verify::{verify_signature, VerifyError};
 use crate::error::IssueError;
-use crate::proof_type::ProofType;
-use crate::signer::Signer;
-use crate::verify::{verify_signature, VerifyError};
 
 /// The `type` of the proof.
 const TYPE: &str = "JcsEd25519Signature2020";

@@ -1,8 +1,8 @@
 //! Conformance checks for host implementations of the HTTP side's traits (feature `testing`).
 //!
 //! ```no_run
-//! # async fn f(index: &dyn vc_issue::http::CredentialStatusIndex) {
-//! vc_issue::http::testing::status_index_conformance(index).await.unwrap();
+//! # async fn f(index: &dyn vc_issue::status_index::CredentialStatusIndex) {
+//! vc_issue::testing::status_index::status_index_conformance(index).await.unwrap();
 //! # }
 //! ```
 //!
@@ -14,7 +14,7 @@
 use serde_json::json;
 use vc_status::StatusEntry;
 
-use super::status_index::{CredentialStatusIndex, StatusIndexError};
+use crate::status_index::{CredentialStatusIndex, StatusIndexError};
 
 fn entry(purpose: &str, index: u32) -> StatusEntry {
     let value = json!({

@@ -91,7 +91,7 @@ impl StatusIndexError {
 /// [`MemoryCredentialStatusIndex`] is the reference implementation (one process);
 /// `SqliteCredentialStatusIndex` (feature `sqlite`) survives restarts and
 /// `PostgresCredentialStatusIndex` (feature `postgres`) serves issuers on several machines. Other
-/// backends run `http::testing`'s conformance check (feature `testing`) against themselves.
+/// backends run `testing::status_index`'s conformance check (feature `testing`) against themselves.
 #[async_trait]
 pub trait CredentialStatusIndex: Send + Sync + Debug + 'static {
     /// Adds `entries` to those of `credential_id` (an entry already recorded is not duplicated).

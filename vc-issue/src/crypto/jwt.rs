@@ -17,9 +17,9 @@ use serde_json::{json, Map, Value};
 use vc_core::did_key::KeyType;
 use vc_core::{Credential, DataModelVersion, DidUrl, PublicKey};
 
+use crate::crypto::signer::Signer;
+use crate::crypto::verify::VerifyError;
 use crate::error::IssueError;
-use crate::signer::Signer;
-use crate::verify::VerifyError;
 
 /// Signs `credential` as a compact JWS with the key of `verification_method`.
 pub async fn sign(

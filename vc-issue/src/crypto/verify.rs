@@ -7,9 +7,9 @@ use p256::ecdsa::signature::Verifier as _;
 use vc_core::did_key::KeyType;
 use vc_core::{Credential, Did, DidUrl, Proof, PublicKey};
 
+use crate::crypto::suites::Suites;
 use crate::error::BoxError;
-use crate::resolver::DidResolver;
-use crate::suites::Suites;
+use crate::pipeline::resolver::DidResolver;
 
 /// Why a credential or signature did not verify.
 ///
@@ -173,7 +173,7 @@ impl CredentialVerifier {
     /// named in the payload. Returns the credential it carries.
     #[cfg(feature = "jwt")]
     pub async fn verify_jwt(&self, jwt: &str) -> Result<Credential, VerifyError> {
-        let kid = crate::jwt::key_id(jwt)?;
+        let kid = crate::crypto::jwt::key_id(jwt)?;
         let method = DidUrl::parse(&kid).map_err(|_| VerifyError::MalformedProof {
             reason: "kid is not a DID URL".into(),
         })?;
@@ -188,7 +188,7 @@ impl CredentialVerifier {
                 purpose: "assertionMethod".into(),
                 issuer: method.to_did().to_string(),
             })?;
-        let credential = crate::jwt::verify(jwt, &key)?;
+        let credential = crate::crypto::jwt::verify(jwt, &key)?;
         if credential.issuer_id() != Some(method.to_did().as_str()) {
             return Err(VerifyError::UnauthorizedVerificationMethod {
                 verification_method: kid,

@@ -13,11 +13,11 @@ use zeroize::Zeroizing;
 
 use super::cbor::{BaseProofValue, DerivedProofValue};
 use super::{base_proof, derived_proof, verify, CRYPTOSUITE};
+use crate::crypto::proof_type::ProofType;
+use crate::crypto::signer::{BbsSigner, Signer};
+use crate::crypto::suites::{ProofOptions, ProofSuite, RdfcCanonicalizer};
+use crate::crypto::verify::VerifyError;
 use crate::error::IssueError;
-use crate::proof_type::ProofType;
-use crate::signer::{BbsSigner, Signer};
-use crate::suites::{ProofOptions, ProofSuite, RdfcCanonicalizer};
-use crate::verify::VerifyError;
 
 /// The mandatory pointers of [`Bbs2023Suite::default`], each used only when the credential has
 /// the property: what a verifier needs to check the credential at all (issuer, validity period,
@@ -44,7 +44,7 @@ enum Mandatory {
 /// The `bbs-2023` cryptosuite (see the [module documentation](super)).
 ///
 /// Signing (the pipeline's [`ProofSuite::sign`]) needs a signer whose [`Signer::as_bbs`] is a
-/// [`BbsSigner`], such as [`Bls12381G2Signer`](crate::signer::Bls12381G2Signer), and a fresh HMAC
+/// [`BbsSigner`], such as [`Bls12381G2Signer`](crate::crypto::signer::Bls12381G2Signer), and a fresh HMAC
 /// key is drawn for every credential.
 #[derive(Debug, Clone)]
 pub struct Bbs2023Suite {

@@ -17,10 +17,10 @@ use serde_json::{json, Map, Value};
 use time::OffsetDateTime;
 use vc_core::{Credential, Did};
 
-use crate::claims_rule::ClaimsRule;
+use crate::crypto::verify::{CredentialVerifier, VerifyError};
 use crate::error::IssueError;
-use crate::schema::SchemaEntry;
-use crate::verify::{CredentialVerifier, VerifyError};
+use crate::pipeline::claims_rule::ClaimsRule;
+use crate::pipeline::schema::SchemaEntry;
 
 /// The id of the built-in delegation schema.
 pub const SCHEMA_ID: &str = "agent-delegation-v1";

@@ -16,8 +16,8 @@ use super::label_map::{b_index, c14n_index, canonical_id_map, shuffled_label_map
 use super::selection::select_json_ld;
 use super::suite::Bbs2023Suite;
 use super::CRYPTOSUITE;
+use crate::crypto::suites::RdfcCanonicalizer;
 use crate::error::IssueError;
-use crate::suites::RdfcCanonicalizer;
 
 /// Derives a `bbs-2023` proof from the base proof of `credential`, revealing the issuer's
 /// mandatory parts and those selected by `selective_pointers` (JSON pointers into the credential),

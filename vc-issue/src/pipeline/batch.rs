@@ -15,10 +15,10 @@ use tokio::sync::oneshot;
 use vc_core::{CredentialId, DataModelVersion, DateTime, Did};
 use vc_status::Reservation;
 
+use crate::crypto::proof_type::ProofType;
 use crate::error::IssueError;
-use crate::issuer::{Issuer, Prepared};
-use crate::proof_type::ProofType;
-use crate::request::{IssuanceRequest, IssuedCredential};
+use crate::pipeline::issuer::{Issuer, Prepared};
+use crate::pipeline::request::{IssuanceRequest, IssuedCredential};
 
 /// The most items one batch may hold.
 pub const MAX_BATCH_ITEMS: usize = 10_000;

@@ -6,7 +6,7 @@
 //! ```no_run
 //! # async fn f(store: std::sync::Arc<dyn vc_issue::queue::IssuanceStore>) {
 //! // inside a multi-threaded tokio runtime, e.g. #[tokio::test(flavor = "multi_thread")]
-//! vc_issue::queue::testing::run_conformance(store).await.unwrap();
+//! vc_issue::testing::queue::run_conformance(store).await.unwrap();
 //! # }
 //! ```
 //!
@@ -22,10 +22,10 @@ use serde_json::json;
 use time::{Duration, OffsetDateTime};
 use vc_core::Did;
 
-use super::error::{StoreError, StoreErrorKind};
-use super::state::{HistoryEntry, Lease, TicketRecord, TicketState};
-use super::store::{Inserted, IssuanceStore};
-use crate::request::IssuanceRequest;
+use crate::pipeline::request::IssuanceRequest;
+use crate::queue::{HistoryEntry, Lease, TicketRecord, TicketState};
+use crate::queue::{Inserted, IssuanceStore};
+use crate::queue::{StoreError, StoreErrorKind};
 
 /// Runs every check of the suite against an empty `store`.
 pub async fn run_conformance(store: Arc<dyn IssuanceStore>) -> Result<(), StoreError> {

@@ -37,7 +37,7 @@ use crate::error::IssueError;
 /// The contexts bundled with the crate: the VC 1.1 and 2.0 base contexts and their examples, Data
 /// Integrity, Multikey, DID Core, Ed25519 2020, Bitstring Status List, StatusList2021, ODRL and
 /// security v1/v2 (W3C and W3C-CCG documents, see `contexts/README.md`).
-const BUNDLED: &str = include_str!("../../contexts/contexts.json");
+const BUNDLED: &str = include_str!("../../../contexts/contexts.json");
 
 /// A static JSON-LD document loader: bundled contexts plus any the host adds.
 #[derive(Debug, Clone)]

@@ -17,10 +17,10 @@ use vc_core::{Credential, DataModelVersion, OneOrMany, Proof, PublicKey};
 
 use super::signature_encoding;
 use super::{Canonicalizer, JcsCanonicalizer, ProofOptions, ProofSuite};
+use crate::crypto::proof_type::ProofType;
+use crate::crypto::signer::Signer;
+use crate::crypto::verify::{verify_signature, VerifyError};
 use crate::error::IssueError;
-use crate::proof_type::ProofType;
-use crate::signer::Signer;
-use crate::verify::{verify_signature, VerifyError};
 
 /// One hashed Data Integrity suite.
 #[derive(Debug, Clone)]

@@ -18,10 +18,10 @@ use super::cbor::BaseProofValue;
 use super::group::{canonicalize_and_group, PointerKind};
 use super::label_map::shuffled_label_map;
 use super::CRYPTOSUITE;
+use crate::crypto::signer::BbsSigner;
+use crate::crypto::suites::{ProofOptions, RdfcCanonicalizer};
+use crate::crypto::verify::VerifyError;
 use crate::error::IssueError;
-use crate::signer::BbsSigner;
-use crate::suites::{ProofOptions, RdfcCanonicalizer};
-use crate::verify::VerifyError;
 
 /// The canonical N-Quads of a credential split by the mandatory pointers (HMAC labels).
 #[derive(Debug)]

@@ -11,15 +11,15 @@ use vc_core::{
 };
 use vc_status::{Reservation, StatusEntry, StatusPurpose, StatusRegistry};
 
-use crate::claims_rule::ClaimsRule;
+use crate::crypto::keystore::KeyStore;
+use crate::crypto::signer::Signer;
+use crate::crypto::suites::{ProofOptions, ProofSuite, Suites};
 use crate::error::IssueError;
-use crate::keystore::KeyStore;
-use crate::rate_limit::RateLimit;
-use crate::request::{IssuanceRequest, IssuanceResponse, IssuedCredential};
-use crate::resolver::{DidResolver, ResolvedDid};
-use crate::schema::{validate, SchemaCache, SchemaEntry, SchemaRegistry};
-use crate::signer::Signer;
-use crate::suites::{ProofOptions, ProofSuite, Suites};
+use crate::pipeline::claims_rule::ClaimsRule;
+use crate::pipeline::rate_limit::RateLimit;
+use crate::pipeline::request::{IssuanceRequest, IssuanceResponse, IssuedCredential};
+use crate::pipeline::resolver::{DidResolver, ResolvedDid};
+use crate::pipeline::schema::{validate, SchemaCache, SchemaEntry, SchemaRegistry};
 
 /// Issues credentials: checks the issuer, the schema, the claims and the holder, builds the
 /// credential, registers its status and signs it, in that order, stopping at the first failure.
@@ -104,7 +104,7 @@ impl Signing {
             ))),
             #[cfg(feature = "jwt")]
             Signing::Jwt => Ok(IssuedCredential::Jwt(
-                crate::jwt::sign(&credential, &options.verification_method, signer).await?,
+                crate::crypto::jwt::sign(&credential, &options.verification_method, signer).await?,
             )),
         }
     }
@@ -504,7 +504,7 @@ pub struct IssuerBuilder {
 impl IssuerBuilder {
     /// Adds a rule on the claims of credentials of `schema_id` (checked after schema validation).
     /// The agent delegation rule is registered by default for
-    /// [`delegation::SCHEMA_ID`](crate::delegation::SCHEMA_ID).
+    /// [`delegation::SCHEMA_ID`](crate::pipeline::delegation::SCHEMA_ID).
     pub fn claims_rule(mut self, schema_id: impl Into<String>, rule: Arc<dyn ClaimsRule>) -> Self {
         self.claims_rules.insert(schema_id.into(), rule);
         self
@@ -565,8 +565,8 @@ impl IssuerBuilder {
     /// Checks that the required parts are there.
     pub fn build(mut self) -> Result<Issuer, IssueError> {
         self.claims_rules
-            .entry(crate::delegation::SCHEMA_ID.to_owned())
-            .or_insert_with(|| Arc::new(crate::delegation::DelegationRule));
+            .entry(crate::pipeline::delegation::SCHEMA_ID.to_owned())
+            .or_insert_with(|| Arc::new(crate::pipeline::delegation::DelegationRule));
         let missing = |part: &str| IssueError::InvalidRequest {
             reason: format!("Issuer::builder() needs {part}"),
         };

@@ -1,0 +1,14 @@
+//! Keys and proofs: the host's [`Signer`](signer::Signer) and [`KeyStore`](keystore::KeyStore),
+//! the proof types a request can ask for, the proof suites that secure a document, and the
+//! verifier that checks them.
+//!
+//! Nothing here knows about requests, schemas or status lists: the pipeline hands a finished
+//! document to a suite, and the suite hands back the same document with a proof.
+
+#[cfg(feature = "jwt")]
+pub mod jwt;
+pub mod keystore;
+pub mod proof_type;
+pub mod signer;
+pub mod suites;
+pub mod verify;

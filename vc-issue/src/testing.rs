@@ -1,0 +1,21 @@
+//! Conformance suites for host implementations of this crate's traits (feature `testing`).
+//!
+//! A host that brings its own store, key custody or DID resolution runs the suite of that trait
+//! against its implementation in its own tests; the in-memory, SQLite and PostgreSQL
+//! implementations shipped here run the same suites.
+//!
+//! | trait | suite |
+//! |---|---|
+//! | [`Signer`](crate::Signer) | [`signer`] |
+//! | [`DidResolver`](crate::DidResolver) | [`resolver`] |
+//! | [`IssuanceStore`](crate::queue::IssuanceStore) | [`queue`] |
+//! | [`ExchangeStore`](crate::exchange::ExchangeStore) | [`exchange`] |
+//! | [`PickupStore`](crate::pickup::PickupStore) | [`pickup`] |
+//! | [`CredentialStatusIndex`](crate::status_index::CredentialStatusIndex) | [`status_index`] |
+
+pub mod exchange;
+pub mod pickup;
+pub mod queue;
+pub mod resolver;
+pub mod signer;
+pub mod status_index;
