@@ -168,10 +168,18 @@ pub async fn owned_reservation_is_idempotent(store: &dyn StatusListStore) -> Res
     );
     let missing = StatusListId::new(unique("missing"))?;
     assert_eq!(store.reserve_owned(&a, &missing, 1).await?, expected);
-    assert_eq!(store.snapshot(&record.id).await?.allocated, 3, "repeats took nothing");
+    assert_eq!(
+        store.snapshot(&record.id).await?.allocated,
+        3,
+        "repeats took nothing"
+    );
     assert_eq!(store.snapshot(&other.id).await?.allocated, 0);
     let second = store.reserve_owned(&b, &record.id, 2).await?;
-    assert_eq!(second.counters, 3..5, "another owner gets the next counters");
+    assert_eq!(
+        second.counters,
+        3..5,
+        "another owner gets the next counters"
+    );
     assert_eq!(store.reserve(&record.id, 1).await?, 5..6);
     assert_eq!(store.reservation(&a).await?, Some(expected));
     assert_eq!(store.reservation(&b).await?, Some(second));
@@ -275,7 +283,11 @@ pub async fn concurrent_owned_reserve(store: Arc<dyn StatusListStore>) -> Result
             }
         }
     }
-    assert_eq!(same.len(), 1, "racing callers for one owner got different reservations");
+    assert_eq!(
+        same.len(),
+        1,
+        "racing callers for one owner got different reservations"
+    );
     let held = same.into_iter().flatten().collect::<Vec<_>>();
     for c in &held {
         assert!(counters.insert(*c), "counter {c} granted twice");
@@ -502,9 +514,7 @@ pub async fn registry_owned_rollover(store: Arc<dyn StatusListStore>) -> Result<
     };
     let first = registry(store.clone())?;
     let purpose = StatusPurpose::Revocation;
-    let owners = (0..100)
-        .map(|_| owner("rw"))
-        .collect::<Result<Vec<_>>>()?;
+    let owners = (0..100).map(|_| owner("rw")).collect::<Result<Vec<_>>>()?;
     let mut seen = HashSet::new();
     let mut entries = Vec::new();
     for (i, owner) in owners.iter().enumerate() {
@@ -527,7 +537,11 @@ pub async fn registry_owned_rollover(store: Arc<dyn StatusListStore>) -> Result<
     }
     assert_eq!(seen.len(), 130);
     let lists: HashSet<_> = seen.iter().map(|(list, _)| list.clone()).collect();
-    assert_eq!(lists.len(), 3, "130 entries fill two lists of 64 and open a third");
+    assert_eq!(
+        lists.len(),
+        3,
+        "130 entries fill two lists of 64 and open a third"
+    );
     // Repeats, also of owners whose list is full by now, return the same entry and take nothing.
     let active = first.active_list_id(purpose).await?;
     let allocated = store.snapshot(&active).await?.allocated;
@@ -537,7 +551,10 @@ pub async fn registry_owned_rollover(store: Arc<dyn StatusListStore>) -> Result<
     assert_eq!(store.snapshot(&active).await?.allocated, allocated);
     // Another registry on the store (another process) rebuilds the same entry.
     let second = registry(store.clone())?;
-    assert_eq!(second.allocate_owned(&owners[0], purpose).await?, entries[0]);
+    assert_eq!(
+        second.allocate_owned(&owners[0], purpose).await?,
+        entries[0]
+    );
     assert!(first.release_owned(&owners[0]).await?);
     assert_eq!(store.reservation(&owners[0]).await?, None);
     assert!(!second.release_owned(&owners[0]).await?);

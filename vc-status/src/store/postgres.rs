@@ -220,8 +220,9 @@ impl StatusListStore for PostgresStore {
                 // Another caller for the same owner committed first: its transaction holds the
                 // owner's key, ours rolled back (counter step included). The next try returns
                 // the winner's reservation.
-                Err(e) if e.kind() == StoreErrorKind::AlreadyExists
-                    && attempt < OWNER_RACE_ATTEMPTS =>
+                Err(e)
+                    if e.kind() == StoreErrorKind::AlreadyExists
+                        && attempt < OWNER_RACE_ATTEMPTS =>
                 {
                     attempt += 1
                 }
