@@ -1,5 +1,6 @@
 //! Asynchronous issuance: submit throughput (validate, decide, store) and drain throughput (two
-//! workers claiming, allocating a journaled status index, signing and recording), per backend.
+//! workers claiming, allocating an owned status index, signing, recording and releasing the
+//! reservation), per backend.
 #![allow(
     missing_docs,
     clippy::unwrap_used,
@@ -13,10 +14,7 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use serde_json::json;
 use tokio::runtime::Runtime;
-use vc_issue::queue::{
-    AlwaysApprove, IssuanceQueue, IssuanceStore, JournaledStatusStore, MemoryIssuanceStore,
-    ReservationJournal,
-};
+use vc_issue::queue::{AlwaysApprove, IssuanceQueue, IssuanceStore, MemoryIssuanceStore};
 use vc_issue::{
     Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore, InMemorySchemaRegistry, IssuanceRequest,
     Issuer, ProofType, SchemaEntry,
@@ -31,7 +29,6 @@ struct Backend {
     name: &'static str,
     store: Arc<dyn IssuanceStore>,
     status: Arc<dyn StatusListStore>,
-    journal: Arc<dyn ReservationJournal>,
     _dir: Option<tempfile::TempDir>,
     cleanup: Option<(String, String)>,
 }
@@ -69,7 +66,6 @@ fn queue(b: &Backend) -> IssuanceQueue {
     IssuanceQueue::builder()
         .issuer(issuer)
         .store(b.store.clone())
-        .journal(b.journal.clone())
         .policy(Arc::new(AlwaysApprove))
         .build()
         .unwrap()
@@ -90,12 +86,10 @@ fn request() -> IssuanceRequest {
 }
 
 fn backends(rt: &Runtime) -> Vec<Backend> {
-    let memory_status = Arc::new(JournaledStatusStore::new(Arc::new(MemoryStore::new())));
     let mut out = vec![Backend {
         name: "memory",
         store: Arc::new(MemoryIssuanceStore::new()),
-        status: memory_status.clone(),
-        journal: memory_status,
+        status: Arc::new(MemoryStore::new()),
         _dir: None,
         cleanup: None,
     }];
@@ -105,12 +99,16 @@ fn backends(rt: &Runtime) -> Vec<Backend> {
             dir.path().join("queue.db"),
         ))
         .unwrap();
-    let journaled = rt.block_on(sqlite.journaled_status_store()).unwrap();
+    // The status lists in the same file, as an issuer on one machine would keep them.
+    let status = rt
+        .block_on(vc_status::store::SqliteStore::from_pool(
+            sqlite.pool().clone(),
+        ))
+        .unwrap();
     out.push(Backend {
         name: "sqlite",
         store: Arc::new(sqlite),
-        status: journaled.clone(),
-        journal: journaled,
+        status: Arc::new(status),
         _dir: Some(dir),
         cleanup: None,
     });
@@ -122,14 +120,16 @@ fn backends(rt: &Runtime) -> Vec<Backend> {
                     &url, &schema,
                 ))
                 .unwrap();
-            let journaled = rt
-                .block_on(pg.journaled_status_store(&format!("{schema}_status")))
+            let status = rt
+                .block_on(vc_status::store::PostgresStore::connect_with_schema(
+                    &url,
+                    &format!("{schema}_status"),
+                ))
                 .unwrap();
             out.push(Backend {
                 name: "postgres",
                 store: Arc::new(pg),
-                status: journaled.clone(),
-                journal: journaled,
+                status: Arc::new(status),
                 _dir: None,
                 cleanup: Some((url, schema)),
             });

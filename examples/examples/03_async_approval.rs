@@ -12,8 +12,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use vc_issue::queue::{
-    AlwaysHold, IssuanceObserver, IssuanceQueue, JournaledStatusStore, MemoryIssuanceStore,
-    TicketState, TransitionEvent,
+    AlwaysHold, IssuanceObserver, IssuanceQueue, MemoryIssuanceStore, TicketState, TransitionEvent,
 };
 use vc_issue::{
     CredentialVerifier, Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore,
@@ -55,9 +54,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         vec!["https://www.w3.org/ns/credentials/examples/v2".into()],
     ));
     let dids = Arc::new(InMemoryDidRegistry::new());
-    let status = Arc::new(JournaledStatusStore::new(Arc::new(MemoryStore::new())));
     let registry = StatusRegistry::builder()
-        .store(status.clone())
+        .store(Arc::new(MemoryStore::new()))
         .list_url_template("https://issuer.example/status/{list}")
         .issuer(signer.did().to_string())
         .build()?;
@@ -72,7 +70,6 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let queue = IssuanceQueue::builder()
         .issuer(issuer)
         .store(Arc::new(MemoryIssuanceStore::new()))
-        .journal(status)
         .policy(Arc::new(AlwaysHold))
         .observer(Arc::new(Printer))
         .approval_deadline(time::Duration::days(7))

@@ -61,23 +61,19 @@
 //! ```no_run
 //! # async fn run(issuer: vc_issue::IssuerBuilder) -> Result<(), Box<dyn std::error::Error>> {
 //! use std::sync::Arc;
-//! use vc_status::StatusRegistry;
+//! use vc_status::{store::PostgresStore, StatusRegistry};
 //! use vc_issue::queue::{IssuanceQueue, PostgresIssuanceStore};
 //!
 //! let url = "postgres://issuer@db.internal/credentials";
-//! let queue_store = PostgresIssuanceStore::connect(url).await?;
-//! // The status store, wrapped so that a ticket's reservation is journaled in the same transaction.
-//! let status_store = queue_store.journaled_status_store("vc_status").await?;
 //! let registry = StatusRegistry::builder()
-//!     .store(status_store.clone())
+//!     .store(Arc::new(PostgresStore::connect(url).await?))
 //!     .list_url_template("https://issuer.example/status/{list}")
 //!     .issuer("did:web:issuer.example")
 //!     .build()?;
 //! let issuer = issuer.status_registry(Arc::new(registry)).build()?;
 //! let queue = IssuanceQueue::builder()
 //!     .issuer(issuer)
-//!     .store(Arc::new(queue_store))
-//!     .journal(status_store)
+//!     .store(Arc::new(PostgresIssuanceStore::connect(url).await?))
 //!     .build()?;
 //! // Every process may run workers; claims use FOR UPDATE SKIP LOCKED and leases.
 //! queue.worker("worker-a").run_until_idle(100).await?;
@@ -87,5 +83,5 @@
 //!
 //! The registry and the queue are safe to share between processes: indexes are allocated with an
 //! atomic counter per list (one round trip per batch) and mapped through a keyed permutation, and a
-//! ticket's status entry is reserved in the same transaction that records which ticket owns it, so a
-//! crashed worker neither leaks nor reuses an index (see [`queue`](crate::queue)).
+//! ticket's status entry is reserved under the ticket's name in the same transaction that takes the
+//! index, so a crashed worker neither leaks nor reuses an index (see [`queue`](crate::queue)).

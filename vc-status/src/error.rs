@@ -108,6 +108,11 @@ pub enum Error {
     #[error("invalid status list id")]
     InvalidListId,
 
+    /// A reservation owner is empty, longer than
+    /// [`MAX_OWNER_LEN`](crate::MAX_OWNER_LEN) bytes, or holds control characters.
+    #[error("invalid reservation owner")]
+    InvalidOwner,
+
     /// The entry's `statusListCredential` is not a list of this registry.
     #[error("statusListCredential {url} is not a list served by this registry")]
     ForeignList {
@@ -158,6 +163,7 @@ impl Error {
             Error::InvalidEntry { .. } => "STATUS_ENTRY_INVALID",
             Error::InvalidIndex => "STATUS_INDEX_INVALID",
             Error::InvalidListId => "STATUS_LIST_ID_INVALID",
+            Error::InvalidOwner => "STATUS_RESERVATION_OWNER_INVALID",
             Error::ForeignList { .. } => "STATUS_LIST_FOREIGN",
             Error::EntryMismatch { .. } => "STATUS_ENTRY_MISMATCH",
             Error::Config { .. } => "STATUS_CONFIG_ERROR",

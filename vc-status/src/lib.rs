@@ -44,6 +44,9 @@
 //! - [`store::StatusListStore`]: the small async trait backends implement; [`store::MemoryStore`],
 //!   `store::SqliteStore` (feature `sqlite`), `store::PostgresStore` (feature `postgres`).
 //! - [`StatusRegistry`]: allocation with rollover, revoke/suspend/message, list credentials.
+//! - [`ReservationOwner`]: owned allocation ([`StatusRegistry::allocate_owned`]), for work that may
+//!   crash and be retried elsewhere: the index and the record of who holds it are one atomic store
+//!   step, and a repeat for the same owner returns the same entry.
 //! - `testing` (feature `testing`): the conformance suite for store backends.
 //!
 //! # Sharing a registry between processes and machines
@@ -56,7 +59,10 @@
 //! the series, which the first process to need it creates (a racing creator gets `AlreadyExists`
 //! and reads the winner's list). Status changes are one row per entry, so concurrent revocations
 //! from several processes are never lost; each change bumps the list's version, and a process
-//! re-encodes a list credential only when the version it sees has changed.
+//! re-encodes a list credential only when the version it sees has changed. An owned reservation
+//! is that counter step plus a row naming its owner, written in one transaction: a process killed
+//! at any instant leaves either nothing taken or a reservation any other process turns back into
+//! the same entry.
 //!
 //! # Features
 //! - `sqlite`: the embedded SQLite backend (bundled SQLite via `sqlx`, WAL mode); the recommended
@@ -75,6 +81,7 @@ mod format;
 mod index;
 mod list_id;
 mod message;
+mod owner;
 mod permutation;
 mod purpose;
 mod registry;
@@ -93,6 +100,7 @@ pub use format::{ListFormat, STATUS_LIST_2021_CONTEXT, VC_V1_CONTEXT, VC_V2_CONT
 pub use index::StatusListIndex;
 pub use list_id::{StatusListId, MAX_LIST_ID_LEN};
 pub use message::{validate_status_messages, StatusMessage};
+pub use owner::{ReservationOwner, MAX_OWNER_LEN};
 pub use permutation::{Permutation, MAX_DOMAIN};
 pub use purpose::StatusPurpose;
 pub use registry::{StatusRegistry, MAX_BATCH};

@@ -11,10 +11,12 @@ use vc_core::Clock;
 
 use crate::credential::{list_credential, ListCredentialParams};
 use crate::reservation::Reservation;
-use crate::store::{EntryChange, ListRecord, StatusListStore, StoreErrorKind};
+use crate::store::{
+    EntryChange, ListRecord, ReservationRecord, StatusListStore, StoreError, StoreErrorKind,
+};
 use crate::{
-    Bitstring, Error, ListFormat, Permutation, Result, StatusEntry, StatusListId, StatusListIndex,
-    StatusMessage, StatusPurpose, StatusRegistryBuilder, StatusSize,
+    Bitstring, Error, ListFormat, Permutation, ReservationOwner, Result, StatusEntry, StatusListId,
+    StatusListIndex, StatusMessage, StatusPurpose, StatusRegistryBuilder, StatusSize,
 };
 
 /// The largest batch [`StatusRegistry::allocate`] hands out in one call.
@@ -63,6 +65,9 @@ struct CachedCredential {
 ///   forever (one atomic counter step per batch, mapped through the list's keyed
 ///   [`Permutation`]) and look random; a full list rolls over into the next one, which any
 ///   process may open (racing creators agree through the store).
+/// - [`allocate_owned`](Self::allocate_owned) hands out one entry for a named owner, recorded with
+///   the allocation: asking again for the same owner (after a crash, from another process) returns
+///   the same entry; [`release_owned`](Self::release_owned) forgets the owner.
 /// - [`revoke`](Self::revoke), [`suspend`](Self::suspend), [`unsuspend`](Self::unsuspend),
 ///   [`set_message`](Self::set_message), [`set_status`](Self::set_status) and
 ///   [`status`](Self::status) work on an entry as found in a credential.
@@ -299,6 +304,109 @@ impl StatusRegistry {
                 .await?;
             list = self.make_active(purpose, next);
         }
+    }
+
+    /// Allocates one status entry of `purpose` for `owner`, in the same atomic store step that
+    /// records `owner` as its holder ([`reserve_owned`](StatusListStore::reserve_owned)). While
+    /// `owner` holds it, every call for `owner` returns the same entry (list, index, purpose,
+    /// size) and takes nothing new, from any process sharing the store.
+    ///
+    /// This is what lets work that may crash and be taken over allocate an index exactly once: a
+    /// process killed right after allocating leaves a reservation that the next one turns back
+    /// into the very entry it would have used. Once the owner keeps the entry itself (it saved it
+    /// durably), it calls [`release_owned`](Self::release_owned).
+    ///
+    /// An owner holds one reservation: asking for another purpose while it holds one of this
+    /// purpose is [`StoreErrorKind::Conflict`]; give each entry its own owner.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use vc_status::{store::MemoryStore, ReservationOwner, StatusPurpose, StatusRegistry};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().build()?.block_on(async {
+    /// let registry = StatusRegistry::builder()
+    ///     .store(Arc::new(MemoryStore::new()))
+    ///     .list_url_template("https://issuer.example/status/{list}")
+    ///     .issuer("did:example:issuer")
+    ///     .build()?;
+    /// let owner = ReservationOwner::new("ticket-42")?;
+    /// let first = registry.allocate_owned(&owner, StatusPurpose::Revocation).await?;
+    /// // A retry (say, after the first worker crashed) gets the same entry.
+    /// let again = registry.allocate_owned(&owner, StatusPurpose::Revocation).await?;
+    /// assert_eq!(again, first);
+    /// // The entry is saved where the owner keeps it: forget the reservation.
+    /// assert!(registry.release_owned(&owner).await?);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// # })?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub async fn allocate_owned(
+        &self,
+        owner: &ReservationOwner,
+        purpose: StatusPurpose,
+    ) -> Result<StatusEntry> {
+        self.purpose_config(purpose)?;
+        let mut list = self.active_list(purpose).await?;
+        loop {
+            let held = self
+                .cfg
+                .store
+                .reserve_owned(owner, &list.record.id, 1)
+                .await?;
+            if !held.counters.is_empty() {
+                return self.owned_entry(owner, purpose, &held).await;
+            }
+            if held.list != list.record.id {
+                return Err(Error::Store(StoreError::new(
+                    StoreErrorKind::Internal,
+                    "store answered an owned reservation with another list's empty range",
+                )));
+            }
+            // The list is full: roll over (any process may have opened the next one already).
+            let next = self
+                .open_or_create(purpose, list.record.sequence + 1)
+                .await?;
+            list = self.make_active(purpose, next);
+        }
+    }
+
+    /// The entry of the first counter `owner` holds, checked against this registry's lists of
+    /// `purpose`.
+    async fn owned_entry(
+        &self,
+        owner: &ReservationOwner,
+        purpose: StatusPurpose,
+        held: &ReservationRecord,
+    ) -> Result<StatusEntry> {
+        let list = self.open_id(&held.list).await?;
+        if list.record.series != self.series(purpose) {
+            return Err(Error::Store(StoreError::new(
+                StoreErrorKind::Conflict,
+                format!(
+                    "{owner} holds a reservation in status list {}, not in this registry's \
+                     {purpose} lists",
+                    held.list
+                ),
+            )));
+        }
+        self.check_series_record(&list.record, purpose)?;
+        let cfg = self.purpose_config(purpose)?;
+        let index = list.permutation.apply(held.counters.start)?;
+        StatusEntry::new(
+            self.cfg.format,
+            purpose,
+            StatusListIndex::new(index),
+            list.url.clone(),
+            cfg.status_size,
+            cfg.messages.clone(),
+        )
+    }
+
+    /// Forgets `owner`'s reservation (see [`allocate_owned`](Self::allocate_owned)); returns
+    /// whether it held one. Its index stays taken: it is never handed out again, so release only
+    /// once the owner keeps the entry itself, or no longer needs it.
+    pub async fn release_owned(&self, owner: &ReservationOwner) -> Result<bool> {
+        Ok(self.cfg.store.release_reservation(owner).await?)
     }
 
     /// Resolves an entry to its list, checking that the list is ours and that purpose, size and

@@ -20,8 +20,8 @@ use std::sync::Arc;
 use rand::RngCore;
 use time::OffsetDateTime;
 
-use crate::store::{EntryChange, ListRecord, StatusListStore, StoreErrorKind};
-use crate::{Result, StatusListId, StatusPurpose, StatusRegistry, StatusSize};
+use crate::store::{EntryChange, ListRecord, ReservationRecord, StatusListStore, StoreErrorKind};
+use crate::{ReservationOwner, Result, StatusListId, StatusPurpose, StatusRegistry, StatusSize};
 
 /// Runs every check of the suite against `store`.
 pub async fn run_conformance(store: Arc<dyn StatusListStore>) -> Result<()> {
@@ -34,12 +34,21 @@ pub async fn run_conformance(store: Arc<dyn StatusListStore>) -> Result<()> {
     set_entry_is_idempotent(store.as_ref()).await?;
     concurrent_set_entry(store.clone()).await?;
     set_entries_all_or_nothing(store.as_ref()).await?;
-    registry_rollover(store).await?;
+    owned_reservation_is_idempotent(store.as_ref()).await?;
+    owned_reservation_release(store.as_ref()).await?;
+    owned_reservation_at_the_end_of_a_list(store.as_ref()).await?;
+    concurrent_owned_reserve(store.clone()).await?;
+    registry_rollover(store.clone()).await?;
+    registry_owned_rollover(store).await?;
     Ok(())
 }
 
 fn unique(prefix: &str) -> String {
     format!("{prefix}{:016x}", rand::rngs::OsRng.next_u64())
+}
+
+fn owner(prefix: &str) -> Result<ReservationOwner> {
+    ReservationOwner::new(unique(prefix))
 }
 
 /// A list record with a fresh series name.
@@ -128,6 +137,165 @@ pub async fn missing_lists(store: &dyn StatusListStore) -> Result<()> {
     assert_eq!(
         kind(store.snapshot(&id).await.map(drop)),
         Some(StoreErrorKind::NotFound)
+    );
+    Ok(())
+}
+
+/// An owner's reservation is recorded with its counter step; asking again for the same owner
+/// returns it and takes nothing, whatever list and count the repeat names. Other owners, and plain
+/// `reserve`, get disjoint counters.
+pub async fn owned_reservation_is_idempotent(store: &dyn StatusListStore) -> Result<()> {
+    let series = unique("oi");
+    let record = sample_record(&series, 1, 100)?;
+    let other = sample_record(&series, 2, 100)?;
+    store.create_list(&record).await?;
+    store.create_list(&other).await?;
+    let (a, b) = (owner("oa")?, owner("ob")?);
+    assert_eq!(store.reservation(&a).await?, None);
+    let first = store.reserve_owned(&a, &record.id, 3).await?;
+    let expected = ReservationRecord {
+        list: record.id.clone(),
+        counters: 0..3,
+    };
+    assert_eq!(first, expected);
+    assert_eq!(store.reservation(&a).await?, Some(expected.clone()));
+    assert_eq!(store.reserve_owned(&a, &record.id, 3).await?, expected);
+    assert_eq!(store.reserve_owned(&a, &record.id, 7).await?, expected);
+    assert_eq!(
+        store.reserve_owned(&a, &other.id, 1).await?,
+        expected,
+        "the held reservation, not one in the list the repeat names"
+    );
+    let missing = StatusListId::new(unique("missing"))?;
+    assert_eq!(store.reserve_owned(&a, &missing, 1).await?, expected);
+    assert_eq!(
+        store.snapshot(&record.id).await?.allocated,
+        3,
+        "repeats took nothing"
+    );
+    assert_eq!(store.snapshot(&other.id).await?.allocated, 0);
+    let second = store.reserve_owned(&b, &record.id, 2).await?;
+    assert_eq!(
+        second.counters,
+        3..5,
+        "another owner gets the next counters"
+    );
+    assert_eq!(store.reserve(&record.id, 1).await?, 5..6);
+    assert_eq!(store.reservation(&a).await?, Some(expected));
+    assert_eq!(store.reservation(&b).await?, Some(second));
+    let kind = store
+        .reserve_owned(&owner("om")?, &missing, 1)
+        .await
+        .err()
+        .map(|e| e.kind());
+    assert_eq!(kind, Some(StoreErrorKind::NotFound));
+    Ok(())
+}
+
+/// Releasing forgets the owner (its counters stay taken); the owner's next reservation takes new
+/// counters. Releasing twice, or an owner that holds nothing, is not an error.
+pub async fn owned_reservation_release(store: &dyn StatusListStore) -> Result<()> {
+    let record = sample_record(&unique("or"), 1, 100)?;
+    store.create_list(&record).await?;
+    let (a, b) = (owner("ra")?, owner("rb")?);
+    assert_eq!(store.reserve_owned(&a, &record.id, 1).await?.counters, 0..1);
+    assert_eq!(store.reserve_owned(&b, &record.id, 1).await?.counters, 1..2);
+    assert!(store.release_reservation(&a).await?);
+    assert_eq!(store.reservation(&a).await?, None);
+    assert!(!store.release_reservation(&a).await?);
+    assert!(!store.release_reservation(&owner("rn")?).await?);
+    assert!(
+        store.reservation(&b).await?.is_some(),
+        "releasing one owner leaves the others"
+    );
+    assert_eq!(
+        store.reserve_owned(&a, &record.id, 1).await?.counters,
+        2..3,
+        "a released counter is never handed out again"
+    );
+    assert_eq!(store.snapshot(&record.id).await?.allocated, 3);
+    Ok(())
+}
+
+/// At the end of a list an owned reservation is short like `reserve`'s; on a full list it is empty
+/// and nothing is recorded, so the owner can reserve in the next list.
+pub async fn owned_reservation_at_the_end_of_a_list(store: &dyn StatusListStore) -> Result<()> {
+    let series = unique("oe");
+    let full = sample_record(&series, 1, 4)?;
+    let next = sample_record(&series, 2, 4)?;
+    store.create_list(&full).await?;
+    store.create_list(&next).await?;
+    assert_eq!(store.reserve(&full.id, 3).await?, 0..3);
+    let (a, b) = (owner("ea")?, owner("eb")?);
+    assert_eq!(store.reserve_owned(&a, &full.id, 5).await?.counters, 3..4);
+    let empty = store.reserve_owned(&b, &full.id, 1).await?;
+    assert_eq!(empty.list, full.id);
+    assert!(empty.counters.is_empty(), "a full list grants nothing");
+    assert_eq!(store.reservation(&b).await?, None, "nothing recorded");
+    assert_eq!(store.snapshot(&full.id).await?.allocated, 4);
+    let moved = store.reserve_owned(&b, &next.id, 1).await?;
+    assert_eq!(
+        moved,
+        ReservationRecord {
+            list: next.id.clone(),
+            counters: 0..1
+        }
+    );
+    assert_eq!(store.reservation(&b).await?, Some(moved));
+    Ok(())
+}
+
+/// Concurrent owned reservations: callers racing for one owner all get one reservation and the
+/// counter moves once; callers for different owners get disjoint counters.
+pub async fn concurrent_owned_reserve(store: Arc<dyn StatusListStore>) -> Result<()> {
+    let record = sample_record(&unique("co"), 1, 1_000)?;
+    store.create_list(&record).await?;
+    let shared = owner("cs")?;
+    let mut tasks = Vec::new();
+    for t in 0..16u64 {
+        let store = store.clone();
+        let id = record.id.clone();
+        // Even tasks race for one owner, odd ones have their own.
+        let owner = if t % 2 == 0 {
+            shared.clone()
+        } else {
+            owner("cd")?
+        };
+        tasks.push(tokio::spawn(async move {
+            let got = store.reserve_owned(&owner, &id, 1 + t % 3).await?;
+            Ok::<_, crate::Error>((t, got))
+        }));
+    }
+    let mut same = HashSet::new();
+    let mut counters = HashSet::new();
+    for task in tasks {
+        let (t, got) = match task.await {
+            Ok(got) => got?,
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        };
+        assert_eq!(got.list, record.id);
+        assert!(!got.counters.is_empty());
+        if t % 2 == 0 {
+            same.insert(got.counters);
+        } else {
+            for c in got.counters {
+                assert!(counters.insert(c), "counter {c} granted twice");
+            }
+        }
+    }
+    assert_eq!(
+        same.len(),
+        1,
+        "racing callers for one owner got different reservations"
+    );
+    let held = same.into_iter().flatten().collect::<Vec<_>>();
+    for c in &held {
+        assert!(counters.insert(*c), "counter {c} granted twice");
+    }
+    assert_eq!(
+        store.snapshot(&record.id).await?.allocated,
+        counters.len() as u64,
+        "the counter moved for more than one caller of the shared owner"
     );
     Ok(())
 }
@@ -326,5 +494,82 @@ pub async fn registry_rollover(store: Arc<dyn StatusListStore>) -> Result<()> {
     assert_eq!(registry.status(entry).await?, 0);
     registry.revoke(entry).await?;
     assert_eq!(registry.status(entry).await?, 1);
+    Ok(())
+}
+
+/// A registry's owned allocation: a repeat returns the same entry, across a rollover and from
+/// another registry on the store too; owners get distinct entries; the lists roll over as with
+/// `allocate`; a released owner gets a new entry; an owner holding one purpose's entry cannot take
+/// another's.
+pub async fn registry_owned_rollover(store: Arc<dyn StatusListStore>) -> Result<()> {
+    let namespace = unique("ro");
+    let registry = |store| {
+        StatusRegistry::builder()
+            .store(store)
+            .list_url_template("https://issuer.example/status/{list}")
+            .issuer("did:example:issuer")
+            .namespace(namespace.clone())
+            .test_list_size(64)
+            .build()
+    };
+    let first = registry(store.clone())?;
+    let purpose = StatusPurpose::Revocation;
+    let owners = (0..100).map(|_| owner("rw")).collect::<Result<Vec<_>>>()?;
+    let mut seen = HashSet::new();
+    let mut entries = Vec::new();
+    for (i, owner) in owners.iter().enumerate() {
+        let entry = first.allocate_owned(owner, purpose).await?;
+        assert!(entry.index().get() < 64);
+        assert!(
+            seen.insert((entry.list_credential().to_owned(), entry.index())),
+            "entry handed out twice"
+        );
+        // Plain allocation in between never meets an owned entry.
+        if i % 10 == 0 {
+            for e in first.allocate(purpose, 3).await? {
+                assert!(
+                    seen.insert((e.list_credential().to_owned(), e.index())),
+                    "entry handed out twice"
+                );
+            }
+        }
+        entries.push(entry);
+    }
+    assert_eq!(seen.len(), 130);
+    let lists: HashSet<_> = seen.iter().map(|(list, _)| list.clone()).collect();
+    assert_eq!(
+        lists.len(),
+        3,
+        "130 entries fill two lists of 64 and open a third"
+    );
+    // Repeats, also of owners whose list is full by now, return the same entry and take nothing.
+    let active = first.active_list_id(purpose).await?;
+    let allocated = store.snapshot(&active).await?.allocated;
+    for (owner, entry) in owners.iter().zip(&entries) {
+        assert_eq!(&first.allocate_owned(owner, purpose).await?, entry);
+    }
+    assert_eq!(store.snapshot(&active).await?.allocated, allocated);
+    // Another registry on the store (another process) rebuilds the same entry.
+    let second = registry(store.clone())?;
+    assert_eq!(
+        second.allocate_owned(&owners[0], purpose).await?,
+        entries[0]
+    );
+    assert!(first.release_owned(&owners[0]).await?);
+    assert_eq!(store.reservation(&owners[0]).await?, None);
+    assert!(!second.release_owned(&owners[0]).await?);
+    let renewed = second.allocate_owned(&owners[0], purpose).await?;
+    assert!(
+        seen.insert((renewed.list_credential().to_owned(), renewed.index())),
+        "a released owner gets a new entry, never a used one"
+    );
+    let refused = first
+        .allocate_owned(&owners[1], StatusPurpose::Suspension)
+        .await;
+    assert_eq!(
+        refused.err().and_then(|e| e.store_kind()),
+        Some(StoreErrorKind::Conflict),
+        "an owner holds one reservation"
+    );
     Ok(())
 }

@@ -8,10 +8,9 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use vc_core::{Clock, CredentialId, Did, SystemClock};
-use vc_status::StatusEntry;
+use vc_status::{ReservationOwner, StatusEntry, StatusPurpose};
 
-use super::error::{QueueError, StoreError, StoreErrorKind};
-use super::journal::{rebuild_entry, with_reservation_owner, ReservationJournal};
+use super::error::{QueueError, StoreErrorKind};
 use super::policy::{
     AlwaysHold, ApprovalPolicy, Decision, IssuanceObserver, NoObserver, TransitionEvent,
 };
@@ -22,7 +21,7 @@ use super::state::{
 use super::store::{Inserted, IssuanceStore};
 use crate::error::IssueError;
 use crate::pipeline::batch::{BatchRequest, MAX_BATCH_ITEMS};
-use crate::pipeline::issuer::{CheckedRequest, Issuer};
+use crate::pipeline::issuer::Issuer;
 use crate::pipeline::request::IssuanceRequest;
 
 /// How often a compare-and-set update is retried after losing to a concurrent writer.
@@ -49,7 +48,6 @@ struct Inner {
     store: Arc<dyn IssuanceStore>,
     policy: Arc<dyn ApprovalPolicy>,
     observer: Arc<dyn IssuanceObserver>,
-    journal: Option<Arc<dyn ReservationJournal>>,
     clock: Arc<dyn Clock>,
     approval_deadline: Option<time::Duration>,
     lease: time::Duration,
@@ -65,7 +63,6 @@ pub struct IssuanceQueueBuilder {
     store: Option<Arc<dyn IssuanceStore>>,
     policy: Option<Arc<dyn ApprovalPolicy>>,
     observer: Option<Arc<dyn IssuanceObserver>>,
-    journal: Option<Arc<dyn ReservationJournal>>,
     clock: Option<Arc<dyn Clock>>,
     approval_deadline: Option<time::Duration>,
     lease: Option<time::Duration>,
@@ -96,14 +93,6 @@ impl IssuanceQueueBuilder {
     /// Called on every transition (nothing by default).
     pub fn observer(mut self, observer: Arc<dyn IssuanceObserver>) -> Self {
         self.observer = Some(observer);
-        self
-    }
-
-    /// The journal of the status store the issuer's registry allocates from. With it, an index
-    /// allocated by a worker that crashed is found and reused; without it, a worker killed between
-    /// allocating and saving the entry leaks that one index (see the module docs).
-    pub fn journal(mut self, journal: Arc<dyn ReservationJournal>) -> Self {
-        self.journal = Some(journal);
         self
     }
 
@@ -176,7 +165,6 @@ impl IssuanceQueueBuilder {
                 })?,
                 policy: self.policy.unwrap_or_else(|| Arc::new(AlwaysHold)),
                 observer: self.observer.unwrap_or_else(|| Arc::new(NoObserver)),
-                journal: self.journal,
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 approval_deadline: self.approval_deadline,
                 lease,
@@ -677,12 +665,12 @@ impl IssuanceQueue {
         time::Duration::try_from(wait).unwrap_or(time::Duration::MAX)
     }
 
-    /// The status entry of a claimed ticket: the saved one, the journaled one (after a crash), or
-    /// a fresh allocation (journaled when a journal is configured).
+    /// The status entry of a claimed ticket: the one an earlier attempt saved on it, or the one the
+    /// issuer's registry holds for the ticket, allocated now or by an attempt that died before
+    /// saving it (see the module docs). It goes onto `record`, so this attempt's update saves it.
     async fn status_entry(
         &self,
         record: &mut TicketRecord,
-        checked: &CheckedRequest,
     ) -> Result<Option<StatusEntry>, Outcome> {
         if !record.request.revocable {
             return Ok(None);
@@ -692,59 +680,48 @@ impl IssuanceQueue {
                 .map_err(|e| Outcome::Permanent(IssueError::internal("saved status entry", e)))?;
             return Ok(Some(entry));
         }
-        let registry_error = |e: vc_status::Error| {
-            Outcome::Retry(IssueError::StatusRegistrationFailed {
-                source: Arc::new(e),
-            })
+        let registry = self
+            .inner
+            .issuer
+            .status_registry()
+            .ok_or_else(|| registration_failed(NoRegistry))?;
+        let entry = registry
+            .allocate_owned(&reservation_owner(&record.id)?, StatusPurpose::Revocation)
+            .await
+            .map_err(registration_failed)?;
+        record.status_entry = Some(entry.to_value());
+        Ok(Some(entry))
+    }
+
+    /// Forgets the registry's reservation for a ticket that no longer needs it: its entry is
+    /// saved on it, or it failed for good.
+    async fn release_status_entry(&self, record: &TicketRecord) {
+        let needed = record.status_entry.is_none() && record.state != TicketState::Failed;
+        if !record.request.revocable || needed {
+            return;
+        }
+        let Some(registry) = self.inner.issuer.status_registry() else {
+            return;
         };
-        match &self.inner.journal {
-            Some(journal) => {
-                if record.attempts > 1 {
-                    let found = journal
-                        .reservation(record.id.as_str())
-                        .await
-                        .map_err(Outcome::Store)?;
-                    if let Some(reservation) = found {
-                        let registry = self.inner.issuer.status_registry().ok_or_else(|| {
-                            Outcome::Permanent(IssueError::StatusRegistrationFailed {
-                                source: Arc::new(NoRegistry),
-                            })
-                        })?;
-                        let entry = rebuild_entry(registry, &reservation)
-                            .await
-                            .map_err(registry_error)?;
-                        return Ok(Some(entry));
-                    }
-                }
-                let entries = with_reservation_owner(
-                    record.id.to_string(),
-                    self.inner.issuer.allocate_status(checked, 1),
-                )
-                .await
-                .map_err(Outcome::from_issue)?;
-                Ok(entries.into_iter().next())
-            }
-            None => {
-                let entry = self
-                    .inner
-                    .issuer
-                    .allocate_status(checked, 1)
-                    .await
-                    .map_err(Outcome::from_issue)?
-                    .into_iter()
-                    .next();
-                // Save it before signing so that a retry reuses it.
-                record.status_entry = entry.as_ref().map(StatusEntry::to_value);
-                record.version = self
-                    .inner
-                    .store
-                    .update(record)
-                    .await
-                    .map_err(Outcome::Store)?;
-                Ok(entry)
-            }
+        if let Ok(owner) = reservation_owner(&record.id) {
+            // The ticket's result is stored, which is what counts; a reservation a failed release
+            // leaves behind costs one row in the status store, never an index.
+            let _ = registry.release_owned(&owner).await;
         }
     }
+}
+
+/// The owner of a ticket's status reservation: the ticket.
+fn reservation_owner(id: &TicketId) -> Result<ReservationOwner, Outcome> {
+    ReservationOwner::new(id.as_str())
+        .map_err(|e| Outcome::Permanent(IssueError::internal("ticket id as reservation owner", e)))
+}
+
+/// A status registration failure, transient like every other one (the next attempt may succeed).
+fn registration_failed(e: impl std::error::Error + Send + Sync + 'static) -> Outcome {
+    Outcome::Retry(IssueError::StatusRegistrationFailed {
+        source: Arc::new(e),
+    })
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -780,7 +757,6 @@ fn decision_state(decision: &Decision) -> (TicketState, Option<String>) {
 enum Outcome {
     Retry(IssueError),
     Permanent(IssueError),
-    Store(StoreError),
 }
 
 impl Outcome {
@@ -910,7 +886,7 @@ impl Worker {
                 .check(record.request.clone())
                 .await
                 .map_err(Outcome::from_issue)?;
-            let entry = q.status_entry(&mut record, &checked).await?;
+            let entry = q.status_entry(&mut record).await?;
             let response = q
                 .inner
                 .issuer
@@ -934,10 +910,6 @@ impl Worker {
                 record.failure = None;
                 (TicketState::Issued, None)
             }
-            Err(Outcome::Store(e)) if e.kind() == StoreErrorKind::Conflict => {
-                return Ok(Done::Lost);
-            }
-            Err(Outcome::Store(e)) => return Err(e.into()),
             Err(Outcome::Retry(e)) if record.attempts < q.inner.max_attempts => {
                 let failure = TicketFailure::from(&e);
                 record.failure = Some(failure);
@@ -966,6 +938,7 @@ impl Worker {
             Err(e) if e.kind() == StoreErrorKind::Conflict => return Ok(Done::Lost),
             Err(e) => return Err(e.into()),
         }
+        q.release_status_entry(&record).await;
         match state {
             TicketState::Issued => {
                 q.notify(&record.id, Some(TicketState::Issuing), state, &self.name)

@@ -61,33 +61,31 @@
 //!   result (its update fails and its credential is discarded). Exactly one `issued` record, with
 //!   one credential, per ticket.
 //! - **The credential id** is fixed at submit, so every attempt signs the same id.
-//! - **The status index** is allocated once per ticket and reused by every retry. With a
-//!   journaled status store ([`IssuanceQueueBuilder::journal`], see [`journal`](self#reservation-journal))
-//!   the reservation of the index and the record of which ticket owns it are written in **one
-//!   database transaction**: a worker killed at any instant leaves either nothing reserved, or a
-//!   journaled reservation that the next worker turns back into the same entry. No index is ever
-//!   allocated and left unused, and no ticket gets two. Without a journal the entry is saved on
-//!   the ticket right after allocation, so only a worker killed between those two steps leaks one
-//!   index.
+//! - **The status index** is allocated once per ticket and reused by every retry. The worker
+//!   allocates it with [`StatusRegistry::allocate_owned`](vc_status::StatusRegistry::allocate_owned),
+//!   the ticket id as owner: the status store takes the index and records which ticket holds it in
+//!   **one atomic step** (one database transaction on SQLite and PostgreSQL), so a worker killed
+//!   at any instant leaves either nothing taken, or a reservation that the next worker, in any
+//!   process, gets back as the very same entry. The entry is saved on the ticket with the
+//!   attempt's result, after which the worker releases the reservation
+//!   ([`release_owned`](vc_status::StatusRegistry::release_owned)). No index is allocated and
+//!   left unused, and no ticket gets two.
 //! - **Transient errors** (resolver, store, KMS) put the ticket back with exponential backoff (the
 //!   lease is extended to the retry time); after `max_attempts` claims, or on a permanent error,
 //!   the ticket is `failed` with the error's code.
-//!
-//! # Reservation journal
-//! The SQL stores offer `journaled_status_store()`: a `vc_status` status list store on the same
-//! database whose `reserve` also writes the journal row in the same transaction. Build the
-//! issuer's [`StatusRegistry`](vc_status::StatusRegistry) over it and give it to the queue as its
-//! journal. [`JournaledStatusStore`] does the same in one process.
 //!
 //! # Stores
 //! [`IssuanceStore`] is small: insert (idempotent by key), get, compare-and-set update, claim,
 //! overdue, count. [`MemoryIssuanceStore`], `SqliteIssuanceStore` (feature `sqlite`) and
 //! `PostgresIssuanceStore` (feature `postgres`) pass the conformance suite in `testing::queue`
 //! (feature `testing`).
+//!
+//! The issuer's status registry may keep its lists in the same database (vc-status's
+//! `SqliteStore` on the same file, `PostgresStore` in its own schema); the queue reads and writes
+//! only its own tables and asks the registry for everything about status lists.
 
 mod engine;
 mod error;
-mod journal;
 mod policy;
 mod state;
 mod store;
@@ -104,17 +102,14 @@ pub use engine::{
     TICKET_PATH,
 };
 pub use error::{QueueError, StoreError, StoreErrorKind};
-pub use journal::{
-    current_owner, with_reservation_owner, JournaledStatusStore, Reservation, ReservationJournal,
-};
 pub use policy::{
     AlwaysApprove, AlwaysHold, ApprovalPolicy, ClaimTest, Decision, IssuanceObserver, NoObserver,
     Rule, RulePolicy, TransitionEvent,
 };
 #[cfg(feature = "postgres")]
-pub use postgres::{PostgresIssuanceStore, PostgresJournaledStatusStore, DEFAULT_SCHEMA};
+pub use postgres::{PostgresIssuanceStore, DEFAULT_SCHEMA};
 #[cfg(feature = "sqlite")]
-pub use sqlite::{SqliteIssuanceStore, SqliteJournaledStatusStore};
+pub use sqlite::SqliteIssuanceStore;
 pub use state::{
     BatchPosition, HistoryEntry, InformationRequest, Lease, Ticket, TicketFailure, TicketId,
     TicketRecord, TicketState, TicketStatus, UnknownState,

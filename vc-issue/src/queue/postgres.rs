@@ -1,21 +1,16 @@
 //! The PostgreSQL backend (feature `postgres`): tickets shared by workers on several machines.
 
 use crate::queue::sql::valid_schema;
-use std::ops::Range;
 use std::str::FromStr;
-use std::sync::Arc;
 
 use async_trait::async_trait;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Connection, PgConnection, Row};
 use time::OffsetDateTime;
-use vc_status::store::{ListRecord, ListSnapshot, PostgresStore, SetOutcome, StatusListStore};
-use vc_status::StatusListId;
 
 use super::error::{StoreError, StoreErrorKind};
-use super::journal::{current_owner, Reservation, ReservationJournal};
-use super::sql::{corrupt, map_err, map_status_err, Columns, Values, COLUMNS};
+use super::sql::{corrupt, map_err, Columns, Values, COLUMNS};
 use super::state::{to_millis, Lease, TicketId, TicketRecord, TicketState};
 use super::store::{Inserted, IssuanceStore};
 
@@ -33,7 +28,6 @@ pub const DEFAULT_SCHEMA: &str = "vc_issue";
 #[derive(Debug, Clone)]
 pub struct PostgresIssuanceStore {
     pool: PgPool,
-    url: String,
 }
 
 impl PostgresIssuanceStore {
@@ -87,36 +81,12 @@ impl PostgresIssuanceStore {
             )
             .with_source(e)
         })?;
-        Ok(Self {
-            pool,
-            url: url.to_owned(),
-        })
+        Ok(Self { pool })
     }
 
     /// The connection pool (its `search_path` is the queue's schema).
     pub fn pool(&self) -> &PgPool {
         &self.pool
-    }
-
-    /// A vc-status store in `status_schema` of the same database whose reservations made for a
-    /// ticket are journaled in the same transaction. Build the issuer's status registry over it
-    /// and give it to the queue as its journal.
-    pub async fn journaled_status_store(
-        &self,
-        status_schema: &str,
-    ) -> Result<Arc<PostgresJournaledStatusStore>, StoreError> {
-        if !valid_schema(status_schema) {
-            return Err(StoreError::new(
-                StoreErrorKind::Internal,
-                "schema name must match [a-z_][a-z0-9_]{0,62}",
-            ));
-        }
-        let inner = PostgresStore::connect_with_schema(&self.url, status_schema).await?;
-        Ok(Arc::new(PostgresJournaledStatusStore {
-            inner,
-            pool: self.pool.clone(),
-            status_schema: status_schema.to_owned(),
-        }))
     }
 }
 
@@ -294,158 +264,5 @@ impl IssuanceStore for PostgresIssuanceStore {
             .await
             .map_err(|e| map_err(e, "count tickets"))?;
         u64::try_from(n).map_err(|_| corrupt("negative count"))
-    }
-}
-
-/// vc-status's [`PostgresStore`] with a reservation journal: a reservation made while the queue
-/// allocates for a ticket advances the list's counter and records the ticket as its owner in one
-/// transaction (see the [module docs](super#crashes-retries-and-the-status-index)).
-///
-/// It writes vc-status's `status_lists` counter directly, with the same statement as
-/// `PostgresStore::reserve`.
-#[derive(Debug, Clone)]
-pub struct PostgresJournaledStatusStore {
-    inner: PostgresStore,
-    pool: PgPool,
-    status_schema: String,
-}
-
-impl PostgresJournaledStatusStore {
-    async fn reserve_for(
-        &self,
-        owner: &str,
-        id: &StatusListId,
-        n: u64,
-    ) -> Result<Range<u64>, vc_status::store::StoreError> {
-        let ctx = || format!("reserve in status list {id} for {owner}");
-        let n = n.min(vc_status::MAX_DOMAIN);
-        let n_i64 = i64::try_from(n).unwrap_or(i64::MAX);
-        let mut tx = self
-            .pool
-            .begin()
-            .await
-            .map_err(|e| map_status_err(e, ctx()))?;
-        let row = sqlx::query(&format!(
-            "UPDATE \"{}\".status_lists SET next_counter = next_counter + $2 \
-             WHERE list_id = $1 AND next_counter < capacity \
-             RETURNING next_counter, capacity",
-            self.status_schema
-        ))
-        .bind(id.as_str())
-        .bind(n_i64)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(|e| map_status_err(e, ctx()))?;
-        let Some(row) = row else {
-            tx.commit().await.map_err(|e| map_status_err(e, ctx()))?;
-            let list = self.inner.get_list(id).await?;
-            return Ok(list.capacity..list.capacity);
-        };
-        let next: i64 = row
-            .try_get("next_counter")
-            .map_err(|e| map_status_err(e, ctx()))?;
-        let cap: i64 = row
-            .try_get("capacity")
-            .map_err(|e| map_status_err(e, ctx()))?;
-        let start = next - n_i64;
-        let end = next.min(cap);
-        if start < 0 || end < start {
-            return Err(vc_status::store::StoreError::new(
-                StoreErrorKind::Internal,
-                "status list counter went backwards",
-            ));
-        }
-        let journaled = sqlx::query(
-            "INSERT INTO issuance_status_reservations (owner, list_id, start_counter, end_counter) \
-             VALUES ($1, $2, $3, $4)",
-        )
-        .bind(owner)
-        .bind(id.as_str())
-        .bind(start)
-        .bind(end)
-        .execute(&mut *tx)
-        .await;
-        if let Err(e) = journaled {
-            // Dropping the transaction rolls the counter step back: nothing leaks.
-            let e = map_status_err(e, ctx());
-            return Err(if e.kind() == StoreErrorKind::AlreadyExists {
-                vc_status::store::StoreError::new(StoreErrorKind::Conflict, ctx()).with_source(e)
-            } else {
-                e
-            });
-        }
-        tx.commit().await.map_err(|e| map_status_err(e, ctx()))?;
-        // Both were non-negative above.
-        Ok(start.unsigned_abs()..end.unsigned_abs())
-    }
-}
-
-#[async_trait]
-impl StatusListStore for PostgresJournaledStatusStore {
-    async fn create_list(&self, list: &ListRecord) -> Result<(), vc_status::store::StoreError> {
-        self.inner.create_list(list).await
-    }
-
-    async fn get_list(
-        &self,
-        id: &StatusListId,
-    ) -> Result<ListRecord, vc_status::store::StoreError> {
-        self.inner.get_list(id).await
-    }
-
-    async fn latest_list(
-        &self,
-        series: &str,
-    ) -> Result<Option<ListRecord>, vc_status::store::StoreError> {
-        self.inner.latest_list(series).await
-    }
-
-    async fn reserve(
-        &self,
-        id: &StatusListId,
-        n: u64,
-    ) -> Result<Range<u64>, vc_status::store::StoreError> {
-        match current_owner() {
-            Some(owner) => self.reserve_for(&owner, id, n).await,
-            None => self.inner.reserve(id, n).await,
-        }
-    }
-
-    async fn set_entries(
-        &self,
-        changes: &[vc_status::store::EntryChange],
-    ) -> Result<Vec<SetOutcome>, vc_status::store::StoreError> {
-        self.inner.set_entries(changes).await
-    }
-
-    async fn snapshot(
-        &self,
-        id: &StatusListId,
-    ) -> Result<ListSnapshot, vc_status::store::StoreError> {
-        self.inner.snapshot(id).await
-    }
-}
-
-#[async_trait]
-impl ReservationJournal for PostgresJournaledStatusStore {
-    async fn reservation(&self, owner: &str) -> Result<Option<Reservation>, StoreError> {
-        let row = sqlx::query(
-            "SELECT list_id, start_counter, end_counter FROM issuance_status_reservations \
-             WHERE owner = $1",
-        )
-        .bind(owner)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(|e| map_err(e, "read the reservation journal"))?;
-        let Some(row) = row else { return Ok(None) };
-        let ctx = "read the reservation journal";
-        let list: String = row.try_get("list_id").map_err(|e| map_err(e, ctx))?;
-        let start: i64 = row.try_get("start_counter").map_err(|e| map_err(e, ctx))?;
-        let end: i64 = row.try_get("end_counter").map_err(|e| map_err(e, ctx))?;
-        let to_u = |v: i64| u64::try_from(v).map_err(|_| corrupt("negative counter"));
-        Ok(Some(Reservation {
-            list_id: StatusListId::new(list).map_err(|_| corrupt("invalid list id"))?,
-            counters: to_u(start)?..to_u(end)?,
-        }))
     }
 }

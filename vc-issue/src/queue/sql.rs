@@ -76,14 +76,6 @@ pub(super) fn map_err(e: sqlx::Error, context: impl Into<Cow<'static, str>>) -> 
     StoreError::new(kind_of(&e), context).with_source(e)
 }
 
-/// The same, as a status list store error (for the journaled status stores).
-pub(super) fn map_status_err(
-    e: sqlx::Error,
-    context: impl Into<Cow<'static, str>>,
-) -> vc_status::store::StoreError {
-    vc_status::store::StoreError::new(kind_of(&e), context).with_source(e)
-}
-
 pub(super) fn corrupt(what: &'static str) -> StoreError {
     StoreError::new(StoreErrorKind::Internal, what)
 }

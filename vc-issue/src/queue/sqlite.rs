@@ -1,20 +1,15 @@
 //! The SQLite backend (feature `sqlite`): tickets in one SQLite file shared by worker processes.
 
-use std::ops::Range;
 use std::path::Path;
-use std::sync::Arc;
 
 use async_trait::async_trait;
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqliteRow};
 use sqlx::Row;
 use time::OffsetDateTime;
-use vc_status::store::{ListRecord, ListSnapshot, SetOutcome, SqliteStore, StatusListStore};
-use vc_status::StatusListId;
 
 use super::error::{StoreError, StoreErrorKind};
-use super::journal::{current_owner, Reservation, ReservationJournal};
-use super::sql::{corrupt, map_err, map_status_err, Columns, Values, COLUMNS};
+use super::sql::{corrupt, map_err, Columns, Values, COLUMNS};
 use super::state::{to_millis, Lease, TicketId, TicketRecord, TicketState};
 use super::store::{Inserted, IssuanceStore};
 
@@ -63,19 +58,6 @@ impl SqliteIssuanceStore {
     /// The connection pool.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
-    }
-
-    /// A vc-status store on the same database file whose reservations made for a ticket are
-    /// journaled in the same transaction. Build the issuer's status registry over it and give it
-    /// to the queue as its journal.
-    pub async fn journaled_status_store(
-        &self,
-    ) -> Result<Arc<SqliteJournaledStatusStore>, StoreError> {
-        let inner = SqliteStore::from_pool(self.pool.clone()).await?;
-        Ok(Arc::new(SqliteJournaledStatusStore {
-            inner,
-            pool: self.pool.clone(),
-        }))
     }
 }
 
@@ -296,156 +278,5 @@ impl IssuanceStore for SqliteIssuanceStore {
             .await
             .map_err(|e| map_err(e, "count tickets"))?;
         u64::try_from(n).map_err(|_| corrupt("negative count"))
-    }
-}
-
-/// vc-status's [`SqliteStore`] with a reservation journal: a reservation made while the queue
-/// allocates for a ticket advances the list's counter and records the ticket as its owner in one
-/// `BEGIN IMMEDIATE` transaction (see the [module docs](super#crashes-retries-and-the-status-index)).
-///
-/// It writes vc-status's `status_lists` counter directly, with the same statement as
-/// `SqliteStore::reserve`.
-#[derive(Debug, Clone)]
-pub struct SqliteJournaledStatusStore {
-    inner: SqliteStore,
-    pool: SqlitePool,
-}
-
-impl SqliteJournaledStatusStore {
-    async fn reserve_for(
-        &self,
-        owner: &str,
-        id: &StatusListId,
-        n: u64,
-    ) -> Result<Range<u64>, vc_status::store::StoreError> {
-        let ctx = || format!("reserve in status list {id} for {owner}");
-        let n = n.min(vc_status::MAX_DOMAIN);
-        let n_i64 = i64::try_from(n).unwrap_or(i64::MAX);
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(|e| map_status_err(e, ctx()))?;
-        let row = sqlx::query(
-            "UPDATE status_lists SET next_counter = next_counter + ?2 \
-             WHERE list_id = ?1 AND next_counter < capacity \
-             RETURNING next_counter, capacity",
-        )
-        .bind(id.as_str())
-        .bind(n_i64)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(|e| map_status_err(e, ctx()))?;
-        let Some(row) = row else {
-            tx.commit().await.map_err(|e| map_status_err(e, ctx()))?;
-            let list = self.inner.get_list(id).await?;
-            return Ok(list.capacity..list.capacity);
-        };
-        let next: i64 = row
-            .try_get("next_counter")
-            .map_err(|e| map_status_err(e, ctx()))?;
-        let cap: i64 = row
-            .try_get("capacity")
-            .map_err(|e| map_status_err(e, ctx()))?;
-        let start = next - n_i64;
-        let end = next.min(cap);
-        if start < 0 || end < start {
-            return Err(vc_status::store::StoreError::new(
-                StoreErrorKind::Internal,
-                "status list counter went backwards",
-            ));
-        }
-        let journaled = sqlx::query(
-            "INSERT INTO issuance_status_reservations (owner, list_id, start_counter, end_counter) \
-             VALUES (?1, ?2, ?3, ?4)",
-        )
-        .bind(owner)
-        .bind(id.as_str())
-        .bind(start)
-        .bind(end)
-        .execute(&mut *tx)
-        .await;
-        if let Err(e) = journaled {
-            // Dropping the transaction rolls the counter step back: nothing leaks.
-            let e = map_status_err(e, ctx());
-            return Err(if e.kind() == StoreErrorKind::AlreadyExists {
-                vc_status::store::StoreError::new(StoreErrorKind::Conflict, ctx()).with_source(e)
-            } else {
-                e
-            });
-        }
-        tx.commit().await.map_err(|e| map_status_err(e, ctx()))?;
-        // Both were non-negative above.
-        Ok(start.unsigned_abs()..end.unsigned_abs())
-    }
-}
-
-#[async_trait]
-impl StatusListStore for SqliteJournaledStatusStore {
-    async fn create_list(&self, list: &ListRecord) -> Result<(), vc_status::store::StoreError> {
-        self.inner.create_list(list).await
-    }
-
-    async fn get_list(
-        &self,
-        id: &StatusListId,
-    ) -> Result<ListRecord, vc_status::store::StoreError> {
-        self.inner.get_list(id).await
-    }
-
-    async fn latest_list(
-        &self,
-        series: &str,
-    ) -> Result<Option<ListRecord>, vc_status::store::StoreError> {
-        self.inner.latest_list(series).await
-    }
-
-    async fn reserve(
-        &self,
-        id: &StatusListId,
-        n: u64,
-    ) -> Result<Range<u64>, vc_status::store::StoreError> {
-        match current_owner() {
-            Some(owner) => self.reserve_for(&owner, id, n).await,
-            None => self.inner.reserve(id, n).await,
-        }
-    }
-
-    async fn set_entries(
-        &self,
-        changes: &[vc_status::store::EntryChange],
-    ) -> Result<Vec<SetOutcome>, vc_status::store::StoreError> {
-        self.inner.set_entries(changes).await
-    }
-
-    async fn snapshot(
-        &self,
-        id: &StatusListId,
-    ) -> Result<ListSnapshot, vc_status::store::StoreError> {
-        self.inner.snapshot(id).await
-    }
-}
-
-#[async_trait]
-impl ReservationJournal for SqliteJournaledStatusStore {
-    async fn reservation(&self, owner: &str) -> Result<Option<Reservation>, StoreError> {
-        let row = sqlx::query(
-            "SELECT list_id, start_counter, end_counter FROM issuance_status_reservations \
-             WHERE owner = ?1",
-        )
-        .bind(owner)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(|e| map_err(e, "read the reservation journal"))?;
-        let Some(row) = row else { return Ok(None) };
-        let ctx = "read the reservation journal";
-        let list: String = row.try_get("list_id").map_err(|e| map_err(e, ctx))?;
-        let start: i64 = row.try_get("start_counter").map_err(|e| map_err(e, ctx))?;
-        let end: i64 = row.try_get("end_counter").map_err(|e| map_err(e, ctx))?;
-        let to_u = |v: i64| u64::try_from(v).map_err(|_| corrupt("negative counter"));
-        Ok(Some(Reservation {
-            list_id: StatusListId::new(list).map_err(|_| corrupt("invalid list id"))?,
-            counters: to_u(start)?..to_u(end)?,
-        }))
     }
 }

@@ -258,6 +258,32 @@ impl StatusListStore for NoReserve {
         ))
     }
 
+    async fn reserve_owned(
+        &self,
+        _: &vc_status::ReservationOwner,
+        _: &vc_status::StatusListId,
+        _: u64,
+    ) -> Result<vc_status::store::ReservationRecord, vc_status::store::StoreError> {
+        Err(vc_status::store::StoreError::new(
+            vc_status::store::StoreErrorKind::Unavailable,
+            "connection refused",
+        ))
+    }
+
+    async fn reservation(
+        &self,
+        owner: &vc_status::ReservationOwner,
+    ) -> Result<Option<vc_status::store::ReservationRecord>, vc_status::store::StoreError> {
+        self.0.reservation(owner).await
+    }
+
+    async fn release_reservation(
+        &self,
+        owner: &vc_status::ReservationOwner,
+    ) -> Result<bool, vc_status::store::StoreError> {
+        self.0.release_reservation(owner).await
+    }
+
     async fn set_entries(
         &self,
         changes: &[vc_status::store::EntryChange],

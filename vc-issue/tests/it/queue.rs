@@ -1,5 +1,5 @@
 //! Asynchronous issuance: transitions, approvals, information requests, expiry, workers, leases,
-//! the reservation journal, and the store conformance suite on every backend.
+//! owned status reservations, and the store conformance suite on every backend.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
@@ -11,14 +11,13 @@ use time::macros::datetime;
 use time::Duration;
 use vc_core::FixedClock;
 use vc_issue::queue::{
-    with_reservation_owner, AlwaysApprove, AlwaysHold, ClaimTest, Decision, IssuanceObserver,
-    IssuanceQueue, IssuanceStore, JournaledStatusStore, Lease, MemoryIssuanceStore, QueueError,
-    ReservationJournal, Rule, RulePolicy, TicketState, TransitionEvent,
+    AlwaysApprove, AlwaysHold, ClaimTest, Decision, IssuanceObserver, IssuanceQueue, IssuanceStore,
+    Lease, MemoryIssuanceStore, QueueError, Rule, RulePolicy, TicketState, TransitionEvent,
 };
 use vc_issue::testing::queue as testing;
 use vc_issue::{BatchItem, BatchRequest, CredentialVerifier, IssuanceRequest};
 use vc_status::store::{MemoryStore, StatusListStore};
-use vc_status::{StatusPurpose, StatusRegistry};
+use vc_status::{ReservationOwner, StatusPurpose, StatusRegistry};
 
 use crate::fixtures::{degree_claims, Setup};
 
@@ -618,30 +617,23 @@ async fn permanent_errors_fail_at_once() {
     assert_eq!(status.failure.unwrap().code, "ISSUER_NOT_AUTHORIZED");
 }
 
-fn journaled_setup() -> (Setup, Arc<JournaledStatusStore>, Arc<MemoryStore>) {
+fn status_setup() -> (Setup, Arc<MemoryStore>) {
     let memory = Arc::new(MemoryStore::new());
-    let journaled = Arc::new(JournaledStatusStore::new(memory.clone()));
     let registry = Arc::new(
         StatusRegistry::builder()
-            .store(journaled.clone())
+            .store(memory.clone())
             .list_url_template("https://university.example/status/{list}")
             .issuer("did:example:university")
             .build()
             .unwrap(),
     );
-    (
-        Setup::with(|b| b.status_registry(registry)),
-        journaled,
-        memory,
-    )
+    (Setup::with(|b| b.status_registry(registry)), memory)
 }
 
 #[tokio::test]
 async fn a_crashed_worker_is_taken_over_and_its_index_reused() {
-    let (setup, journaled, memory) = journaled_setup();
-    let w = world_with(setup, Arc::new(AlwaysApprove), |b| {
-        b.journal(journaled.clone())
-    });
+    let (setup, memory) = status_setup();
+    let w = world_with(setup, Arc::new(AlwaysApprove), |b| b);
     let t = w
         .queue
         .submit(request(&w.setup).revocable(true), None)
@@ -656,17 +648,12 @@ async fn a_crashed_worker_is_taken_over_and_its_index_reused() {
     let claimed = w.store.claim(T0, &lease, 1).await.unwrap();
     assert_eq!(claimed.len(), 1);
     let registry = w.setup.issuer.status_registry().unwrap().clone();
-    let allocated = with_reservation_owner(
-        t.id.to_string(),
-        registry.allocate(StatusPurpose::Revocation, 1),
-    )
-    .await
-    .unwrap();
-    assert!(journaled
-        .reservation(t.id.as_str())
+    let owner = ReservationOwner::new(t.id.as_str()).unwrap();
+    let allocated = registry
+        .allocate_owned(&owner, StatusPurpose::Revocation)
         .await
-        .unwrap()
-        .is_some());
+        .unwrap();
+    assert!(memory.reservation(&owner).await.unwrap().is_some());
     // Another worker waits for the lease to end.
     let worker = w.queue.worker("w2");
     assert_eq!(worker.run_once(5).await.unwrap().claimed, 0);
@@ -676,7 +663,7 @@ async fn a_crashed_worker_is_taken_over_and_its_index_reused() {
     let response = status.response.unwrap();
     assert_eq!(
         response.credential_status.unwrap(),
-        allocated[0].to_value(),
+        allocated.to_value(),
         "the crashed worker's index was reused"
     );
     let list = registry
@@ -688,6 +675,11 @@ async fn a_crashed_worker_is_taken_over_and_its_index_reused() {
         1,
         "no index leaked"
     );
+    assert_eq!(
+        memory.reservation(&owner).await.unwrap(),
+        None,
+        "released once the entry was saved on the ticket"
+    );
     // The zombie's late result is refused.
     let mut zombie = claimed[0].clone();
     zombie.state = TicketState::Issued;
@@ -697,10 +689,8 @@ async fn a_crashed_worker_is_taken_over_and_its_index_reused() {
 
 #[tokio::test]
 async fn revocable_tickets_get_distinct_indexes_and_verify() {
-    let (setup, journaled, memory) = journaled_setup();
-    let w = world_with(setup, Arc::new(AlwaysApprove), |b| {
-        b.journal(journaled.clone())
-    });
+    let (setup, memory) = status_setup();
+    let w = world_with(setup, Arc::new(AlwaysApprove), |b| b);
     let mut ids = Vec::new();
     for _ in 0..20 {
         ids.push(
@@ -730,7 +720,87 @@ async fn revocable_tickets_get_distinct_indexes_and_verify() {
         .await
         .unwrap();
     assert_eq!(memory.snapshot(&list).await.unwrap().allocated, 20);
-    assert_eq!(journaled.reserved(), 20);
+    for id in &ids {
+        let owner = ReservationOwner::new(id.as_str()).unwrap();
+        assert_eq!(
+            memory.reservation(&owner).await.unwrap(),
+            None,
+            "every reservation released"
+        );
+    }
+}
+
+/// Signs with the fixture's Ed25519 key, except the first signature, which fails (a KMS outage).
+#[derive(Debug)]
+struct FailsOnce {
+    inner: Arc<vc_issue::Ed25519Signer>,
+    failed: std::sync::atomic::AtomicBool,
+}
+
+#[async_trait]
+impl vc_issue::Signer for FailsOnce {
+    fn algorithm(&self) -> vc_issue::SignatureAlgorithm {
+        self.inner.algorithm()
+    }
+
+    fn public_key(&self) -> &vc_core::PublicKey {
+        self.inner.public_key()
+    }
+
+    async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, vc_issue::BoxError> {
+        if !self.failed.swap(true, std::sync::atomic::Ordering::SeqCst) {
+            return Err(Arc::new(std::io::Error::other("the KMS is unreachable")));
+        }
+        self.inner.sign(message).await
+    }
+}
+
+#[tokio::test]
+async fn a_retry_signs_with_the_entry_saved_by_the_failed_attempt() {
+    let memory = Arc::new(MemoryStore::new());
+    let registry = Arc::new(
+        StatusRegistry::builder()
+            .store(memory.clone())
+            .list_url_template("https://university.example/status/{list}")
+            .issuer("did:example:university")
+            .build()
+            .unwrap(),
+    );
+    let inner = Arc::new(vc_issue::Ed25519Signer::from_seed(&[7; 32]));
+    let keys = Arc::new(vc_issue::InMemoryKeyStore::new());
+    keys.insert(
+        inner.verification_method_id(),
+        Arc::new(FailsOnce {
+            inner: inner.clone(),
+            failed: Default::default(),
+        }),
+    );
+    let setup = Setup::with(|b| b.keys(keys).status_registry(registry.clone()));
+    let w = world_with(setup, Arc::new(AlwaysApprove), |b| b);
+    let t = w
+        .queue
+        .submit(request(&w.setup).revocable(true), None)
+        .await
+        .unwrap();
+    let worker = w.queue.worker("w");
+    assert_eq!(worker.run_once(5).await.unwrap().retried, 1);
+    let saved = w.store.get(&t.id).await.unwrap().unwrap().status_entry;
+    assert!(saved.is_some(), "the entry is saved with the retry");
+    let owner = ReservationOwner::new(t.id.as_str()).unwrap();
+    assert_eq!(
+        memory.reservation(&owner).await.unwrap(),
+        None,
+        "and the reservation released"
+    );
+    w.clock.advance(Duration::seconds(1));
+    assert_eq!(worker.run_once(5).await.unwrap().issued, 1);
+    let response = w.queue.status(&t.id).await.unwrap().response.unwrap();
+    assert_eq!(response.credential_status, saved);
+    let list = registry
+        .active_list_id(StatusPurpose::Revocation)
+        .await
+        .unwrap();
+    assert_eq!(memory.snapshot(&list).await.unwrap().allocated, 1);
 }
 
 #[tokio::test]
@@ -766,13 +836,15 @@ async fn sqlite_store_passes_the_conformance_suite() {
         .await
         .unwrap();
     // vc-status's store shares the file (and its own migrations) without a clash, both ways.
-    let journaled = store.journaled_status_store().await.unwrap();
+    let status = vc_status::store::SqliteStore::from_pool(store.pool().clone())
+        .await
+        .unwrap();
     vc_status::store::SqliteStore::open(&path).await.unwrap();
     vc_issue::queue::SqliteIssuanceStore::open(&path)
         .await
         .unwrap();
     testing::run_conformance(Arc::new(store)).await.unwrap();
-    vc_status::testing::run_conformance(journaled)
+    vc_status::testing::run_conformance(Arc::new(status))
         .await
         .unwrap();
 }
@@ -827,15 +899,131 @@ async fn postgres_store_passes_the_conformance_suite() {
             let store = vc_issue::queue::PostgresIssuanceStore::connect_with_schema(&url, &schema)
                 .await
                 .unwrap();
-            let journaled = store.journaled_status_store(&status_schema).await.unwrap();
+            let status = vc_status::store::PostgresStore::connect_with_schema(&url, &status_schema)
+                .await
+                .unwrap();
             testing::run_conformance(Arc::new(store)).await.unwrap();
-            vc_status::testing::run_conformance(journaled)
+            vc_status::testing::run_conformance(Arc::new(status))
                 .await
                 .unwrap();
         }
     })
     .await;
     drop_schemas(&url, &[&schema, &status_schema]).await;
+    if let Err(e) = result {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// A queue database made by the previous schema (with the queue's own reservation journal table)
+/// upgrades on open: the journal table goes, tickets stay.
+#[cfg(feature = "sqlite")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_queue_upgrades_a_database_of_the_previous_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    // What the previous release's migration runner left: its table, its one migration.
+    sqlx::raw_sql(
+        "CREATE TABLE vc_issue_migrations \
+         (version INTEGER NOT NULL PRIMARY KEY, description TEXT NOT NULL); \
+         INSERT INTO vc_issue_migrations VALUES (20250701000001, 'issuance queue');",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::raw_sql(include_str!(
+        "../../migrations/sqlite/20250701000001_issuance_queue.sql"
+    ))
+    .execute(&pool)
+    .await
+    .unwrap();
+    sqlx::raw_sql(
+        "INSERT INTO issuance_status_reservations VALUES ('t-1', 'revocation-1', 0, 1); \
+         INSERT INTO issuance_tickets (id, state, version, data) VALUES ('t-1', 'issued', 3, '{}')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let store = vc_issue::queue::SqliteIssuanceStore::open(&path)
+        .await
+        .unwrap();
+    let journal: Option<String> = sqlx::query_scalar(
+        "SELECT name FROM sqlite_master WHERE name = 'issuance_status_reservations'",
+    )
+    .fetch_optional(store.pool())
+    .await
+    .unwrap();
+    assert_eq!(journal, None, "the queue's journal table is gone");
+    let tickets: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM issuance_tickets")
+        .fetch_one(store.pool())
+        .await
+        .unwrap();
+    assert_eq!(tickets, 1);
+    testing::run_conformance(Arc::new(store)).await.unwrap();
+}
+
+/// The same on PostgreSQL.
+#[cfg(feature = "postgres")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_queue_upgrades_a_database_of_the_previous_schema() {
+    let Some(url) = postgres_url() else { return };
+    let schema = unique_schema("upgrade");
+    let migrations = tempfile::tempdir().unwrap();
+    let result = tokio::spawn({
+        let (url, schema) = (url.clone(), schema.clone());
+        async move {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+            sqlx::query(&format!("CREATE SCHEMA \"{schema}\""))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            conn.close().await.unwrap();
+            let file = "20250701000001_issuance_queue.sql";
+            std::fs::copy(
+                std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                    .join("migrations/postgres")
+                    .join(file),
+                migrations.path().join(file),
+            )
+            .unwrap();
+            let options: sqlx::postgres::PgConnectOptions = url.parse().unwrap();
+            let pool = sqlx::PgPool::connect_with(options.options([("search_path", &schema)]))
+                .await
+                .unwrap();
+            sqlx::migrate::Migrator::new(migrations.path())
+                .await
+                .unwrap()
+                .run(&pool)
+                .await
+                .unwrap();
+            sqlx::query("INSERT INTO issuance_status_reservations VALUES ('t-1', 'l-1', 0, 1)")
+                .execute(&pool)
+                .await
+                .unwrap();
+            pool.close().await;
+            let store = vc_issue::queue::PostgresIssuanceStore::connect_with_schema(&url, &schema)
+                .await
+                .unwrap();
+            let journal: Option<String> =
+                sqlx::query_scalar("SELECT to_regclass('issuance_status_reservations')::text")
+                    .fetch_one(store.pool())
+                    .await
+                    .unwrap();
+            assert_eq!(journal, None, "the queue's journal table is gone");
+            testing::run_conformance(Arc::new(store.clone()))
+                .await
+                .unwrap();
+            store.pool().close().await;
+        }
+    })
+    .await;
+    drop_schemas(&url, &[&schema]).await;
     if let Err(e) = result {
         std::panic::resume_unwind(e.into_panic());
     }

@@ -13,12 +13,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::json;
-use vc_issue::queue::{
-    AlwaysApprove, IssuanceQueue, IssuanceStore, ReservationJournal, TicketId, TicketState,
-};
+use vc_issue::queue::{AlwaysApprove, IssuanceQueue, IssuanceStore, TicketId, TicketState};
 use vc_issue::{CredentialVerifier, IssuanceRequest, ProofType};
 use vc_status::store::StatusListStore;
-use vc_status::{StatusListId, StatusRegistry};
+use vc_status::{ReservationOwner, StatusListId, StatusRegistry};
 
 use crate::fixtures::{degree_claims, Setup};
 
@@ -39,7 +37,6 @@ enum Backend {
 struct Opened {
     store: Arc<dyn IssuanceStore>,
     status: Arc<dyn StatusListStore>,
-    journal: Arc<dyn ReservationJournal>,
 }
 
 impl Backend {
@@ -80,11 +77,13 @@ impl Backend {
                 let store = vc_issue::queue::SqliteIssuanceStore::open(path)
                     .await
                     .unwrap();
-                let journaled = store.journaled_status_store().await.unwrap();
+                // The status lists in the same file, as on one machine.
+                let status = vc_status::store::SqliteStore::from_pool(store.pool().clone())
+                    .await
+                    .unwrap();
                 Opened {
                     store: Arc::new(store),
-                    status: journaled.clone(),
-                    journal: journaled,
+                    status: Arc::new(status),
                 }
             }
             #[cfg(feature = "postgres")]
@@ -93,14 +92,15 @@ impl Backend {
                     vc_issue::queue::PostgresIssuanceStore::connect_with_schema(url, schema)
                         .await
                         .unwrap();
-                let journaled = store
-                    .journaled_status_store(&format!("{schema}_status"))
-                    .await
-                    .unwrap();
+                let status = vc_status::store::PostgresStore::connect_with_schema(
+                    url,
+                    &format!("{schema}_status"),
+                )
+                .await
+                .unwrap();
                 Opened {
                     store: Arc::new(store),
-                    status: journaled.clone(),
-                    journal: journaled,
+                    status: Arc::new(status),
                 }
             }
         }
@@ -135,7 +135,6 @@ fn queue(opened: &Opened) -> (IssuanceQueue, Setup) {
     let queue = IssuanceQueue::builder()
         .issuer(setup.issuer.clone())
         .store(opened.store.clone())
-        .journal(opened.journal.clone())
         .policy(Arc::new(AlwaysApprove))
         .lease(time::Duration::seconds(2))
         .backoff(Duration::from_millis(100), Duration::from_secs(1))
@@ -318,14 +317,17 @@ fn crash_and_drain(backend: &Backend) {
             opened.store.count(TicketState::Issued).await.unwrap(),
             REQUESTS as u64
         );
-        for id in ids.iter().take(10) {
-            assert!(opened
-                .journal
-                .reservation(id.as_str())
-                .await
-                .unwrap()
-                .is_some());
+        // Reservations are released once their entry is saved on the ticket; only a worker killed
+        // between saving and releasing leaves one behind (a row, not an index), and the victim
+        // held at most one claim of 8 tickets.
+        let mut left = 0;
+        for id in &ids {
+            let owner = ReservationOwner::new(id.as_str()).unwrap();
+            if opened.status.reservation(&owner).await.unwrap().is_some() {
+                left += 1;
+            }
         }
+        assert!(left <= 8, "{left} reservations not released");
         #[expect(
             clippy::print_stdout,
             reason = "the skip notice is for whoever runs the tests"

@@ -7,15 +7,24 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 
 use super::{
-    EntryChange, ListRecord, ListSnapshot, SetOutcome, StatusListStore, StoreError, StoreErrorKind,
+    EntryChange, ListRecord, ListSnapshot, ReservationRecord, SetOutcome, StatusListStore,
+    StoreError, StoreErrorKind,
 };
-use crate::StatusListId;
+use crate::{ReservationOwner, StatusListId};
 
 /// A [`StatusListStore`] in process memory: for tests, examples and single-process issuers that do
 /// not need their lists to survive a restart.
 #[derive(Debug, Default)]
 pub struct MemoryStore {
-    lists: Mutex<HashMap<StatusListId, MemoryList>>,
+    // Lists and owned reservations under one lock: an owned reservation's counter step and its
+    // record are one update.
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Default)]
+struct State {
+    lists: HashMap<StatusListId, MemoryList>,
+    owners: HashMap<ReservationOwner, ReservationRecord>,
 }
 
 #[derive(Debug)]
@@ -32,11 +41,24 @@ impl MemoryStore {
         Self::default()
     }
 
-    fn lock(&self) -> MutexGuard<'_, HashMap<StatusListId, MemoryList>> {
+    fn lock(&self) -> MutexGuard<'_, State> {
         // A panic while holding the lock cannot leave a list half-updated (every update is a
         // single assignment after all checks), so a poisoned lock is safe to reuse.
-        self.lists.lock().unwrap_or_else(|e| e.into_inner())
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// Advances the counter of list `id` by up to `n`.
+fn advance(
+    lists: &mut HashMap<StatusListId, MemoryList>,
+    id: &StatusListId,
+    n: u64,
+) -> Result<Range<u64>, StoreError> {
+    let list = lists.get_mut(id).ok_or_else(|| not_found(id))?;
+    let start = list.next;
+    let end = start.saturating_add(n).min(list.record.capacity);
+    list.next = end;
+    Ok(start..end)
 }
 
 fn not_found(id: &StatusListId) -> StoreError {
@@ -46,7 +68,7 @@ fn not_found(id: &StatusListId) -> StoreError {
 #[async_trait]
 impl StatusListStore for MemoryStore {
     async fn create_list(&self, list: &ListRecord) -> Result<(), StoreError> {
-        let mut lists = self.lock();
+        let lists = &mut self.lock().lists;
         let taken = lists.contains_key(&list.id)
             || lists
                 .values()
@@ -71,6 +93,7 @@ impl StatusListStore for MemoryStore {
 
     async fn get_list(&self, id: &StatusListId) -> Result<ListRecord, StoreError> {
         self.lock()
+            .lists
             .get(id)
             .map(|l| l.record.clone())
             .ok_or_else(|| not_found(id))
@@ -79,6 +102,7 @@ impl StatusListStore for MemoryStore {
     async fn latest_list(&self, series: &str) -> Result<Option<ListRecord>, StoreError> {
         Ok(self
             .lock()
+            .lists
             .values()
             .filter(|l| l.record.series == series)
             .max_by_key(|l| l.record.sequence)
@@ -86,16 +110,43 @@ impl StatusListStore for MemoryStore {
     }
 
     async fn reserve(&self, id: &StatusListId, n: u64) -> Result<Range<u64>, StoreError> {
-        let mut lists = self.lock();
-        let list = lists.get_mut(id).ok_or_else(|| not_found(id))?;
-        let start = list.next;
-        let end = start.saturating_add(n).min(list.record.capacity);
-        list.next = end;
-        Ok(start..end)
+        advance(&mut self.lock().lists, id, n)
+    }
+
+    async fn reserve_owned(
+        &self,
+        owner: &ReservationOwner,
+        id: &StatusListId,
+        n: u64,
+    ) -> Result<ReservationRecord, StoreError> {
+        let mut state = self.lock();
+        if let Some(held) = state.owners.get(owner) {
+            return Ok(held.clone());
+        }
+        let counters = advance(&mut state.lists, id, n)?;
+        let record = ReservationRecord {
+            list: id.clone(),
+            counters,
+        };
+        if !record.counters.is_empty() {
+            state.owners.insert(owner.clone(), record.clone());
+        }
+        Ok(record)
+    }
+
+    async fn reservation(
+        &self,
+        owner: &ReservationOwner,
+    ) -> Result<Option<ReservationRecord>, StoreError> {
+        Ok(self.lock().owners.get(owner).cloned())
+    }
+
+    async fn release_reservation(&self, owner: &ReservationOwner) -> Result<bool, StoreError> {
+        Ok(self.lock().owners.remove(owner).is_some())
     }
 
     async fn set_entries(&self, changes: &[EntryChange]) -> Result<Vec<SetOutcome>, StoreError> {
-        let mut lists = self.lock();
+        let lists = &mut self.lock().lists;
         // Every change is checked under the lock before the first is applied.
         for change in changes {
             let list = lists
@@ -139,8 +190,8 @@ impl StatusListStore for MemoryStore {
     }
 
     async fn snapshot(&self, id: &StatusListId) -> Result<ListSnapshot, StoreError> {
-        let lists = self.lock();
-        let list = lists.get(id).ok_or_else(|| not_found(id))?;
+        let state = self.lock();
+        let list = state.lists.get(id).ok_or_else(|| not_found(id))?;
         Ok(ListSnapshot {
             version: list.version,
             allocated: list.next,

@@ -1,7 +1,8 @@
 //! The storage trait behind the registry, and its backends.
 //!
 //! A [`StatusListStore`] keeps the state that several issuer processes must agree on: the lists,
-//! an atomic allocation counter per list, and the entries that are set. It is deliberately small;
+//! an atomic allocation counter per list, the entries that are set, and the reservations held by
+//! an owner (see [`reserve_owned`](StatusListStore::reserve_owned)). It is deliberately small;
 //! all status list logic (permutation, rollover, purposes) lives in
 //! [`StatusRegistry`](crate::StatusRegistry).
 //!
@@ -15,7 +16,7 @@ use std::ops::Range;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use crate::{StatusListId, StatusPurpose, StatusSize};
+use crate::{ReservationOwner, StatusListId, StatusPurpose, StatusSize};
 
 mod error;
 mod memory;
@@ -92,6 +93,16 @@ pub struct EntryChange {
     pub value: u8,
 }
 
+/// Counters of one list taken by [`StatusListStore::reserve_owned`]: what its owner holds until it
+/// releases them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReservationRecord {
+    /// The list the counters belong to.
+    pub list: StatusListId,
+    /// The counter values (empty when the list was full and nothing was taken).
+    pub counters: Range<u64>,
+}
+
 /// The result of [`StatusListStore::set_entry`] (one per change of
 /// [`set_entries`](StatusListStore::set_entries)).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +135,32 @@ pub trait StatusListStore: Send + Sync + Debug + 'static {
     /// `start..end` with `end - start <= n`, shorter when the list fills up, empty when it is full.
     /// No value is ever granted twice.
     async fn reserve(&self, id: &StatusListId, n: u64) -> Result<Range<u64>, StoreError>;
+
+    /// Like [`reserve`](Self::reserve) for `owner`, and recorded under its name: the counter step
+    /// and the record of `(owner, list, counters)` happen together or not at all, so a caller that
+    /// dies at any instant leaves either nothing taken or a reservation that
+    /// [`reservation`](Self::reservation) finds.
+    ///
+    /// Idempotent per owner: if `owner` already holds a reservation, that one is returned (whatever
+    /// `id` and `n` say) and no counter moves; of several callers racing for one owner, one
+    /// advances the counter and the others get its reservation. When the list is full the result
+    /// has empty counters and nothing is recorded (the caller moves on to the next list).
+    async fn reserve_owned(
+        &self,
+        owner: &ReservationOwner,
+        id: &StatusListId,
+        n: u64,
+    ) -> Result<ReservationRecord, StoreError>;
+
+    /// The reservation `owner` holds, if any.
+    async fn reservation(
+        &self,
+        owner: &ReservationOwner,
+    ) -> Result<Option<ReservationRecord>, StoreError>;
+
+    /// Forgets `owner`'s reservation, once the owner keeps its entries itself (or gives them up);
+    /// returns whether it held one. The counters stay taken: they are never handed out again.
+    async fn release_reservation(&self, owner: &ReservationOwner) -> Result<bool, StoreError>;
 
     /// Applies every change, in order, or none: if any change fails (its list is missing, its
     /// index is outside the list) or the store fails part-way, no entry of any list has changed

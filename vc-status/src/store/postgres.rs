@@ -8,11 +8,19 @@ use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
 use sqlx::{Connection, PgConnection, Row};
 
-use super::sql::{corrupt, map_err, to_i64, to_u64, ListColumns, LIST_COLUMNS};
-use super::{
-    EntryChange, ListRecord, ListSnapshot, SetOutcome, StatusListStore, StoreError, StoreErrorKind,
+use super::sql::{
+    corrupt, granted, map_err, to_i64, to_u64, ListColumns, ReservationColumns, LIST_COLUMNS,
+    RESERVATION_COLUMNS,
 };
-use crate::StatusListId;
+use super::{
+    EntryChange, ListRecord, ListSnapshot, ReservationRecord, SetOutcome, StatusListStore,
+    StoreError, StoreErrorKind,
+};
+use crate::{ReservationOwner, StatusListId};
+
+/// How often an owned reservation is tried again after losing a race for its owner (the next try
+/// finds the winner's reservation).
+const OWNER_RACE_ATTEMPTS: usize = 3;
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
@@ -23,7 +31,8 @@ pub const DEFAULT_SCHEMA: &str = "vc_status";
 ///
 /// The tables (and sqlx's migrations table) live in their own schema, `vc_status` by default, so
 /// they never meet the host application's tables or migrations. The allocation counter is advanced
-/// by a single `UPDATE ... RETURNING`; entry updates lock the list row (`SELECT ... FOR UPDATE`)
+/// by a single `UPDATE ... RETURNING` (for an owned reservation, in one transaction with the
+/// owner's record); entry updates lock the list row (`SELECT ... FOR UPDATE`)
 /// so that concurrent writers on any machine queue instead of losing updates; snapshots read in
 /// one `REPEATABLE READ` transaction.
 #[derive(Debug, Clone)]
@@ -191,22 +200,58 @@ impl StatusListStore for PostgresStore {
         .await
         .map_err(|e| map_err(e, format!("reserve in status list {id}")))?;
         match row {
-            Some(row) => {
-                let next = to_u64(
-                    row.try_get("next_counter")
-                        .map_err(|e| map_err(e, "read"))?,
-                )?;
-                let cap = to_u64(row.try_get("capacity").map_err(|e| map_err(e, "read"))?)?;
-                let start = next
-                    .checked_sub(n)
-                    .ok_or(corrupt("counter went backwards"))?;
-                Ok(start..next.min(cap))
-            }
+            Some(row) => counters_granted(&row, n),
             None => {
                 let list = self.get_list(id).await?;
                 Ok(list.capacity..list.capacity)
             }
         }
+    }
+
+    async fn reserve_owned(
+        &self,
+        owner: &ReservationOwner,
+        id: &StatusListId,
+        n: u64,
+    ) -> Result<ReservationRecord, StoreError> {
+        let mut attempt = 1;
+        loop {
+            match self.try_reserve_owned(owner, id, n).await {
+                // Another caller for the same owner committed first: its transaction holds the
+                // owner's key, ours rolled back (counter step included). The next try returns
+                // the winner's reservation.
+                Err(e)
+                    if e.kind() == StoreErrorKind::AlreadyExists
+                        && attempt < OWNER_RACE_ATTEMPTS =>
+                {
+                    attempt += 1
+                }
+                result => return result,
+            }
+        }
+    }
+
+    async fn reservation(
+        &self,
+        owner: &ReservationOwner,
+    ) -> Result<Option<ReservationRecord>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {RESERVATION_COLUMNS} FROM status_reservations WHERE owner = $1"
+        ))
+        .bind(owner.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| map_err(e, format!("read the reservation of {owner}")))?;
+        row.as_ref().map(reservation).transpose()
+    }
+
+    async fn release_reservation(&self, owner: &ReservationOwner) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM status_reservations WHERE owner = $1")
+            .bind(owner.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(|e| map_err(e, format!("release the reservation of {owner}")))?;
+        Ok(done.rows_affected() > 0)
     }
 
     async fn set_entries(&self, changes: &[EntryChange]) -> Result<Vec<SetOutcome>, StoreError> {
@@ -276,6 +321,95 @@ impl StatusListStore for PostgresStore {
             entries,
         })
     }
+}
+
+impl PostgresStore {
+    /// One try of [`reserve_owned`](StatusListStore::reserve_owned): the owner's lookup, the
+    /// counter step and the owner's record in one transaction. Two callers for one owner may
+    /// both miss the lookup; the counter's row lock orders their steps and the owner's primary
+    /// key fails the later insert, whose transaction then rolls back.
+    async fn try_reserve_owned(
+        &self,
+        owner: &ReservationOwner,
+        id: &StatusListId,
+        n: u64,
+    ) -> Result<ReservationRecord, StoreError> {
+        let ctx = || format!("reserve in status list {id} for {owner}");
+        let n = n.min(crate::permutation::MAX_DOMAIN);
+        let mut tx = self.pool.begin().await.map_err(|e| map_err(e, ctx()))?;
+        let held = sqlx::query(&format!(
+            "SELECT {RESERVATION_COLUMNS} FROM status_reservations WHERE owner = $1"
+        ))
+        .bind(owner.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|e| map_err(e, ctx()))?;
+        if let Some(row) = held {
+            tx.commit().await.map_err(|e| map_err(e, ctx()))?;
+            return reservation(&row);
+        }
+        let row = sqlx::query(
+            "UPDATE status_lists SET next_counter = next_counter + $2 \
+             WHERE list_id = $1 AND next_counter < capacity \
+             RETURNING next_counter, capacity",
+        )
+        .bind(id.as_str())
+        .bind(to_i64(n)?)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|e| map_err(e, ctx()))?;
+        let counters = match row {
+            Some(row) => counters_granted(&row, n)?,
+            None => {
+                let capacity: i64 =
+                    sqlx::query_scalar("SELECT capacity FROM status_lists WHERE list_id = $1")
+                        .bind(id.as_str())
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(|e| map_err(e, ctx()))?
+                        .ok_or_else(|| not_found(id))?;
+                let capacity = to_u64(capacity)?;
+                capacity..capacity
+            }
+        };
+        if !counters.is_empty() {
+            sqlx::query(
+                "INSERT INTO status_reservations (owner, list_id, start_counter, end_counter) \
+                 VALUES ($1, $2, $3, $4)",
+            )
+            .bind(owner.as_str())
+            .bind(id.as_str())
+            .bind(to_i64(counters.start)?)
+            .bind(to_i64(counters.end)?)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| map_err(e, ctx()))?;
+        }
+        tx.commit().await.map_err(|e| map_err(e, ctx()))?;
+        Ok(ReservationRecord {
+            list: id.clone(),
+            counters,
+        })
+    }
+}
+
+/// The counters of a reservation of `n`, from the row its counter step returned.
+fn counters_granted(row: &PgRow, n: u64) -> Result<Range<u64>, StoreError> {
+    let next = row
+        .try_get("next_counter")
+        .map_err(|e| map_err(e, "read"))?;
+    let capacity = row.try_get("capacity").map_err(|e| map_err(e, "read"))?;
+    granted(next, capacity, n)
+}
+
+fn reservation(row: &PgRow) -> Result<ReservationRecord, StoreError> {
+    let read = |e| map_err(e, "read a status reservation row");
+    ReservationColumns {
+        list_id: row.try_get("list_id").map_err(read)?,
+        start_counter: row.try_get("start_counter").map_err(read)?,
+        end_counter: row.try_get("end_counter").map_err(read)?,
+    }
+    .into_record()
 }
 
 /// One change of a batch, inside its transaction.

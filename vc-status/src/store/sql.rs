@@ -1,10 +1,11 @@
 //! What the SQL backends share: error mapping and row conversion.
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use time::OffsetDateTime;
 
-use super::{ListRecord, StoreError, StoreErrorKind};
+use super::{ListRecord, ReservationRecord, StoreError, StoreErrorKind};
 use crate::{StatusListId, StatusPurpose, StatusSize};
 
 /// Maps a sqlx error to a [`StoreError`] whose kind says what the caller should do.
@@ -94,6 +95,35 @@ impl ListColumns {
             seed,
             created_at: OffsetDateTime::from_unix_timestamp(self.created_at)
                 .map_err(|_| corrupt("invalid creation time"))?,
+        })
+    }
+}
+
+/// The counters a reservation of `n` was granted, from the `next_counter` and `capacity` that the
+/// counter step returned.
+pub(super) fn granted(next: i64, capacity: i64, n: u64) -> Result<Range<u64>, StoreError> {
+    let (next, capacity) = (to_u64(next)?, to_u64(capacity)?);
+    let start = next
+        .checked_sub(n)
+        .ok_or(corrupt("counter went backwards"))?;
+    Ok(start..next.min(capacity))
+}
+
+/// The columns of a `status_reservations` row, as read from either backend.
+pub(super) struct ReservationColumns {
+    pub list_id: String,
+    pub start_counter: i64,
+    pub end_counter: i64,
+}
+
+pub(super) const RESERVATION_COLUMNS: &str = "list_id, start_counter, end_counter";
+
+impl ReservationColumns {
+    pub(super) fn into_record(self) -> Result<ReservationRecord, StoreError> {
+        Ok(ReservationRecord {
+            list: StatusListId::new(self.list_id)
+                .map_err(|_| corrupt("invalid status list id in a reservation"))?,
+            counters: to_u64(self.start_counter)?..to_u64(self.end_counter)?,
         })
     }
 }

@@ -12,11 +12,15 @@ use sqlx::sqlite::{
 };
 use sqlx::Row;
 
-use super::sql::{corrupt, map_err, to_i64, to_u64, ListColumns, LIST_COLUMNS};
-use super::{
-    EntryChange, ListRecord, ListSnapshot, SetOutcome, StatusListStore, StoreError, StoreErrorKind,
+use super::sql::{
+    corrupt, granted, map_err, to_i64, to_u64, ListColumns, ReservationColumns, LIST_COLUMNS,
+    RESERVATION_COLUMNS,
 };
-use crate::StatusListId;
+use super::{
+    EntryChange, ListRecord, ListSnapshot, ReservationRecord, SetOutcome, StatusListStore,
+    StoreError, StoreErrorKind,
+};
+use crate::{ReservationOwner, StatusListId};
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -27,9 +31,9 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 /// A [`StatusListStore`] in one SQLite file, shared safely by several processes.
 ///
 /// The database runs in WAL mode with a busy timeout. The allocation counter is advanced by a
-/// single `UPDATE ... RETURNING` (atomic under SQLite's write lock); entry updates run in
-/// `BEGIN IMMEDIATE` transactions, so concurrent writers queue instead of losing updates. The
-/// schema migrations ship with the crate and run on connect.
+/// single `UPDATE ... RETURNING` (atomic under SQLite's write lock); owned reservations and entry
+/// updates run in `BEGIN IMMEDIATE` transactions, so concurrent writers queue instead of losing
+/// updates. The schema migrations ship with the crate and run on connect.
 #[derive(Debug, Clone)]
 pub struct SqliteStore {
     pool: SqlitePool,
@@ -120,6 +124,25 @@ fn record(row: &SqliteRow) -> Result<ListRecord, StoreError> {
         .into_record()
 }
 
+/// The counters of a reservation of `n`, from the row its counter step returned.
+fn counters_granted(row: &SqliteRow, n: u64) -> Result<Range<u64>, StoreError> {
+    let next = row
+        .try_get("next_counter")
+        .map_err(|e| map_err(e, "read"))?;
+    let capacity = row.try_get("capacity").map_err(|e| map_err(e, "read"))?;
+    granted(next, capacity, n)
+}
+
+fn reservation(row: &SqliteRow) -> Result<ReservationRecord, StoreError> {
+    let read = |e| map_err(e, "read a status reservation row");
+    ReservationColumns {
+        list_id: row.try_get("list_id").map_err(read)?,
+        start_counter: row.try_get("start_counter").map_err(read)?,
+        end_counter: row.try_get("end_counter").map_err(read)?,
+    }
+    .into_record()
+}
+
 fn not_found(id: &StatusListId) -> StoreError {
     StoreError::new(StoreErrorKind::NotFound, format!("status list {id}"))
 }
@@ -183,22 +206,106 @@ impl StatusListStore for SqliteStore {
         .await
         .map_err(|e| map_err(e, format!("reserve in status list {id}")))?;
         match row {
-            Some(row) => {
-                let next = to_u64(
-                    row.try_get("next_counter")
-                        .map_err(|e| map_err(e, "read"))?,
-                )?;
-                let cap = to_u64(row.try_get("capacity").map_err(|e| map_err(e, "read"))?)?;
-                let start = next
-                    .checked_sub(n)
-                    .ok_or(corrupt("counter went backwards"))?;
-                Ok(start..next.min(cap))
-            }
+            Some(row) => counters_granted(&row, n),
             None => {
                 let list = self.get_list(id).await?;
                 Ok(list.capacity..list.capacity)
             }
         }
+    }
+
+    async fn reserve_owned(
+        &self,
+        owner: &ReservationOwner,
+        id: &StatusListId,
+        n: u64,
+    ) -> Result<ReservationRecord, StoreError> {
+        let ctx = || format!("reserve in status list {id} for {owner}");
+        let n = n.min(crate::permutation::MAX_DOMAIN);
+        // BEGIN IMMEDIATE takes the write lock before the owner is looked up: a racing caller for
+        // the same owner, in any process, waits and then finds this reservation. A failure at any
+        // step drops the transaction, counter step included.
+        let mut tx = self
+            .pool
+            .begin_with("BEGIN IMMEDIATE")
+            .await
+            .map_err(|e| map_err(e, ctx()))?;
+        let held = sqlx::query(&format!(
+            "SELECT {RESERVATION_COLUMNS} FROM status_reservations WHERE owner = ?1"
+        ))
+        .bind(owner.as_str())
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|e| map_err(e, ctx()))?;
+        if let Some(row) = held {
+            tx.commit().await.map_err(|e| map_err(e, ctx()))?;
+            return reservation(&row);
+        }
+        let row = sqlx::query(
+            "UPDATE status_lists SET next_counter = next_counter + ?2 \
+             WHERE list_id = ?1 AND next_counter < capacity \
+             RETURNING next_counter, capacity",
+        )
+        .bind(id.as_str())
+        .bind(to_i64(n)?)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|e| map_err(e, ctx()))?;
+        let counters = match row {
+            Some(row) => counters_granted(&row, n)?,
+            None => {
+                let capacity: i64 =
+                    sqlx::query_scalar("SELECT capacity FROM status_lists WHERE list_id = ?1")
+                        .bind(id.as_str())
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(|e| map_err(e, ctx()))?
+                        .ok_or_else(|| not_found(id))?;
+                let capacity = to_u64(capacity)?;
+                capacity..capacity
+            }
+        };
+        if !counters.is_empty() {
+            sqlx::query(
+                "INSERT INTO status_reservations (owner, list_id, start_counter, end_counter) \
+                 VALUES (?1, ?2, ?3, ?4)",
+            )
+            .bind(owner.as_str())
+            .bind(id.as_str())
+            .bind(to_i64(counters.start)?)
+            .bind(to_i64(counters.end)?)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| map_err(e, ctx()))?;
+        }
+        tx.commit().await.map_err(|e| map_err(e, ctx()))?;
+        Ok(ReservationRecord {
+            list: id.clone(),
+            counters,
+        })
+    }
+
+    async fn reservation(
+        &self,
+        owner: &ReservationOwner,
+    ) -> Result<Option<ReservationRecord>, StoreError> {
+        let row = sqlx::query(&format!(
+            "SELECT {RESERVATION_COLUMNS} FROM status_reservations WHERE owner = ?1"
+        ))
+        .bind(owner.as_str())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| map_err(e, format!("read the reservation of {owner}")))?;
+        row.as_ref().map(reservation).transpose()
+    }
+
+    async fn release_reservation(&self, owner: &ReservationOwner) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM status_reservations WHERE owner = ?1")
+            .bind(owner.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(|e| map_err(e, format!("release the reservation of {owner}")))?;
+        Ok(done.rows_affected() > 0)
     }
 
     async fn set_entries(&self, changes: &[EntryChange]) -> Result<Vec<SetOutcome>, StoreError> {

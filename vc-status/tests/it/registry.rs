@@ -9,11 +9,12 @@ use async_trait::async_trait;
 use time::macros::datetime;
 use vc_core::FixedClock;
 use vc_status::store::{
-    ListRecord, ListSnapshot, MemoryStore, SetOutcome, StatusListStore, StoreError,
+    ListRecord, ListSnapshot, MemoryStore, ReservationRecord, SetOutcome, StatusListStore,
+    StoreError,
 };
 use vc_status::{
-    Bitstring, DecodeOptions, ListFormat, StatusEntry, StatusListId, StatusMessage, StatusPurpose,
-    StatusRegistry, StatusSize,
+    Bitstring, DecodeOptions, ListFormat, ReservationOwner, StatusEntry, StatusListId,
+    StatusMessage, StatusPurpose, StatusRegistry, StatusSize,
 };
 
 const TEMPLATE: &str = "https://issuer.example/status/{list}";
@@ -65,6 +66,27 @@ impl StatusListStore for Counting {
         self.reserve.fetch_add(1, Ordering::SeqCst);
         self.inner.reserve(id, n).await
     }
+    async fn reserve_owned(
+        &self,
+        owner: &ReservationOwner,
+        id: &StatusListId,
+        n: u64,
+    ) -> Result<ReservationRecord, StoreError> {
+        self.all.fetch_add(1, Ordering::SeqCst);
+        self.reserve.fetch_add(1, Ordering::SeqCst);
+        self.inner.reserve_owned(owner, id, n).await
+    }
+    async fn reservation(
+        &self,
+        owner: &ReservationOwner,
+    ) -> Result<Option<ReservationRecord>, StoreError> {
+        self.all.fetch_add(1, Ordering::SeqCst);
+        self.inner.reservation(owner).await
+    }
+    async fn release_reservation(&self, owner: &ReservationOwner) -> Result<bool, StoreError> {
+        self.all.fetch_add(1, Ordering::SeqCst);
+        self.inner.release_reservation(owner).await
+    }
     async fn set_entries(
         &self,
         changes: &[vc_status::store::EntryChange],
@@ -98,6 +120,30 @@ async fn a_batch_of_ten_thousand_is_one_store_round_trip() {
     assert_eq!(store.all.load(Ordering::SeqCst) - before, 1);
     let unique: HashSet<_> = first.iter().chain(&second).map(|e| e.index()).collect();
     assert_eq!(unique.len(), 20_000);
+}
+
+#[tokio::test]
+async fn an_owned_allocation_is_one_store_round_trip() {
+    let store = Arc::new(Counting::default());
+    let reg = registry(store.clone());
+    let owner = ReservationOwner::new("ticket-1").unwrap();
+    let first = reg
+        .allocate_owned(&owner, StatusPurpose::Revocation)
+        .await
+        .unwrap();
+    let before = store.all.load(Ordering::SeqCst);
+    let again = reg
+        .allocate_owned(&owner, StatusPurpose::Revocation)
+        .await
+        .unwrap();
+    assert_eq!(again, first);
+    assert_eq!(store.all.load(Ordering::SeqCst) - before, 1);
+    assert_eq!(store.reserve.load(Ordering::SeqCst), 2);
+    // The entry is what `allocate` would have built: same URL, purpose and size.
+    let plain = reg.allocate(StatusPurpose::Revocation, 1).await.unwrap();
+    assert_eq!(plain[0].list_credential(), first.list_credential());
+    assert_eq!(plain[0].to_value()["type"], first.to_value()["type"]);
+    assert_ne!(plain[0].index(), first.index());
 }
 
 #[tokio::test]

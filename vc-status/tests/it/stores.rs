@@ -97,3 +97,110 @@ async fn postgres_bad_url_or_schema_is_a_typed_error() {
         .unwrap_err();
     assert_eq!(err.kind(), StoreErrorKind::Unavailable);
 }
+
+/// A migrator holding only the first migration of `backend`: the schema before owned reservations.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+async fn first_schema(backend: &str, dir: &std::path::Path) -> sqlx::migrate::Migrator {
+    let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(backend)
+        .join("20250601000001_status_lists.sql");
+    std::fs::copy(&from, dir.join("20250601000001_status_lists.sql")).unwrap();
+    sqlx::migrate::Migrator::new(dir).await.unwrap()
+}
+
+/// A database made by the previous schema upgrades on connect: its lists and counters are kept and
+/// owned reservations work on them.
+#[cfg(feature = "sqlite")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sqlite_upgrades_a_database_of_the_previous_schema() {
+    let dir = tempfile::tempdir().unwrap();
+    let migrations = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let options = sqlx::sqlite::SqliteConnectOptions::new()
+        .filename(&path)
+        .create_if_missing(true);
+    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+    first_schema("sqlite", migrations.path())
+        .await
+        .run(&pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO status_lists (list_id, series, sequence, purpose, status_size, capacity, \
+         seed, created_at, next_counter) VALUES ('old-1', 'old', 1, 'revocation', 1, 100, ?1, 0, 7)",
+    )
+    .bind(&[9u8; 32][..])
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool.close().await;
+    let store = vc_status::store::SqliteStore::open(&path).await.unwrap();
+    upgraded(&store).await;
+    run_conformance(Arc::new(store)).await.unwrap();
+}
+
+/// The same on PostgreSQL.
+#[cfg(feature = "postgres")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn postgres_upgrades_a_database_of_the_previous_schema() {
+    use sqlx::Connection;
+    let Some(url) = crate::support::postgres_url() else {
+        return;
+    };
+    let schema = crate::support::unique_schema("upgrade");
+    let migrations = tempfile::tempdir().unwrap();
+    let result = tokio::spawn({
+        let (url, schema) = (url.clone(), schema.clone());
+        async move {
+            let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+            sqlx::query(&format!("CREATE SCHEMA \"{schema}\""))
+                .execute(&mut conn)
+                .await
+                .unwrap();
+            conn.close().await.unwrap();
+            let options: sqlx::postgres::PgConnectOptions = url.parse().unwrap();
+            let pool = sqlx::PgPool::connect_with(options.options([("search_path", &schema)]))
+                .await
+                .unwrap();
+            first_schema("postgres", migrations.path())
+                .await
+                .run(&pool)
+                .await
+                .unwrap();
+            sqlx::query(
+                "INSERT INTO status_lists (list_id, series, sequence, purpose, status_size, \
+                 capacity, seed, created_at, next_counter) \
+                 VALUES ('old-1', 'old', 1, 'revocation', 1, 100, $1, 0, 7)",
+            )
+            .bind(&[9u8; 32][..])
+            .execute(&pool)
+            .await
+            .unwrap();
+            pool.close().await;
+            let store = vc_status::store::PostgresStore::connect_with_schema(&url, &schema)
+                .await
+                .unwrap();
+            upgraded(&store).await;
+            run_conformance(Arc::new(store.clone())).await.unwrap();
+            store.pool().close().await;
+        }
+    })
+    .await;
+    crate::support::drop_schema(&url, &schema).await;
+    if let Err(e) = result {
+        std::panic::resume_unwind(e.into_panic());
+    }
+}
+
+/// What an upgraded store holds: the old list with its counter, and owned reservations on it.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+async fn upgraded(store: &dyn vc_status::store::StatusListStore) {
+    let id = vc_status::StatusListId::new("old-1").unwrap();
+    assert_eq!(store.get_list(&id).await.unwrap().seed, [9u8; 32]);
+    assert_eq!(store.snapshot(&id).await.unwrap().allocated, 7);
+    let owner = vc_status::ReservationOwner::new("after-upgrade").unwrap();
+    let held = store.reserve_owned(&owner, &id, 1).await.unwrap();
+    assert_eq!(held.counters, 7..8);
+    assert_eq!(store.reservation(&owner).await.unwrap(), Some(held));
+}
