@@ -49,6 +49,8 @@
 //! - [`datetime`], [`clock`]: time, with an injectable clock.
 //! - [`jcs`]: RFC 8785 canonicalization and `credentialHash`.
 #![forbid(unsafe_code)]
+// On docs.rs (and `.ci/run`'s docs step) every item says which feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
 pub mod builder;

@@ -104,6 +104,8 @@
 //! under libFuzzer; the same harness (`fuzz_harness::parse_message`, feature `fuzzing`) runs as a normal test
 //! over mutations of the seed corpus.
 #![forbid(unsafe_code)]
+// On docs.rs (and `.ci/run`'s docs step) every item says which feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
 pub mod aries;

@@ -83,6 +83,8 @@
 //! - `testing`: conformance helpers for host implementations of the traits.
 //! - `client`: the `coordinator` client for VCALM exchanges (reqwest), with QR codes.
 #![forbid(unsafe_code)]
+// On docs.rs (and `.ci/run`'s docs step) every item says which feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
 #[cfg(feature = "client")]

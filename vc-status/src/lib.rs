@@ -70,6 +70,8 @@
 //! - `postgres`: the PostgreSQL backend, for issuers on several machines.
 //! - `testing`: the conformance suite and test-only small lists.
 #![forbid(unsafe_code)]
+// On docs.rs (and `.ci/run`'s docs step) every item says which feature it needs.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
 mod bitstring;

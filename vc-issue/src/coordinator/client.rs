@@ -92,7 +92,7 @@ impl Coordinator {
     /// VCALM). Returns the exchange URL from the `Location` header, resolved against the request
     /// URL if relative.
     ///
-    /// Errors: `INVALID_URL`, `INVALID_TTL`, `SERVICE_UNREACHABLE`, `REQUEST_TIMEOUT`,
+    /// Errors: `INVALID_URL`, `INVALID_TTL`, `SERVICE_UNREACHABLE`, `SERVICE_TIMEOUT`,
     /// `UNAUTHORIZED`, `WORKFLOW_NOT_FOUND`, `SERVICE_REJECTED` (e.g. a `ttl` the service does
     /// not allow), `SERVICE_UNAVAILABLE`, `SERVICE_ERROR`, `MISSING_LOCATION`. Creation is not
     /// retried: a request that timed out may still have created an exchange.

@@ -155,7 +155,7 @@ impl CoordinatorError {
             Self::InvalidToken => "INVALID_TOKEN",
             Self::ClientBuild { .. } => "CLIENT_BUILD_FAILED",
             Self::Unreachable { .. } => "SERVICE_UNREACHABLE",
-            Self::RequestTimeout { .. } => "REQUEST_TIMEOUT",
+            Self::RequestTimeout { .. } => "SERVICE_TIMEOUT",
             Self::Unauthorized { .. } => "UNAUTHORIZED",
             Self::WorkflowNotFound { .. } => "WORKFLOW_NOT_FOUND",
             Self::ExchangeNotFound { .. } => "EXCHANGE_NOT_FOUND",

@@ -543,7 +543,7 @@ async fn a_slow_service_times_the_request_out() {
         .await
         .unwrap();
     let error = coordinator.exchange(&exchange).await.unwrap_err();
-    assert_eq!(error.code(), "REQUEST_TIMEOUT");
+    assert_eq!(error.code(), "SERVICE_TIMEOUT");
     assert!(error.is_transient());
 }
 
