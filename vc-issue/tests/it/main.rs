@@ -12,6 +12,7 @@
 mod batch;
 #[cfg(feature = "bbs")]
 mod bbs;
+mod conformance;
 #[cfg(feature = "client")]
 mod coordinator_client;
 mod delegation;

@@ -1,0 +1,91 @@
+//! The conformance suite for [`KeyStore`] implementations (a KMS, an HSM, a host's own registry).
+//!
+//! ```
+//! use std::sync::Arc;
+//! use vc_issue::{Ed25519Signer, InMemoryKeyStore};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let key = Arc::new(Ed25519Signer::generate());
+//! let keys = InMemoryKeyStore::new();
+//! keys.insert(key.verification_method_id(), key.clone());
+//! let unknown = Ed25519Signer::generate().verification_method_id();
+//! vc_issue::testing::keystore::check_key_store(&keys, &key.verification_method_id(), &unknown).await?;
+//! # Ok(()) }
+//! ```
+
+use vc_core::DidUrl;
+
+use super::failure::ConformanceError;
+use crate::crypto::keystore::KeyStore;
+use crate::crypto::signer::SignatureAlgorithm;
+use crate::crypto::verify::verify_signature;
+
+/// Checks that `store` hands out a working signer for `known` (its signatures verify under the
+/// public key it reports, for Ed25519 and P-256 keys), the same key on every lookup, and answers
+/// `Ok(None)`, not an error, for `unknown`.
+pub async fn check_key_store(
+    store: &dyn KeyStore,
+    known: &DidUrl,
+    unknown: &DidUrl,
+) -> Result<(), ConformanceError> {
+    const KNOWN: &str = "a held verification method gives a signer";
+    let signer = store
+        .signer(known)
+        .await
+        .map_err(ConformanceError::backend(KNOWN))?
+        .ok_or_else(|| ConformanceError::contract(KNOWN, format!("no signer for {known}")))?;
+    if signer.algorithm().key_type() != signer.public_key().key_type() {
+        return Err(ConformanceError::contract(
+            "the signer's algorithm fits its key",
+            format!(
+                "{:?} over a {:?} key",
+                signer.algorithm(),
+                signer.public_key().key_type()
+            ),
+        ));
+    }
+
+    const SIGNS: &str = "the signer's signatures verify under its public key";
+    let message = b"vc-issue key store conformance";
+    let signature = signer
+        .sign(message)
+        .await
+        .map_err(ConformanceError::backend(SIGNS))?;
+    if matches!(
+        signer.algorithm(),
+        SignatureAlgorithm::Ed25519 | SignatureAlgorithm::EcdsaP256Sha256
+    ) && verify_signature(signer.public_key(), message, &signature).is_err()
+    {
+        return Err(ConformanceError::contract(
+            SIGNS,
+            "the signature does not verify",
+        ));
+    }
+
+    const STABLE: &str = "a verification method names one key";
+    let again = store
+        .signer(known)
+        .await
+        .map_err(ConformanceError::backend(STABLE))?
+        .ok_or_else(|| ConformanceError::contract(STABLE, "the second lookup found nothing"))?;
+    if again.public_key() != signer.public_key() {
+        return Err(ConformanceError::contract(
+            STABLE,
+            "two lookups gave two keys",
+        ));
+    }
+
+    const UNKNOWN: &str = "an unknown verification method is Ok(None)";
+    match store.signer(unknown).await {
+        Ok(None) => Ok(()),
+        Ok(Some(_)) => Err(ConformanceError::contract(
+            UNKNOWN,
+            format!("a signer for {unknown}"),
+        )),
+        Err(source) => Err(ConformanceError::Backend {
+            check: UNKNOWN,
+            source,
+        }),
+    }
+}
