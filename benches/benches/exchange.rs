@@ -1,5 +1,6 @@
-//! VCALM exchanges completed per second over loopback HTTP: the service of `05_vc_api_server`
-//! (SQLite stores, a did:key issuer, the `degree` workflow: DID Authentication, then issuance) and,
+//! VCALM exchanges completed per second over loopback HTTP: the service of
+//! `vc_benches::exchange_service` (the stack of `05_vc_api_server` on the exchange path: a SQLite
+//! exchange store, a did:key issuer, the `degree` workflow: DID Authentication, then issuance) and,
 //! in the same process, coordinators and simulated wallets as the load: each exchange is created by
 //! the coordinator, completed by a wallet (interaction URL, request, signed DID-auth presentation,
 //! credential), and read back as complete. Two worker threads serve and load at once.
@@ -8,25 +9,18 @@
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use vc_examples::vcalm::server::{degree_variables, ServerConfig, VcalmServer};
-use vc_examples::vcalm::wallet::Wallet;
+use vc_benches::exchange_service::{degree_variables, ExchangeServer};
+use vc_benches::wallet::complete_exchange;
 use vc_issue::coordinator::{Coordinator, ExchangeState};
 
 async fn one_exchange(coordinator: &Coordinator, workflow_url: &str) {
     let exchange = coordinator
-        .create_exchange(
-            workflow_url,
-            Duration::from_secs(900),
-            degree_variables().unwrap(),
-        )
+        .create_exchange(workflow_url, Duration::from_secs(900), degree_variables())
         .await
         .unwrap();
     let interaction = coordinator.interaction(&exchange).unwrap();
-    let received = Wallet::generate()
-        .complete(interaction.url().as_str())
-        .await
-        .unwrap();
-    assert_eq!(received.credentials.len(), 1);
+    let received = complete_exchange(interaction.url().as_str()).await.unwrap();
+    assert_eq!(received, 1);
     let snapshot = coordinator.exchange(&exchange).await.unwrap();
     assert_eq!(snapshot.state, ExchangeState::Complete);
 }
@@ -38,9 +32,7 @@ fn exchange(c: &mut Criterion) {
         .build()
         .unwrap();
     let token = "bench-token";
-    let server = runtime
-        .block_on(VcalmServer::start(ServerConfig::new(token)))
-        .unwrap();
+    let server = runtime.block_on(ExchangeServer::start(token)).unwrap();
     let workflow_url = server.workflow_url();
     let coordinator = Coordinator::builder().bearer_token(token).build().unwrap();
 

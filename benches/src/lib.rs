@@ -2,6 +2,12 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod exchange_service;
+pub mod wallet;
+
+/// What a fixture that talks to a service fails with (a benchmark prints it and stops).
+pub type FixtureError = Box<dyn std::error::Error + Send + Sync>;
+
 use std::sync::Arc;
 
 use serde_json::json;

@@ -90,6 +90,7 @@
 //! (feature `postgres`) pass the conformance suite in `testing::exchange` (feature `testing`).
 
 mod did_auth;
+mod did_auth_presentation;
 mod error;
 mod id;
 mod messages;
@@ -107,6 +108,7 @@ mod sql;
 mod sqlite;
 
 pub use did_auth::{verify_did_authentication, DidAuthExpectation, AUTHENTICATION};
+pub use did_auth_presentation::DidAuthPresentation;
 pub use error::{ExchangeError, ExchangeStoreError, StoreErrorKind};
 pub use id::{ExchangeId, WorkflowId, MAX_ID_LEN};
 pub use messages::{

@@ -3,8 +3,9 @@
 
 use serde_json::{json, Value};
 use time::OffsetDateTime;
-use vc_core::{Credential, DateTime, Did};
-use vc_issue::{Ed25519Signer, ProofOptions, ProofType, Suites};
+use vc_core::{DateTime, Did};
+use vc_issue::exchange::DidAuthPresentation;
+use vc_issue::Ed25519Signer;
 
 use super::Error;
 
@@ -87,23 +88,13 @@ impl Wallet {
     /// A DID Authentication presentation: `holder` is the wallet's DID, signed with
     /// `eddsa-jcs-2022` for `authentication` over `challenge` and `domain`.
     pub async fn did_authentication(&self, challenge: &str, domain: &str) -> Result<Value, Error> {
-        let unsigned = Credential::from_value(json!({
-            "@context": ["https://www.w3.org/ns/credentials/v2"],
-            "type": ["VerifiablePresentation"],
-            "holder": self.did().as_str(),
-        }))?;
-        let options = ProofOptions::authentication(
-            self.key.verification_method_id(),
-            Some(DateTime::from(OffsetDateTime::now_utc())),
-            challenge,
-            Some(domain.to_owned()),
-        );
-        let suites = Suites::default();
-        let signed = suites
-            .get(&ProofType::EddsaJcs2022)?
-            .sign(unsigned, &options, &self.key)
-            .await?;
-        Ok(signed.to_value()?)
+        Ok(
+            DidAuthPresentation::new(self.key.verification_method_id(), challenge)
+                .domain(domain)
+                .created(DateTime::from(OffsetDateTime::now_utc()))
+                .sign(&self.key)
+                .await?,
+        )
     }
 
     /// The exchange URL behind an interaction URL: opening the interaction URL (`...?iuv=1`) with

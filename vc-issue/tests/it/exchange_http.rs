@@ -11,14 +11,13 @@ use serde_json::{json, Value};
 use time::OffsetDateTime;
 use vc_core::{Credential, DateTime, FixedClock, PublicKey};
 use vc_issue::exchange::{
-    CredentialTemplate, ExchangeService, ExchangeStore, MemoryExchangeStore, Step, Workflow,
-    WorkflowId,
+    CredentialTemplate, DidAuthPresentation, ExchangeService, ExchangeStore, MemoryExchangeStore,
+    Step, Workflow, WorkflowId,
 };
 use vc_issue::http::BearerTokens;
 use vc_issue::{
     BoxError, CredentialVerifier, Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore,
-    InMemorySchemaRegistry, Issuer, ProofOptions, ProofType, SchemaEntry, SignatureAlgorithm,
-    Signer, Suites,
+    InMemorySchemaRegistry, Issuer, ProofType, SchemaEntry, SignatureAlgorithm, Signer, Suites,
 };
 
 const TOKEN: &str = "coordinator-token-0123456789";
@@ -205,25 +204,13 @@ impl Wallet {
         challenge: &str,
         domain: &str,
     ) -> Value {
-        let unsigned = Credential::from_value(json!({
-            "@context": ["https://www.w3.org/ns/credentials/v2"],
-            "type": ["VerifiablePresentation"],
-            "holder": holder,
-        }))
-        .unwrap();
-        let options = ProofOptions::authentication(
-            self.key.verification_method_id(),
-            Some(DateTime::parse("2025-06-01T00:00:00Z").unwrap()),
-            challenge,
-            Some(domain.to_owned()),
-        );
-        let suites = Suites::default();
-        let suite = suites.get(&proof_type).unwrap();
-        suite
-            .sign(unsigned, &options, &self.key)
+        DidAuthPresentation::new(self.key.verification_method_id(), challenge)
+            .holder(holder)
+            .domain(domain)
+            .created(DateTime::parse("2025-06-01T00:00:00Z").unwrap())
+            .suite(Suites::default().get(&proof_type).unwrap().clone())
+            .sign(&self.key)
             .await
-            .unwrap()
-            .to_value()
             .unwrap()
     }
 

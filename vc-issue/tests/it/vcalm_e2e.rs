@@ -8,12 +8,14 @@ use std::time::Duration;
 use serde_json::{json, Map, Value};
 use vc_core::{Credential, DateTime};
 use vc_issue::coordinator::{Coordinator, CoordinatorError, ExchangeState, PollOptions};
-use vc_issue::exchange::{CredentialTemplate, ExchangeService, Step, Workflow, WorkflowId};
+use vc_issue::exchange::{
+    CredentialTemplate, DidAuthPresentation, ExchangeService, Step, Workflow, WorkflowId,
+};
 use vc_issue::http::{BearerTokens, VcApi};
 use vc_issue::pickup::{MemoryPickupStore, PickupService};
 use vc_issue::{
     CredentialVerifier, Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore,
-    InMemorySchemaRegistry, IssuanceRequest, Issuer, ProofOptions, ProofType, SchemaEntry, Suites,
+    InMemorySchemaRegistry, IssuanceRequest, Issuer, ProofType, SchemaEntry,
 };
 
 const TOKEN: &str = "vcalm-e2e-token-7c1d";
@@ -176,25 +178,11 @@ impl Wallet {
     }
 
     async fn present(&self, challenge: &str, domain: &str) -> Value {
-        let unsigned = Credential::from_value(json!({
-            "@context": ["https://www.w3.org/ns/credentials/v2"],
-            "type": ["VerifiablePresentation"],
-            "holder": self.did(),
-        }))
-        .unwrap();
-        let options = ProofOptions::authentication(
-            self.key.verification_method_id(),
-            Some(DateTime::parse("2025-06-01T00:00:00Z").unwrap()),
-            challenge,
-            Some(domain.to_owned()),
-        );
-        Suites::default()
-            .get(&ProofType::EddsaJcs2022)
-            .unwrap()
-            .sign(unsigned, &options, &self.key)
+        DidAuthPresentation::new(self.key.verification_method_id(), challenge)
+            .domain(domain)
+            .created(DateTime::parse("2025-06-01T00:00:00Z").unwrap())
+            .sign(&self.key)
             .await
-            .unwrap()
-            .to_value()
             .unwrap()
     }
 }
