@@ -37,9 +37,9 @@ use std::sync::Arc;
 use serde_json::Value;
 use vc_core::{Credential, DataModelVersion, DateTime, DidUrl, Entity, OneOrMany, Presentation};
 
+use crate::crypto::signer::Signer;
+use crate::crypto::suites::{DataIntegritySuite, ProofOptions, ProofSuite};
 use crate::error::IssueError;
-use crate::signer::Signer;
-use crate::suites::{DataIntegritySuite, ProofOptions, ProofSuite};
 
 /// A DID Authentication presentation to sign: [`new`](Self::new) with the holder's verification
 /// method and the request's challenge, the optional parts as methods, then [`sign`](Self::sign).
@@ -138,12 +138,12 @@ impl DidAuthPresentation {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::exchange::{verify_did_authentication, DidAuthExpectation, ExchangeError};
     #[cfg(feature = "rdfc")]
-    use crate::proof_type::ProofType;
-    use crate::resolver::DidKeyResolver;
-    use crate::signer::Ed25519Signer;
-    use crate::suites::Suites;
+    use crate::crypto::proof_type::ProofType;
+    use crate::crypto::signer::Ed25519Signer;
+    use crate::crypto::suites::Suites;
+    use crate::exchange::{verify_did_authentication, DidAuthExpectation, ExchangeError};
+    use crate::pipeline::resolver::DidKeyResolver;
 
     async fn check(presentation: &Value, challenge: &str) -> Result<vc_core::Did, ExchangeError> {
         let expected = DidAuthExpectation {
@@ -200,7 +200,7 @@ mod tests {
         let key = Ed25519Signer::from_seed(&[6; 32]);
         let err = DidAuthPresentation::new(key.verification_method_id(), "c")
             .domain("issuer.example")
-            .suite(Arc::new(crate::suites::JcsEd25519Signature2020))
+            .suite(Arc::new(crate::crypto::suites::JcsEd25519Signature2020))
             .sign(&key)
             .await
             .unwrap_err();
