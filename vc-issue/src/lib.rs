@@ -71,7 +71,7 @@
 //! - [`status_index`]: which status entries a credential got, by credential id (what the VC API's
 //!   status updates look up).
 //! - `http` (feature `http`): the VC API, exchange and pickup routes as an `axum::Router`, and
-//!   the one place where errors become HTTP statuses.
+//!   the error responses they send.
 //! - `coordinator` (feature `client`): the client side of VCALM exchanges.
 //! - `testing` (feature `testing`): the conformance suites host implementations run.
 //!
