@@ -14,13 +14,10 @@ use std::time::{Duration, Instant};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use serde_json::json;
 use tokio::runtime::Runtime;
+use vc_benches::degree_issuer_on;
 use vc_issue::queue::{AlwaysApprove, IssuanceQueue, IssuanceStore, MemoryIssuanceStore};
-use vc_issue::{
-    Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore, InMemorySchemaRegistry, IssuanceRequest,
-    Issuer, ProofType, SchemaEntry,
-};
+use vc_issue::{Ed25519Signer, IssuanceRequest, ProofType};
 use vc_status::store::{MemoryStore, StatusListStore};
-use vc_status::StatusRegistry;
 
 /// Requests per measured iteration.
 const N: usize = 200;
@@ -38,31 +35,7 @@ fn signer() -> Arc<Ed25519Signer> {
 }
 
 fn queue(b: &Backend) -> IssuanceQueue {
-    let signer = signer();
-    let keys = Arc::new(InMemoryKeyStore::new());
-    keys.insert(signer.verification_method_id(), signer.clone());
-    let schemas = Arc::new(InMemorySchemaRegistry::new());
-    schemas.insert(SchemaEntry::new(
-        "degree",
-        json!({"type": "object", "required": ["degree"], "properties": {
-            "degree": {"type": "object", "required": ["type", "name"],
-                       "properties": {"type": {"type": "string"}, "name": {"type": "string"}}}}}),
-        vec!["UniversityDegreeCredential".into()],
-        vec!["https://www.w3.org/ns/credentials/examples/v2".into()],
-    ));
-    let registry = StatusRegistry::builder()
-        .store(b.status.clone())
-        .list_url_template("https://university.example/status/{list}")
-        .issuer(signer.did().as_str())
-        .build()
-        .unwrap();
-    let issuer = Issuer::builder()
-        .resolver(Arc::new(InMemoryDidRegistry::new()))
-        .schemas(schemas)
-        .keys(keys)
-        .status_registry(Arc::new(registry))
-        .build()
-        .unwrap();
+    let issuer = degree_issuer_on(&signer(), b.status.clone());
     IssuanceQueue::builder()
         .issuer(issuer)
         .store(b.store.clone())

@@ -4,8 +4,8 @@
 
 use criterion::{black_box, criterion_group, criterion_main, BatchSize, Criterion};
 use std::sync::Arc;
-use vc_benches::degree_credential_json;
-use vc_core::{Credential, DateTime};
+use vc_benches::unsigned_degree;
+use vc_core::Credential;
 
 use vc_issue::crypto::suites::{
     Canonicalizer, DataIntegritySuite, JcsEd25519Signature2020, RdfcCanonicalizer,
@@ -17,18 +17,13 @@ fn suites(c: &mut Criterion) {
         .build()
         .unwrap();
     let signer = Ed25519Signer::from_seed(&[7; 32]);
-    let mut unsigned = Credential::from_json(&degree_credential_json()).unwrap();
-    unsigned.issuer = Some(signer.did().into());
+    let (mut unsigned, options) = unsigned_degree(&signer);
     // Ed25519Signature2020 needs its context; the other suites ignore it.
     unsigned
         .context
         .as_mut()
         .unwrap()
         .push(vc_core::context::ED25519_2020_V1.into());
-    let options = ProofOptions::assertion(
-        signer.verification_method_id(),
-        Some(DateTime::parse("2024-06-01T00:00:00Z").unwrap()),
-    );
     let message = [0x5a_u8; 64];
 
     let mut group = c.benchmark_group("suites");

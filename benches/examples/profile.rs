@@ -4,19 +4,17 @@
 //! `cargo build --release -p vc-benches --example profile` then
 //! `valgrind --tool=callgrind target/release/examples/profile <workload> <iterations>` with
 //! workload one of `jcs-sign`, `jcs-verify`, `rdfc-sign`, `rdfc-verify`, `pipeline`, `jcs`, or
-//! `batch` (one revocable batch of `<iterations>` items, one worker thread).
+//! `batch` (one revocable batch of `<iterations>` items, one worker thread). `pipeline` and
+//! `batch` use the benches' own fixtures (`degree_issuer`, `degree_batch`), so their counts
+//! follow what `benches/benches/{pipeline,batch}.rs` measure.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, missing_docs)]
 
 use std::sync::Arc;
 
 use serde_json::json;
-use vc_benches::degree_credential_json;
-use vc_core::{Credential, DateTime};
+use vc_benches::{degree_batch, degree_issuer, unsigned_degree};
 use vc_issue::crypto::suites::{Canonicalizer, DataIntegritySuite, RdfcCanonicalizer};
-use vc_issue::{
-    Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore, InMemorySchemaRegistry, IssuanceRequest,
-    Issuer, ProofOptions, ProofSuite, ProofType, SchemaEntry, Signer,
-};
+use vc_issue::{Ed25519Signer, IssuanceRequest, ProofSuite, ProofType, Signer};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -26,12 +24,7 @@ fn main() {
         .build()
         .unwrap();
     let signer = Ed25519Signer::from_seed(&[7; 32]);
-    let mut unsigned = Credential::from_json(&degree_credential_json()).unwrap();
-    unsigned.issuer = Some(signer.did().into());
-    let options = ProofOptions::assertion(
-        signer.verification_method_id(),
-        Some(DateTime::parse("2024-06-01T00:00:00Z").unwrap()),
-    );
+    let (unsigned, options) = unsigned_degree(&signer);
     let rdfc: Arc<dyn Canonicalizer> = Arc::new(RdfcCanonicalizer::default());
     let suite: Box<dyn ProofSuite> = if workload.starts_with("rdfc") {
         Box::new(DataIntegritySuite::eddsa_rdfc_2022(rdfc))
@@ -72,21 +65,7 @@ fn main() {
 
 fn pipeline(runtime: &tokio::runtime::Runtime, iterations: usize) {
     let key = Arc::new(Ed25519Signer::from_seed(&[9; 32]));
-    let keys = Arc::new(InMemoryKeyStore::new());
-    keys.insert(key.verification_method_id(), key.clone());
-    let schemas = Arc::new(InMemorySchemaRegistry::new());
-    schemas.insert(SchemaEntry::new(
-        "degree",
-        json!({"type": "object", "required": ["degree"], "properties": {"degree": {"type": "object"}}}),
-        vec!["UniversityDegreeCredential".into()],
-        vec![],
-    ));
-    let issuer = Issuer::builder()
-        .resolver(Arc::new(InMemoryDidRegistry::new()))
-        .schemas(schemas)
-        .keys(keys)
-        .build()
-        .unwrap();
+    let issuer = degree_issuer(&key);
     let holder = Ed25519Signer::from_seed(&[3; 32]).did();
     let claims =
         json!({"degree": {"type": "BachelorDegree", "name": "Bachelor of Science and Arts"}});
@@ -104,43 +83,9 @@ fn batch(items: usize) {
         .build()
         .unwrap();
     let key = Arc::new(Ed25519Signer::from_seed(&[9; 32]));
-    let keys = Arc::new(InMemoryKeyStore::new());
-    keys.insert(key.verification_method_id(), key.clone());
-    let schemas = Arc::new(InMemorySchemaRegistry::new());
-    schemas.insert(SchemaEntry::new(
-        "degree",
-        json!({"type": "object", "required": ["degree"], "properties": {"degree": {"type": "object"}}}),
-        vec!["UniversityDegreeCredential".into()],
-        vec![],
-    ));
-    let status = vc_status::StatusRegistry::builder()
-        .store(Arc::new(vc_status::store::MemoryStore::new()))
-        .list_url_template("https://university.example/status/{list}")
-        .issuer(key.did().as_str())
-        .build()
+    let issuer = degree_issuer(&key);
+    let result = runtime
+        .block_on(issuer.issue_batch(degree_batch(&key, items)))
         .unwrap();
-    let issuer = Issuer::builder()
-        .resolver(Arc::new(InMemoryDidRegistry::new()))
-        .schemas(schemas)
-        .keys(keys)
-        .status_registry(Arc::new(status))
-        .build()
-        .unwrap();
-    let claims =
-        json!({"degree": {"type": "BachelorDegree", "name": "Bachelor of Science and Arts"}});
-    let items: Vec<vc_issue::BatchItem> = (0..items)
-        .map(|i| {
-            let holder = Ed25519Signer::from_seed(&[(i % 251) as u8; 32])
-                .did()
-                .to_string();
-            vc_issue::BatchItem::new(holder, claims.as_object().cloned().unwrap())
-        })
-        .collect();
-    let request: vc_issue::BatchRequest = serde_json::from_value(json!({
-        "schemaId": "degree", "issuerDid": key.did(), "proofType": "eddsa-jcs-2022",
-        "revocable": true, "items": items,
-    }))
-    .unwrap();
-    let result = runtime.block_on(issuer.issue_batch(request)).unwrap();
     assert_eq!(result.failed, 0);
 }

@@ -11,16 +11,22 @@ pub type FixtureError = Box<dyn std::error::Error + Send + Sync>;
 use std::sync::Arc;
 
 use serde_json::json;
+use vc_core::{Credential, DateTime};
 use vc_issue::{
     BatchItem, BatchRequest, Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore,
-    InMemorySchemaRegistry, Issuer, SchemaEntry,
+    InMemorySchemaRegistry, Issuer, ProofOptions, SchemaEntry,
 };
-use vc_status::store::MemoryStore;
+use vc_status::store::{MemoryStore, StatusListStore};
 use vc_status::StatusRegistry;
 
 /// An issuer on in-memory defaults for `signer`'s did:key, with a `degree` schema (name, degree
 /// type and name) and an in-memory status registry: what the pipeline and batch benches issue with.
 pub fn degree_issuer(signer: &Arc<Ed25519Signer>) -> Issuer {
+    degree_issuer_on(signer, Arc::new(MemoryStore::new()))
+}
+
+/// [`degree_issuer`] with its status lists in `status` (the queue bench compares backends).
+pub fn degree_issuer_on(signer: &Arc<Ed25519Signer>, status: Arc<dyn StatusListStore>) -> Issuer {
     let keys = Arc::new(InMemoryKeyStore::new());
     keys.insert(signer.verification_method_id(), signer.clone());
     let schemas = Arc::new(InMemorySchemaRegistry::new());
@@ -38,7 +44,7 @@ pub fn degree_issuer(signer: &Arc<Ed25519Signer>) -> Issuer {
         reason = "Bench fixtures: a failure here is a broken benchmark, not input to handle"
     )]
     let status = StatusRegistry::builder()
-        .store(Arc::new(MemoryStore::new()))
+        .store(status)
         .list_url_template("https://university.example/status/{list}")
         .issuer(signer.did().as_str())
         .build()
@@ -97,6 +103,24 @@ pub fn sign_on_threads(signatures: u64, threads: u64) {
             });
         }
     });
+}
+
+/// The credential of [`degree_credential_json`] unsigned and issued by `signer`'s did:key, with
+/// the assertion proof options every suite bench signs it with (created 2024-06-01, so output is
+/// reproducible).
+pub fn unsigned_degree(signer: &Ed25519Signer) -> (Credential, ProofOptions) {
+    #[expect(
+        clippy::expect_used,
+        reason = "Bench fixtures: a failure here is a broken benchmark, not input to handle"
+    )]
+    let mut unsigned =
+        Credential::from_json(&degree_credential_json()).expect("the degree credential parses");
+    unsigned.issuer = Some(signer.did().into());
+    let options = ProofOptions::assertion(
+        signer.verification_method_id(),
+        DateTime::parse("2024-06-01T00:00:00Z").ok(),
+    );
+    (unsigned, options)
 }
 
 /// A VC 2.0 university-degree credential of about 870 bytes, the size the reference figures in

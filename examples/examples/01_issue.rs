@@ -262,21 +262,11 @@ async fn export_status_list(
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(args) => args,
-        Err(message) => {
-            if !message.is_empty() {
-                eprintln!("{message}");
-            }
-            eprintln!("usage: 01_issue [--suite <proofType>] [--seed <64 hex>] [--request <file>] [--v1] [--created <dateTime>]");
-            return ExitCode::from(2);
-        }
-    };
-    match run(args).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
+    match parse_args() {
+        Ok(args) => vc_examples::exit::outcome(run(args).await),
+        Err(message) => vc_examples::exit::usage(
+            &message,
+            "usage: 01_issue [--suite <proofType>] [--seed <64 hex>] [--request <file>] [--v1] [--created <dateTime>]",
+        ),
     }
 }

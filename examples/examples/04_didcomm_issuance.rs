@@ -289,11 +289,5 @@ async fn main() -> ExitCode {
         aries(&world).await?;
         Res::Ok(())
     };
-    match run.await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
-            ExitCode::FAILURE
-        }
-    }
+    vc_examples::exit::outcome(run.await)
 }

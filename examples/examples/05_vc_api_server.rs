@@ -24,7 +24,7 @@
 use std::process::ExitCode;
 
 use vc_examples::vcalm::cli::{
-    process_env, server_args, write_secret_file, ArgsError, SecretSource, ServerArgs, SERVER_USAGE,
+    process_env, server_args, write_secret_file, SecretSource, ServerArgs, SERVER_USAGE,
 };
 use vc_examples::vcalm::server::VcalmServer;
 use vc_examples::vcalm::Error;
@@ -88,21 +88,8 @@ async fn stop_signal() -> std::io::Result<()> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = match server_args(std::env::args().skip(1), &process_env) {
-        Ok(args) => args,
-        Err(error) => {
-            if let ArgsError::Invalid(message) = error {
-                eprintln!("{message}");
-            }
-            eprintln!("{SERVER_USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    match run(args).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
+    match server_args(std::env::args().skip(1), &process_env) {
+        Ok(args) => vc_examples::exit::outcome(run(args).await),
+        Err(error) => vc_examples::exit::usage(error.message(), SERVER_USAGE),
     }
 }

@@ -23,9 +23,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 use vc_core::Credential;
-use vc_examples::vcalm::cli::{
-    coordinator_args, process_env, ArgsError, CoordinatorArgs, COORDINATOR_USAGE,
-};
+use vc_examples::vcalm::cli::{coordinator_args, process_env, CoordinatorArgs, COORDINATOR_USAGE};
 use vc_examples::vcalm::server::{
     degree_variables, random_token, ServerConfig, VcalmServer, DID_AUTH_STEP, WORKFLOW,
 };
@@ -142,21 +140,8 @@ async fn run(args: CoordinatorArgs) -> Result<(), Error> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = match coordinator_args(std::env::args().skip(1), &process_env) {
-        Ok(args) => args,
-        Err(error) => {
-            if let ArgsError::Invalid(message) = error {
-                eprintln!("{message}");
-            }
-            eprintln!("{COORDINATOR_USAGE}");
-            return ExitCode::from(2);
-        }
-    };
-    match run(args).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
+    match coordinator_args(std::env::args().skip(1), &process_env) {
+        Ok(args) => vc_examples::exit::outcome(run(args).await),
+        Err(error) => vc_examples::exit::usage(error.message(), COORDINATOR_USAGE),
     }
 }

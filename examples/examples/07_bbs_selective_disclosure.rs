@@ -168,25 +168,13 @@ async fn run(args: Args) -> Result<(), String> {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let args = match parse_args() {
-        Ok(args) => args,
-        Err(message) => {
-            if !message.is_empty() {
-                eprintln!("{message}");
-            }
-            eprintln!(
-                "usage: 07_bbs_selective_disclosure [--out <file>] [--base-out <file>] \
-                 [--reveal <pointer>]... [--presentation-header <text>] [--seed <64 hex>] \
-                 | --verify <file>"
-            );
-            return ExitCode::from(2);
-        }
-    };
-    match run(args).await {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("error: {message}");
-            ExitCode::FAILURE
-        }
+    match parse_args() {
+        Ok(args) => vc_examples::exit::outcome(run(args).await),
+        Err(message) => vc_examples::exit::usage(
+            &message,
+            "usage: 07_bbs_selective_disclosure [--out <file>] [--base-out <file>] \
+             [--reveal <pointer>]... [--presentation-header <text>] [--seed <64 hex>] \
+             | --verify <file>",
+        ),
     }
 }

@@ -7,6 +7,7 @@
 
 use std::path::PathBuf;
 
+pub mod exit;
 pub mod vcalm;
 
 /// The `examples/data` folder (schemas and requests the examples read).

@@ -605,39 +605,35 @@ mod tests {
 
     #[test]
     fn did_reasons() {
-        assert_eq!(did_reason("DID:ex:a"), "missing did: scheme");
-        assert_eq!(did_reason("di:ex:a"), "missing did: scheme");
-        assert_eq!(did_reason(""), "missing did: scheme");
-        assert_eq!(did_reason("did:"), "empty method name");
-        assert_eq!(did_reason("did::a"), "empty method name");
-        assert_eq!(did_reason("did:ex"), "missing ':' after method name");
-        assert_eq!(did_reason("did:ex#a"), "missing ':' after method name");
-        assert_eq!(
-            did_reason("did:Ex:a"),
-            "method name must be lowercase letters and digits"
-        );
-        assert_eq!(
-            did_reason("did:e-x:a"),
-            "method name must be lowercase letters and digits"
-        );
-        assert_eq!(did_reason("did:ex:"), "empty method-specific id");
-        assert_eq!(did_reason("did:ex:a:"), "method-specific id ends with ':'");
-        assert_eq!(did_reason("did:ex::"), "method-specific id ends with ':'");
-        assert_eq!(
-            did_reason("did:ex:a b"),
-            "invalid character in method-specific id"
-        );
-        assert_eq!(
-            did_reason("did:ex:a~b"),
-            "invalid character in method-specific id"
-        );
-        assert_eq!(did_reason("did:ex:%zz"), "invalid percent-encoding");
-        assert_eq!(did_reason("did:ex:a%2"), "invalid percent-encoding");
-        assert_eq!(did_reason("did:ex:a%"), "invalid percent-encoding");
-        assert_eq!(
-            did_reason("did:ex:a#b"),
-            "a DID has no path, query or fragment (that is a DID URL)"
-        );
+        const BAD_METHOD: &str = "method name must be lowercase letters and digits";
+        const BAD_CHAR: &str = "invalid character in method-specific id";
+        const BAD_PERCENT: &str = "invalid percent-encoding";
+        let cases = [
+            ("DID:ex:a", "missing did: scheme"),
+            ("di:ex:a", "missing did: scheme"),
+            ("", "missing did: scheme"),
+            ("did:", "empty method name"),
+            ("did::a", "empty method name"),
+            ("did:ex", "missing ':' after method name"),
+            ("did:ex#a", "missing ':' after method name"),
+            ("did:Ex:a", BAD_METHOD),
+            ("did:e-x:a", BAD_METHOD),
+            ("did:ex:", "empty method-specific id"),
+            ("did:ex:a:", "method-specific id ends with ':'"),
+            ("did:ex::", "method-specific id ends with ':'"),
+            ("did:ex:a b", BAD_CHAR),
+            ("did:ex:a~b", BAD_CHAR),
+            ("did:ex:%zz", BAD_PERCENT),
+            ("did:ex:a%2", BAD_PERCENT),
+            ("did:ex:a%", BAD_PERCENT),
+            (
+                "did:ex:a#b",
+                "a DID has no path, query or fragment (that is a DID URL)",
+            ),
+        ];
+        for (input, reason) in cases {
+            assert_eq!(did_reason(input), reason, "{input}");
+        }
     }
 
     #[test]
@@ -691,16 +687,18 @@ mod tests {
 
     #[test]
     fn url_reasons() {
-        assert_eq!(
-            url_reason("did:ex:a:/p"),
-            "method-specific id ends with ':'"
-        );
-        assert_eq!(url_reason("did:ex:/p"), "empty method-specific id");
-        assert_eq!(url_reason("did:ex:a/b c"), "invalid character in path");
-        assert_eq!(url_reason("did:ex:a/%g0"), "invalid percent-encoding");
-        assert_eq!(url_reason("did:ex:a?b[1]"), "invalid character in query");
-        assert_eq!(url_reason("did:ex:a#b#c"), "invalid character in fragment");
-        assert_eq!(url_reason("#key-1"), "missing did: scheme");
+        let cases = [
+            ("did:ex:a:/p", "method-specific id ends with ':'"),
+            ("did:ex:/p", "empty method-specific id"),
+            ("did:ex:a/b c", "invalid character in path"),
+            ("did:ex:a/%g0", "invalid percent-encoding"),
+            ("did:ex:a?b[1]", "invalid character in query"),
+            ("did:ex:a#b#c", "invalid character in fragment"),
+            ("#key-1", "missing did: scheme"),
+        ];
+        for (input, reason) in cases {
+            assert_eq!(url_reason(input), reason, "{input}");
+        }
     }
 
     #[test]

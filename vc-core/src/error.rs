@@ -142,8 +142,14 @@ impl Error {
     }
 }
 
-/// Cuts user input down to a length that is safe to echo in an error message.
-pub(crate) fn excerpt(input: &str) -> String {
+/// Cuts user input down to a length that is safe to echo in an error message: at most 128 bytes,
+/// cut at a character boundary, with `…` when something was cut.
+///
+/// ```
+/// assert_eq!(vc_core::error::excerpt("short"), "short");
+/// assert_eq!(vc_core::error::excerpt(&"é".repeat(100)).chars().count(), 65);
+/// ```
+pub fn excerpt(input: &str) -> String {
     const MAX: usize = 128;
     if input.len() <= MAX {
         return input.to_owned();

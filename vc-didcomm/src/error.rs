@@ -356,18 +356,7 @@ impl From<vc_core::Error> for Error {
     }
 }
 
-/// Cuts untrusted text down to a length that is safe to echo in an error.
-pub(crate) fn excerpt(input: &str) -> String {
-    const MAX: usize = 128;
-    if input.len() <= MAX {
-        return input.to_owned();
-    }
-    let mut end = MAX;
-    while !input.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &input[..end])
-}
+pub(crate) use vc_core::error::excerpt;
 
 /// The result type of `vc-didcomm`.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

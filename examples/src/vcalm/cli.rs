@@ -33,6 +33,16 @@ pub enum ArgsError {
     Invalid(String),
 }
 
+impl ArgsError {
+    /// What to tell the user before the usage line (nothing for `--help`).
+    pub fn message(&self) -> &str {
+        match self {
+            ArgsError::Help => "",
+            ArgsError::Invalid(message) => message,
+        }
+    }
+}
+
 impl fmt::Display for ArgsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -87,13 +97,9 @@ pub fn server_args(
     let mut token_file = None;
     let mut seed_file = None;
     let mut serve_for = None;
-    let mut it = args.into_iter();
-    while let Some(flag) = it.next() {
-        refuse_secret_flags(&flag)?;
-        let mut value = || {
-            it.next()
-                .ok_or_else(|| ArgsError::Invalid(format!("{flag} needs a value")))
-        };
+    let mut flags = Flags(args.into_iter());
+    while let Some(flag) = flags.next_flag()? {
+        let mut value = || flags.value(&flag);
         match flag.as_str() {
             "--addr" => {
                 config.addr = value()?
@@ -112,7 +118,6 @@ pub fn server_args(
                         .map_err(|e| ArgsError::Invalid(format!("--serve-for: {e}")))?,
                 );
             }
-            "--help" | "-h" => return Err(ArgsError::Help),
             other => return Err(ArgsError::Invalid(format!("unknown flag {other}"))),
         }
     }
@@ -172,13 +177,9 @@ pub fn coordinator_args(
     };
     let mut token_file = None;
     let mut seed_file = None;
-    let mut it = args.into_iter();
-    while let Some(flag) = it.next() {
-        refuse_secret_flags(&flag)?;
-        let mut value = || {
-            it.next()
-                .ok_or_else(|| ArgsError::Invalid(format!("{flag} needs a value")))
-        };
+    let mut flags = Flags(args.into_iter());
+    while let Some(flag) = flags.next_flag()? {
+        let mut value = || flags.value(&flag);
         match flag.as_str() {
             "--server" => parsed.server = Some(value()?),
             "--token-file" => token_file = Some(PathBuf::from(value()?)),
@@ -186,7 +187,6 @@ pub fn coordinator_args(
             "--credential-out" => parsed.credential_out = Some(value()?.into()),
             "--seed-file" => seed_file = Some(PathBuf::from(value()?)),
             "--db" => parsed.db = Some(value()?.into()),
-            "--help" | "-h" => return Err(ArgsError::Help),
             other => return Err(ArgsError::Invalid(format!("unknown flag {other}"))),
         }
     }
@@ -198,6 +198,31 @@ pub fn coordinator_args(
         )));
     }
     Ok(parsed)
+}
+
+/// A command line read as flags, each flag followed by its value where it takes one.
+struct Flags<I>(I);
+
+impl<I: Iterator<Item = String>> Flags<I> {
+    /// The next flag; `--help`/`-h` is [`ArgsError::Help`], and secrets are refused on the
+    /// command line.
+    fn next_flag(&mut self) -> Result<Option<String>, ArgsError> {
+        let Some(flag) = self.0.next() else {
+            return Ok(None);
+        };
+        refuse_secret_flags(&flag)?;
+        if flag == "--help" || flag == "-h" {
+            return Err(ArgsError::Help);
+        }
+        Ok(Some(flag))
+    }
+
+    /// The value that follows `flag`.
+    fn value(&mut self, flag: &str) -> Result<String, ArgsError> {
+        self.0
+            .next()
+            .ok_or_else(|| ArgsError::Invalid(format!("{flag} needs a value")))
+    }
 }
 
 /// Refuses `--token`/`--seed` (and their `--flag=value` forms) without repeating the value.

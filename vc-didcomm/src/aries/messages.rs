@@ -16,8 +16,35 @@ use crate::error::{Error, Result};
 use crate::message::{Message, MessageBuilder};
 use crate::problem_report::{ProblemReport, PROBLEM_REPORT_TYPE};
 
-macro_rules! with_attachments {
-    ($name:ident) => {
+/// Defines a message body that carries attachments: the given fields, then `formats`, any other
+/// body property (`extra`) and the attachments, which are not part of the body. Field order is the
+/// serialized order, so it is spelled out per message.
+macro_rules! attached_body {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $($(#[$field_meta:meta])* pub $field:ident: $ty:ty,)*
+        }
+        attachments: $attachments_doc:literal
+    ) => {
+        $(#[$meta])*
+        #[non_exhaustive]
+        pub struct $name {
+            /// The sender's goal.
+            #[serde(default, skip_serializing_if = "Option::is_none")]
+            pub goal_code: Option<String>,
+            $($(#[$field_meta])* pub $field: $ty,)*
+            /// Attachment formats.
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub formats: Vec<FormatSpec>,
+            /// Any other body property.
+            #[serde(flatten)]
+            pub extra: Map<String, Value>,
+            #[doc = $attachments_doc]
+            #[serde(skip)]
+            pub attachments: Vec<Attachment>,
+        }
+
         impl $name {
             /// Adds an attachment and its `formats` entry (it needs an `id` and a `format`).
             pub fn attach(mut self, attachment: Attachment) -> Result<Self> {
@@ -29,77 +56,69 @@ macro_rules! with_attachments {
                 self.attachments.push(attachment);
                 Ok(self)
             }
+        }
 
-            fn check_formats(&self) -> Result<()> {
-                for spec in &self.formats {
-                    if !self
-                        .attachments
-                        .iter()
-                        .any(|a| a.id.as_deref() == Some(spec.attach_id.as_str()))
-                    {
-                        return Err(Error::InvalidAttachment {
-                            attachment: Some(crate::error::excerpt(&spec.attach_id)),
-                            reason: "named in formats but not attached".into(),
-                        });
-                    }
-                }
-                Ok(())
+        impl WithAttachments for $name {
+            fn parts(&mut self) -> (&[FormatSpec], &mut Vec<Attachment>) {
+                (&self.formats, &mut self.attachments)
             }
         }
     };
 }
 
-/// `propose-credential`: what the holder hopes to receive.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct ProposeCredential {
-    /// The sender's goal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub goal_code: Option<String>,
-    /// A human-readable comment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// The claims the holder would like.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credential_preview: Option<CredentialPreview>,
-    /// Attachment formats.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub formats: Vec<FormatSpec>,
-    /// Any other body property.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-    /// The attachments (filters, credential details).
-    #[serde(skip)]
-    pub attachments: Vec<Attachment>,
-}
-with_attachments!(ProposeCredential);
+/// A body whose `formats` entries must each name one of the message's attachments.
+trait WithAttachments: serde::de::DeserializeOwned {
+    fn parts(&mut self) -> (&[FormatSpec], &mut Vec<Attachment>);
 
-/// `offer-credential`: what the issuer intends to issue.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct OfferCredential {
-    /// The sender's goal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub goal_code: Option<String>,
-    /// A human-readable comment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// Identifies a credential this one would replace.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replacement_id: Option<String>,
-    /// The claims offered.
-    pub credential_preview: CredentialPreview,
-    /// Attachment formats.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub formats: Vec<FormatSpec>,
-    /// Any other body property.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-    /// The attachments (the credential detail).
-    #[serde(skip)]
-    pub attachments: Vec<Attachment>,
+    /// Reads the body of `message`, takes its attachments and checks the `formats` entries.
+    fn read(message: &Message) -> Result<Self> {
+        let mut body: Self = message.body_as()?;
+        let (formats, attachments) = body.parts();
+        attachments.clone_from(&message.attachments);
+        for spec in formats {
+            if !attachments
+                .iter()
+                .any(|a| a.id.as_deref() == Some(spec.attach_id.as_str()))
+            {
+                return Err(Error::InvalidAttachment {
+                    attachment: Some(crate::error::excerpt(&spec.attach_id)),
+                    reason: "named in formats but not attached".into(),
+                });
+            }
+        }
+        Ok(body)
+    }
 }
-with_attachments!(OfferCredential);
+
+attached_body! {
+    /// `propose-credential`: what the holder hopes to receive.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    pub struct ProposeCredential {
+        /// A human-readable comment.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub comment: Option<String>,
+        /// The claims the holder would like.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub credential_preview: Option<CredentialPreview>,
+    }
+    attachments: "The attachments (filters, credential details)."
+}
+
+attached_body! {
+    /// `offer-credential`: what the issuer intends to issue.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    pub struct OfferCredential {
+        /// A human-readable comment.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub comment: Option<String>,
+        /// Identifies a credential this one would replace.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub replacement_id: Option<String>,
+        /// The claims offered.
+        pub credential_preview: CredentialPreview,
+    }
+    attachments: "The attachments (the credential detail)."
+}
 
 impl OfferCredential {
     /// An offer of the claims in `preview`, with no attachment yet.
@@ -116,52 +135,30 @@ impl OfferCredential {
     }
 }
 
-/// `request-credential`: the holder asks for the credential.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RequestCredential {
-    /// The sender's goal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub goal_code: Option<String>,
-    /// A human-readable comment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// Attachment formats.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub formats: Vec<FormatSpec>,
-    /// Any other body property.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-    /// The attachments (the requested credential detail).
-    #[serde(skip)]
-    pub attachments: Vec<Attachment>,
+attached_body! {
+    /// `request-credential`: the holder asks for the credential.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    pub struct RequestCredential {
+        /// A human-readable comment.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub comment: Option<String>,
+    }
+    attachments: "The attachments (the requested credential detail)."
 }
-with_attachments!(RequestCredential);
 
-/// `issue-credential`: the issued credential(s), one per format.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct IssueCredential {
-    /// The sender's goal.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub goal_code: Option<String>,
-    /// Identifies a credential this one replaces.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub replacement_id: Option<String>,
-    /// A human-readable comment.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub comment: Option<String>,
-    /// Attachment formats.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub formats: Vec<FormatSpec>,
-    /// Any other body property.
-    #[serde(flatten)]
-    pub extra: Map<String, Value>,
-    /// The attachments (the credentials).
-    #[serde(skip)]
-    pub attachments: Vec<Attachment>,
+attached_body! {
+    /// `issue-credential`: the issued credential(s), one per format.
+    #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+    pub struct IssueCredential {
+        /// Identifies a credential this one replaces.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub replacement_id: Option<String>,
+        /// A human-readable comment.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub comment: Option<String>,
+    }
+    attachments: "The attachments (the credentials)."
 }
-with_attachments!(IssueCredential);
 
 /// `ack`: the holder accepted the credential.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -204,32 +201,11 @@ pub enum AriesMessage {
 impl AriesMessage {
     /// Reads `message` by its `type`, and checks that every `formats` entry names an attachment.
     pub fn from_message(message: &Message) -> Result<Self> {
-        let attachments = || message.attachments.clone();
         Ok(match message.type_.as_str() {
-            PROPOSE_CREDENTIAL => {
-                let mut m: ProposeCredential = message.body_as()?;
-                m.attachments = attachments();
-                m.check_formats()?;
-                AriesMessage::Propose(m)
-            }
-            OFFER_CREDENTIAL => {
-                let mut m: OfferCredential = message.body_as()?;
-                m.attachments = attachments();
-                m.check_formats()?;
-                AriesMessage::Offer(m)
-            }
-            REQUEST_CREDENTIAL => {
-                let mut m: RequestCredential = message.body_as()?;
-                m.attachments = attachments();
-                m.check_formats()?;
-                AriesMessage::Request(m)
-            }
-            ISSUE_CREDENTIAL => {
-                let mut m: IssueCredential = message.body_as()?;
-                m.attachments = attachments();
-                m.check_formats()?;
-                AriesMessage::Issue(m)
-            }
+            PROPOSE_CREDENTIAL => AriesMessage::Propose(WithAttachments::read(message)?),
+            OFFER_CREDENTIAL => AriesMessage::Offer(WithAttachments::read(message)?),
+            REQUEST_CREDENTIAL => AriesMessage::Request(WithAttachments::read(message)?),
+            ISSUE_CREDENTIAL => AriesMessage::Issue(WithAttachments::read(message)?),
             ACK => AriesMessage::Ack(message.body_as()?),
             PROBLEM_REPORT | PROBLEM_REPORT_TYPE => {
                 AriesMessage::ProblemReport(ProblemReport::from_message(message)?)

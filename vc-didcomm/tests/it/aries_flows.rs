@@ -40,16 +40,28 @@ fn parties(world: &World) -> (AriesIssuer, AriesHolder) {
     (issuer, holder)
 }
 
+/// The offer of the degree for `proof_type`, from the issuing request.
+fn degree_offer(world: &World, proof_type: ProofType) -> vc_didcomm::aries::OfferCredential {
+    offer_from_request(&request(world, proof_type), &[DEGREE], world.clock.clone()).unwrap()
+}
+
+/// The issuer offers the degree, the holder takes the offer and returns its request.
+async fn offered_and_requested(
+    world: &World,
+    issuer: &mut AriesIssuer,
+    holder: &mut AriesHolder,
+    proof_type: ProofType,
+) -> vc_didcomm::Message {
+    let offer = issuer.offer(degree_offer(world, proof_type)).unwrap();
+    holder.handle(&wire(&offer)).await.unwrap();
+    holder.request().unwrap()
+}
+
 #[tokio::test]
 async fn offer_request_issue_ack() {
     let world = World::new();
     let (mut issuer, mut holder) = parties(&world);
-    let offer = offer_from_request(
-        &request(&world, ProofType::EddsaJcs2022),
-        &[DEGREE],
-        world.clock.clone(),
-    )
-    .unwrap();
+    let offer = degree_offer(&world, ProofType::EddsaJcs2022);
     assert_eq!(
         offer.credential_preview.get("degree.university"),
         Some("MIT")
@@ -120,12 +132,7 @@ async fn propose_then_offer() {
         issuer.state(),
         AriesIssuerState::ProposalReceived(_)
     ));
-    let offer = offer_from_request(
-        &request(&world, ProofType::EddsaJcs2022),
-        &[DEGREE],
-        world.clock.clone(),
-    )
-    .unwrap();
+    let offer = degree_offer(&world, ProofType::EddsaJcs2022);
     let offer = issuer.offer(offer).unwrap();
     assert_eq!(offer.thid.as_ref(), Some(&proposal.thread_id()));
     holder.handle(&wire(&offer)).await.unwrap();
@@ -160,15 +167,8 @@ async fn request_before_offer_is_out_of_order() {
 async fn tampered_issued_credential_is_abandoned() {
     let world = World::new();
     let (mut issuer, mut holder) = parties(&world);
-    let offer = offer_from_request(
-        &request(&world, ProofType::EddsaJcs2022),
-        &[DEGREE],
-        world.clock.clone(),
-    )
-    .unwrap();
-    let offer = issuer.offer(offer).unwrap();
-    holder.handle(&wire(&offer)).await.unwrap();
-    let req = holder.request().unwrap();
+    let req =
+        offered_and_requested(&world, &mut issuer, &mut holder, ProofType::EddsaJcs2022).await;
     let mut issue = issuer.handle(&wire(&req)).await.unwrap().messages.remove(0);
     let mut value = serde_json::to_value(&issue).unwrap();
     value["attachments"][0]["data"]["json"]["credentialSubject"]["degree"]["university"] =
@@ -189,15 +189,8 @@ async fn tampered_issued_credential_is_abandoned() {
 async fn request_with_another_detail_is_refused() {
     let world = World::new();
     let (mut issuer, mut holder) = parties(&world);
-    let offer = offer_from_request(
-        &request(&world, ProofType::EddsaJcs2022),
-        &[DEGREE],
-        world.clock.clone(),
-    )
-    .unwrap();
-    let offer = issuer.offer(offer).unwrap();
-    holder.handle(&wire(&offer)).await.unwrap();
-    let req = holder.request().unwrap();
+    let req =
+        offered_and_requested(&world, &mut issuer, &mut holder, ProofType::EddsaJcs2022).await;
     let mut value = serde_json::to_value(&req).unwrap();
     value["attachments"][0]["data"]["json"]["credential"]["credentialSubject"]["name"] =
         json!("Mallory");
@@ -209,12 +202,7 @@ async fn request_with_another_detail_is_refused() {
 #[tokio::test]
 async fn issue_from_issued_builds_the_right_attachment() {
     let world = World::new();
-    let offer = offer_from_request(
-        &request(&world, ProofType::EddsaJcs2022),
-        &[DEGREE],
-        world.clock.clone(),
-    )
-    .unwrap();
+    let offer = degree_offer(&world, ProofType::EddsaJcs2022);
     let detail =
         vc_didcomm::aries::CredentialDetail::from_attachment(&offer.attachments[0]).unwrap();
     let signed = vc_didcomm::CredentialSigner::sign(
@@ -257,15 +245,7 @@ async fn credential_signer_conformance_for_the_pipeline() {
 async fn vc_jwt_flow() {
     let world = World::new();
     let (mut issuer, mut holder) = parties(&world);
-    let offer = offer_from_request(
-        &request(&world, ProofType::VcJwt),
-        &[DEGREE],
-        world.clock.clone(),
-    )
-    .unwrap();
-    let offer = issuer.offer(offer).unwrap();
-    holder.handle(&wire(&offer)).await.unwrap();
-    let req = holder.request().unwrap();
+    let req = offered_and_requested(&world, &mut issuer, &mut holder, ProofType::VcJwt).await;
     let issue = issuer.handle(&wire(&req)).await.unwrap();
     assert_eq!(
         issue.message().unwrap().attachments[0].format.as_deref(),

@@ -11,6 +11,18 @@ use vc_issue::{CredentialVerifier, Ed25519Signer};
 
 use crate::common::{wire, World, DEGREE};
 
+/// `message` sent by the holder, in the thread `thid` when given.
+fn from_holder(world: &World, message: IotaMessage, thid: Option<vc_didcomm::ThreadId>) -> Message {
+    let mut builder = message
+        .to_message()
+        .unwrap()
+        .from(DidUrl::from(world.holder_did.clone()));
+    if let Some(thid) = thid {
+        builder = builder.thid(thid);
+    }
+    builder.build().unwrap()
+}
+
 fn offer_of(message: &Message) -> vc_didcomm::iota::IssuanceOffer {
     match IotaMessage::from_message(message).unwrap() {
         IotaMessage::Offer(offer) => offer,
@@ -197,13 +209,7 @@ async fn accepted_with_disputes_is_refused() {
         json!({"accepted": true, "disputes": [world.degree().to_value().unwrap()]}),
     )
     .unwrap();
-    let response = IotaMessage::Response(body)
-        .to_message()
-        .unwrap()
-        .thid(offer.thread_id())
-        .from(DidUrl::from(world.holder_did.clone()))
-        .build()
-        .unwrap();
+    let response = from_holder(&world, IotaMessage::Response(body), Some(offer.thread_id()));
     let err = issuer.handle(&response).await.unwrap_err();
     assert_eq!(err.code(), "ACCEPTED_WITH_DISPUTES");
     assert!(matches!(issuer.state(), IssuerState::OfferSent(_)));
@@ -353,13 +359,11 @@ async fn out_of_order_message_is_an_error_and_changes_nothing() {
     let world = World::new();
     let mut issuer = world.issuer_session();
     let offer = issuer.offer(world.degree()).unwrap();
-    let early_ack = IotaMessage::Acknowledgment(Default::default())
-        .to_message()
-        .unwrap()
-        .thid(offer.thread_id())
-        .from(DidUrl::from(world.holder_did.clone()))
-        .build()
-        .unwrap();
+    let early_ack = from_holder(
+        &world,
+        IotaMessage::Acknowledgment(Default::default()),
+        Some(offer.thread_id()),
+    );
     let err = issuer.handle(&early_ack).await.unwrap_err();
     assert_eq!(err.code(), "OUT_OF_ORDER");
     assert!(matches!(issuer.state(), IssuerState::OfferSent(_)));
@@ -506,12 +510,7 @@ async fn request_step(world: &World, opaque: bool, request: IssuanceRequest) -> 
         .build()
         .unwrap();
     let mut issuer = vc_didcomm::iota::IssuerSession::new(config, world.holder_did.clone());
-    let message = IotaMessage::Request(request)
-        .to_message()
-        .unwrap()
-        .from(DidUrl::from(world.holder_did.clone()))
-        .build()
-        .unwrap();
+    let message = from_holder(world, IotaMessage::Request(request), None);
     let step = issuer.handle(&message).await.unwrap();
     assert!(matches!(issuer.state(), IssuerState::Abandoned { .. }));
     assert_eq!(
