@@ -224,6 +224,14 @@ async fn a_panicking_signer_fails_its_item_only() {
 #[derive(Debug, Default)]
 struct NoReserve(MemoryStore);
 
+/// What a status store that cannot be reached answers.
+fn connection_refused() -> vc_status::store::StoreError {
+    vc_status::store::StoreError::new(
+        vc_status::store::StoreErrorKind::Unavailable,
+        "connection refused",
+    )
+}
+
 #[async_trait::async_trait]
 impl StatusListStore for NoReserve {
     async fn create_list(
@@ -252,10 +260,7 @@ impl StatusListStore for NoReserve {
         _: &vc_status::StatusListId,
         _: u64,
     ) -> Result<std::ops::Range<u64>, vc_status::store::StoreError> {
-        Err(vc_status::store::StoreError::new(
-            vc_status::store::StoreErrorKind::Unavailable,
-            "connection refused",
-        ))
+        Err(connection_refused())
     }
 
     async fn reserve_owned(
@@ -264,10 +269,7 @@ impl StatusListStore for NoReserve {
         _: &vc_status::StatusListId,
         _: u64,
     ) -> Result<vc_status::store::ReservationRecord, vc_status::store::StoreError> {
-        Err(vc_status::store::StoreError::new(
-            vc_status::store::StoreErrorKind::Unavailable,
-            "connection refused",
-        ))
+        Err(connection_refused())
     }
 
     async fn reservation(

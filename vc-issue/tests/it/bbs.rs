@@ -289,9 +289,8 @@ fn malformed_derived_proofs_are_rejected_without_panicking() {
     }
 }
 
-#[tokio::test]
-async fn issue_derive_verify_through_the_pipeline() {
-    let bls = Arc::new(Bls12381G2Signer::from_key_material(&[3; 32]).unwrap());
+/// An issuer whose one key is `bls`, and a degree request to it for `proof_type`.
+fn bls_issuance(bls: &Arc<Bls12381G2Signer>, proof_type: ProofType) -> (Setup, IssuanceRequest) {
     let keys = Arc::new(vc_issue::InMemoryKeyStore::new());
     keys.insert(bls.verification_method_id(), bls.clone());
     let setup = Setup::with(|builder| builder.keys(keys));
@@ -301,7 +300,14 @@ async fn issue_derive_verify_through_the_pipeline() {
         setup.holder.clone(),
         degree_claims(),
     )
-    .with_proof_type(ProofType::Bbs2023);
+    .with_proof_type(proof_type);
+    (setup, request)
+}
+
+#[tokio::test]
+async fn issue_derive_verify_through_the_pipeline() {
+    let bls = Arc::new(Bls12381G2Signer::from_key_material(&[3; 32]).unwrap());
+    let (setup, request) = bls_issuance(&bls, ProofType::Bbs2023);
     let response = setup.issuer.issue(request).await.unwrap();
     let credential = response.credential.as_credential().unwrap();
     let value = credential.to_value().unwrap();
@@ -370,16 +376,7 @@ async fn bbs_needs_a_bls_key_and_other_suites_refuse_one() {
     );
     // A BLS key cannot sign eddsa suites.
     let bls = Arc::new(Bls12381G2Signer::generate());
-    let keys = Arc::new(vc_issue::InMemoryKeyStore::new());
-    keys.insert(bls.verification_method_id(), bls.clone());
-    let setup = Setup::with(|builder| builder.keys(keys));
-    let request = IssuanceRequest::new(
-        "university-degree-v1",
-        bls.did(),
-        setup.holder.clone(),
-        degree_claims(),
-    )
-    .with_proof_type(ProofType::EddsaRdfc2022);
+    let (setup, request) = bls_issuance(&bls, ProofType::EddsaRdfc2022);
     let err: IssueError = setup.issuer.issue(request).await.unwrap_err();
     assert_eq!(err.code(), "KEY_NOT_FOUND");
     // Mandatory pointers that select nothing are the issuer's error.

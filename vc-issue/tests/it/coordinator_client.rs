@@ -222,6 +222,40 @@ async fn start_fake() -> (Fake, String) {
     (fake, base)
 }
 
+/// Creates an exchange of `workflow` at the service at `base` that lives 60 seconds.
+async fn create(
+    coordinator: &Coordinator,
+    base: &str,
+    workflow: &str,
+    variables: Map<String, Value>,
+) -> Result<ExchangeUrl, CoordinatorError> {
+    coordinator
+        .create_exchange(
+            &format!("{base}/workflows/{workflow}"),
+            Duration::from_secs(60),
+            variables,
+        )
+        .await
+}
+
+/// Polls `exchange` until `deadline`, expecting an error.
+async fn poll_error(
+    coordinator: &Coordinator,
+    exchange: &ExchangeUrl,
+    deadline: Duration,
+) -> CoordinatorError {
+    coordinator
+        .poll(exchange, quick(deadline))
+        .await
+        .unwrap_err()
+}
+
+/// The fake service and a coordinator to drive it.
+async fn start() -> (Fake, String, Coordinator) {
+    let (fake, base) = start_fake().await;
+    (fake, base, coordinator())
+}
+
 fn coordinator() -> Coordinator {
     Coordinator::builder().bearer_token(TOKEN).build().unwrap()
 }
@@ -239,8 +273,7 @@ fn variables() -> Map<String, Value> {
 
 #[tokio::test]
 async fn create_then_poll_through_pending_and_active_to_complete() {
-    let (fake, base) = start_fake().await;
-    let coordinator = coordinator();
+    let (fake, base, coordinator) = start().await;
 
     let exchange = coordinator
         .create_exchange(
@@ -283,14 +316,8 @@ async fn create_then_poll_through_pending_and_active_to_complete() {
 
 #[tokio::test]
 async fn accepts_a_bare_exchange_object() {
-    let (fake, base) = start_fake().await;
-    let coordinator = coordinator();
-    let exchange = coordinator
-        .create_exchange(
-            &format!("{base}/workflows/bare/"),
-            Duration::from_secs(60),
-            variables(),
-        )
+    let (fake, base, coordinator) = start().await;
+    let exchange = create(&coordinator, &base, "bare/", variables())
         .await
         .unwrap();
 
@@ -312,26 +339,15 @@ async fn accepts_a_bare_exchange_object() {
 
 #[tokio::test]
 async fn resolves_absolute_and_relative_locations() {
-    let (_fake, base) = start_fake().await;
-    let coordinator = coordinator();
-    let absolute = coordinator
-        .create_exchange(
-            &format!("{base}/workflows/absolute"),
-            Duration::from_secs(60),
-            Map::new(),
-        )
+    let (_fake, base, coordinator) = start().await;
+    let absolute = create(&coordinator, &base, "absolute", Map::new())
         .await
         .unwrap();
     assert_eq!(
         absolute.as_str(),
         format!("{base}/workflows/absolute/exchanges/ex-1")
     );
-    let relative = coordinator
-        .create_exchange(
-            &format!("{base}/workflows/relative"),
-            Duration::from_secs(60),
-            Map::new(),
-        )
+    let relative = create(&coordinator, &base, "relative", Map::new())
         .await
         .unwrap();
     assert_eq!(
@@ -374,10 +390,7 @@ async fn a_wrong_or_missing_token_is_unauthorized() {
         .unwrap();
     for coordinator in [&wrong, &anonymous] {
         // Not retried: polling ends at once, without waiting for the deadline.
-        let error = coordinator
-            .poll(&exchange, quick(Duration::from_secs(600)))
-            .await
-            .unwrap_err();
+        let error = poll_error(coordinator, &exchange, Duration::from_secs(600)).await;
         assert_eq!(error.code(), "UNAUTHORIZED");
     }
     assert_eq!(fake.reads("ex-1"), 0);
@@ -385,8 +398,7 @@ async fn a_wrong_or_missing_token_is_unauthorized() {
 
 #[tokio::test]
 async fn unknown_exchanges_and_workflows_are_not_found() {
-    let (_fake, base) = start_fake().await;
-    let coordinator = coordinator();
+    let (_fake, base, coordinator) = start().await;
     let unknown = ExchangeUrl::parse(&format!("{base}/workflows/happy/exchanges/nope")).unwrap();
     let error = coordinator
         .poll(&unknown, quick(Duration::from_secs(600)))
@@ -395,12 +407,7 @@ async fn unknown_exchanges_and_workflows_are_not_found() {
     assert_eq!(error.code(), "EXCHANGE_NOT_FOUND");
     assert!(error.to_string().contains("/exchanges/nope"));
 
-    let error = coordinator
-        .create_exchange(
-            &format!("{base}/workflows/unknown"),
-            Duration::from_secs(60),
-            Map::new(),
-        )
+    let error = create(&coordinator, &base, "unknown", Map::new())
         .await
         .unwrap_err();
     assert_eq!(error.code(), "WORKFLOW_NOT_FOUND");
@@ -408,20 +415,11 @@ async fn unknown_exchanges_and_workflows_are_not_found() {
 
 #[tokio::test]
 async fn an_invalid_exchange_ends_polling_with_the_last_error() {
-    let (fake, base) = start_fake().await;
-    let coordinator = coordinator();
-    let exchange = coordinator
-        .create_exchange(
-            &format!("{base}/workflows/invalid"),
-            Duration::from_secs(60),
-            variables(),
-        )
+    let (fake, base, coordinator) = start().await;
+    let exchange = create(&coordinator, &base, "invalid", variables())
         .await
         .unwrap();
-    let error = coordinator
-        .poll(&exchange, quick(Duration::from_secs(600)))
-        .await
-        .unwrap_err();
+    let error = poll_error(&coordinator, &exchange, Duration::from_secs(600)).await;
     assert_eq!(error.code(), "EXCHANGE_INVALID");
     assert!(!error.is_transient());
     let CoordinatorError::ExchangeInvalid {
@@ -443,20 +441,11 @@ async fn an_invalid_exchange_ends_polling_with_the_last_error() {
 
 #[tokio::test]
 async fn an_exchange_that_never_finishes_times_out_at_the_deadline() {
-    let (fake, base) = start_fake().await;
-    let coordinator = coordinator();
-    let exchange = coordinator
-        .create_exchange(
-            &format!("{base}/workflows/stuck"),
-            Duration::from_secs(60),
-            Map::new(),
-        )
+    let (fake, base, coordinator) = start().await;
+    let exchange = create(&coordinator, &base, "stuck", Map::new())
         .await
         .unwrap();
-    let error = coordinator
-        .poll(&exchange, quick(Duration::from_millis(200)))
-        .await
-        .unwrap_err();
+    let error = poll_error(&coordinator, &exchange, Duration::from_millis(200)).await;
     assert_eq!(error.code(), "POLL_TIMEOUT");
     assert!(matches!(
         error,
@@ -477,14 +466,14 @@ async fn a_closed_port_is_unreachable() {
     };
     let coordinator = coordinator();
 
-    let error = coordinator
-        .create_exchange(
-            &format!("http://{closed}/workflows/happy"),
-            Duration::from_secs(60),
-            Map::new(),
-        )
-        .await
-        .unwrap_err();
+    let error = create(
+        &coordinator,
+        &format!("http://{closed}"),
+        "happy",
+        Map::new(),
+    )
+    .await
+    .unwrap_err();
     assert_eq!(error.code(), "SERVICE_UNREACHABLE");
     assert!(error.is_transient());
     assert!(std::error::Error::source(&error).is_some());
@@ -495,23 +484,14 @@ async fn a_closed_port_is_unreachable() {
     assert_eq!(error.code(), "SERVICE_UNREACHABLE");
 
     // Polling retries within its deadline, then reports why no read ever succeeded.
-    let error = coordinator
-        .poll(&exchange, quick(Duration::from_millis(100)))
-        .await
-        .unwrap_err();
+    let error = poll_error(&coordinator, &exchange, Duration::from_millis(100)).await;
     assert_eq!(error.code(), "SERVICE_UNREACHABLE");
 }
 
 #[tokio::test]
 async fn polling_rides_out_a_busy_service() {
-    let (fake, base) = start_fake().await;
-    let coordinator = coordinator();
-    let exchange = coordinator
-        .create_exchange(
-            &format!("{base}/workflows/flaky"),
-            Duration::from_secs(60),
-            Map::new(),
-        )
+    let (fake, base, coordinator) = start().await;
+    let exchange = create(&coordinator, &base, "flaky", Map::new())
         .await
         .unwrap();
 
@@ -534,12 +514,7 @@ async fn a_slow_service_times_the_request_out() {
         .request_timeout(Duration::from_millis(100))
         .build()
         .unwrap();
-    let exchange = coordinator
-        .create_exchange(
-            &format!("{base}/workflows/slow"),
-            Duration::from_secs(60),
-            Map::new(),
-        )
+    let exchange = create(&coordinator, &base, "slow", Map::new())
         .await
         .unwrap();
     let error = coordinator.exchange(&exchange).await.unwrap_err();
@@ -549,25 +524,14 @@ async fn a_slow_service_times_the_request_out() {
 
 #[tokio::test]
 async fn malformed_answers_are_typed_errors() {
-    let (_fake, base) = start_fake().await;
-    let coordinator = coordinator();
+    let (_fake, base, coordinator) = start().await;
 
-    let error = coordinator
-        .create_exchange(
-            &format!("{base}/workflows/no-location"),
-            Duration::from_secs(60),
-            Map::new(),
-        )
+    let error = create(&coordinator, &base, "no-location", Map::new())
         .await
         .unwrap_err();
     assert_eq!(error.code(), "MISSING_LOCATION");
 
-    let error = coordinator
-        .create_exchange(
-            &format!("{base}/workflows/rejecting"),
-            Duration::from_secs(60),
-            Map::new(),
-        )
+    let error = create(&coordinator, &base, "rejecting", Map::new())
         .await
         .unwrap_err();
     assert_eq!(error.code(), "SERVICE_REJECTED");
@@ -577,33 +541,17 @@ async fn malformed_answers_are_typed_errors() {
             if code == "INVALID_REQUEST" && message == "ttl too long"
     ));
 
-    let exchange = coordinator
-        .create_exchange(
-            &format!("{base}/workflows/garbage"),
-            Duration::from_secs(60),
-            Map::new(),
-        )
+    let exchange = create(&coordinator, &base, "garbage", Map::new())
         .await
         .unwrap();
-    let error = coordinator
-        .poll(&exchange, quick(Duration::from_secs(600)))
-        .await
-        .unwrap_err();
+    let error = poll_error(&coordinator, &exchange, Duration::from_secs(600)).await;
     assert_eq!(error.code(), "MALFORMED_RESPONSE");
 
     // A key given twice is refused, not read as its last value.
-    let exchange = coordinator
-        .create_exchange(
-            &format!("{base}/workflows/duplicate"),
-            Duration::from_secs(60),
-            Map::new(),
-        )
+    let exchange = create(&coordinator, &base, "duplicate", Map::new())
         .await
         .unwrap();
-    let error = coordinator
-        .poll(&exchange, quick(Duration::from_secs(600)))
-        .await
-        .unwrap_err();
+    let error = poll_error(&coordinator, &exchange, Duration::from_secs(600)).await;
     assert_eq!(error.code(), "MALFORMED_RESPONSE");
     assert!(error.to_string().contains("parse limits"), "{error}");
 
@@ -625,8 +573,7 @@ async fn malformed_answers_are_typed_errors() {
 
 #[tokio::test]
 async fn one_coordinator_polls_many_exchanges_concurrently() {
-    let (fake, base) = start_fake().await;
-    let coordinator = coordinator();
+    let (fake, base, coordinator) = start().await;
     let mut tasks = Vec::new();
     for n in 0..16 {
         let coordinator = coordinator.clone();

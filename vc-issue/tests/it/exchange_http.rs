@@ -5,6 +5,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
+use crate::fixtures::one_key_issuer;
 use async_trait::async_trait;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -16,8 +17,8 @@ use vc_issue::exchange::{
 };
 use vc_issue::http::BearerTokens;
 use vc_issue::{
-    BoxError, CredentialVerifier, Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore,
-    InMemorySchemaRegistry, Issuer, ProofType, SchemaEntry, SignatureAlgorithm, Signer, Suites,
+    BoxError, CredentialVerifier, Ed25519Signer, InMemoryDidRegistry, ProofType, SchemaEntry,
+    SignatureAlgorithm, Signer, Suites,
 };
 
 const TOKEN: &str = "coordinator-token-0123456789";
@@ -68,26 +69,19 @@ impl Harness {
             inner: Ed25519Signer::generate(),
             signed: AtomicUsize::new(0),
         });
-        let keys = Arc::new(InMemoryKeyStore::new());
-        keys.insert(
-            issuer_key.inner.verification_method_id(),
-            issuer_key.clone(),
-        );
-        let schemas = Arc::new(InMemorySchemaRegistry::new());
-        schemas.insert(SchemaEntry::new(
-            "ownership-v1",
-            json!({"type": "object", "required": ["product"],
-                "properties": {"product": {"type": "string", "minLength": 1}}}),
-            vec!["OwnershipCredential".into()],
-            vec!["https://www.w3.org/ns/credentials/examples/v2".into()],
-        ));
         let resolver = Arc::new(InMemoryDidRegistry::new());
-        let issuer = Issuer::builder()
-            .resolver(resolver.clone())
-            .schemas(schemas)
-            .keys(keys)
-            .build()
-            .unwrap();
+        let issuer = one_key_issuer(
+            issuer_key.clone(),
+            issuer_key.inner.verification_method_id(),
+            SchemaEntry::new(
+                "ownership-v1",
+                json!({"type": "object", "required": ["product"],
+                    "properties": {"product": {"type": "string", "minLength": 1}}}),
+                vec!["OwnershipCredential".into()],
+                vec!["https://www.w3.org/ns/credentials/examples/v2".into()],
+            ),
+            resolver.clone(),
+        );
         let template = CredentialTemplate::new(json!({
             "schemaId": "ownership-v1",
             "issuerDid": issuer_key.inner.did(),
@@ -168,6 +162,12 @@ impl Harness {
         body["exchange"].clone()
     }
 
+    /// A GET without a token, read as JSON.
+    async fn get_json(&self, url: &str) -> Value {
+        let response = self.http.get(url).send().await.unwrap();
+        response.json().await.unwrap()
+    }
+
     async fn post(&self, url: &str, body: &Value) -> (StatusCode, Value) {
         let response = self.http.post(url).json(body).send().await.unwrap();
         let status = response.status();
@@ -245,26 +245,10 @@ async fn full_flow_issues_a_bound_credential_once() {
     assert_eq!(exchange["variables"], json!({"product": "bag-42"}));
 
     // Anyone holding the URL learns how to continue it.
-    let protocols: Value = h
-        .http
-        .get(format!("{url}/protocols"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let protocols: Value = h.get_json(&format!("{url}/protocols")).await;
     assert_eq!(protocols, json!({"protocols": {"vcapi": url}}));
     // So does a wallet opening the interaction URL, without a token; the exchange stays private.
-    let opened: Value = h
-        .http
-        .get(format!("{url}?iuv=1"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let opened: Value = h.get_json(&format!("{url}?iuv=1")).await;
     assert_eq!(opened, protocols);
     let status = h.http.get(&url).send().await.unwrap().status();
     assert_eq!(status, reqwest::StatusCode::UNAUTHORIZED);

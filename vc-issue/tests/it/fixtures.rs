@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use serde_json::{json, Value};
 use time::macros::datetime;
-use vc_core::{Did, FixedClock};
+use vc_core::{Did, DidUrl, FixedClock};
 use vc_issue::{
     Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore, InMemorySchemaRegistry, Issuer,
-    P256Signer, SchemaEntry,
+    P256Signer, SchemaEntry, Signer,
 };
 
 /// A file of the shared test vectors (`shared/` sits beside the repository checkout).
@@ -58,6 +58,26 @@ pub fn degree_schema() -> SchemaEntry {
         vec!["https://www.w3.org/ns/credentials/examples/v2".into()],
     )
     .with_schema_url("https://university.example/schemas/degree.json")
+}
+
+/// An issuer whose one key is `key` (its verification method `vm`) and whose one schema is
+/// `schema`, resolving holders through `resolver`.
+pub fn one_key_issuer(
+    key: Arc<dyn Signer>,
+    vm: DidUrl,
+    schema: SchemaEntry,
+    resolver: Arc<InMemoryDidRegistry>,
+) -> Issuer {
+    let keys = Arc::new(InMemoryKeyStore::new());
+    keys.insert(vm, key);
+    let schemas = Arc::new(InMemorySchemaRegistry::new());
+    schemas.insert(schema);
+    Issuer::builder()
+        .resolver(resolver)
+        .schemas(schemas)
+        .keys(keys)
+        .build()
+        .unwrap()
 }
 
 pub fn degree_claims() -> serde_json::Map<String, Value> {

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::fixtures::one_key_issuer;
 use serde_json::{json, Map, Value};
 use vc_core::{Credential, DateTime};
 use vc_issue::coordinator::{Coordinator, CoordinatorError, ExchangeState, PollOptions};
@@ -14,8 +15,8 @@ use vc_issue::exchange::{
 use vc_issue::http::{BearerTokens, VcApi};
 use vc_issue::pickup::{MemoryPickupStore, PickupService};
 use vc_issue::{
-    CredentialVerifier, Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore,
-    InMemorySchemaRegistry, IssuanceRequest, Issuer, ProofType, SchemaEntry,
+    CredentialVerifier, Ed25519Signer, InMemoryDidRegistry, IssuanceRequest, Issuer, ProofType,
+    SchemaEntry,
 };
 
 const TOKEN: &str = "vcalm-e2e-token-7c1d";
@@ -41,23 +42,19 @@ impl Service {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let issuer_key = Arc::new(Ed25519Signer::generate());
-        let keys = Arc::new(InMemoryKeyStore::new());
-        keys.insert(issuer_key.verification_method_id(), issuer_key.clone());
-        let schemas = Arc::new(InMemorySchemaRegistry::new());
-        schemas.insert(SchemaEntry::new(
-            "degree-v1",
-            json!({"type": "object", "required": ["name", "degree"],
-                "properties": {"name": {"type": "string"}, "degree": {"type": "object"}}}),
-            vec!["UniversityDegreeCredential".into()],
-            vec!["https://www.w3.org/ns/credentials/examples/v2".into()],
-        ));
         let resolver = Arc::new(InMemoryDidRegistry::new());
-        let issuer = Issuer::builder()
-            .resolver(resolver.clone())
-            .schemas(schemas)
-            .keys(keys)
-            .build()
-            .unwrap();
+        let issuer = one_key_issuer(
+            issuer_key.clone(),
+            issuer_key.verification_method_id(),
+            SchemaEntry::new(
+                "degree-v1",
+                json!({"type": "object", "required": ["name", "degree"],
+                    "properties": {"name": {"type": "string"}, "degree": {"type": "object"}}}),
+                vec!["UniversityDegreeCredential".into()],
+                vec!["https://www.w3.org/ns/credentials/examples/v2".into()],
+            ),
+            resolver.clone(),
+        );
         let template = CredentialTemplate::new(json!({
             "schemaId": "degree-v1",
             "issuerDid": issuer_key.did(),

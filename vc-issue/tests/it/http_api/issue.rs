@@ -155,11 +155,7 @@ async fn validation_errors_are_400_with_the_code_and_every_violation() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_authenticated_endpoint_refuses_a_missing_or_wrong_token() {
-    let server = start(Options {
-        queue: true,
-        ..Options::default()
-    })
-    .await;
+    let server = start(Options::queued()).await;
     let body = serde_json::to_value(server.request("gold")).unwrap();
     let status_body = json!({"credentialId": "x", "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation"}, "status": true});
     let requests = [
@@ -233,11 +229,7 @@ async fn the_rate_limit_answers_429_with_retry_after() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn with_a_queue_requests_are_accepted_with_202_and_polled_until_issued() {
-    let server = start(Options {
-        queue: true,
-        ..Options::default()
-    })
-    .await;
+    let server = start(Options::queued()).await;
     let body = serde_json::to_value(server.request("silver")).unwrap();
     let submit = || async {
         server

@@ -47,6 +47,24 @@ pub struct Options {
     pub status_store: Option<Arc<dyn vc_status::store::StatusListStore>>,
 }
 
+impl Options {
+    /// With the approval queue (requests answer 202 and are polled).
+    pub fn queued() -> Self {
+        Self {
+            queue: true,
+            ..Self::default()
+        }
+    }
+
+    /// With the status lists in `store`.
+    pub fn status_on(store: impl vc_status::store::StatusListStore + 'static) -> Self {
+        Self {
+            status_store: Some(Arc::new(store)),
+            ..Self::default()
+        }
+    }
+}
+
 pub fn membership_schema() -> SchemaEntry {
     SchemaEntry::new(
         "membership-v1",

@@ -271,11 +271,7 @@ async fn a_refused_update_changes_nothing_on_sqlite() {
     let store = vc_status::store::SqliteStore::open(dir.path().join("status.db"))
         .await
         .unwrap();
-    let server = start(Options {
-        status_store: Some(std::sync::Arc::new(store)),
-        ..Options::default()
-    })
-    .await;
+    let server = start(Options::status_on(store)).await;
     refused_updates_change_nothing(server).await;
 }
 
@@ -289,11 +285,7 @@ async fn a_refused_update_changes_nothing_on_postgres() {
     let store = vc_status::store::PostgresStore::connect_with_schema(&url, &schema)
         .await
         .unwrap();
-    let server = start(Options {
-        status_store: Some(std::sync::Arc::new(store)),
-        ..Options::default()
-    })
-    .await;
+    let server = start(Options::status_on(store)).await;
     refused_updates_change_nothing(server).await;
 }
 
