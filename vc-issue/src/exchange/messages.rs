@@ -51,27 +51,15 @@ impl CreateExchangeRequest {
 
     /// Parses a request body (empty means `{}`), with typed errors.
     pub fn from_json(body: &[u8]) -> Result<Self, ExchangeError> {
-        if body.iter().all(u8::is_ascii_whitespace) {
+        let Some(map) = body_object(body)? else {
             return Ok(Self::default());
-        }
-        // Strict: no key twice, bounded nesting. Behind the HTTP edge the router's own limit
-        // has already applied (with its codes); the ceiling is what no configuration exceeds.
-        let limits =
-            vc_core::ParseLimits::default().with_max_depth(vc_core::ParseLimits::MAX_DEPTH_CEILING);
-        let value: Value = vc_core::parse::parse_value(body, &limits).map_err(|e| {
-            ExchangeError::invalid_request(format!("the body is not acceptable JSON: {e}"))
-        })?;
-        let Value::Object(map) = &value else {
-            return Err(ExchangeError::invalid_request(
-                "the body must be a JSON object",
-            ));
         };
         if map.get("variables").is_some_and(|v| !v.is_object()) {
             return Err(ExchangeError::invalid_request(
                 "variables must be an object",
             ));
         }
-        serde_json::from_value(value).map_err(|e| {
+        serde_json::from_value(Value::Object(map)).map_err(|e| {
             ExchangeError::invalid_request(format!("the body is not an exchange request: {e}"))
         })
     }
@@ -104,19 +92,8 @@ impl WalletMessage {
     /// Parses a wallet's body (empty means `{}`), with typed errors. Other members are ignored,
     /// as the VC API lets wallets send more than this service asks for.
     pub fn from_json(body: &[u8]) -> Result<Self, ExchangeError> {
-        if body.iter().all(u8::is_ascii_whitespace) {
+        let Some(mut map) = body_object(body)? else {
             return Ok(Self::default());
-        }
-        // Strict, as `CreateExchangeRequest::from_json`.
-        let limits =
-            vc_core::ParseLimits::default().with_max_depth(vc_core::ParseLimits::MAX_DEPTH_CEILING);
-        let value: Value = vc_core::parse::parse_value(body, &limits).map_err(|e| {
-            ExchangeError::invalid_request(format!("the body is not acceptable JSON: {e}"))
-        })?;
-        let Value::Object(mut map) = value else {
-            return Err(ExchangeError::invalid_request(
-                "the body must be a JSON object",
-            ));
         };
         Ok(Self {
             verifiable_presentation: map.remove("verifiablePresentation"),
@@ -185,6 +162,27 @@ impl WalletResponse {
             Some(one) => vec![one.clone()],
             None => Vec::new(),
         }
+    }
+}
+
+/// A request body as a JSON object, or `None` when it is empty (which means `{}`).
+///
+/// Strict: no key twice, bounded nesting. Behind the HTTP edge the router's own limit has already
+/// applied (with its codes); the ceiling is what no configuration exceeds.
+fn body_object(body: &[u8]) -> Result<Option<Map<String, Value>>, ExchangeError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    let limits =
+        vc_core::ParseLimits::default().with_max_depth(vc_core::ParseLimits::MAX_DEPTH_CEILING);
+    let value: Value = vc_core::parse::parse_value(body, &limits).map_err(|e| {
+        ExchangeError::invalid_request(format!("the body is not acceptable JSON: {e}"))
+    })?;
+    match value {
+        Value::Object(map) => Ok(Some(map)),
+        _ => Err(ExchangeError::invalid_request(
+            "the body must be a JSON object",
+        )),
     }
 }
 
