@@ -73,6 +73,14 @@ impl World {
         Ok(IssuerSession::new(config, self.holder_key.did()))
     }
 
+    /// A new issuer and holder, the degree offered by the issuer and delivered to the holder.
+    async fn offered(&self) -> Res<(IssuerSession, HolderSession)> {
+        let (mut issuer, mut holder) = (self.issuer()?, self.holder()?);
+        let offer = issuer.offer(self.degree()?)?;
+        let _ = holder.handle(&self.deliver(&offer).await?).await?;
+        Ok((issuer, holder))
+    }
+
     fn holder(&self) -> Res<HolderSession> {
         let config = HolderConfig::builder()
             .key(HolderKey::new(
@@ -155,9 +163,7 @@ async fn holder_initiated(w: &World) -> Res<()> {
 
 async fn issuer_initiated(w: &World) -> Res<()> {
     println!("issuer-initiated issuance:");
-    let (mut issuer, mut holder) = (w.issuer()?, w.holder()?);
-    let offer = issuer.offer(w.degree()?)?;
-    let _ = holder.handle(&w.deliver(&offer).await?).await?;
+    let (mut issuer, mut holder) = w.offered().await?;
     let response = holder.accept().await?;
     let issuance = only(&issuer.handle(&w.deliver(&response).await?).await?)?;
     let ack = only(&holder.handle(&w.deliver(&issuance).await?).await?)?;
@@ -171,9 +177,7 @@ async fn issuer_initiated(w: &World) -> Res<()> {
 
 async fn disputed(w: &World) -> Res<()> {
     println!("disputed offer:");
-    let (mut issuer, mut holder) = (w.issuer()?, w.holder()?);
-    let offer = issuer.offer(w.degree()?)?;
-    let _ = holder.handle(&w.deliver(&offer).await?).await?;
+    let (mut issuer, mut holder) = w.offered().await?;
     let dispute = Credential::from_value(json!({
         "@context": ["https://www.w3.org/2018/credentials/v1"],
         "type": ["VerifiableCredential", "DisputeCredential"],
@@ -193,9 +197,7 @@ async fn disputed(w: &World) -> Res<()> {
 
 async fn expired(w: &World) -> Res<()> {
     println!("expired offer:");
-    let (mut issuer, mut holder) = (w.issuer()?, w.holder()?);
-    let offer = issuer.offer(w.degree()?)?;
-    let _ = holder.handle(&w.deliver(&offer).await?).await?;
+    let (mut issuer, mut holder) = w.offered().await?;
     let response = holder.accept().await?;
     w.clock.advance(time::Duration::minutes(20)); // the response arrives late
     let step = issuer.handle(&w.deliver(&response).await?).await?;
@@ -211,9 +213,7 @@ async fn expired(w: &World) -> Res<()> {
 
 async fn tampered(w: &World) -> Res<()> {
     println!("tampered credential:");
-    let (mut issuer, mut holder) = (w.issuer()?, w.holder()?);
-    let offer = issuer.offer(w.degree()?)?;
-    let _ = holder.handle(&w.deliver(&offer).await?).await?;
+    let (mut issuer, mut holder) = w.offered().await?;
     let response = holder.accept().await?;
     let mut issuance = only(&issuer.handle(&w.deliver(&response).await?).await?)?;
     // A man in the middle upgrades the degree.
