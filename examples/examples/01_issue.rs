@@ -21,9 +21,8 @@ use std::sync::Arc;
 use serde_json::Value;
 use vc_core::{Clock, Credential, DateTime, FixedClock, SystemClock};
 use vc_issue::{
-    CredentialVerifier, Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore,
-    InMemorySchemaRegistry, IssuanceRequest, IssuedCredential, Issuer, P256Signer, ProofType,
-    Signer,
+    CredentialVerifier, Ed25519Signer, InMemoryDidRegistry, IssuanceRequest, IssuedCredential,
+    Issuer, P256Signer, ProofType, Signer,
 };
 use vc_status::store::MemoryStore;
 use vc_status::{StatusEntry, StatusRegistry};
@@ -150,12 +149,8 @@ async fn run(args: Args) -> Result<(), String> {
         Some(at) => Arc::new(FixedClock::new(at.instant().map_err(|e| e.to_string())?)),
         None => Arc::new(SystemClock),
     };
-    let keys = Arc::new(InMemoryKeyStore::new());
-    keys.insert(verification_method, signer);
-    let schemas = Arc::new(InMemorySchemaRegistry::new());
-    schemas
-        .load_file(vc_examples::data_dir().join("university-degree-schema.json"))
-        .map_err(|e| e.to_string())?;
+    let keys = vc_examples::one_key(verification_method, signer);
+    let schemas = vc_examples::degree_schemas().map_err(|e| e.to_string())?;
     let dids = Arc::new(InMemoryDidRegistry::new());
     let status = StatusRegistry::builder()
         .store(Arc::new(MemoryStore::new()))

@@ -11,20 +11,15 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use serde_json::json;
-use vc_issue::{
-    BatchItem, BatchRequest, Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore,
-    InMemorySchemaRegistry, Issuer, ItemStatus,
-};
+use vc_issue::{BatchItem, BatchRequest, Ed25519Signer, InMemoryDidRegistry, Issuer, ItemStatus};
 use vc_status::store::MemoryStore;
 use vc_status::StatusRegistry;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let key = Arc::new(Ed25519Signer::generate());
-    let keys = Arc::new(InMemoryKeyStore::new());
-    keys.insert(key.verification_method_id(), key.clone());
-    let schemas = Arc::new(InMemorySchemaRegistry::new());
-    schemas.load_file(vc_examples::data_dir().join("university-degree-schema.json"))?;
+    let keys = vc_examples::one_key(key.verification_method_id(), key.clone());
+    let schemas = vc_examples::degree_schemas()?;
     let status = StatusRegistry::builder()
         .store(Arc::new(MemoryStore::new()))
         .list_url_template("https://university.example/status/{list}")

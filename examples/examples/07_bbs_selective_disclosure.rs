@@ -22,8 +22,7 @@ use serde_json::Value;
 use vc_core::Credential;
 use vc_issue::crypto::suites::bbs::derive_proof;
 use vc_issue::{
-    Bls12381G2Signer, CredentialVerifier, InMemoryDidRegistry, InMemoryKeyStore,
-    InMemorySchemaRegistry, IssuanceRequest, Issuer, ProofType,
+    Bls12381G2Signer, CredentialVerifier, InMemoryDidRegistry, IssuanceRequest, Issuer, ProofType,
 };
 
 #[derive(Default)]
@@ -103,12 +102,8 @@ async fn run(args: Args) -> Result<(), String> {
     }
     // The issuer: a BLS12-381 key published as did:key:zUC7…
     let key = Arc::new(issuer_key(args.seed.as_deref())?);
-    let keys = Arc::new(InMemoryKeyStore::new());
-    keys.insert(key.verification_method_id(), key.clone());
-    let schemas = Arc::new(InMemorySchemaRegistry::new());
-    schemas
-        .load_file(vc_examples::data_dir().join("university-degree-schema.json"))
-        .map_err(|e| e.to_string())?;
+    let keys = vc_examples::one_key(key.verification_method_id(), key.clone());
+    let schemas = vc_examples::degree_schemas().map_err(|e| e.to_string())?;
     let dids = Arc::new(InMemoryDidRegistry::new());
     let issuer = Issuer::builder()
         .resolver(dids.clone())

@@ -244,20 +244,31 @@ impl From<Did> for DidUrl {
     }
 }
 
+// Validation runs before anything is allocated, so rejected input costs nothing; the error
+// echoes only an excerpt of the input.
+fn invalid_did(input: &str) -> impl FnOnce(&'static str) -> Error + '_ {
+    move |reason| Error::InvalidDid {
+        input: excerpt(input),
+        reason,
+    }
+}
+
+fn invalid_did_url(input: &str) -> impl FnOnce(&'static str) -> Error + '_ {
+    move |reason| Error::InvalidDidUrl {
+        input: excerpt(input),
+        reason,
+    }
+}
+
 impl TryFrom<String> for Did {
     type Error = Error;
 
     fn try_from(input: String) -> Result<Self> {
-        match parse_did(&input) {
-            Ok(method_end) => Ok(Did {
-                repr: input,
-                method_end,
-            }),
-            Err(reason) => Err(Error::InvalidDid {
-                input: excerpt(&input),
-                reason,
-            }),
-        }
+        let method_end = parse_did(&input).map_err(invalid_did(&input))?;
+        Ok(Did {
+            repr: input,
+            method_end,
+        })
     }
 }
 
@@ -265,17 +276,11 @@ impl TryFrom<&str> for Did {
     type Error = Error;
 
     fn try_from(input: &str) -> Result<Self> {
-        // Validate before allocating, so rejected input costs nothing.
-        match parse_did(input) {
-            Ok(method_end) => Ok(Did {
-                repr: input.to_owned(),
-                method_end,
-            }),
-            Err(reason) => Err(Error::InvalidDid {
-                input: excerpt(input),
-                reason,
-            }),
-        }
+        let method_end = parse_did(input).map_err(invalid_did(input))?;
+        Ok(Did {
+            repr: input.to_owned(),
+            method_end,
+        })
     }
 }
 
@@ -283,13 +288,8 @@ impl TryFrom<String> for DidUrl {
     type Error = Error;
 
     fn try_from(input: String) -> Result<Self> {
-        match parse_did_url(&input) {
-            Ok(o) => Ok(o.with_repr(input)),
-            Err(reason) => Err(Error::InvalidDidUrl {
-                input: excerpt(&input),
-                reason,
-            }),
-        }
+        let offsets = parse_did_url(&input).map_err(invalid_did_url(&input))?;
+        Ok(offsets.with_repr(input))
     }
 }
 
@@ -297,13 +297,8 @@ impl TryFrom<&str> for DidUrl {
     type Error = Error;
 
     fn try_from(input: &str) -> Result<Self> {
-        match parse_did_url(input) {
-            Ok(o) => Ok(o.with_repr(input.to_owned())),
-            Err(reason) => Err(Error::InvalidDidUrl {
-                input: excerpt(input),
-                reason,
-            }),
-        }
+        let offsets = parse_did_url(input).map_err(invalid_did_url(input))?;
+        Ok(offsets.with_repr(input.to_owned()))
     }
 }
 

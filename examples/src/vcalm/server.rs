@@ -15,10 +15,7 @@ use vc_issue::exchange::{
 use vc_issue::http::{BearerTokens, VcApi};
 use vc_issue::pickup::{PickupService, SqlitePickupStore};
 use vc_issue::status_index::SqliteCredentialStatusIndex;
-use vc_issue::{
-    DidResolver, Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore, InMemorySchemaRegistry,
-    Issuer,
-};
+use vc_issue::{DidResolver, Ed25519Signer, InMemoryDidRegistry, Issuer};
 use vc_status::store::SqliteStore;
 use vc_status::StatusRegistry;
 
@@ -95,10 +92,8 @@ impl VcalmServer {
             None => Ed25519Signer::generate(),
         });
         let issuer_did = key.did();
-        let keys = Arc::new(InMemoryKeyStore::new());
-        keys.insert(key.verification_method_id(), key.clone());
-        let schemas = Arc::new(InMemorySchemaRegistry::new());
-        schemas.load_file(crate::data_dir().join("university-degree-schema.json"))?;
+        let keys = crate::one_key(key.verification_method_id(), key.clone());
+        let schemas = crate::degree_schemas()?;
         let resolver = Arc::new(InMemoryDidRegistry::new());
         let status = StatusRegistry::builder()
             .store(Arc::new(SqliteStore::open(&db_path).await?))
