@@ -5,7 +5,7 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use crate::fixtures::one_key_issuer;
+use crate::fixtures::{one_key_issuer, owner_binding_workflow};
 use async_trait::async_trait;
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -13,7 +13,6 @@ use time::OffsetDateTime;
 use vc_core::{Credential, DateTime, FixedClock, PublicKey};
 use vc_issue::exchange::{
     CredentialTemplate, DidAuthPresentation, ExchangeService, ExchangeStore, MemoryExchangeStore,
-    Step, Workflow, WorkflowId,
 };
 use vc_issue::http::BearerTokens;
 use vc_issue::{
@@ -91,12 +90,7 @@ impl Harness {
             }
         }))
         .unwrap();
-        let workflow = Workflow::builder(WorkflowId::parse(WORKFLOW).unwrap())
-            .step("ownerBinding", Step::did_auth().next("issue"))
-            .step("issue", Step::issue(vec![template]))
-            .initial_step("ownerBinding")
-            .build()
-            .unwrap();
+        let workflow = owner_binding_workflow(WORKFLOW, template);
         // Whole seconds, so that times computed by the tests print like the service's.
         let now = OffsetDateTime::now_utc();
         let clock = Arc::new(FixedClock::new(now.replace_nanosecond(0).unwrap()));

@@ -80,6 +80,21 @@ pub fn one_key_issuer(
         .unwrap()
 }
 
+/// The workflow `WORKFLOW` of the exchange tests: DID Authentication (step `ownerBinding`), then
+/// `template` issued (step `issue`).
+pub fn owner_binding_workflow(
+    id: &str,
+    template: vc_issue::exchange::CredentialTemplate,
+) -> vc_issue::exchange::Workflow {
+    use vc_issue::exchange::{Step, Workflow, WorkflowId};
+    Workflow::builder(WorkflowId::parse(id).unwrap())
+        .step("ownerBinding", Step::did_auth().next("issue"))
+        .step("issue", Step::issue(vec![template]))
+        .initial_step("ownerBinding")
+        .build()
+        .unwrap()
+}
+
 pub fn degree_claims() -> serde_json::Map<String, Value> {
     json!({"degree": {"type": "BachelorDegree", "name": "Bachelor of Science and Arts"}, "gpa": 3.7})
         .as_object()

@@ -5,13 +5,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::fixtures::one_key_issuer;
+use crate::fixtures::{one_key_issuer, owner_binding_workflow};
 use serde_json::{json, Map, Value};
 use vc_core::{Credential, DateTime};
 use vc_issue::coordinator::{Coordinator, CoordinatorError, ExchangeState, PollOptions};
-use vc_issue::exchange::{
-    CredentialTemplate, DidAuthPresentation, ExchangeService, Step, Workflow, WorkflowId,
-};
+use vc_issue::exchange::{CredentialTemplate, DidAuthPresentation, ExchangeService};
 use vc_issue::http::{BearerTokens, VcApi};
 use vc_issue::pickup::{MemoryPickupStore, PickupService};
 use vc_issue::{
@@ -62,12 +60,7 @@ impl Service {
             "proofType": "eddsa-rdfc-2022"
         }))
         .unwrap();
-        let workflow = Workflow::builder(WorkflowId::parse(WORKFLOW).unwrap())
-            .step("ownerBinding", Step::did_auth().next("issue"))
-            .step("issue", Step::issue(vec![template]))
-            .initial_step("ownerBinding")
-            .build()
-            .unwrap();
+        let workflow = owner_binding_workflow(WORKFLOW, template);
         let exchanges = ExchangeService::builder()
             .issuer(issuer.clone())
             .workflow(workflow)
