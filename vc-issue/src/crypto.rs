@@ -9,6 +9,7 @@
 pub mod jwt;
 pub mod keystore;
 pub mod proof_type;
+pub mod secured_document;
 pub mod signer;
 pub mod suites;
 pub mod verify;

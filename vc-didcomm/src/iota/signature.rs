@@ -27,6 +27,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use vc_core::{Credential, DateTime, Did, DidUrl, Proof};
+use vc_issue::crypto::secured_document::JsonDocument;
 use vc_issue::crypto::suites::DataIntegritySuite;
 use vc_issue::{DidResolver, ProofOptions, ProofSuite, Signer};
 
@@ -64,11 +65,11 @@ impl SignatureChallenge {
     }
 
     /// The document the holder's proof secures: the challenge object alone.
-    fn document(&self) -> Result<Credential> {
-        Ok(Credential::from_value(json!({
+    fn document(&self) -> std::result::Result<JsonDocument, vc_issue::IssueError> {
+        JsonDocument::new(json!({
             "challenge": self.challenge,
             "credentialHash": self.credential_hash,
-        }))?)
+        }))
     }
 }
 
@@ -96,17 +97,14 @@ impl ChallengeSignature {
             challenge.challenge.clone(),
             None,
         );
-        let signed = DataIntegritySuite::eddsa_jcs_2022()
-            .sign(challenge.document()?, &options, key.signer.as_ref())
+        let signing_failed = |e| Error::SigningFailed {
+            source: Some(Arc::new(e) as BoxError),
+        };
+        let document = challenge.document().map_err(signing_failed)?;
+        let proof = DataIntegritySuite::eddsa_jcs_2022()
+            .sign_document(&document, &options, key.signer.as_ref())
             .await
-            .map_err(|e| Error::SigningFailed {
-                source: Some(Arc::new(e)),
-            })?;
-        let proof = signed
-            .proofs()
-            .first()
-            .cloned()
-            .ok_or(Error::SigningFailed { source: None })?;
+            .map_err(signing_failed)?;
         Ok(Self {
             signature_challenge: challenge.clone(),
             proof,
@@ -158,8 +156,14 @@ impl ChallengeSignature {
             .ok_or_else(|| invalid("not an authentication method of the holder"))?
             .public_key()
             .map_err(|_| invalid("the verification method has no usable key"))?;
+        let document =
+            self.signature_challenge
+                .document()
+                .map_err(|e| Error::InvalidSignature {
+                    source: Some(Arc::new(e)),
+                })?;
         DataIntegritySuite::eddsa_jcs_2022()
-            .verify_proof(&self.signature_challenge.document()?, proof, &key)
+            .verify_proof(&document, proof, &key)
             .map_err(|e| Error::InvalidSignature {
                 source: Some(Arc::new(e)),
             })

@@ -1,4 +1,5 @@
-//! Proof suites: how a credential becomes a signed credential, and how the proof is checked.
+//! Proof suites: how a document (a credential, a presentation, any JSON-LD object) gets its proof,
+//! and how the proof is checked.
 
 #[cfg(feature = "bbs")]
 pub mod bbs;
@@ -23,6 +24,7 @@ use vc_core::did_key::KeyType;
 use vc_core::{Credential, DataModelVersion, Proof, PublicKey};
 
 use crate::crypto::proof_type::ProofType;
+use crate::crypto::secured_document::SecuredDocument;
 use crate::crypto::signer::Signer;
 use crate::crypto::verify::VerifyError;
 use crate::error::IssueError;
@@ -36,9 +38,10 @@ pub use options::ProofOptions;
 #[cfg(feature = "rdfc")]
 pub use rdfc::{ContextLoader, RdfcCanonicalizer};
 
-/// A proof suite that embeds its proof in the credential (Data Integrity and the legacy LD/JCS
-/// suites).
+/// A proof suite that embeds its proof in the document it secures (Data Integrity and the legacy
+/// LD/JCS suites).
 ///
+/// A suite signs any [`SecuredDocument`]: a credential, a presentation, a bare JSON-LD object.
 /// Signing is async because the [`Signer`] may be remote; verifying is pure CPU work and sync.
 #[async_trait]
 pub trait ProofSuite: Send + Sync + Debug + 'static {
@@ -52,18 +55,31 @@ pub trait ProofSuite: Send + Sync + Debug + 'static {
     /// (added after the credential's own contexts).
     fn required_contexts(&self, version: DataModelVersion) -> &'static [&'static str];
 
+    /// The proof over `document` (and over the proofs it already has, where the suite chains
+    /// proofs), for the caller to add with [`SecuredDocument::add_proof`].
+    async fn sign_document(
+        &self,
+        document: &dyn SecuredDocument,
+        options: &ProofOptions,
+        signer: &dyn Signer,
+    ) -> Result<Proof, IssueError>;
+
     /// Adds a proof to `credential` (keeping any proofs it already has).
     async fn sign(
         &self,
-        credential: Credential,
+        mut credential: Credential,
         options: &ProofOptions,
         signer: &dyn Signer,
-    ) -> Result<Credential, IssueError>;
+    ) -> Result<Credential, IssueError> {
+        let proof = self.sign_document(&credential, options, signer).await?;
+        credential.add_proof(proof);
+        Ok(credential)
+    }
 
-    /// Checks one proof of `credential` with `key`.
+    /// Checks one proof of `document` with `key`.
     fn verify_proof(
         &self,
-        credential: &Credential,
+        document: &dyn SecuredDocument,
         proof: &Proof,
         key: &PublicKey,
     ) -> Result<(), VerifyError>;

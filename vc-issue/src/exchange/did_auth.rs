@@ -5,15 +5,16 @@
 //! its `verificationMethod` must be an `authentication` method of a DID whose method the step
 //! accepts, resolved through the host's [`DidResolver`]; the presentation's `holder`, if present,
 //! must be that DID; and the signature must verify with the proof's suite over the presentation
-//! as received (the suites secure any JSON-LD document; the presentation is handed to them in
-//! vc-core's lossless [`Credential`] container, which keeps every property as it was).
+//! as received (the suites secure any JSON-LD document; the presentation is handed to them as a
+//! [`JsonDocument`], which keeps every member as it was).
 //!
 //! Cheap checks (challenge, domain, method) run before resolution and cryptography.
 
 use serde_json::Value;
-use vc_core::{Credential, DidUrl, Presentation};
+use vc_core::{DidUrl, Presentation};
 
 use super::error::ExchangeError;
+use crate::crypto::secured_document::JsonDocument;
 use crate::crypto::suites::Suites;
 use crate::crypto::verify::VerifyError;
 use crate::pipeline::resolver::DidResolver;
@@ -117,7 +118,7 @@ pub async fn verify_did_authentication(
     let suite = suites
         .for_proof(proof)
         .map_err(|_| invalid("unsupported proof suite"))?;
-    let document = Credential::from_value(presentation.clone())
+    let document = JsonDocument::new(presentation.clone())
         .map_err(|_| invalid("not a verifiable presentation"))?;
     suite
         .verify_proof(&document, proof, &key)

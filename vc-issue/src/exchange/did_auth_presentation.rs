@@ -35,8 +35,9 @@
 use std::sync::Arc;
 
 use serde_json::Value;
-use vc_core::{Credential, DataModelVersion, DateTime, DidUrl, Entity, OneOrMany, Presentation};
+use vc_core::{DataModelVersion, DateTime, DidUrl, Entity, OneOrMany, Presentation};
 
+use crate::crypto::secured_document::SecuredDocument;
 use crate::crypto::signer::Signer;
 use crate::crypto::suites::{DataIntegritySuite, ProofOptions, ProofSuite};
 use crate::error::IssueError;
@@ -103,35 +104,32 @@ impl DidAuthPresentation {
     /// A suite that leaves the challenge or domain out of its proof is refused with
     /// [`IssueError::InvalidRequest`]: such a proof would be refused by every verifier.
     pub async fn sign(&self, signer: &dyn Signer) -> Result<Value, IssueError> {
-        let unsigned = Presentation::new(DataModelVersion::V2, self.holder.clone());
-        // The suites sign any JSON-LD document through vc-core's lossless container.
-        let unsigned = Credential::from_value(unsigned.to_value()?)?;
+        let mut presentation = Presentation::new(DataModelVersion::V2, self.holder.clone());
         let options = ProofOptions::authentication(
             self.verification_method.clone(),
             self.created.clone(),
             self.challenge.clone(),
             self.domain.clone(),
         );
-        let signed = match &self.suite {
-            Some(suite) => suite.sign(unsigned, &options, signer).await?,
+        let proof = match &self.suite {
+            Some(suite) => suite.sign_document(&presentation, &options, signer).await?,
             None => {
                 DataIntegritySuite::eddsa_jcs_2022()
-                    .sign(unsigned, &options, signer)
+                    .sign_document(&presentation, &options, signer)
                     .await?
             }
         };
-        let bound = signed.proofs().last().is_some_and(|proof| {
-            proof.challenge.as_deref() == Some(self.challenge.as_str())
-                && proof.domain.as_ref().map(OneOrMany::as_slice)
-                    == self.domain.as_ref().map(std::slice::from_ref)
-        });
+        let bound = proof.challenge.as_deref() == Some(self.challenge.as_str())
+            && proof.domain.as_ref().map(OneOrMany::as_slice)
+                == self.domain.as_ref().map(std::slice::from_ref);
         if !bound {
             return Err(IssueError::InvalidRequest {
                 reason: "the proof suite does not bind its proof to the challenge and domain"
                     .to_owned(),
             });
         }
-        Ok(signed.to_value()?)
+        presentation.add_proof(proof);
+        Ok(presentation.to_value()?)
     }
 }
 

@@ -13,11 +13,12 @@ use sha2::{Digest, Sha256};
 use vc_core::context::{DATA_INTEGRITY_V2, ED25519_2020_V1};
 use vc_core::did_key::KeyType;
 use vc_core::proof::DATA_INTEGRITY_PROOF;
-use vc_core::{Credential, DataModelVersion, OneOrMany, Proof, PublicKey};
+use vc_core::{DataModelVersion, OneOrMany, Proof, PublicKey};
 
 use super::signature_encoding;
 use super::{Canonicalizer, JcsCanonicalizer, ProofOptions, ProofSuite};
 use crate::crypto::proof_type::ProofType;
+use crate::crypto::secured_document::SecuredDocument;
 use crate::crypto::signer::Signer;
 use crate::crypto::verify::{verify_signature, VerifyError};
 use crate::error::IssueError;
@@ -141,28 +142,28 @@ fn proof_configuration(
     Ok(config)
 }
 
-/// The document a proof covers: the credential without proofs, plus, for a chained proof, the
+/// The document a proof covers: the document without proofs, plus, for a chained proof, the
 /// proofs it names in `previousProof`.
 fn secured_document(
-    credential: &Credential,
+    document: &dyn SecuredDocument,
     previous: Option<&OneOrMany<String>>,
 ) -> Result<Value, IssueError> {
-    Ok(secured_document_and_proofs(credential, previous)?.0)
+    Ok(secured_document_and_proofs(document, previous)?.0)
 }
 
-/// [`secured_document`], and the credential's `proof` member as its serialization wrote it.
+/// [`secured_document`], and the document's `proof` member as its serialization wrote it.
 fn secured_document_and_proofs(
-    credential: &Credential,
+    secured: &dyn SecuredDocument,
     previous: Option<&OneOrMany<String>>,
 ) -> Result<(Value, Option<Value>), IssueError> {
-    // Serializing and dropping `proof` avoids cloning the whole credential first.
-    let mut document = credential.to_value()?;
+    // Serializing and dropping `proof` avoids cloning the whole document first.
+    let mut document = secured.to_json()?;
     let Value::Object(members) = &mut document else {
         return Ok((document, None));
     };
     let proofs = members.shift_remove("proof");
     if let Some(previous) = previous {
-        let chained: Vec<&Proof> = credential
+        let chained: Vec<&Proof> = secured
             .proofs()
             .iter()
             .filter(|p| {
@@ -200,16 +201,16 @@ impl ProofSuite for DataIntegritySuite {
         }
     }
 
-    async fn sign(
+    async fn sign_document(
         &self,
-        mut credential: Credential,
+        secured: &dyn SecuredDocument,
         options: &ProofOptions,
         signer: &dyn Signer,
-    ) -> Result<Credential, IssueError> {
+    ) -> Result<Proof, IssueError> {
         if signer.algorithm().key_type() != self.key_type {
             return Err(IssueError::SigningFailed { source: None });
         }
-        let document = secured_document(&credential, None)?;
+        let document = secured_document(secured, None)?;
         let mut proof = self.proof_options(options);
         let config = proof_configuration(&proof, None, &document)
             .map_err(|e| IssueError::internal("proof configuration", e))?;
@@ -227,13 +228,12 @@ impl ProofSuite for DataIntegritySuite {
                 proof.context = members.shift_remove("@context");
             }
         }
-        credential.add_proof(proof);
-        Ok(credential)
+        Ok(proof)
     }
 
     fn verify_proof(
         &self,
-        credential: &Credential,
+        secured: &dyn SecuredDocument,
         proof: &Proof,
         key: &PublicKey,
     ) -> Result<(), VerifyError> {
@@ -260,10 +260,10 @@ impl ProofSuite for DataIntegritySuite {
                     .map_err(|_| malformed("proofValue is not base58btc"))
             })?;
         let (document, proofs) =
-            secured_document_and_proofs(credential, proof.previous_proof.as_ref())
+            secured_document_and_proofs(secured, proof.previous_proof.as_ref())
                 .map_err(canonicalization)?;
-        // The serialized `proof` member is this proof's JSON when the credential has only this one.
-        let serialized = match (credential.proofs(), proofs) {
+        // The serialized `proof` member is this proof's JSON when the document has only this one.
+        let serialized = match (secured.proofs(), proofs) {
             ([only], Some(value)) if std::ptr::eq(only, proof) => match value {
                 Value::Array(mut one) if one.len() == 1 => one.pop(),
                 value @ Value::Object(_) => Some(value),

@@ -3,12 +3,14 @@
 //! hashing step, signature in plain base58 as `signatureValue`.
 
 use async_trait::async_trait;
+use serde_json::Value;
 use vc_core::did_key::KeyType;
 use vc_core::{Credential, DataModelVersion, OneOrMany, Proof, PublicKey};
 
 use super::signature_encoding;
 use super::{ProofOptions, ProofSuite};
 use crate::crypto::proof_type::ProofType;
+use crate::crypto::secured_document::{unsecured_json, SecuredDocument};
 use crate::crypto::signer::Signer;
 use crate::crypto::verify::{verify_signature, VerifyError};
 use crate::error::IssueError;
@@ -20,13 +22,16 @@ const TYPE: &str = "JcsEd25519Signature2020";
 #[derive(Debug, Clone, Copy, Default)]
 pub struct JcsEd25519Signature2020;
 
-/// The credential with exactly `proof` as its proof, as the signature covers it.
-fn signing_input(credential: &Credential, proof: &Proof) -> Result<Vec<u8>, vc_core::Error> {
-    let mut document = credential.without_proof();
+/// The JCS bytes of the document with exactly `proof` as its proof, as the signature covers them.
+fn signing_input(document: &dyn SecuredDocument, proof: &Proof) -> Result<Vec<u8>, IssueError> {
+    let mut document = unsecured_json(document)?;
     let mut proof = proof.clone();
     proof.signature_value = None;
-    document.proof = Some(OneOrMany::One(proof));
-    document.canonicalize().map(String::into_bytes)
+    let proof = serde_json::to_value(proof).map_err(|e| IssueError::internal("proof", e))?;
+    if let Value::Object(members) = &mut document {
+        members.insert("proof".to_owned(), proof);
+    }
+    Ok(vc_core::jcs::canonicalize_value(&document)?)
 }
 
 #[async_trait]
@@ -43,13 +48,13 @@ impl ProofSuite for JcsEd25519Signature2020 {
         &[]
     }
 
-    async fn sign(
+    async fn sign_document(
         &self,
-        mut credential: Credential,
+        document: &dyn SecuredDocument,
         options: &ProofOptions,
         signer: &dyn Signer,
-    ) -> Result<Credential, IssueError> {
-        if signer.algorithm().key_type() != KeyType::Ed25519 || credential.proof.is_some() {
+    ) -> Result<Proof, IssueError> {
+        if signer.algorithm().key_type() != KeyType::Ed25519 || !document.proofs().is_empty() {
             // The signature covers the single proof object, so this suite cannot join a proof set.
             return Err(IssueError::SigningFailed { source: None });
         }
@@ -57,7 +62,7 @@ impl ProofSuite for JcsEd25519Signature2020 {
         proof.verification_method = Some(options.verification_method.as_str().to_owned());
         proof.created = options.created.clone();
         proof.proof_purpose = Some(options.proof_purpose.clone());
-        let input = signing_input(&credential, &proof)?;
+        let input = signing_input(document, &proof)?;
         let signature = signer
             .sign(&input)
             .await
@@ -65,13 +70,28 @@ impl ProofSuite for JcsEd25519Signature2020 {
                 source: Some(source),
             })?;
         proof.signature_value = Some(signature_encoding::encode_plain(&signature));
+        Ok(proof)
+    }
+
+    async fn sign(
+        &self,
+        mut credential: Credential,
+        options: &ProofOptions,
+        signer: &dyn Signer,
+    ) -> Result<Credential, IssueError> {
+        // An empty `proof` array counts as a proof member here, as it always did: the proof
+        // replaces it, an object rather than a one-element array.
+        if credential.proof.is_some() {
+            return Err(IssueError::SigningFailed { source: None });
+        }
+        let proof = self.sign_document(&credential, options, signer).await?;
         credential.proof = Some(OneOrMany::One(proof));
         Ok(credential)
     }
 
     fn verify_proof(
         &self,
-        credential: &Credential,
+        document: &dyn SecuredDocument,
         proof: &Proof,
         key: &PublicKey,
     ) -> Result<(), VerifyError> {
@@ -89,10 +109,9 @@ impl ProofSuite for JcsEd25519Signature2020 {
                 signature_encoding::decode_plain(value)
                     .map_err(|_| malformed("signatureValue is not base58"))
             })?;
-        let input =
-            signing_input(credential, proof).map_err(|e| VerifyError::Canonicalization {
-                source: Some(std::sync::Arc::new(e)),
-            })?;
+        let input = signing_input(document, proof).map_err(|e| VerifyError::Canonicalization {
+            source: Some(std::sync::Arc::new(e)),
+        })?;
         verify_signature(key, &input, &signature)
     }
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use vc_core::did_key::KeyType;
 use vc_core::proof::DATA_INTEGRITY_PROOF;
-use vc_core::{Credential, Proof, PublicKey};
+use vc_core::{Proof, PublicKey};
 use zkryptium::bbsplus::ciphersuites::Bls12381Sha256;
 use zkryptium::bbsplus::keys::BBSplusPublicKey;
 use zkryptium::schemes::algorithms::BBSplus;
@@ -108,24 +108,23 @@ pub(super) fn messages(quads: &[String]) -> Vec<Vec<u8>> {
     quads.iter().map(|q| q.as_bytes().to_vec()).collect()
 }
 
-/// Adds a base proof to `credential`, with `hmac_key` relabelling blank nodes.
+/// The base proof of `document` (without its proofs), with `hmac_key` relabelling blank nodes.
 pub(super) async fn create(
     canonicalizer: &RdfcCanonicalizer,
-    mut credential: Credential,
+    document: &Value,
     options: &ProofOptions,
     signer: &dyn BbsSigner,
     hmac_key: &[u8; 32],
     mandatory_pointers: Vec<String>,
-) -> Result<Credential, IssueError> {
+) -> Result<Proof, IssueError> {
     let public_key = signer.bbs_public_key();
     if public_key.key_type() != KeyType::Bls12381G2 {
         return Err(IssueError::SigningFailed { source: None });
     }
-    let document = credential.without_proof().to_value()?;
-    let mut proof = proof_config(&document, options);
-    let transformed = transform(canonicalizer, &document, hmac_key, &mandatory_pointers)?;
+    let mut proof = proof_config(document, options);
+    let transformed = transform(canonicalizer, document, hmac_key, &mandatory_pointers)?;
     let header = bbs_header(
-        &proof_hash(canonicalizer, &proof, &document)?,
+        &proof_hash(canonicalizer, &proof, document)?,
         &transformed.mandatory,
     );
     let signature = signer
@@ -147,15 +146,15 @@ pub(super) async fn create(
             .map_err(|e| IssueError::internal("bbs-2023 proof value", e))?,
     );
     proof.context = None;
-    credential.add_proof(proof);
-    Ok(credential)
+    Ok(proof)
 }
 
-/// Checks a base proof with `key`: recomputes the header and checks the BBS signature over the
-/// non-mandatory quads (what an issuer does before handing the credential out).
+/// Checks a base proof of `document` (without its proofs) with `key`: recomputes the header and
+/// checks the BBS signature over the non-mandatory quads (what an issuer does before handing the
+/// credential out).
 pub(super) fn verify(
     canonicalizer: &RdfcCanonicalizer,
-    credential: &Credential,
+    document: &Value,
     proof: &Proof,
     value: &BaseProofValue,
     key: &PublicKey,
@@ -163,13 +162,9 @@ pub(super) fn verify(
     if value.public_key != key.as_bytes() {
         return Err(VerifyError::InvalidSignature);
     }
-    let document = credential
-        .without_proof()
-        .to_value()
-        .map_err(|e| canonicalization(e.into()))?;
     let transformed = transform(
         canonicalizer,
-        &document,
+        document,
         &value.hmac_key,
         &value.mandatory_pointers,
     )
@@ -177,7 +172,7 @@ pub(super) fn verify(
         IssueError::MandatoryPointerInvalid { .. } => VerifyError::InvalidSignature,
         other => canonicalization(other),
     })?;
-    let hash = proof_hash(canonicalizer, proof, &document).map_err(canonicalization)?;
+    let hash = proof_hash(canonicalizer, proof, document).map_err(canonicalization)?;
     if bbs_header(&hash, &transformed.mandatory) != value.header {
         return Err(VerifyError::InvalidSignature);
     }

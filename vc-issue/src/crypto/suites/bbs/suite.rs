@@ -14,6 +14,7 @@ use zeroize::Zeroizing;
 use super::cbor::{BaseProofValue, DerivedProofValue};
 use super::{base_proof, derived_proof, verify, CRYPTOSUITE};
 use crate::crypto::proof_type::ProofType;
+use crate::crypto::secured_document::{unsecured_json, SecuredDocument};
 use crate::crypto::signer::{BbsSigner, Signer};
 use crate::crypto::suites::{ProofOptions, ProofSuite, RdfcCanonicalizer};
 use crate::crypto::verify::VerifyError;
@@ -107,11 +108,27 @@ impl Bbs2023Suite {
         signer: &dyn BbsSigner,
         hmac_key: &[u8; 32],
     ) -> Result<Credential, IssueError> {
-        let document = credential.without_proof().to_value()?;
+        let mut credential = credential;
+        let proof = self
+            .base_proof(&credential, options, signer, hmac_key)
+            .await?;
+        credential.add_proof(proof);
+        Ok(credential)
+    }
+
+    /// The base proof of `document` with `hmac_key`.
+    async fn base_proof(
+        &self,
+        document: &dyn SecuredDocument,
+        options: &ProofOptions,
+        signer: &dyn BbsSigner,
+        hmac_key: &[u8; 32],
+    ) -> Result<Proof, IssueError> {
+        let document = unsecured_json(document)?;
         let pointers = self.mandatory_pointers(&document);
         base_proof::create(
             &self.canonicalizer,
-            credential,
+            &document,
             options,
             signer,
             hmac_key,
@@ -153,26 +170,25 @@ impl ProofSuite for Bbs2023Suite {
         }
     }
 
-    async fn sign(
+    async fn sign_document(
         &self,
-        credential: Credential,
+        document: &dyn SecuredDocument,
         options: &ProofOptions,
         signer: &dyn Signer,
-    ) -> Result<Credential, IssueError> {
+    ) -> Result<Proof, IssueError> {
         let bbs = signer
             .as_bbs()
             .filter(|bbs| bbs.bbs_public_key().key_type() == KeyType::Bls12381G2)
             .ok_or(IssueError::SigningFailed { source: None })?;
         let mut hmac_key = Zeroizing::new([0u8; 32]);
         rand::RngCore::fill_bytes(&mut rand::rngs::OsRng, hmac_key.as_mut_slice());
-        self.sign_with_hmac_key(credential, options, bbs, &hmac_key)
-            .await
+        self.base_proof(document, options, bbs, &hmac_key).await
     }
 
     /// Checks a derived proof (`u2V0D…`), or a base proof (`u2V0C…`, the issuer's self-check).
     fn verify_proof(
         &self,
-        credential: &Credential,
+        document: &dyn SecuredDocument,
         proof: &Proof,
         key: &PublicKey,
     ) -> Result<(), VerifyError> {
@@ -193,12 +209,13 @@ impl ProofSuite for Bbs2023Suite {
             .proof_value
             .as_deref()
             .ok_or_else(|| malformed("no proofValue"))?;
+        let unsecured = || unsecured_json(document).map_err(base_proof::canonicalization);
         if value.starts_with("u2V0D") {
             let derived = DerivedProofValue::decode(value).map_err(malformed)?;
-            verify::verify_derived(&self.canonicalizer, credential, proof, &derived, key)
+            verify::verify_derived(&self.canonicalizer, &unsecured()?, proof, &derived, key)
         } else if value.starts_with("u2V0C") {
             let base = BaseProofValue::decode(value).map_err(malformed)?;
-            base_proof::verify(&self.canonicalizer, credential, proof, &base, key)
+            base_proof::verify(&self.canonicalizer, &unsecured()?, proof, &base, key)
         } else {
             Err(malformed(
                 "proofValue is neither a bbs-2023 base nor derived proof",

@@ -1,6 +1,7 @@
 //! The verifier's check of a derived proof (`createVerifyData` + BBS `ProofVerify`).
 
-use vc_core::{Credential, Proof, PublicKey};
+use serde_json::Value;
+use vc_core::{Proof, PublicKey};
 use zkryptium::bbsplus::ciphersuites::Bls12381Sha256;
 use zkryptium::schemes::algorithms::BBSplus;
 use zkryptium::schemes::generics::PoKSignature;
@@ -15,10 +16,10 @@ use crate::crypto::verify::VerifyError;
 /// challenge (scalars).
 const PROOF_FIXED_LEN: usize = 3 * 48 + 4 * 32;
 
-/// Checks the derived proof `value` (of `proof`) on `credential` with `key`.
+/// Checks the derived proof `value` (of `proof`) on `document` (without its proofs) with `key`.
 pub(super) fn verify_derived(
     canonicalizer: &RdfcCanonicalizer,
-    credential: &Credential,
+    document: &Value,
     proof: &Proof,
     value: &DerivedProofValue,
     key: &PublicKey,
@@ -27,13 +28,9 @@ pub(super) fn verify_derived(
         reason: reason.to_owned(),
     };
     let public_key = bbs_public_key(key)?;
-    let document = credential
-        .without_proof()
-        .to_value()
-        .map_err(|e| canonicalization(e.into()))?;
-    let hash = proof_hash(canonicalizer, proof, &document).map_err(canonicalization)?;
+    let hash = proof_hash(canonicalizer, proof, document).map_err(canonicalization)?;
 
-    let quads = canonicalizer.quads(&document).map_err(canonicalization)?;
+    let quads = canonicalizer.quads(document).map_err(canonicalization)?;
     let label_map = label_map_from_proof(&canonical_id_map(&quads), &value.label_map)
         .ok_or_else(|| malformed("the label map does not cover the revealed blank nodes"))?;
     let nquads = relabel(&quads, &label_map)
