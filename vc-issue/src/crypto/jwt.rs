@@ -1,25 +1,66 @@
-//! `vc+jwt`: credentials secured as JWTs.
+//! `vc+jwt`: credentials (and presentations) secured as JWTs, the [`VcJwtSuite`].
 //!
 //! - VC 2.0: VC-JOSE-COSE, header `{"alg", "typ": "vc+jwt", "cty": "vc", "kid"}`, the credential
 //!   itself as the payload, plus the registered claims `iss`, `jti`, `sub`, `nbf`, `exp`, `iat`.
 //! - VC 1.1: VC-JWT, header `{"alg", "typ": "JWT", "kid"}`, payload `{"iss", "sub", "jti", "nbf",
 //!   "exp", "iat", "vc": credential}`.
 //!
+//! A presentation is enveloped the same way as `vp+jwt` (`"cty": "vp"`, the 1.1 payload under
+//! `vp`), its `holder` as `iss`.
+//!
 //! The signing input is assembled here and signed through the async [`Signer`], because the key may
 //! live in a KMS that josekit cannot reach; Ed25519 and P-256 (`r || s`) signatures are already in
 //! the JWS encodings. Verification uses josekit's verifiers, an implementation independent of ours.
 
+use async_trait::async_trait;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use josekit::jwk::Jwk;
 use josekit::jws::{self, JwsVerifier};
 use serde_json::{json, Map, Value};
 use vc_core::did_key::KeyType;
-use vc_core::{Credential, DataModelVersion, DidUrl, PublicKey};
+use vc_core::presentation::VERIFIABLE_PRESENTATION;
+use vc_core::{Credential, DataModelVersion, DateTime, DidUrl, PublicKey};
 
+use crate::crypto::proof_type::ProofType;
+use crate::crypto::secured_document::SecuredDocument;
 use crate::crypto::signer::Signer;
+use crate::crypto::suites::{EnvelopingSuite, ProofOptions};
 use crate::crypto::verify::VerifyError;
 use crate::error::IssueError;
+
+/// `vc+jwt` as a suite of the registry ([`Suites::default`](crate::Suites) has it); Ed25519
+/// (`EdDSA`) and P-256 (`ES256`) keys.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct VcJwtSuite;
+
+#[async_trait]
+impl EnvelopingSuite for VcJwtSuite {
+    fn proof_type(&self) -> ProofType {
+        ProofType::VcJwt
+    }
+
+    fn accepts(&self, key_type: KeyType) -> bool {
+        matches!(key_type, KeyType::Ed25519 | KeyType::P256)
+    }
+
+    async fn envelop(
+        &self,
+        document: &dyn SecuredDocument,
+        options: &ProofOptions,
+        signer: &dyn Signer,
+    ) -> Result<String, IssueError> {
+        sign_document(document, &options.verification_method, signer).await
+    }
+
+    fn key_id(&self, envelope: &str) -> Result<String, VerifyError> {
+        key_id(envelope)
+    }
+
+    fn open(&self, envelope: &str, key: &PublicKey) -> Result<Value, VerifyError> {
+        open(envelope, key)
+    }
+}
 
 /// Signs `credential` as a compact JWS with the key of `verification_method`.
 pub async fn sign(
@@ -27,16 +68,27 @@ pub async fn sign(
     verification_method: &DidUrl,
     signer: &dyn Signer,
 ) -> Result<String, IssueError> {
-    let version = credential.version().unwrap_or_default();
+    sign_document(credential, verification_method, signer).await
+}
+
+/// Signs `document` (a credential, or a presentation as `vp+jwt`) as a compact JWS with the key
+/// of `verification_method`.
+pub async fn sign_document(
+    document: &dyn SecuredDocument,
+    verification_method: &DidUrl,
+    signer: &dyn Signer,
+) -> Result<String, IssueError> {
+    let version = document.version().unwrap_or_default();
+    let kind = Kind::of(document);
     let header = match version {
         DataModelVersion::V1 => {
             json!({"alg": signer.algorithm().jws_name(), "typ": "JWT", "kid": verification_method})
         }
         _ => {
-            json!({"alg": signer.algorithm().jws_name(), "typ": "vc+jwt", "cty": "vc", "kid": verification_method})
+            json!({"alg": signer.algorithm().jws_name(), "typ": kind.typ, "cty": kind.cty, "kid": verification_method})
         }
     };
-    let payload = payload(credential, version)?;
+    let payload = payload(document.to_json()?, kind, version)?;
     let input = format!("{}.{}", encode_json(&header)?, encode_json(&payload)?);
     let signature =
         signer
@@ -50,16 +102,24 @@ pub async fn sign(
 
 /// Verifies a `vc+jwt` (or VC-JWT 1.1) with `key` and returns the credential it carries.
 pub fn verify(jwt: &str, key: &PublicKey) -> Result<Credential, VerifyError> {
+    Credential::from_value(open(jwt, key)?).map_err(|_| malformed("payload is not a credential"))
+}
+
+/// Verifies a `vc+jwt` or `vp+jwt` (or their 1.1 forms) with `key` and returns the document it
+/// carries.
+pub fn open(jwt: &str, key: &PublicKey) -> Result<Value, VerifyError> {
     let verifier = verifier(key)?;
     let (payload, _header) = jws::deserialize_compact(jwt, verifier.as_ref())
         .map_err(|_| VerifyError::InvalidSignature)?;
-    let payload = vc_core::parse::parse_value(&payload, &vc_core::ParseLimits::default())
+    let mut payload = vc_core::parse::parse_value(&payload, &vc_core::ParseLimits::default())
         .map_err(|_| malformed("payload is not JSON within the parse limits"))?;
-    let credential = match payload.get("vc") {
-        Some(vc) => vc.clone(),
+    let enveloped = payload
+        .as_object_mut()
+        .and_then(|claims| claims.remove("vc").or_else(|| claims.remove("vp")));
+    Ok(match enveloped {
+        Some(document) => document,
         None => strip_registered_claims(payload),
-    };
-    Credential::from_value(credential).map_err(|_| malformed("payload is not a credential"))
+    })
 }
 
 /// The `kid` of a JWT's header, without verifying anything (to find the key to verify with).
@@ -81,49 +141,96 @@ pub fn key_id(jwt: &str) -> Result<String, VerifyError> {
 
 const REGISTERED: [&str; 6] = ["iss", "jti", "sub", "nbf", "exp", "iat"];
 
-fn payload(credential: &Credential, version: DataModelVersion) -> Result<Value, IssueError> {
+/// What the envelope says about its payload: a credential or a presentation.
+#[derive(Debug, Clone, Copy)]
+struct Kind {
+    typ: &'static str,
+    cty: &'static str,
+    /// The VC-JWT 1.1 claim that carries the document.
+    claim: &'static str,
+    /// The member whose id is `iss`.
+    issuer: &'static str,
+}
+
+impl Kind {
+    fn of(document: &dyn SecuredDocument) -> Self {
+        if document.has_type(VERIFIABLE_PRESENTATION) {
+            Self {
+                typ: "vp+jwt",
+                cty: "vp",
+                claim: "vp",
+                issuer: "holder",
+            }
+        } else {
+            Self {
+                typ: "vc+jwt",
+                cty: "vc",
+                claim: "vc",
+                issuer: "issuer",
+            }
+        }
+    }
+}
+
+fn payload(document: Value, kind: Kind, version: DataModelVersion) -> Result<Value, IssueError> {
+    let Value::Object(members) = document else {
+        return Err(IssueError::Internal {
+            context: "jwt payload",
+            source: None,
+        });
+    };
     let mut claims = Map::new();
-    if let Some(issuer) = credential.issuer_id() {
+    if let Some(issuer) = entity_id(members.get(kind.issuer)) {
         claims.insert("iss".into(), issuer.into());
     }
-    if let Some(id) = &credential.id {
-        claims.insert("jti".into(), id.as_str().into());
+    if let Some(id) = members.get("id").and_then(Value::as_str) {
+        claims.insert("jti".into(), id.into());
     }
-    if let Some(subject) = credential.subjects().first().and_then(|s| s.id.as_deref()) {
+    let subject = match members.get("credentialSubject") {
+        Some(Value::Array(subjects)) => subjects.first(),
+        subject => subject,
+    };
+    if let Some(subject) = subject.and_then(|s| s.get("id")).and_then(Value::as_str) {
         claims.insert("sub".into(), subject.into());
     }
-    if let Some(from) = credential
-        .valid_from_or_issued()
-        .and_then(|t| t.instant().ok())
-    {
-        claims.insert("nbf".into(), from.unix_timestamp().into());
-        claims.insert("iat".into(), from.unix_timestamp().into());
+    if let Some(from) = instant(&members, "validFrom", "issuanceDate") {
+        claims.insert("nbf".into(), from.into());
+        claims.insert("iat".into(), from.into());
     }
-    if let Some(until) = credential
-        .valid_until_or_expires()
-        .and_then(|t| t.instant().ok())
-    {
-        claims.insert("exp".into(), until.unix_timestamp().into());
+    if let Some(until) = instant(&members, "validUntil", "expirationDate") {
+        claims.insert("exp".into(), until.into());
     }
-    let vc = credential.to_value()?;
-    match (version, vc) {
-        (DataModelVersion::V1, vc) => {
-            claims.insert("vc".into(), vc);
-        }
-        (_, Value::Object(vc)) => {
-            // VC-JOSE-COSE: the credential is the claim set; registered claims sit beside it.
-            let mut merged = vc;
-            merged.extend(claims);
-            return Ok(Value::Object(merged));
+    Ok(match version {
+        DataModelVersion::V1 => {
+            claims.insert(kind.claim.into(), Value::Object(members));
+            Value::Object(claims)
         }
         _ => {
-            return Err(IssueError::Internal {
-                context: "jwt payload",
-                source: None,
-            })
+            // VC-JOSE-COSE: the document is the claim set; registered claims sit beside it.
+            let mut merged = members;
+            merged.extend(claims);
+            Value::Object(merged)
         }
+    })
+}
+
+/// The id of an entity member (`"did:…"` or `{"id": "did:…", …}`).
+fn entity_id(entity: Option<&Value>) -> Option<&str> {
+    match entity? {
+        Value::String(id) => Some(id),
+        object => object.get("id")?.as_str(),
     }
-    Ok(Value::Object(claims))
+}
+
+/// The Unix time of the member `name` (2.0), or of `legacy` (1.1) when `name` is absent, read as
+/// a credential reads it: a timestamp that does not parse gives no claim.
+fn instant(members: &Map<String, Value>, name: &str, legacy: &str) -> Option<i64> {
+    let text = members
+        .get(name)
+        .or_else(|| members.get(legacy))?
+        .as_str()?;
+    let instant = DateTime::lenient(text).instant().ok()?;
+    Some(instant.unix_timestamp())
 }
 
 fn strip_registered_claims(mut payload: Value) -> Value {

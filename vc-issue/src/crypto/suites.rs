@@ -7,12 +7,14 @@ mod canonicalizer;
 mod data_integrity;
 #[cfg(feature = "rdfc")]
 mod deep_stack;
+mod enveloping;
 mod jcs_ed25519_2020;
 mod options;
 #[cfg(feature = "rdfc")]
 mod rdfc;
 #[cfg(feature = "rdfc")]
 mod rdfc_template;
+mod securing;
 mod signature_encoding;
 
 use std::collections::HashMap;
@@ -33,10 +35,12 @@ use crate::error::IssueError;
 pub use bbs::Bbs2023Suite;
 pub use canonicalizer::{Canonicalizer, JcsCanonicalizer};
 pub use data_integrity::DataIntegritySuite;
+pub use enveloping::EnvelopingSuite;
 pub use jcs_ed25519_2020::JcsEd25519Signature2020;
 pub use options::ProofOptions;
 #[cfg(feature = "rdfc")]
 pub use rdfc::{ContextLoader, RdfcCanonicalizer};
+pub use securing::SecuringSuite;
 
 /// A proof suite that embeds its proof in the document it secures (Data Integrity and the legacy
 /// LD/JCS suites).
@@ -85,20 +89,25 @@ pub trait ProofSuite: Send + Sync + Debug + 'static {
     ) -> Result<(), VerifyError>;
 }
 
-/// The proof suites available to the pipeline and the verifier, by proof type.
+/// The proof suites available to the pipeline and the verifier, by proof type: suites that embed
+/// their proof, and suites that envelope the document (`vc+jwt`).
 #[derive(Debug, Clone)]
 pub struct Suites {
     suites: HashMap<ProofType, Arc<dyn ProofSuite>>,
+    enveloping: HashMap<ProofType, Arc<dyn EnvelopingSuite>>,
 }
 
 impl Default for Suites {
     /// Every suite compiled in: `eddsa-jcs-2022`, `JcsEd25519Signature2020`, with the `rdfc`
-    /// feature `eddsa-rdfc-2022`, `Ed25519Signature2020` and `ecdsa-rdfc-2019`, and with the `bbs`
-    /// feature `bbs-2023` (with its default mandatory pointers).
+    /// feature `eddsa-rdfc-2022`, `Ed25519Signature2020` and `ecdsa-rdfc-2019`, with the `bbs`
+    /// feature `bbs-2023` (with its default mandatory pointers), and with the `jwt` feature
+    /// `vc+jwt` ([`VcJwtSuite`](crate::crypto::jwt::VcJwtSuite)).
     fn default() -> Self {
         let mut suites = Self::empty();
         suites.insert(Arc::new(DataIntegritySuite::eddsa_jcs_2022()));
         suites.insert(Arc::new(JcsEd25519Signature2020));
+        #[cfg(feature = "jwt")]
+        suites.insert_enveloping(Arc::new(crate::crypto::jwt::VcJwtSuite));
         #[cfg(feature = "rdfc")]
         {
             // One canonicalizer for the whole process: the suites (and every `Suites::default()`, e.g.
@@ -128,19 +137,50 @@ fn shared_canonicalizer() -> Arc<RdfcCanonicalizer> {
 }
 
 impl Suites {
-    /// No suites at all.
+    /// No suites at all: the host inserts each suite it wants, `vc+jwt` included
+    /// (`insert_enveloping(Arc::new(VcJwtSuite))`, feature `jwt`).
     pub fn empty() -> Self {
         Self {
             suites: HashMap::new(),
+            enveloping: HashMap::new(),
         }
     }
 
-    /// Adds (or replaces) a suite.
+    /// Adds (or replaces) a suite that embeds its proof; an enveloping suite of the same proof
+    /// type goes.
     pub fn insert(&mut self, suite: Arc<dyn ProofSuite>) {
-        self.suites.insert(suite.proof_type(), suite);
+        let proof_type = suite.proof_type();
+        self.enveloping.remove(&proof_type);
+        self.suites.insert(proof_type, suite);
     }
 
-    /// The suite for `proof_type`.
+    /// Adds (or replaces) a suite that envelopes the document; an embedded-proof suite of the
+    /// same proof type goes.
+    pub fn insert_enveloping(&mut self, suite: Arc<dyn EnvelopingSuite>) {
+        let proof_type = suite.proof_type();
+        self.suites.remove(&proof_type);
+        self.enveloping.insert(proof_type, suite);
+    }
+
+    /// The suite that secures a credential for `proof_type`, embedding or enveloping.
+    pub fn securing(&self, proof_type: &ProofType) -> Result<SecuringSuite, IssueError> {
+        if let Some(suite) = self.enveloping.get(proof_type) {
+            return Ok(SecuringSuite::Enveloping(suite.clone()));
+        }
+        Ok(SecuringSuite::Embedded(self.get(proof_type)?.clone()))
+    }
+
+    /// The enveloping suite for `proof_type`.
+    pub fn enveloping(
+        &self,
+        proof_type: &ProofType,
+    ) -> Result<&Arc<dyn EnvelopingSuite>, IssueError> {
+        self.enveloping
+            .get(proof_type)
+            .ok_or_else(|| unsupported(proof_type))
+    }
+
+    /// The suite for `proof_type` that embeds its proof.
     pub fn get(&self, proof_type: &ProofType) -> Result<&Arc<dyn ProofSuite>, IssueError> {
         self.suites
             .get(proof_type)
@@ -168,6 +208,10 @@ pub(crate) fn unsupported(proof_type: &ProofType) -> IssueError {
             Some("this suite needs the `rdfc` feature of vc-issue")
         }
         "bbs-2023" => Some("bbs-2023 needs the `bbs` feature of vc-issue"),
+        // A suite set built by the host has `vc+jwt` only when the host inserted it.
+        "vc+jwt" if cfg!(feature = "jwt") => {
+            Some("vc+jwt is an enveloping suite: insert VcJwtSuite with Suites::insert_enveloping")
+        }
         "vc+jwt" => Some("vc+jwt needs the `jwt` feature of vc-issue"),
         _ => None,
     };

@@ -13,7 +13,7 @@ use vc_status::{Reservation, StatusEntry, StatusPurpose, StatusRegistry};
 
 use crate::crypto::keystore::KeyStore;
 use crate::crypto::signer::Signer;
-use crate::crypto::suites::{ProofOptions, ProofSuite, Suites};
+use crate::crypto::suites::{ProofOptions, SecuringSuite, Suites};
 use crate::error::IssueError;
 use crate::pipeline::claims_rule::ClaimsRule;
 use crate::pipeline::rate_limit::RateLimit;
@@ -51,62 +51,25 @@ struct Inner {
 pub(crate) struct Prepared {
     pub(crate) schema: Arc<SchemaEntry>,
     pub(crate) validator: Arc<jsonschema::Validator>,
-    pub(crate) signing: Signing,
+    pub(crate) signing: SecuringSuite,
     pub(crate) verification_method: DidUrl,
     pub(crate) signer: Arc<dyn Signer>,
 }
 
-/// How a credential gets secured: an embedded proof, or an enveloping JWT.
-#[derive(Debug, Clone)]
-pub(crate) enum Signing {
-    Embedded(Arc<dyn ProofSuite>),
-    #[cfg(feature = "jwt")]
-    Jwt,
-}
-
-impl Signing {
-    fn for_proof_type(suites: &Suites, proof_type: &crate::ProofType) -> Result<Self, IssueError> {
-        #[cfg(feature = "jwt")]
-        if *proof_type == crate::ProofType::VcJwt {
-            return Ok(Signing::Jwt);
-        }
-        Ok(Signing::Embedded(suites.get(proof_type)?.clone()))
-    }
-
-    fn accepts(&self, key_type: vc_core::did_key::KeyType) -> bool {
-        match self {
-            Signing::Embedded(suite) => suite.key_type() == key_type,
-            #[cfg(feature = "jwt")]
-            Signing::Jwt => matches!(
-                key_type,
-                vc_core::did_key::KeyType::Ed25519 | vc_core::did_key::KeyType::P256
-            ),
-        }
-    }
-
-    fn required_contexts(&self, version: vc_core::DataModelVersion) -> &'static [&'static str] {
-        match self {
-            Signing::Embedded(suite) => suite.required_contexts(version),
-            #[cfg(feature = "jwt")]
-            Signing::Jwt => &[],
-        }
-    }
-
-    async fn secure(
-        &self,
-        credential: Credential,
-        options: &ProofOptions,
-        signer: &dyn Signer,
-    ) -> Result<IssuedCredential, IssueError> {
-        match self {
-            Signing::Embedded(suite) => Ok(IssuedCredential::Embedded(Box::new(
-                suite.sign(credential, options, signer).await?,
-            ))),
-            #[cfg(feature = "jwt")]
-            Signing::Jwt => Ok(IssuedCredential::Jwt(
-                crate::crypto::jwt::sign(&credential, &options.verification_method, signer).await?,
-            )),
-        }
+/// Secures `credential` with `suite`: an embedded proof, or an envelope.
+async fn secure(
+    suite: &SecuringSuite,
+    credential: Credential,
+    options: &ProofOptions,
+    signer: &dyn Signer,
+) -> Result<IssuedCredential, IssueError> {
+    match suite {
+        SecuringSuite::Embedded(suite) => Ok(IssuedCredential::Embedded(Box::new(
+            suite.sign(credential, options, signer).await?,
+        ))),
+        SecuringSuite::Enveloping(suite) => Ok(IssuedCredential::Jwt(
+            suite.envelop(&credential, options, signer).await?,
+        )),
     }
 }
 
@@ -174,7 +137,7 @@ impl Issuer {
         schema_id: &str,
         proof_type: &crate::ProofType,
     ) -> Result<Prepared, IssueError> {
-        let signing = Signing::for_proof_type(&self.inner.suites, proof_type)?;
+        let signing = self.inner.suites.securing(proof_type)?;
         let issuer = self.resolve_issuer(issuer_did).await?;
         let (verification_method, signer) = self
             .find_key_for(issuer_did, proof_type, &issuer, &signing)
@@ -298,10 +261,13 @@ impl Issuer {
                 source: None,
             })?;
         let options = ProofOptions::assertion(prepared.verification_method.clone(), Some(now));
-        let secured = prepared
-            .signing
-            .secure(credential, &options, prepared.signer.as_ref())
-            .await?;
+        let secured = secure(
+            &prepared.signing,
+            credential,
+            &options,
+            prepared.signer.as_ref(),
+        )
+        .await?;
         Ok((secured, credential_id))
     }
 
@@ -316,7 +282,7 @@ impl Issuer {
         proof_type: &crate::ProofType,
     ) -> Result<IssuedCredential, IssueError> {
         credential.validate()?;
-        let signing = Signing::for_proof_type(&self.inner.suites, proof_type)?;
+        let signing = self.inner.suites.securing(proof_type)?;
         let issuer_id = credential.issuer_id().unwrap_or_default();
         let issuer_did = Did::parse(issuer_id).map_err(|_| IssueError::InvalidRequest {
             reason: "the credential's issuer is not a DID".into(),
@@ -327,7 +293,7 @@ impl Issuer {
             .await?;
         let now = DateTime::from(self.inner.clock.now());
         let options = ProofOptions::assertion(verification_method, Some(now));
-        signing.secure(credential, &options, signer.as_ref()).await
+        secure(&signing, credential, &options, signer.as_ref()).await
     }
 
     fn construct(
@@ -380,7 +346,7 @@ impl Issuer {
         issuer_did: &Did,
         proof_type: &crate::ProofType,
         issuer: &ResolvedDid,
-        signing: &Signing,
+        signing: &SecuringSuite,
     ) -> Result<(DidUrl, Arc<dyn Signer>), IssueError> {
         let document = &issuer.document;
         for method in document.assertion_methods() {
@@ -534,7 +500,9 @@ impl IssuerBuilder {
         self
     }
 
-    /// Replaces the proof suites (every compiled-in suite by default).
+    /// Replaces the proof suites (every compiled-in suite by default). `vc+jwt` is a suite of
+    /// the set like the others: a set built from [`Suites::empty`] issues `vc+jwt` only once
+    /// [`VcJwtSuite`](crate::crypto::jwt::VcJwtSuite) is inserted (feature `jwt`).
     pub fn suites(mut self, suites: Suites) -> Self {
         self.suites = Some(suites);
         self

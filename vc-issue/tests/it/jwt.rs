@@ -114,3 +114,61 @@ async fn a_signed_payload_with_a_duplicate_claim_is_refused() {
     assert!(err.is_invalid(), "{err}");
     assert!(err.to_string().contains("parse limits"), "{err}");
 }
+
+#[tokio::test]
+async fn vc_jwt_is_a_suite_of_the_set_a_host_builds() {
+    use std::sync::Arc;
+    use vc_issue::crypto::jwt::VcJwtSuite;
+    use vc_issue::crypto::suites::DataIntegritySuite;
+    use vc_issue::Suites;
+
+    // A host's own set without `vc+jwt`: the request is refused, with how to add it.
+    let mut suites = Suites::empty();
+    suites.insert(Arc::new(DataIntegritySuite::eddsa_jcs_2022()));
+    let setup = Setup::with(|builder| builder.suites(suites.clone()));
+    let request = IssuanceRequest::new(
+        "university-degree-v1",
+        setup.ed25519.did(),
+        setup.holder.clone(),
+        degree_claims(),
+    )
+    .with_proof_type(ProofType::VcJwt);
+    let err = setup.issuer.issue(request).await.unwrap_err();
+    assert_eq!(err.code(), "UNSUPPORTED_PROOF_TYPE");
+    assert!(err.to_string().contains("VcJwtSuite"), "{err}");
+
+    // Inserted, it signs as the default set does.
+    suites.insert_enveloping(Arc::new(VcJwtSuite));
+    let custom = Setup::with(|builder| builder.suites(suites));
+    let jwt = issue_jwt(&custom, false, DataModelVersion::V2).await;
+    assert_eq!(header(&jwt)["typ"], "vc+jwt");
+    CredentialVerifier::new(custom.dids.clone())
+        .verify_jwt(&jwt)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn a_presentation_is_enveloped_as_vp_jwt_without_becoming_a_credential() {
+    use vc_core::{Entity, Presentation};
+    use vc_issue::crypto::jwt::VcJwtSuite;
+    use vc_issue::crypto::suites::EnvelopingSuite;
+    use vc_issue::{ProofOptions, Signer as _};
+
+    let setup = Setup::new();
+    let holder = setup.ed25519.did();
+    let presentation = Presentation::new(DataModelVersion::V2, Entity::from(holder.clone()));
+    let options = ProofOptions::assertion(setup.ed25519.verification_method_id(), None);
+    let jwt = VcJwtSuite
+        .envelop(&presentation, &options, setup.ed25519.as_ref())
+        .await
+        .unwrap();
+    assert_eq!(header(&jwt)["typ"], "vp+jwt");
+    assert_eq!(header(&jwt)["cty"], "vp");
+    let opened = VcJwtSuite.open(&jwt, setup.ed25519.public_key()).unwrap();
+    assert_eq!(opened, presentation.to_value().unwrap());
+    assert_eq!(
+        VcJwtSuite.key_id(&jwt).unwrap(),
+        options.verification_method.as_str()
+    );
+}
