@@ -39,16 +39,17 @@
 //! }
 //!
 //! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() {
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let local = Ed25519Signer::from_seed(&[1; 32]);
 //! let (public_key, method) = (local.public_key().clone(), local.verification_method_id());
 //! let signer = KmsSigner { client: Arc::new(KmsClient { key: local }), key_id: "alias/issuer".into(), public_key };
 //!
 //! // The conformance helper (feature `testing`) checks a host signer against an independent verifier.
-//! vc_issue::testing::signer::check_signer(&signer).await;
+//! vc_issue::testing::signer::check_signer(&signer).await?;
 //!
 //! let keys = InMemoryKeyStore::new(); // or your own KeyStore that looks keys up in the KMS
 //! keys.insert(method, Arc::new(signer));
+//! # Ok(())
 //! # }
 //! ```
 //!

@@ -2,13 +2,15 @@
 //!
 //! A host that brings its own store, key custody or DID resolution runs the suite of that trait
 //! against its implementation in its own tests; the in-memory, SQLite and PostgreSQL
-//! implementations shipped here run the same suites. The suites of the key store and the schema
-//! registry return a [`ConformanceError`] naming the contract that broke; the older ones still
-//! panic on a broken contract and return backend errors.
+//! implementations shipped here run the same suites. Every suite returns a [`ConformanceError`]
+//! naming the check that failed: [`Contract`](ConformanceError::Contract) when the
+//! implementation answered against the trait's contract (with what it answered),
+//! [`Backend`](ConformanceError::Backend) when it failed where the contract asks it to answer.
+//! None panics, so a host can run them wherever it runs its own checks.
 //!
 //! | trait | suite |
 //! |---|---|
-//! | [`Signer`](crate::Signer) | [`signer`] |
+//! | [`Signer`](crate::Signer), `BbsSigner` (feature `bbs`) | [`signer`] |
 //! | [`DidResolver`](crate::DidResolver) | [`resolver`] |
 //! | [`KeyStore`](crate::KeyStore) | [`keystore`] |
 //! | [`SchemaRegistry`](crate::SchemaRegistry) | [`schema`] |

@@ -10,23 +10,21 @@
 //! # }
 //! ```
 //!
-//! A failed expectation panics (like `assert!`); a store error is returned.
-
-// A failed expectation panics, like the `assert!`s around it: that is how the suite reports.
-#![allow(clippy::panic)]
+//! A broken expectation or a store error is returned as a [`ConformanceError`] naming the check.
 
 use std::sync::Arc;
 
 use serde_json::{json, Value};
 use time::{Duration, OffsetDateTime};
 
+use super::failure::{conform, conform_eq, At, ConformanceError};
 use crate::exchange::ExchangeStore;
 use crate::exchange::{Exchange, ExchangeRecord, ExchangeState, LastError};
 use crate::exchange::{ExchangeId, WorkflowId};
 use crate::exchange::{ExchangeStoreError, StoreErrorKind};
 
 /// Runs every check of the suite against an empty `store`.
-pub async fn run_conformance(store: Arc<dyn ExchangeStore>) -> Result<(), ExchangeStoreError> {
+pub async fn run_conformance(store: Arc<dyn ExchangeStore>) -> Result<(), ConformanceError> {
     insert_and_get(store.as_ref()).await?;
     compare_and_set(store.as_ref()).await?;
     concurrent_updates(store.clone()).await?;
@@ -38,18 +36,22 @@ fn t0() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(1_750_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-fn workflow(name: &str) -> WorkflowId {
-    WorkflowId::parse(name).unwrap_or_else(|e| panic!("{name}: {e}"))
+fn workflow(name: &str) -> Result<WorkflowId, ConformanceError> {
+    WorkflowId::parse(name).at("the sample workflow id parses")
 }
 
 /// A fresh pending exchange of workflow `w`, expiring at `expires`, with a few variables.
-pub fn sample_record(w: &str, expires: OffsetDateTime) -> ExchangeRecord {
+pub fn sample_record(w: &str, expires: OffsetDateTime) -> Result<ExchangeRecord, ConformanceError> {
     let variables = json!({"name": "Ada", "nested": {"n": 1, "list": [true, null]}})
         .as_object()
         .cloned()
         .unwrap_or_default();
     let exchange = Exchange::new(ExchangeId::generate(), expires, "ownerBinding", variables);
-    ExchangeRecord::new(workflow(w), exchange, Some("challenge-1".into()))
+    Ok(ExchangeRecord::new(
+        workflow(w)?,
+        exchange,
+        Some("challenge-1".into()),
+    ))
 }
 
 fn kind<T>(result: Result<T, ExchangeStoreError>) -> Option<StoreErrorKind> {
@@ -57,36 +59,48 @@ fn kind<T>(result: Result<T, ExchangeStoreError>) -> Option<StoreErrorKind> {
 }
 
 /// A stored exchange reads back equal, only under its own workflow; ids are unique.
-pub async fn insert_and_get(store: &dyn ExchangeStore) -> Result<(), ExchangeStoreError> {
-    let r = sample_record("w1", t0() + Duration::milliseconds(1_234));
-    store.insert(&r).await?;
-    assert_eq!(
-        store.get(&r.workflow_id, &r.exchange.id).await?,
+pub async fn insert_and_get(store: &dyn ExchangeStore) -> Result<(), ConformanceError> {
+    const CHECK: &str = "a stored exchange reads back equal";
+    const OWN: &str = "an exchange is found only under its own workflow";
+    const UNIQUE: &str = "exchange ids are unique across workflows";
+    let r = sample_record("w1", t0() + Duration::milliseconds(1_234))?;
+    store.insert(&r).await.at(CHECK)?;
+    conform_eq!(
+        CHECK,
+        store.get(&r.workflow_id, &r.exchange.id).await.at(CHECK)?,
         Some(r.clone())
     );
-    assert_eq!(
-        store.get(&workflow("w2"), &r.exchange.id).await?,
-        None,
-        "an exchange is found only under its own workflow"
-    );
-    assert_eq!(
-        store.get(&r.workflow_id, &ExchangeId::generate()).await?,
+    conform_eq!(
+        OWN,
+        store.get(&workflow("w2")?, &r.exchange.id).await.at(OWN)?,
         None
     );
-    let mut twin = sample_record("w2", t0());
+    conform_eq!(
+        CHECK,
+        store
+            .get(&r.workflow_id, &ExchangeId::generate())
+            .await
+            .at(CHECK)?,
+        None
+    );
+    let mut twin = sample_record("w2", t0())?;
     twin.exchange.id = r.exchange.id.clone();
-    assert_eq!(
+    conform_eq!(
+        UNIQUE,
         kind(store.insert(&twin).await),
-        Some(StoreErrorKind::AlreadyExists),
-        "exchange ids are unique across workflows"
+        Some(StoreErrorKind::AlreadyExists)
     );
     Ok(())
 }
 
 /// Updates succeed only at the stored sequence, must advance it by one, and keep every field.
-pub async fn compare_and_set(store: &dyn ExchangeStore) -> Result<(), ExchangeStoreError> {
-    let r = sample_record("w1", t0());
-    store.insert(&r).await?;
+pub async fn compare_and_set(store: &dyn ExchangeStore) -> Result<(), ConformanceError> {
+    const CHECK: &str = "an update at the stored sequence keeps every field";
+    const STALE: &str = "an update from a stale sequence is a Conflict";
+    const STEP: &str = "an update advances the sequence by exactly one";
+    const MISSING: &str = "an update of an unknown exchange is NotFound";
+    let r = sample_record("w1", t0())?;
+    store.insert(&r).await.at(CHECK)?;
     let mut next = r.clone();
     next.exchange.sequence = 1;
     next.exchange.state = ExchangeState::Active;
@@ -97,43 +111,49 @@ pub async fn compare_and_set(store: &dyn ExchangeStore) -> Result<(), ExchangeSt
         json!({"ownerBinding": {"did": "did:key:z6Mk"}}),
     );
     next.challenge = None;
-    store.update(&next, 0).await?;
-    assert_eq!(
-        store.get(&r.workflow_id, &r.exchange.id).await?,
+    store.update(&next, 0).await.at(CHECK)?;
+    conform_eq!(
+        CHECK,
+        store.get(&r.workflow_id, &r.exchange.id).await.at(CHECK)?,
         Some(next.clone())
     );
     // A writer that read sequence 0 lost.
     let mut stale = r.clone();
     stale.exchange.sequence = 1;
     stale.exchange.state = ExchangeState::Invalid;
-    assert_eq!(
+    conform_eq!(
+        STALE,
         kind(store.update(&stale, 0).await),
         Some(StoreErrorKind::Conflict)
     );
     // The new sequence must be the expected one plus one.
     let mut skip = next.clone();
     skip.exchange.sequence = 3;
-    assert!(
+    conform!(
+        STEP,
         store.update(&skip, 1).await.is_err(),
         "a sequence jump was stored"
     );
     let mut same = next.clone();
     same.exchange.sequence = 1;
-    assert!(
+    conform!(
+        STEP,
         store.update(&same, 1).await.is_err(),
         "a sequence repeat was stored"
     );
     // Unknown exchanges, and exchanges of another workflow, are not found.
-    let mut missing = sample_record("w1", t0());
+    let mut missing = sample_record("w1", t0())?;
     missing.exchange.sequence = 1;
-    assert_eq!(
+    conform_eq!(
+        MISSING,
         kind(store.update(&missing, 0).await),
         Some(StoreErrorKind::NotFound)
     );
     let mut other = next.clone();
-    other.workflow_id = workflow("w2");
+    other.workflow_id = workflow("w2")?;
     other.exchange.sequence = 2;
-    assert_eq!(
+    conform_eq!(
+        MISSING,
         kind(store.update(&other, 1).await),
         Some(StoreErrorKind::NotFound)
     );
@@ -142,16 +162,22 @@ pub async fn compare_and_set(store: &dyn ExchangeStore) -> Result<(), ExchangeSt
     done.exchange.sequence = 2;
     done.exchange.state = ExchangeState::Complete;
     done.exchange.last_error = None;
-    store.update(&done, 1).await?;
-    assert_eq!(store.get(&r.workflow_id, &r.exchange.id).await?, Some(done));
+    store.update(&done, 1).await.at(CHECK)?;
+    conform_eq!(
+        CHECK,
+        store.get(&r.workflow_id, &r.exchange.id).await.at(CHECK)?,
+        Some(done)
+    );
     Ok(())
 }
 
 /// Of writers racing from the same sequence exactly one wins; writers that retry on conflict
 /// lose no update.
-pub async fn concurrent_updates(store: Arc<dyn ExchangeStore>) -> Result<(), ExchangeStoreError> {
-    let r = sample_record("w1", t0());
-    store.insert(&r).await?;
+pub async fn concurrent_updates(store: Arc<dyn ExchangeStore>) -> Result<(), ConformanceError> {
+    const ONE_WINS: &str = "exactly one of the writers racing from one sequence wins";
+    const NO_LOST: &str = "writers that retry on conflict lose no update";
+    let r = sample_record("w1", t0())?;
+    store.insert(&r).await.at(ONE_WINS)?;
     let mut racers = Vec::new();
     for n in 0..8 {
         let (store, r) = (store.clone(), r.clone());
@@ -164,13 +190,13 @@ pub async fn concurrent_updates(store: Arc<dyn ExchangeStore>) -> Result<(), Exc
     }
     let mut wins = 0;
     for racer in racers {
-        match join(racer).await {
+        match racer.await.at(ONE_WINS)? {
             Ok(()) => wins += 1,
             Err(e) if e.kind() == StoreErrorKind::Conflict => {}
-            Err(e) => return Err(e),
+            Err(e) => return Err(e).at(ONE_WINS),
         }
     }
-    assert_eq!(wins, 1, "exactly one of the racing writers wins");
+    conform_eq!(ONE_WINS, wins, 1);
 
     const TASKS: u64 = 4;
     const EACH: u64 = 10;
@@ -180,9 +206,9 @@ pub async fn concurrent_updates(store: Arc<dyn ExchangeStore>) -> Result<(), Exc
         counters.push(tokio::spawn(async move {
             let mut done = 0;
             while done < EACH {
-                let Some(current) = store.get(&w, &id).await? else {
-                    panic!("the exchange disappeared");
-                };
+                let current = store.get(&w, &id).await.at(NO_LOST)?.ok_or_else(|| {
+                    ConformanceError::contract(NO_LOST, "the exchange disappeared")
+                })?;
                 let mut next = current.clone();
                 let count = next.exchange.variables.get("count").and_then(Value::as_u64);
                 next.exchange
@@ -192,60 +218,68 @@ pub async fn concurrent_updates(store: Arc<dyn ExchangeStore>) -> Result<(), Exc
                 match store.update(&next, current.exchange.sequence).await {
                     Ok(()) => done += 1,
                     Err(e) if e.kind() == StoreErrorKind::Conflict => {}
-                    Err(e) => return Err(e),
+                    Err(e) => return Err(e).at(NO_LOST),
                 }
             }
             Ok(())
         }));
     }
     for counter in counters {
-        join(counter).await?;
+        counter.await.at(NO_LOST)??;
     }
-    let Some(last) = store.get(&r.workflow_id, &r.exchange.id).await? else {
-        panic!("the exchange disappeared");
-    };
-    assert_eq!(
+    let last = store
+        .get(&r.workflow_id, &r.exchange.id)
+        .await
+        .at(NO_LOST)?
+        .ok_or_else(|| ConformanceError::contract(NO_LOST, "the exchange disappeared"))?;
+    conform_eq!(
+        NO_LOST,
         last.exchange.variables.get("count"),
         Some(&json!(TASKS * EACH))
     );
-    assert_eq!(
+    conform_eq!(
+        "one sequence step per update",
         last.exchange.sequence,
-        1 + TASKS * EACH,
-        "one step per update"
+        1 + TASKS * EACH
     );
     Ok(())
 }
 
-async fn join<T>(
-    task: tokio::task::JoinHandle<Result<T, ExchangeStoreError>>,
-) -> Result<T, ExchangeStoreError> {
-    match task.await {
-        Ok(result) => result,
-        Err(e) => std::panic::resume_unwind(e.into_panic()),
-    }
-}
-
 /// `purge_expired` deletes exchanges that expired at or before the given time, and only those,
 /// up to the limit.
-pub async fn purge_expired(store: &dyn ExchangeStore) -> Result<(), ExchangeStoreError> {
+pub async fn purge_expired(store: &dyn ExchangeStore) -> Result<(), ConformanceError> {
+    const CHECK: &str = "purge_expired deletes exactly the expired exchanges, up to the limit";
     let long_ago = t0() - Duration::days(3650);
-    let old: Vec<_> = (0..3)
+    let old = (0..3)
         .map(|i| sample_record("w1", long_ago + Duration::seconds(i)))
-        .collect();
-    let live = sample_record("w1", long_ago + Duration::days(1));
+        .collect::<Result<Vec<_>, _>>()?;
+    let live = sample_record("w1", long_ago + Duration::days(1))?;
     for r in old.iter().chain([&live]) {
-        store.insert(r).await?;
+        store.insert(r).await.at(CHECK)?;
     }
     let cutoff = long_ago + Duration::seconds(2);
-    assert_eq!(store.purge_expired(cutoff, 2).await?, 2, "the limit holds");
-    assert_eq!(store.purge_expired(cutoff, 10).await?, 1);
-    assert_eq!(store.purge_expired(cutoff, 10).await?, 0);
+    conform_eq!(
+        "purge_expired keeps to its limit",
+        store.purge_expired(cutoff, 2).await.at(CHECK)?,
+        2
+    );
+    conform_eq!(CHECK, store.purge_expired(cutoff, 10).await.at(CHECK)?, 1);
+    conform_eq!(CHECK, store.purge_expired(cutoff, 10).await.at(CHECK)?, 0);
     for r in &old {
-        assert_eq!(store.get(&r.workflow_id, &r.exchange.id).await?, None);
+        conform_eq!(
+            CHECK,
+            store.get(&r.workflow_id, &r.exchange.id).await.at(CHECK)?,
+            None
+        );
     }
-    assert!(store
-        .get(&live.workflow_id, &live.exchange.id)
-        .await?
-        .is_some());
+    conform!(
+        CHECK,
+        store
+            .get(&live.workflow_id, &live.exchange.id)
+            .await
+            .at(CHECK)?
+            .is_some(),
+        "a live exchange was purged"
+    );
     Ok(())
 }

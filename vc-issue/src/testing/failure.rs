@@ -37,3 +37,52 @@ impl ConformanceError {
         move |source| Self::Backend { check, source }
     }
 }
+
+/// A backend failure inside the check `check`, for any error type the traits return.
+pub(crate) trait At<T> {
+    /// `Ok` as it is; an error as [`ConformanceError::Backend`] of `check`.
+    fn at(self, check: &'static str) -> Result<T, ConformanceError>;
+}
+
+impl<T, E: std::error::Error + Send + Sync + 'static> At<T> for Result<T, E> {
+    fn at(self, check: &'static str) -> Result<T, ConformanceError> {
+        self.map_err(|e| ConformanceError::Backend {
+            check,
+            source: std::sync::Arc::new(e),
+        })
+    }
+}
+
+/// Returns a [`ConformanceError::Contract`] of `$check` unless `$cond` holds; the detail is the
+/// condition's text, or the `format!` arguments that follow.
+macro_rules! conform {
+    ($check:expr, $cond:expr $(,)?) => {
+        $crate::testing::failure::conform!($check, $cond, "not {}", stringify!($cond))
+    };
+    ($check:expr, $cond:expr, $($detail:tt)+) => {
+        if !$cond {
+            return Err($crate::testing::ConformanceError::contract(
+                $check,
+                format!($($detail)+),
+            ));
+        }
+    };
+}
+
+/// Returns a [`ConformanceError::Contract`] of `$check` unless `$seen == $expected`, showing both.
+macro_rules! conform_eq {
+    ($check:expr, $seen:expr, $expected:expr $(,)?) => {
+        match (&$seen, &$expected) {
+            (seen, expected) => {
+                if *seen != *expected {
+                    return Err($crate::testing::ConformanceError::contract(
+                        $check,
+                        format!("expected {expected:?}, got {seen:?}"),
+                    ));
+                }
+            }
+        }
+    };
+}
+
+pub(crate) use {conform, conform_eq};

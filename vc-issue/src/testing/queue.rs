@@ -10,10 +10,7 @@
 //! # }
 //! ```
 //!
-//! A failed expectation panics (like `assert!`); a store error is returned.
-
-// A failed expectation panics, like the `assert!`s around it: that is how the suite reports.
-#![allow(clippy::panic)]
+//! A broken expectation or a store error is returned as a [`ConformanceError`] naming the check.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -22,13 +19,14 @@ use serde_json::json;
 use time::{Duration, OffsetDateTime};
 use vc_core::Did;
 
+use super::failure::{conform, conform_eq, At, ConformanceError};
 use crate::pipeline::request::IssuanceRequest;
+use crate::queue::StoreErrorKind;
 use crate::queue::{HistoryEntry, Lease, TicketRecord, TicketState};
 use crate::queue::{Inserted, IssuanceStore};
-use crate::queue::{StoreError, StoreErrorKind};
 
 /// Runs every check of the suite against an empty `store`.
-pub async fn run_conformance(store: Arc<dyn IssuanceStore>) -> Result<(), StoreError> {
+pub async fn run_conformance(store: Arc<dyn IssuanceStore>) -> Result<(), ConformanceError> {
     insert_and_get(store.as_ref()).await?;
     idempotent_insert(store.as_ref()).await?;
     compare_and_set(store.as_ref()).await?;
@@ -44,19 +42,25 @@ fn t0() -> OffsetDateTime {
 }
 
 /// A ticket in `state` with a small valid request.
-pub fn sample_record(state: TicketState) -> TicketRecord {
-    let did = |s: &str| Did::parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
+pub fn sample_record(state: TicketState) -> Result<TicketRecord, ConformanceError> {
+    let did = |s: &str| Did::parse(s).at("the sample DIDs parse");
     let claims = json!({"name": "Alice", "n": 1})
         .as_object()
         .cloned()
         .unwrap_or_default();
     let request = IssuanceRequest::new(
         "schema-1",
-        did("did:example:issuer"),
-        did("did:example:holder"),
+        did("did:example:issuer")?,
+        did("did:example:holder")?,
         claims,
     );
-    TicketRecord::new(request, "fp".into(), state, t0(), "policy")
+    Ok(TicketRecord::new(
+        request,
+        "fp".into(),
+        state,
+        t0(),
+        "policy",
+    ))
 }
 
 fn lease(worker: &str, until: OffsetDateTime) -> Lease {
@@ -68,8 +72,9 @@ fn lease(worker: &str, until: OffsetDateTime) -> Lease {
 }
 
 /// A stored ticket reads back equal (version 0); an unknown id reads as `None`.
-pub async fn insert_and_get(store: &dyn IssuanceStore) -> Result<(), StoreError> {
-    let mut r = sample_record(TicketState::PendingApproval);
+pub async fn insert_and_get(store: &dyn IssuanceStore) -> Result<(), ConformanceError> {
+    const CHECK: &str = "a stored ticket reads back equal, an unknown one as None";
+    let mut r = sample_record(TicketState::PendingApproval)?;
     r.deadline = Some(t0() + Duration::hours(1));
     r.history.push(HistoryEntry::new(
         TicketState::PendingApproval,
@@ -77,35 +82,45 @@ pub async fn insert_and_get(store: &dyn IssuanceStore) -> Result<(), StoreError>
         "x",
         Some("n".into()),
     ));
-    assert_eq!(store.insert(&r).await?, Inserted::New);
-    assert_eq!(store.get(&r.id).await?.as_ref(), Some(&r));
-    let other = sample_record(TicketState::Approved);
-    assert!(store.get(&other.id).await?.is_none());
+    conform_eq!(CHECK, store.insert(&r).await.at(CHECK)?, Inserted::New);
+    conform_eq!(CHECK, store.get(&r.id).await.at(CHECK)?.as_ref(), Some(&r));
+    let other = sample_record(TicketState::Approved)?;
+    conform!(CHECK, store.get(&other.id).await.at(CHECK)?.is_none());
     Ok(())
 }
 
 /// A second ticket with the same idempotency key is not stored; the first one is returned.
-pub async fn idempotent_insert(store: &dyn IssuanceStore) -> Result<(), StoreError> {
-    let mut a = sample_record(TicketState::PendingApproval);
+pub async fn idempotent_insert(store: &dyn IssuanceStore) -> Result<(), ConformanceError> {
+    const CHECK: &str = "a second ticket with the same idempotency key returns the first";
+    let mut a = sample_record(TicketState::PendingApproval)?;
     a.idempotency_key = Some(format!("key-{}", a.id));
-    assert_eq!(store.insert(&a).await?, Inserted::New);
-    let mut b = sample_record(TicketState::Approved);
+    conform_eq!(CHECK, store.insert(&a).await.at(CHECK)?, Inserted::New);
+    let mut b = sample_record(TicketState::Approved)?;
     b.idempotency_key = a.idempotency_key.clone();
-    match store.insert(&b).await? {
-        Inserted::Existing(existing) => assert_eq!(existing.id, a.id),
-        other => panic!("expected the existing ticket, got {other:?}"),
+    match store.insert(&b).await.at(CHECK)? {
+        Inserted::Existing(existing) => conform_eq!(CHECK, existing.id, a.id),
+        other => {
+            return Err(ConformanceError::contract(
+                CHECK,
+                format!("expected the existing ticket, got {other:?}"),
+            ))
+        }
     }
-    assert!(
-        store.get(&b.id).await?.is_none(),
+    conform!(
+        CHECK,
+        store.get(&b.id).await.at(CHECK)?.is_none(),
         "the duplicate was stored"
     );
     Ok(())
 }
 
 /// Updates succeed only at the stored version, bump it by one, and keep every field.
-pub async fn compare_and_set(store: &dyn IssuanceStore) -> Result<(), StoreError> {
-    let r = sample_record(TicketState::PendingApproval);
-    store.insert(&r).await?;
+pub async fn compare_and_set(store: &dyn IssuanceStore) -> Result<(), ConformanceError> {
+    const CHECK: &str = "an update at the stored version bumps it and keeps every field";
+    const STALE: &str = "an update from a stale version is a Conflict";
+    const MISSING: &str = "an update of an unknown ticket is NotFound";
+    let r = sample_record(TicketState::PendingApproval)?;
+    store.insert(&r).await.at(CHECK)?;
     let mut next = r.clone();
     next.state = TicketState::Approved;
     next.deadline = None;
@@ -115,103 +130,139 @@ pub async fn compare_and_set(store: &dyn IssuanceStore) -> Result<(), StoreError
         "approver",
         None,
     ));
-    assert_eq!(store.update(&next).await?, 1);
-    let stored = store.get(&r.id).await?;
+    conform_eq!(CHECK, store.update(&next).await.at(CHECK)?, 1);
+    let stored = store.get(&r.id).await.at(CHECK)?;
     next.version = 1;
-    assert_eq!(stored.as_ref(), Some(&next));
+    conform_eq!(CHECK, stored.as_ref(), Some(&next));
     // A stale writer loses.
     let mut stale = r.clone();
     stale.state = TicketState::Rejected;
     let err = store.update(&stale).await.err().map(|e| e.kind());
-    assert_eq!(err, Some(StoreErrorKind::Conflict));
+    conform_eq!(STALE, err, Some(StoreErrorKind::Conflict));
     // An unknown ticket is not found.
-    let missing = sample_record(TicketState::Approved);
+    let missing = sample_record(TicketState::Approved)?;
     let err = store.update(&missing).await.err().map(|e| e.kind());
-    assert_eq!(err, Some(StoreErrorKind::NotFound));
+    conform_eq!(MISSING, err, Some(StoreErrorKind::NotFound));
     // Leave nothing claimable behind for the claim checks.
     next.state = TicketState::Rejected;
-    assert_eq!(store.update(&next).await?, 2);
+    conform_eq!(CHECK, store.update(&next).await.at(CHECK)?, 2);
     Ok(())
 }
 
 /// Claims take approved tickets oldest first and tickets whose lease ran out, never a ticket
 /// under a running lease or in another state; each claim bumps the version and the attempts.
-pub async fn claim_and_lease(store: &dyn IssuanceStore) -> Result<(), StoreError> {
-    let held = sample_record(TicketState::PendingApproval);
-    store.insert(&held).await?;
-    let a = sample_record(TicketState::Approved);
-    let b = sample_record(TicketState::Approved);
-    store.insert(&a).await?;
-    store.insert(&b).await?;
+pub async fn claim_and_lease(store: &dyn IssuanceStore) -> Result<(), ConformanceError> {
+    const CHECK: &str = "a claim takes approved tickets oldest first, under a lease";
+    const RUNNING: &str = "a ticket under a running lease is not claimed";
+    const TAKEOVER: &str = "a ticket whose lease ran out is taken over";
+    const ZOMBIE: &str = "the result of a worker whose lease was taken over is a Conflict";
+    let held = sample_record(TicketState::PendingApproval)?;
+    store.insert(&held).await.at(CHECK)?;
+    let a = sample_record(TicketState::Approved)?;
+    let b = sample_record(TicketState::Approved)?;
+    store.insert(&a).await.at(CHECK)?;
+    store.insert(&b).await.at(CHECK)?;
     let now = t0();
     let got = store
         .claim(now, &lease("w1", now + Duration::seconds(30)), 1)
-        .await?;
-    assert_eq!(got.len(), 1);
-    assert_eq!(got[0].id, a.id, "oldest first");
-    assert_eq!(got[0].state, TicketState::Issuing);
-    assert_eq!(got[0].attempts, 1);
-    assert_eq!(got[0].version, 1);
-    assert_eq!(got[0].lease.as_ref().map(|l| l.worker.as_str()), Some("w1"));
+        .await
+        .at(CHECK)?;
+    let first = match got.as_slice() {
+        [first] => first,
+        _ => {
+            return Err(ConformanceError::contract(
+                CHECK,
+                format!("a claim of one took {}", got.len()),
+            ))
+        }
+    };
+    conform_eq!("oldest first", first.id, a.id);
+    conform_eq!(CHECK, first.state, TicketState::Issuing);
+    conform_eq!(CHECK, first.attempts, 1);
+    conform_eq!(CHECK, first.version, 1);
+    conform_eq!(
+        CHECK,
+        first.lease.as_ref().map(|l| l.worker.as_str()),
+        Some("w1")
+    );
     let got = store
         .claim(now, &lease("w2", now + Duration::seconds(30)), 10)
-        .await?;
-    assert_eq!(
+        .await
+        .at(CHECK)?;
+    conform_eq!(
+        CHECK,
         got.iter().map(|r| r.id.clone()).collect::<Vec<_>>(),
         vec![b.id.clone()]
     );
     // Both leases run: nothing to claim.
     let later = now + Duration::seconds(10);
-    assert!(store
-        .claim(later, &lease("w3", later + Duration::seconds(30)), 10)
-        .await?
-        .is_empty());
+    conform!(
+        RUNNING,
+        store
+            .claim(later, &lease("w3", later + Duration::seconds(30)), 10)
+            .await
+            .at(RUNNING)?
+            .is_empty()
+    );
     // a's lease ran out: w3 takes it over.
     let after = now + Duration::seconds(31);
     let got = store
         .claim(after, &lease("w3", after + Duration::seconds(30)), 10)
-        .await?;
-    assert_eq!(got.len(), 2, "both leases ran out");
-    let a2 = got.iter().find(|r| r.id == a.id).cloned();
-    let a2 = a2.unwrap_or_else(|| panic!("a was not taken over"));
-    assert_eq!(a2.attempts, 2);
-    assert_eq!(a2.version, 2);
+        .await
+        .at(TAKEOVER)?;
+    conform_eq!(TAKEOVER, got.len(), 2);
+    let a2 =
+        got.iter().find(|r| r.id == a.id).cloned().ok_or_else(|| {
+            ConformanceError::contract(TAKEOVER, "the first ticket was not taken")
+        })?;
+    conform_eq!(TAKEOVER, a2.attempts, 2);
+    conform_eq!(TAKEOVER, a2.version, 2);
     // The first owner's result is refused; the new owner's is stored.
     let mut zombie = a.clone();
     zombie.version = 1;
     zombie.state = TicketState::Issued;
-    assert_eq!(
+    conform_eq!(
+        ZOMBIE,
         store.update(&zombie).await.err().map(|e| e.kind()),
         Some(StoreErrorKind::Conflict)
     );
     let mut done = a2.clone();
     done.state = TicketState::Issued;
     done.lease = None;
-    assert_eq!(store.update(&done).await?, 3);
+    conform_eq!(TAKEOVER, store.update(&done).await.at(TAKEOVER)?, 3);
     let mut done_b = got
         .into_iter()
         .find(|r| r.id == b.id)
-        .unwrap_or_else(|| panic!("b"));
+        .ok_or_else(|| ConformanceError::contract(TAKEOVER, "the second ticket was not taken"))?;
     done_b.state = TicketState::Failed;
     done_b.lease = None;
-    store.update(&done_b).await?;
+    store.update(&done_b).await.at(TAKEOVER)?;
     let far = now + Duration::days(1);
-    assert!(store.claim(far, &lease("w4", far), 10).await?.is_empty());
+    conform!(
+        "finished tickets are not claimed",
+        store
+            .claim(far, &lease("w4", far), 10)
+            .await
+            .at(CHECK)?
+            .is_empty()
+    );
     // The held ticket was never claimed.
-    assert_eq!(
-        store.get(&held.id).await?.map(|r| r.state),
+    conform_eq!(
+        "a ticket that is not approved is not claimed",
+        store.get(&held.id).await.at(CHECK)?.map(|r| r.state),
         Some(TicketState::PendingApproval)
     );
     Ok(())
 }
 
 /// Concurrent claimers never get the same ticket, and together get every one.
-pub async fn concurrent_claims(store: Arc<dyn IssuanceStore>) -> Result<(), StoreError> {
+pub async fn concurrent_claims(store: Arc<dyn IssuanceStore>) -> Result<(), ConformanceError> {
+    const CHECK: &str = "concurrent claimers get every approved ticket exactly once";
     let mut ids = HashSet::new();
     for _ in 0..200 {
-        let r = sample_record(TicketState::Approved);
+        let r = sample_record(TicketState::Approved)?;
         ids.insert(r.id.clone());
-        store.insert(&r).await?;
+        store.insert(&r).await.at(CHECK)?;
     }
     let now = t0() + Duration::days(2);
     let mut tasks = Vec::new();
@@ -222,9 +273,10 @@ pub async fn concurrent_claims(store: Arc<dyn IssuanceStore>) -> Result<(), Stor
             loop {
                 let batch = store
                     .claim(now, &lease(&format!("c{w}"), now + Duration::hours(1)), 7)
-                    .await?;
+                    .await
+                    .at(CHECK)?;
                 if batch.is_empty() {
-                    return Ok::<_, StoreError>(got);
+                    return Ok::<_, ConformanceError>(got);
                 }
                 got.extend(batch.into_iter().map(|r| r.id));
             }
@@ -232,43 +284,51 @@ pub async fn concurrent_claims(store: Arc<dyn IssuanceStore>) -> Result<(), Stor
     }
     let mut seen = HashSet::new();
     for task in tasks {
-        let got = match task.await {
-            Ok(got) => got?,
-            Err(e) => std::panic::resume_unwind(e.into_panic()),
-        };
-        for id in got {
-            assert!(seen.insert(id.clone()), "ticket {id} claimed twice");
+        for id in task.await.at(CHECK)?? {
+            conform!(CHECK, seen.insert(id.clone()), "ticket {id} claimed twice");
         }
     }
-    assert_eq!(seen, ids, "every approved ticket claimed exactly once");
+    conform_eq!(CHECK, seen, ids);
     Ok(())
 }
 
 /// `overdue` lists waiting tickets past their deadline only; `count` counts by state.
-pub async fn overdue_and_count(store: &dyn IssuanceStore) -> Result<(), StoreError> {
-    let before = store.count(TicketState::NeedsInformation).await?;
-    let mut due = sample_record(TicketState::NeedsInformation);
+pub async fn overdue_and_count(store: &dyn IssuanceStore) -> Result<(), ConformanceError> {
+    const OVERDUE: &str = "overdue lists the waiting tickets past their deadline only";
+    const COUNT: &str = "count counts the tickets in a state";
+    let before = store.count(TicketState::NeedsInformation).await.at(COUNT)?;
+    let mut due = sample_record(TicketState::NeedsInformation)?;
     due.deadline = Some(t0() + Duration::minutes(5));
-    let mut later = sample_record(TicketState::PendingApproval);
+    let mut later = sample_record(TicketState::PendingApproval)?;
     later.deadline = Some(t0() + Duration::hours(5));
-    let mut approved = sample_record(TicketState::Rejected);
+    let mut approved = sample_record(TicketState::Rejected)?;
     approved.deadline = Some(t0());
     for r in [&due, &later, &approved] {
-        store.insert(r).await?;
+        store.insert(r).await.at(OVERDUE)?;
     }
-    let found = store.overdue(t0() + Duration::minutes(5), 100).await?;
+    let found = store
+        .overdue(t0() + Duration::minutes(5), 100)
+        .await
+        .at(OVERDUE)?;
     let ids: Vec<_> = found.iter().map(|r| r.id.clone()).collect();
-    assert!(ids.contains(&due.id), "a due ticket is overdue");
-    assert!(
+    conform!(
+        OVERDUE,
+        ids.contains(&due.id),
+        "a due ticket is not overdue"
+    );
+    conform!(
+        OVERDUE,
         !ids.contains(&later.id),
-        "a ticket before its deadline is not overdue"
+        "a ticket before its deadline is overdue"
     );
-    assert!(
+    conform!(
+        OVERDUE,
         !ids.contains(&approved.id),
-        "a terminal ticket is never overdue"
+        "a terminal ticket is overdue"
     );
-    assert_eq!(
-        store.count(TicketState::NeedsInformation).await?,
+    conform_eq!(
+        COUNT,
+        store.count(TicketState::NeedsInformation).await.at(COUNT)?,
         before + 1
     );
     Ok(())

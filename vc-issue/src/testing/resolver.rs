@@ -1,39 +1,43 @@
 //! Conformance checks that any [`DidResolver`] implementation can run against itself.
+//!
+//! ```
+//! use vc_issue::{DidKeyResolver, Ed25519Signer};
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let known = Ed25519Signer::generate().did();
+//! let unknown = vc_core::Did::parse("did:example:nobody")?;
+//! vc_issue::testing::resolver::check_resolver(&DidKeyResolver, &known, &unknown).await?;
+//! # Ok(()) }
+//! ```
 
-#![expect(
-    clippy::expect_used,
-    reason = "Test helpers report a broken contract by panicking, like assertions do"
-)]
-
-use crate::pipeline::resolver::*;
 use vc_core::Did;
 
-/// Checks that `resolver` resolves `known` to a document whose `id` is that DID, and answers
-/// `Ok(None)` (not an error) for `unknown`.
-///
-/// # Panics
-/// When the resolver breaks the contract; this is a test helper.
-pub async fn check_resolver(resolver: &dyn DidResolver, known: &Did, unknown: &Did) {
+use super::failure::{conform_eq, At, ConformanceError};
+use crate::pipeline::resolver::*;
+
+/// Checks that `resolver` resolves `known` to a document whose `id` is that DID, answers
+/// `Ok(None)` (not an error) for `unknown`, and that `exists` agrees with `resolve`.
+pub async fn check_resolver(
+    resolver: &dyn DidResolver,
+    known: &Did,
+    unknown: &Did,
+) -> Result<(), ConformanceError> {
+    const KNOWN: &str = "a known DID resolves to its document";
     let resolved = resolver
         .resolve(known)
         .await
-        .expect("resolving a known DID must not fail")
-        .expect("a known DID must resolve");
-    assert_eq!(
-        resolved.document.id,
-        known.as_str(),
-        "document id must be the DID"
-    );
-    let missing = resolver
-        .resolve(unknown)
-        .await
-        .expect("resolving an unknown DID must not be an error");
-    assert!(missing.is_none(), "an unknown DID must resolve to None");
+        .at(KNOWN)?
+        .ok_or_else(|| ConformanceError::contract(KNOWN, format!("nothing for {known}")))?;
+    conform_eq!(KNOWN, resolved.document.id.as_str(), known.as_str());
+
+    const UNKNOWN: &str = "an unknown DID resolves to Ok(None)";
+    let missing = resolver.resolve(unknown).await.at(UNKNOWN)?;
+    conform_eq!(UNKNOWN, missing.map(|r| r.document.id), None::<String>);
+
+    const EXISTS: &str = "exists agrees with resolve";
     for (did, expected) in [(known, true), (unknown, false)] {
-        let exists = resolver
-            .exists(did)
-            .await
-            .expect("asking whether a DID exists must not fail here");
-        assert_eq!(exists, expected, "exists({did}) must agree with resolve");
+        let exists = resolver.exists(did).await.at(EXISTS)?;
+        conform_eq!(EXISTS, (did.as_str(), exists), (did.as_str(), expected));
     }
+    Ok(())
 }

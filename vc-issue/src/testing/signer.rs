@@ -1,64 +1,79 @@
 //! Conformance checks that any [`Signer`] implementation can run against itself.
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let signer = vc_issue::Ed25519Signer::generate();
+//! vc_issue::testing::signer::check_signer(&signer).await?;
+//! # Ok(()) }
+//! ```
 
-#![expect(
-    clippy::expect_used,
-    reason = "Test helpers report a broken contract by panicking, like assertions do"
-)]
-
+use super::failure::{conform, conform_eq, At, ConformanceError};
 use crate::crypto::signer::*;
+use crate::crypto::verify::verify_signature;
 #[cfg(feature = "bbs")]
 use vc_core::did_key::KeyType;
 
+const ALGORITHM: &str = "the signer's algorithm fits its key";
+const SIGNS: &str = "the signer's signatures verify under its public key";
+const BINDS: &str = "a signature does not verify another message";
+const NO_SECRETS: &str = "Debug shows no secret";
+
 /// Signs a few messages and checks the signatures with an independent verifier for the
 /// algorithm, and that a tampered message does not verify.
-///
-/// # Panics
-/// When the signer breaks the contract; this is a test helper.
-pub async fn check_signer(signer: &dyn Signer) {
-    assert_eq!(
+pub async fn check_signer(signer: &dyn Signer) -> Result<(), ConformanceError> {
+    conform_eq!(
+        ALGORITHM,
         signer.algorithm().key_type(),
         signer.public_key().key_type()
     );
     for message in [&b""[..], b"hello", &[0u8; 64], &[0xff; 1000]] {
-        let signature = signer.sign(message).await.expect("signing must succeed");
-        assert_eq!(signature.len(), 64, "signatures are 64 bytes");
-        crate::crypto::verify::verify_signature(signer.public_key(), message, &signature)
-            .expect("signature must verify");
+        let signature = signer.sign(message).await.at(SIGNS)?;
+        conform_eq!(SIGNS, signature.len(), 64);
+        conform!(
+            SIGNS,
+            verify_signature(signer.public_key(), message, &signature).is_ok(),
+            "the signature of a {}-byte message does not verify",
+            message.len()
+        );
         let mut tampered = message.to_vec();
         tampered.push(1);
-        assert!(
-            crate::crypto::verify::verify_signature(signer.public_key(), &tampered, &signature)
-                .is_err(),
-            "a signature must not verify another message"
+        conform!(
+            BINDS,
+            verify_signature(signer.public_key(), &tampered, &signature).is_err()
         );
     }
+    no_secret_in_debug(signer)
+}
+
+fn no_secret_in_debug(signer: &dyn std::fmt::Debug) -> Result<(), ConformanceError> {
     let debug = format!("{signer:?}");
-    assert!(
+    conform!(
+        NO_SECRETS,
         !debug.to_lowercase().contains("secret"),
-        "Debug must not show secrets: {debug}"
+        "{debug}"
     );
+    Ok(())
 }
 
 /// Signs a few message vectors and checks the BBS signatures with zkryptium's verifier, and
 /// that a changed message, header or message order does not verify.
-///
-/// # Panics
-/// When the signer breaks the contract; this is a test helper.
 #[cfg(feature = "bbs")]
-pub async fn check_bbs_signer(signer: &dyn BbsSigner) {
+pub async fn check_bbs_signer(signer: &dyn BbsSigner) -> Result<(), ConformanceError> {
     use zkryptium::bbsplus::ciphersuites::Bls12381Sha256;
     use zkryptium::bbsplus::keys::BBSplusPublicKey;
     use zkryptium::schemes::algorithms::BBSplus;
     use zkryptium::schemes::generics::Signature;
 
-    assert_eq!(signer.bbs_public_key().key_type(), KeyType::Bls12381G2);
+    const KEY: &str = "the BBS public key is a BLS12-381 G2 point";
+    conform_eq!(KEY, signer.bbs_public_key().key_type(), KeyType::Bls12381G2);
     let key = BBSplusPublicKey::from_bytes(signer.bbs_public_key().as_bytes())
-        .expect("the public key is a G2 point");
+        .map_err(|e| ConformanceError::contract(KEY, format!("{e:?}")))?;
     let verifies = |signature: &[u8], header: &[u8], messages: &[Vec<u8>]| {
-        let signature: &[u8; 80] = signature.try_into().expect("signatures are 80 bytes");
-        Signature::<BBSplus<Bls12381Sha256>>::from_bytes(signature)
-            .and_then(|s| s.verify(&key, Some(messages), Some(header)))
-            .is_ok()
+        <&[u8; 80]>::try_from(signature)
+            .ok()
+            .and_then(|s| Signature::<BBSplus<Bls12381Sha256>>::from_bytes(s).ok())
+            .is_some_and(|s| s.verify(&key, Some(messages), Some(header)).is_ok())
     };
     let header = [7u8; 64];
     for messages in [
@@ -66,33 +81,27 @@ pub async fn check_bbs_signer(signer: &dyn BbsSigner) {
         vec![b"one".to_vec()],
         vec![b"a".to_vec(), b"b".to_vec(), vec![]],
     ] {
-        let signature = signer
-            .bbs_sign(&header, &messages)
-            .await
-            .expect("signing must succeed");
-        assert!(
-            verifies(&signature, &header, &messages),
-            "signature must verify"
-        );
-        assert!(
-            !verifies(&signature, &[8u8; 64], &messages),
-            "header is signed"
+        let signature = signer.bbs_sign(&header, &messages).await.at(SIGNS)?;
+        conform_eq!(SIGNS, signature.len(), 80);
+        conform!(SIGNS, verifies(&signature, &header, &messages));
+        conform!(
+            "the header is signed",
+            !verifies(&signature, &[8u8; 64], &messages)
         );
         let mut changed = messages.clone();
         changed.push(b"more".to_vec());
-        assert!(
-            !verifies(&signature, &header, &changed),
-            "messages are signed"
+        conform!(
+            "the messages are signed",
+            !verifies(&signature, &header, &changed)
         );
         if messages.len() > 1 {
             changed = messages.clone();
             changed.swap(0, 1);
-            assert!(!verifies(&signature, &header, &changed), "order is signed");
+            conform!(
+                "the message order is signed",
+                !verifies(&signature, &header, &changed)
+            );
         }
     }
-    let debug = format!("{signer:?}");
-    assert!(
-        !debug.to_lowercase().contains("secret"),
-        "Debug must not show secrets: {debug}"
-    );
+    no_secret_in_debug(signer)
 }

@@ -1,53 +1,66 @@
-//! Conformance checks for host implementations of the HTTP side's traits (feature `testing`).
+//! The conformance suite for [`CredentialStatusIndex`] backends (feature `testing`).
 //!
 //! ```no_run
 //! # async fn f(index: &dyn vc_issue::status_index::CredentialStatusIndex) {
 //! vc_issue::testing::status_index::status_index_conformance(index).await.unwrap();
 //! # }
 //! ```
-//!
-//! A failed expectation panics (like `assert!`); a backend error is returned.
-
-// A failed expectation panics, like the `assert!`s around it: that is how the suite reports.
-#![allow(clippy::panic)]
 
 use serde_json::json;
 use vc_status::StatusEntry;
 
-use crate::status_index::{CredentialStatusIndex, StatusIndexError};
+use super::failure::{conform, conform_eq, At, ConformanceError};
+use crate::status_index::CredentialStatusIndex;
 
-fn entry(purpose: &str, index: u32) -> StatusEntry {
+fn entry(purpose: &str, index: u32) -> Result<StatusEntry, ConformanceError> {
     let value = json!({
         "type": "BitstringStatusListEntry",
         "statusPurpose": purpose,
         "statusListIndex": index.to_string(),
         "statusListCredential": format!("https://issuer.example/status-lists/{purpose}-1"),
     });
-    match StatusEntry::from_value(value) {
-        Ok(entry) => entry,
-        Err(e) => panic!("the sample entry parses: {e}"),
-    }
+    StatusEntry::from_value(value).at("the sample entry parses")
 }
 
 /// Entries come back per credential, accumulate across calls without duplicates, and an unknown
 /// credential has none. Run it against an index that has never seen the ids `conformance-*`.
 pub async fn status_index_conformance(
     index: &dyn CredentialStatusIndex,
-) -> Result<(), StatusIndexError> {
+) -> Result<(), ConformanceError> {
+    const UNKNOWN: &str = "an unknown credential has no entries";
+    const ACCUMULATE: &str = "entries accumulate per credential, without duplicates";
     let (a, b) = ("conformance-a", "conformance-b");
-    assert!(index.entries(a).await?.is_empty());
-    let revocation = entry("revocation", 7);
-    let suspension = entry("suspension", 9);
-    index.record(a, std::slice::from_ref(&revocation)).await?;
+    conform_eq!(UNKNOWN, index.entries(a).await.at(UNKNOWN)?, Vec::new());
+    let revocation = entry("revocation", 7)?;
+    let suspension = entry("suspension", 9)?;
+    index
+        .record(a, std::slice::from_ref(&revocation))
+        .await
+        .at(ACCUMULATE)?;
     index
         .record(a, &[revocation.clone(), suspension.clone()])
-        .await?;
-    index.record(b, &[entry("revocation", 8)]).await?;
-    let found = index.entries(a).await?;
-    assert_eq!(found.len(), 2, "no duplicates: {found:?}");
-    assert!(found.contains(&revocation) && found.contains(&suspension));
-    assert_eq!(index.entries(b).await?, vec![entry("revocation", 8)]);
-    index.record(a, &[]).await?;
-    assert_eq!(index.entries(a).await?.len(), 2);
+        .await
+        .at(ACCUMULATE)?;
+    index
+        .record(b, &[entry("revocation", 8)?])
+        .await
+        .at(ACCUMULATE)?;
+    let found = index.entries(a).await.at(ACCUMULATE)?;
+    conform!(
+        ACCUMULATE,
+        found.len() == 2 && found.contains(&revocation) && found.contains(&suspension),
+        "{found:?}"
+    );
+    conform_eq!(
+        "entries are kept per credential",
+        index.entries(b).await.at(ACCUMULATE)?,
+        vec![entry("revocation", 8)?]
+    );
+    index.record(a, &[]).await.at(ACCUMULATE)?;
+    conform_eq!(
+        "recording nothing changes nothing",
+        index.entries(a).await.at(ACCUMULATE)?.len(),
+        2
+    );
     Ok(())
 }

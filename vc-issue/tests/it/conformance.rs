@@ -132,3 +132,82 @@ async fn a_schema_registry_that_breaks_the_contract_is_caught() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn the_shipped_resolvers_pass() {
+    use vc_issue::testing::resolver::check_resolver;
+    use vc_issue::{DidKeyResolver, InMemoryDidRegistry};
+    let known = Ed25519Signer::generate().did();
+    let unknown = vc_core::Did::parse("did:example:nobody").unwrap();
+    check_resolver(&DidKeyResolver, &known, &unknown)
+        .await
+        .unwrap();
+    check_resolver(&InMemoryDidRegistry::new(), &known, &unknown)
+        .await
+        .unwrap();
+}
+
+/// Says every DID exists, whether it resolves or not.
+#[derive(Debug)]
+struct EverythingExists;
+
+#[async_trait]
+impl vc_issue::DidResolver for EverythingExists {
+    async fn resolve(&self, did: &vc_core::Did) -> Result<Option<vc_issue::ResolvedDid>, BoxError> {
+        vc_issue::DidKeyResolver.resolve(did).await
+    }
+
+    async fn exists(&self, _: &vc_core::Did) -> Result<bool, BoxError> {
+        Ok(true)
+    }
+}
+
+#[tokio::test]
+async fn a_resolver_that_breaks_the_contract_is_caught() {
+    let known = Ed25519Signer::generate().did();
+    let unknown = vc_core::Did::parse("did:example:nobody").unwrap();
+    let error = vc_issue::testing::resolver::check_resolver(&EverythingExists, &known, &unknown)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, ConformanceError::Contract { check, .. } if check.contains("exists")),
+        "{error}"
+    );
+}
+
+/// Reports one key and signs with another.
+#[derive(Debug)]
+struct TwoKeys {
+    reported: Ed25519Signer,
+    used: Ed25519Signer,
+}
+
+#[async_trait]
+impl Signer for TwoKeys {
+    fn algorithm(&self) -> vc_issue::SignatureAlgorithm {
+        self.reported.algorithm()
+    }
+
+    fn public_key(&self) -> &vc_core::PublicKey {
+        self.reported.public_key()
+    }
+
+    async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, BoxError> {
+        self.used.sign(message).await
+    }
+}
+
+#[tokio::test]
+async fn a_signer_that_breaks_the_contract_is_caught() {
+    let signer = TwoKeys {
+        reported: Ed25519Signer::generate(),
+        used: Ed25519Signer::generate(),
+    };
+    let error = vc_issue::testing::signer::check_signer(&signer)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&error, ConformanceError::Contract { check, .. } if check.contains("verify")),
+        "{error}"
+    );
+}

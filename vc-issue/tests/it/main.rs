@@ -13,6 +13,7 @@ mod batch;
 #[cfg(feature = "bbs")]
 mod bbs;
 mod conformance;
+mod conformance_stores;
 #[cfg(feature = "client")]
 mod coordinator_client;
 mod delegation;

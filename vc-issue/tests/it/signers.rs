@@ -5,10 +5,14 @@ use vc_issue::{Ed25519Signer, P256Signer};
 
 #[tokio::test]
 async fn local_signers_conform() {
-    check_signer(&Ed25519Signer::generate()).await;
-    check_signer(&Ed25519Signer::from_seed(&[1; 32])).await;
-    check_signer(&P256Signer::generate()).await;
-    check_signer(&P256Signer::from_bytes(&[2; 32]).unwrap()).await;
+    check_signer(&Ed25519Signer::generate()).await.unwrap();
+    check_signer(&Ed25519Signer::from_seed(&[1; 32]))
+        .await
+        .unwrap();
+    check_signer(&P256Signer::generate()).await.unwrap();
+    check_signer(&P256Signer::from_bytes(&[2; 32]).unwrap())
+        .await
+        .unwrap();
 }
 
 #[test]
