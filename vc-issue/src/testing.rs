@@ -12,6 +12,7 @@
 //! |---|---|
 //! | [`Signer`](crate::Signer), `BbsSigner` (feature `bbs`) | [`signer`] |
 //! | [`DidResolver`](crate::DidResolver) | [`resolver`] |
+//! | [`ProofSuite`](crate::ProofSuite), [`EnvelopingSuite`](crate::crypto::suites::EnvelopingSuite) | [`suite`] |
 //! | [`KeyStore`](crate::KeyStore) | [`keystore`] |
 //! | [`SchemaRegistry`](crate::SchemaRegistry) | [`schema`] |
 //! | [`IssuanceStore`](crate::queue::IssuanceStore) | [`queue`] |
@@ -28,5 +29,6 @@ pub mod resolver;
 pub mod schema;
 pub mod signer;
 pub mod status_index;
+pub mod suite;
 
 pub use failure::ConformanceError;

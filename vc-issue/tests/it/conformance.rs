@@ -4,6 +4,8 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
 use serde_json::json;
 use vc_core::DidUrl;
 use vc_issue::error::BoxError;
@@ -208,6 +210,116 @@ async fn a_signer_that_breaks_the_contract_is_caught() {
         .unwrap_err();
     assert!(
         matches!(&error, ConformanceError::Contract { check, .. } if check.contains("verify")),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn every_default_suite_passes() {
+    use vc_issue::testing::suite::{check_enveloping_suite, check_proof_suite};
+    use vc_issue::{ProofType, Suites};
+    let suites = Suites::default();
+    let ed = Ed25519Signer::generate();
+    let p256 = P256Signer::generate();
+    let mut types = vec![ProofType::EddsaJcs2022, ProofType::JcsEd25519Signature2020];
+    if cfg!(feature = "rdfc") {
+        types.extend([
+            ProofType::EddsaRdfc2022,
+            ProofType::Ed25519Signature2020,
+            ProofType::EcdsaRdfc2019,
+        ]);
+    }
+    for proof_type in types {
+        let suite = suites.get(&proof_type).unwrap();
+        let (signer, method): (&dyn Signer, _) = if proof_type == ProofType::EcdsaRdfc2019 {
+            (&p256, p256.verification_method_id())
+        } else {
+            (&ed, ed.verification_method_id())
+        };
+        check_proof_suite(suite.as_ref(), signer, &method)
+            .await
+            .unwrap_or_else(|e| panic!("{proof_type}: {e}"));
+    }
+    #[cfg(feature = "bbs")]
+    {
+        let bls = vc_issue::Bls12381G2Signer::generate();
+        let suite = suites.get(&ProofType::Bbs2023).unwrap();
+        check_proof_suite(suite.as_ref(), &bls, &bls.verification_method_id())
+            .await
+            .unwrap();
+    }
+    let jwt = suites.enveloping(&ProofType::VcJwt).unwrap();
+    check_enveloping_suite(jwt.as_ref(), &ed, &ed.verification_method_id())
+        .await
+        .unwrap();
+    check_enveloping_suite(jwt.as_ref(), &p256, &p256.verification_method_id())
+        .await
+        .unwrap();
+}
+
+/// Signs a constant instead of the document: a proof that covers nothing.
+#[derive(Debug)]
+struct CoversNothing;
+
+#[async_trait]
+impl vc_issue::ProofSuite for CoversNothing {
+    fn proof_type(&self) -> vc_issue::ProofType {
+        vc_issue::ProofType::from("covers-nothing")
+    }
+
+    fn key_type(&self) -> vc_core::KeyType {
+        vc_core::KeyType::Ed25519
+    }
+
+    fn required_contexts(&self, _: vc_core::DataModelVersion) -> &'static [&'static str] {
+        &[]
+    }
+
+    async fn sign_document(
+        &self,
+        _: &dyn vc_issue::crypto::secured_document::SecuredDocument,
+        options: &vc_issue::ProofOptions,
+        signer: &dyn Signer,
+    ) -> Result<vc_core::Proof, vc_issue::IssueError> {
+        let signature = signer.sign(b"constant").await.map_err(|source| {
+            vc_issue::IssueError::SigningFailed {
+                source: Some(source),
+            }
+        })?;
+        let mut proof = vc_core::Proof::new("covers-nothing");
+        proof.verification_method = Some(options.verification_method.as_str().to_owned());
+        proof.proof_purpose = Some(options.proof_purpose.clone());
+        proof.proof_value = Some(URL_SAFE_NO_PAD.encode(signature));
+        Ok(proof)
+    }
+
+    fn verify_proof(
+        &self,
+        _: &dyn vc_issue::crypto::secured_document::SecuredDocument,
+        proof: &vc_core::Proof,
+        key: &vc_core::PublicKey,
+    ) -> Result<(), vc_issue::VerifyError> {
+        let signature = proof
+            .proof_value
+            .as_deref()
+            .and_then(|v| URL_SAFE_NO_PAD.decode(v).ok())
+            .ok_or(vc_issue::VerifyError::InvalidSignature)?;
+        vc_issue::crypto::verify::verify_signature(key, b"constant", &signature)
+    }
+}
+
+#[tokio::test]
+async fn a_proof_suite_that_covers_nothing_is_caught() {
+    let key = Ed25519Signer::generate();
+    let error = vc_issue::testing::suite::check_proof_suite(
+        &CoversNothing,
+        &key,
+        &key.verification_method_id(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&error, ConformanceError::Contract { check, .. } if check.contains("covers")),
         "{error}"
     );
 }
