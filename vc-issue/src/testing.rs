@@ -12,6 +12,8 @@
 //! |---|---|
 //! | [`Signer`](crate::Signer), `BbsSigner` (feature `bbs`) | [`signer`] |
 //! | [`DidResolver`](crate::DidResolver) | [`resolver`] |
+//! | [`Canonicalizer`](crate::crypto::suites::Canonicalizer) | [`canonicalizer`] |
+//! | `http::Authorizer` (feature `http`) | `authorizer` |
 //! | [`ProofSuite`](crate::ProofSuite), [`EnvelopingSuite`](crate::crypto::suites::EnvelopingSuite) | [`suite`] |
 //! | [`KeyStore`](crate::KeyStore) | [`keystore`] |
 //! | [`SchemaRegistry`](crate::SchemaRegistry) | [`schema`] |
@@ -20,6 +22,9 @@
 //! | [`PickupStore`](crate::pickup::PickupStore) | [`pickup`] |
 //! | [`CredentialStatusIndex`](crate::status_index::CredentialStatusIndex) | [`status_index`] |
 
+#[cfg(feature = "http")]
+pub mod authorizer;
+pub mod canonicalizer;
 pub mod exchange;
 mod failure;
 pub mod keystore;
@@ -32,3 +37,6 @@ pub mod status_index;
 pub mod suite;
 
 pub use failure::ConformanceError;
+
+// `ClaimsRule`, `ApprovalPolicy` and `IssuanceObserver` have no suite: they are the host's own
+// decisions, and the traits ask nothing of an answer that a suite could check.

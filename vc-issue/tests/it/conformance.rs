@@ -323,3 +323,88 @@ async fn a_proof_suite_that_covers_nothing_is_caught() {
         "{error}"
     );
 }
+
+#[test]
+fn the_shipped_canonicalizers_pass() {
+    use vc_issue::crypto::suites::JcsCanonicalizer;
+    use vc_issue::testing::canonicalizer::check_canonicalizer;
+    let document = json!({
+        "@context": ["https://www.w3.org/ns/credentials/v2", "https://www.w3.org/ns/credentials/examples/v2"],
+        "id": "urn:example:1",
+        "type": ["VerifiableCredential"],
+        "issuer": "did:example:issuer",
+        "credentialSubject": {"id": "did:example:holder", "name": "Ada"}
+    });
+    check_canonicalizer(&JcsCanonicalizer, &document).unwrap();
+    #[cfg(feature = "rdfc")]
+    check_canonicalizer(
+        &vc_issue::crypto::suites::RdfcCanonicalizer::default(),
+        &document,
+    )
+    .unwrap();
+}
+
+/// Writes the members in the order they come: two forms for one document.
+#[derive(Debug)]
+struct AsWritten;
+
+impl vc_issue::crypto::suites::Canonicalizer for AsWritten {
+    fn canonicalize(&self, document: &serde_json::Value) -> Result<Vec<u8>, vc_issue::IssueError> {
+        Ok(document.to_string().into_bytes())
+    }
+}
+
+#[test]
+fn a_canonicalizer_that_keeps_member_order_is_caught() {
+    let error = vc_issue::testing::canonicalizer::check_canonicalizer(
+        &AsWritten,
+        &json!({"id": "urn:example:1", "name": "Ada"}),
+    )
+    .unwrap_err();
+    assert!(
+        matches!(&error, ConformanceError::Contract { check, .. } if check.contains("one canonical form")),
+        "{error}"
+    );
+}
+
+#[cfg(feature = "http")]
+mod authorizers {
+    use async_trait::async_trait;
+    use axum::http::{header::AUTHORIZATION, HeaderMap, HeaderValue};
+    use vc_issue::http::{Authorizer, BearerTokens, Unauthorized};
+    use vc_issue::testing::authorizer::check_authorizer;
+    use vc_issue::testing::ConformanceError;
+
+    fn accepted() -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(AUTHORIZATION, HeaderValue::from_static("Bearer s3cret"));
+        headers
+    }
+
+    #[tokio::test]
+    async fn bearer_tokens_pass() {
+        check_authorizer(&BearerTokens::new(["s3cret"]), &accepted())
+            .await
+            .unwrap();
+    }
+
+    /// Lets everyone in.
+    #[derive(Debug)]
+    struct OpenDoor;
+
+    #[async_trait]
+    impl Authorizer for OpenDoor {
+        async fn authorize(&self, _: &HeaderMap) -> Result<(), Unauthorized> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn an_authorizer_that_lets_everyone_in_is_caught() {
+        let error = check_authorizer(&OpenDoor, &accepted()).await.unwrap_err();
+        assert!(
+            matches!(&error, ConformanceError::Contract { check, .. } if check.contains("without credentials")),
+            "{error}"
+        );
+    }
+}
