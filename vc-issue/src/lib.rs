@@ -76,12 +76,20 @@
 //! - `testing` (feature `testing`): the conformance suites host implementations run.
 //!
 //! # Features
-//! - `rdfc` (default): the RDF-canonicalized suites, through `ssi-json-ld` and `ssi-rdf`.
-//! - `jwt`: `vc+jwt` through josekit (links OpenSSL).
-//! - `bbs`: `bbs-2023` through zkryptium (implies `rdfc`).
-//! - `sqlite`, `postgres`: stores for asynchronous issuance.
-//! - `testing`: conformance helpers for host implementations of the traits.
-//! - `client`: the `coordinator` client for VCALM exchanges (reqwest), with QR codes.
+//! Each feature adds the files of one folder or suite (and the line registering a suite in
+//! `Suites::default()`):
+//! - `rdfc` (default): the RDF-canonicalized suites, through `ssi-json-ld` and `ssi-rdf`
+//!   (`crypto/suites/rdfc*.rs`, `deep_stack.rs`).
+//! - `jwt`: `vc+jwt` through josekit, links OpenSSL (`crypto/jwt.rs`: `VcJwtSuite`, which
+//!   `Suites::default()` registers, and `CredentialVerifier::verify_jwt`).
+//! - `bbs`: `bbs-2023` through zkryptium, implies `rdfc` (`crypto/suites/bbs/`, the BLS12-381
+//!   signer, and its conformance check in `testing/`).
+//! - `sqlite`, `postgres`: the `sqlite.rs`/`postgres.rs` stores of `queue/`, `exchange/`,
+//!   `pickup/` and `status_index/`.
+//! - `testing`: `testing/`, conformance suites for host implementations of the traits.
+//! - `http`: `http/` (and the `Authorizer` suite in `testing/`).
+//! - `client`: `coordinator/`, the client for VCALM exchanges (reqwest), with QR codes.
+
 #![forbid(unsafe_code)]
 // On docs.rs (and `.ci/run`'s docs step) every item says which feature it needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]

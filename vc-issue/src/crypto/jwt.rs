@@ -26,7 +26,7 @@ use crate::crypto::proof_type::ProofType;
 use crate::crypto::secured_document::SecuredDocument;
 use crate::crypto::signer::Signer;
 use crate::crypto::suites::{EnvelopingSuite, ProofOptions};
-use crate::crypto::verify::VerifyError;
+use crate::crypto::verify::{CredentialVerifier, VerifyError};
 use crate::error::IssueError;
 
 /// `vc+jwt` as a suite of the registry ([`Suites::default`](crate::Suites) has it); Ed25519
@@ -59,6 +59,39 @@ impl EnvelopingSuite for VcJwtSuite {
 
     fn open(&self, envelope: &str, key: &PublicKey) -> Result<Value, VerifyError> {
         open(envelope, key)
+    }
+}
+
+// The `jwt` feature adds `verify_jwt` to the verifier here, so that the feature gates this file
+// alone.
+impl CredentialVerifier {
+    /// Verifies a `vc+jwt` (or VC-JWT 1.1): the `kid` must be an `assertionMethod` of the issuer
+    /// named in the payload. Returns the credential it carries.
+    pub async fn verify_jwt(&self, jwt: &str) -> Result<Credential, VerifyError> {
+        let kid = key_id(jwt)?;
+        let method = DidUrl::parse(&kid).map_err(|_| VerifyError::MalformedProof {
+            reason: "kid is not a DID URL".into(),
+        })?;
+        let document = self.resolve(&method.to_did()).await?;
+        let key = document
+            .assertion_methods()
+            .into_iter()
+            .find(|m| document.absolute_id(&m.id) == method.as_str())
+            .and_then(|m| m.public_key().ok())
+            .ok_or_else(|| VerifyError::UnauthorizedVerificationMethod {
+                verification_method: kid.clone(),
+                purpose: "assertionMethod".into(),
+                issuer: method.to_did().to_string(),
+            })?;
+        let credential = verify(jwt, &key)?;
+        if credential.issuer_id() != Some(method.to_did().as_str()) {
+            return Err(VerifyError::UnauthorizedVerificationMethod {
+                verification_method: kid,
+                purpose: "assertionMethod".into(),
+                issuer: credential.issuer_id().unwrap_or_default().to_owned(),
+            });
+        }
+        Ok(credential)
     }
 }
 

@@ -169,36 +169,6 @@ impl CredentialVerifier {
         Ok(())
     }
 
-    /// Verifies a `vc+jwt` (or VC-JWT 1.1): the `kid` must be an `assertionMethod` of the issuer
-    /// named in the payload. Returns the credential it carries.
-    #[cfg(feature = "jwt")]
-    pub async fn verify_jwt(&self, jwt: &str) -> Result<Credential, VerifyError> {
-        let kid = crate::crypto::jwt::key_id(jwt)?;
-        let method = DidUrl::parse(&kid).map_err(|_| VerifyError::MalformedProof {
-            reason: "kid is not a DID URL".into(),
-        })?;
-        let document = self.resolve(&method.to_did()).await?;
-        let key = document
-            .assertion_methods()
-            .into_iter()
-            .find(|m| document.absolute_id(&m.id) == method.as_str())
-            .and_then(|m| m.public_key().ok())
-            .ok_or_else(|| VerifyError::UnauthorizedVerificationMethod {
-                verification_method: kid.clone(),
-                purpose: "assertionMethod".into(),
-                issuer: method.to_did().to_string(),
-            })?;
-        let credential = crate::crypto::jwt::verify(jwt, &key)?;
-        if credential.issuer_id() != Some(method.to_did().as_str()) {
-            return Err(VerifyError::UnauthorizedVerificationMethod {
-                verification_method: kid,
-                purpose: "assertionMethod".into(),
-                issuer: credential.issuer_id().unwrap_or_default().to_owned(),
-            });
-        }
-        Ok(credential)
-    }
-
     /// The public key of `proof`'s verification method, after checking that the issuer authorizes it
     /// for the proof's purpose.
     async fn authorized_key(
@@ -240,7 +210,8 @@ impl CredentialVerifier {
             .map_err(|_| malformed("the verification method publishes no usable key"))
     }
 
-    async fn resolve(&self, did: &Did) -> Result<vc_core::DidDocument, VerifyError> {
+    /// The document of `did`, which must resolve and be active.
+    pub(crate) async fn resolve(&self, did: &Did) -> Result<vc_core::DidDocument, VerifyError> {
         match self.resolver.resolve(did).await {
             Ok(Some(resolved)) if !resolved.deactivated => Ok(resolved.document),
             Ok(_) => Err(VerifyError::ResolutionFailed {
