@@ -40,49 +40,35 @@ pub trait SecuredDocument: Send + Sync + Debug {
     fn has_type(&self, type_: &str) -> bool;
 }
 
-impl SecuredDocument for Credential {
-    fn to_json(&self) -> Result<Value, IssueError> {
-        Ok(self.to_value()?)
-    }
+/// Credentials and presentations are secured the same way: vc-core's types, each with its own
+/// `proof` member.
+macro_rules! secured_by_vc_core {
+    ($($document:ty),+) => {$(
+        impl SecuredDocument for $document {
+            fn to_json(&self) -> Result<Value, IssueError> {
+                Ok(self.to_value()?)
+            }
 
-    fn contexts(&self) -> &[Context] {
-        Credential::contexts(self)
-    }
+            fn contexts(&self) -> &[Context] {
+                <$document>::contexts(self)
+            }
 
-    fn proofs(&self) -> &[Proof] {
-        Credential::proofs(self)
-    }
+            fn proofs(&self) -> &[Proof] {
+                <$document>::proofs(self)
+            }
 
-    fn add_proof(&mut self, proof: Proof) {
-        Credential::add_proof(self, proof);
-    }
+            fn add_proof(&mut self, proof: Proof) {
+                push(&mut self.proof, proof);
+            }
 
-    fn has_type(&self, type_: &str) -> bool {
-        Credential::has_type(self, type_)
-    }
+            fn has_type(&self, type_: &str) -> bool {
+                <$document>::has_type(self, type_)
+            }
+        }
+    )+};
 }
 
-impl SecuredDocument for Presentation {
-    fn to_json(&self) -> Result<Value, IssueError> {
-        Ok(self.to_value()?)
-    }
-
-    fn contexts(&self) -> &[Context] {
-        Presentation::contexts(self)
-    }
-
-    fn proofs(&self) -> &[Proof] {
-        Presentation::proofs(self)
-    }
-
-    fn add_proof(&mut self, proof: Proof) {
-        push(&mut self.proof, proof);
-    }
-
-    fn has_type(&self, type_: &str) -> bool {
-        Presentation::has_type(self, type_)
-    }
-}
+secured_by_vc_core!(Credential, Presentation);
 
 /// Any JSON-LD object, kept exactly as it was given (member order included), with its
 /// `@context` and `proof` members read once.

@@ -59,6 +59,17 @@ pub fn sample_credential() -> Result<IssuedCredential, ConformanceError> {
     Ok(IssuedCredential::Embedded(Box::new(credential)))
 }
 
+/// Stores [`sample_credential`] under `token`, expiring at `expires`.
+async fn insert_sample(
+    store: &dyn PickupStore,
+    token: &PickupToken,
+    expires: OffsetDateTime,
+    check: &'static str,
+) -> Result<(), ConformanceError> {
+    let record = PickupRecord::new(token.digest(), sample_credential()?, expires);
+    store.insert(&record).await.at(check)
+}
+
 fn token() -> Result<PickupToken, ConformanceError> {
     PickupToken::generate().at("a token is drawn")
 }
@@ -95,8 +106,7 @@ pub async fn unknown_digest(store: &dyn PickupStore) -> Result<(), ConformanceEr
 pub async fn duplicate_insert(store: &dyn PickupStore) -> Result<(), ConformanceError> {
     const CHECK: &str = "a second record with the same digest is AlreadyExists";
     let t = token()?;
-    let first = PickupRecord::new(t.digest(), sample_credential()?, t0() + Duration::hours(1));
-    store.insert(&first).await.at(CHECK)?;
+    insert_sample(store, &t, t0() + Duration::hours(1), CHECK).await?;
     let second = PickupRecord::new(
         t.digest(),
         IssuedCredential::Jwt("other".into()),
@@ -117,14 +127,7 @@ pub async fn expired_is_not_returned(store: &dyn PickupStore) -> Result<(), Conf
     const CHECK: &str = "an expired record is not returned, and taking it removes it";
     let t = token()?;
     let expires = t0() + Duration::minutes(10);
-    store
-        .insert(&PickupRecord::new(
-            t.digest(),
-            sample_credential()?,
-            expires,
-        ))
-        .await
-        .at(CHECK)?;
+    insert_sample(store, &t, expires, CHECK).await?;
     conform_eq!(
         CHECK,
         store.take(&t.digest(), expires).await.at(CHECK)?,
@@ -144,14 +147,7 @@ pub async fn purge_expired(store: &dyn PickupStore) -> Result<(), ConformanceErr
         (&old2, t0()),
         (&live, t0() + Duration::milliseconds(1)),
     ] {
-        store
-            .insert(&PickupRecord::new(
-                t.digest(),
-                sample_credential()?,
-                expires,
-            ))
-            .await
-            .at(CHECK)?;
+        insert_sample(store, t, expires, CHECK).await?;
     }
     conform_eq!(CHECK, store.purge_expired(t0()).await.at(CHECK)?, 2);
     conform_eq!(CHECK, store.purge_expired(t0()).await.at(CHECK)?, 0);
@@ -168,14 +164,7 @@ pub async fn concurrent_take(store: Arc<dyn PickupStore>) -> Result<(), Conforma
     const CHECK: &str = "one token yields its credential exactly once";
     for _round in 0..4 {
         let t = token()?;
-        store
-            .insert(&PickupRecord::new(
-                t.digest(),
-                sample_credential()?,
-                t0() + Duration::hours(1),
-            ))
-            .await
-            .at(CHECK)?;
+        insert_sample(store.as_ref(), &t, t0() + Duration::hours(1), CHECK).await?;
         let barrier = Arc::new(tokio::sync::Barrier::new(RACERS));
         let tasks: Vec<_> = (0..RACERS)
             .map(|_| {
