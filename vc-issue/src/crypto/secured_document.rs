@@ -175,3 +175,43 @@ pub(crate) fn unsecured_json(document: &dyn SecuredDocument) -> Result<Value, Is
     }
     Ok(value)
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn a_json_document_keeps_its_members_and_gathers_proofs() {
+        let mut document = JsonDocument::new(json!({
+            "challenge": "c", "@context": ["https://www.w3.org/ns/credentials/v2"],
+        }))
+        .unwrap();
+        assert_eq!(document.version(), Some(DataModelVersion::V2));
+        assert!(document.proofs().is_empty());
+        document.add_proof(Proof::new("DataIntegrityProof"));
+        assert_eq!(
+            document.to_json().unwrap()["proof"]["type"],
+            "DataIntegrityProof"
+        );
+        document.add_proof(Proof::new("Ed25519Signature2020"));
+        assert_eq!(document.proofs().len(), 2);
+        let value = document.into_value();
+        assert_eq!(value["proof"][1]["type"], "Ed25519Signature2020");
+        // Member order as given, proofs last.
+        let keys: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys, ["challenge", "@context", "proof"]);
+    }
+
+    #[test]
+    fn a_json_document_is_an_object_with_well_formed_proofs() {
+        assert!(JsonDocument::new(json!(["not", "an", "object"])).is_err());
+        assert!(JsonDocument::new(json!({"proof": 7})).is_err());
+    }
+}
