@@ -76,7 +76,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .filter(|i| i.status == ItemStatus::Failed)
     {
         if let Some(error) = &item.error {
-            *by_code.entry(error.code()).or_default() += 1;
+            *by_code.entry(error.code().as_str()).or_default() += 1;
         }
     }
     for (code, count) in by_code {

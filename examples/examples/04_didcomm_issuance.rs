@@ -205,7 +205,7 @@ async fn expired(w: &World) -> Res<()> {
     println!(
         "  refused: {} ({})",
         report.code,
-        step.rejection.as_ref().map_or("", |e| e.code())
+        step.rejection.as_ref().map_or("", |e| e.code().as_str())
     );
     w.clock.advance(time::Duration::minutes(-20));
     Ok(())
@@ -224,7 +224,7 @@ async fn tampered(w: &World) -> Res<()> {
     println!(
         "  rejected: {} ({})",
         report.code,
-        step.rejection.as_ref().map_or("", |e| e.code())
+        step.rejection.as_ref().map_or("", |e| e.code().as_str())
     );
     Ok(())
 }

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::error_code::ErrorCode;
 use crate::validation::ValidationErrors;
 
 /// Everything that can go wrong in `vc-core`.
@@ -109,21 +110,21 @@ pub enum Error {
 
 impl Error {
     /// A stable, upper-snake-case code for the error kind (for example `INVALID_DID`).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::MalformedJson { .. } => "MALFORMED_JSON",
-            Error::InvalidDocument { .. } => "INVALID_DOCUMENT",
-            Error::DocumentTooLarge { .. } => "DOCUMENT_TOO_LARGE",
-            Error::NestingTooDeep { .. } => "NESTING_TOO_DEEP",
-            Error::DuplicateKey { .. } => "DUPLICATE_KEY",
-            Error::InvalidDid { .. } => "INVALID_DID",
-            Error::InvalidDidUrl { .. } => "INVALID_DID_URL",
-            Error::InvalidDidKey { .. } => "INVALID_DID_KEY",
-            Error::InvalidUri { .. } => "INVALID_URI",
-            Error::InvalidDateTime { .. } => "INVALID_DATETIME",
-            Error::InvalidMultibase { .. } => "INVALID_MULTIBASE",
-            Error::Canonicalization { .. } => "CANONICALIZATION_FAILED",
-            Error::Invalid(_) => "INVALID_CREDENTIAL",
+            Error::MalformedJson { .. } => ErrorCode::MALFORMED_JSON,
+            Error::InvalidDocument { .. } => ErrorCode::INVALID_DOCUMENT,
+            Error::DocumentTooLarge { .. } => ErrorCode::DOCUMENT_TOO_LARGE,
+            Error::NestingTooDeep { .. } => ErrorCode::NESTING_TOO_DEEP,
+            Error::DuplicateKey { .. } => ErrorCode::DUPLICATE_KEY,
+            Error::InvalidDid { .. } => ErrorCode::INVALID_DID,
+            Error::InvalidDidUrl { .. } => ErrorCode::INVALID_DID_URL,
+            Error::InvalidDidKey { .. } => ErrorCode::INVALID_DID_KEY,
+            Error::InvalidUri { .. } => ErrorCode::INVALID_URI,
+            Error::InvalidDateTime { .. } => ErrorCode::INVALID_DATETIME,
+            Error::InvalidMultibase { .. } => ErrorCode::INVALID_MULTIBASE,
+            Error::Canonicalization { .. } => ErrorCode::CANONICALIZATION_FAILED,
+            Error::Invalid(_) => ErrorCode::INVALID_CREDENTIAL,
         }
     }
 

@@ -48,6 +48,7 @@
 //! - [`did`], [`did_key`], [`multibase`], [`multicodec`]: identifiers and key encodings.
 //! - [`datetime`], [`clock`]: time, with an injectable clock.
 //! - [`jcs`]: RFC 8785 canonicalization and `credentialHash`.
+//! - [`error_code`]: every wire code of the workspace, with its meaning and class.
 #![forbid(unsafe_code)]
 // On docs.rs (and `.ci/run`'s docs step) every item says which feature it needs.
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -64,6 +65,7 @@ pub mod did_document;
 pub mod did_key;
 pub mod entity;
 pub mod error;
+pub mod error_code;
 pub mod jcs;
 pub mod language;
 pub mod multibase;
@@ -89,6 +91,7 @@ pub use did_document::{DidDocument, VerificationMethod, VerificationRelationship
 pub use did_key::{DidKey, KeyType};
 pub use entity::Entity;
 pub use error::{Error, Result};
+pub use error_code::{ErrorClass, ErrorCode};
 pub use language::{LanguageString, LanguageValue};
 pub use one_or_many::OneOrMany;
 pub use parse::ParseLimits;

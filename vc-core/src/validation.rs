@@ -10,6 +10,7 @@ use crate::context::{Context, DataModelVersion};
 use crate::credential::{Credential, VERIFIABLE_CREDENTIAL};
 use crate::datetime::DateTime;
 use crate::entity::Entity;
+use crate::error_code::ErrorCode;
 use crate::one_or_many::OneOrMany;
 use crate::presentation::{Presentation, VERIFIABLE_PRESENTATION};
 use crate::proof::{Proof, DATA_INTEGRITY_PROOF};
@@ -36,7 +37,7 @@ impl ValidationError {
     }
 
     /// A stable, upper-snake-case code for the rule (see [`Rule::code`]).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         self.rule.code()
     }
 }
@@ -116,23 +117,23 @@ pub enum Rule {
 
 impl Rule {
     /// A stable, upper-snake-case code for the rule.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Rule::MissingContext => "CONTEXT_MISSING",
-            Rule::InvalidBaseContext { .. } => "INVALID_BASE_CONTEXT",
-            Rule::MissingType { .. } => "TYPE_MISSING",
-            Rule::MissingIssuer => "ISSUER_MISSING",
-            Rule::InvalidUrl { .. } => "INVALID_URL",
-            Rule::InvalidDateTime { .. } => "INVALID_DATETIME",
-            Rule::MissingIssuanceDate => "ISSUANCE_DATE_MISSING",
-            Rule::PropertyNotInVersion { .. } => "PROPERTY_NOT_IN_VERSION",
-            Rule::InvalidValidityPeriod { .. } => "INVALID_VALIDITY_PERIOD",
-            Rule::MissingSubject => "SUBJECT_MISSING",
-            Rule::EmptySubject => "SUBJECT_EMPTY",
-            Rule::MissingResourceType => "RESOURCE_TYPE_MISSING",
-            Rule::MissingResourceId => "RESOURCE_ID_MISSING",
-            Rule::InvalidProof { .. } => "INVALID_PROOF",
-            Rule::InvalidEmbeddedCredential => "INVALID_EMBEDDED_CREDENTIAL",
+            Rule::MissingContext => ErrorCode::CONTEXT_MISSING,
+            Rule::InvalidBaseContext { .. } => ErrorCode::INVALID_BASE_CONTEXT,
+            Rule::MissingType { .. } => ErrorCode::TYPE_MISSING,
+            Rule::MissingIssuer => ErrorCode::ISSUER_MISSING,
+            Rule::InvalidUrl { .. } => ErrorCode::INVALID_URL,
+            Rule::InvalidDateTime { .. } => ErrorCode::INVALID_DATETIME,
+            Rule::MissingIssuanceDate => ErrorCode::ISSUANCE_DATE_MISSING,
+            Rule::PropertyNotInVersion { .. } => ErrorCode::PROPERTY_NOT_IN_VERSION,
+            Rule::InvalidValidityPeriod { .. } => ErrorCode::INVALID_VALIDITY_PERIOD,
+            Rule::MissingSubject => ErrorCode::SUBJECT_MISSING,
+            Rule::EmptySubject => ErrorCode::SUBJECT_EMPTY,
+            Rule::MissingResourceType => ErrorCode::RESOURCE_TYPE_MISSING,
+            Rule::MissingResourceId => ErrorCode::RESOURCE_ID_MISSING,
+            Rule::InvalidProof { .. } => ErrorCode::INVALID_PROOF,
+            Rule::InvalidEmbeddedCredential => ErrorCode::INVALID_EMBEDDED_CREDENTIAL,
         }
     }
 }
@@ -148,7 +149,7 @@ impl ValidationErrors {
     }
 
     /// The codes of the broken rules.
-    pub fn codes(&self) -> Vec<&'static str> {
+    pub fn codes(&self) -> Vec<ErrorCode> {
         self.0.iter().map(ValidationError::code).collect()
     }
 

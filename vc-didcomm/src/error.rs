@@ -1,6 +1,7 @@
 //! The error type of `vc-didcomm`.
 
 use std::sync::Arc;
+use vc_core::ErrorCode;
 
 /// A source error kept for logs and `Error::source()`, never put on the wire.
 pub type BoxError = Arc<dyn std::error::Error + Send + Sync>;
@@ -230,42 +231,42 @@ pub enum Error {
 
 impl Error {
     /// A stable, upper-snake-case code for the error kind.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::MalformedJson { .. } => "MALFORMED_JSON",
-            Error::NestingTooDeep { .. } => "NESTING_TOO_DEEP",
-            Error::DuplicateKey { .. } => "DUPLICATE_KEY",
-            Error::MessageTooLarge { .. } => "MESSAGE_TOO_LARGE",
-            Error::UnknownMessageType { .. } => "UNKNOWN_MESSAGE_TYPE",
-            Error::MissingField { .. } => "MISSING_FIELD",
-            Error::InvalidField { .. } => "INVALID_FIELD",
-            Error::OutOfOrder { .. } => "OUT_OF_ORDER",
-            Error::ReplayedMessage { .. } => "REPLAYED_MESSAGE",
-            Error::ThreadMismatch { .. } => "THREAD_MISMATCH",
-            Error::SenderMismatch { .. } => "SENDER_MISMATCH",
-            Error::MessageExpired { .. } => "MESSAGE_EXPIRED",
-            Error::HashMismatch => "HASH_MISMATCH",
-            Error::OfferExpired { .. } => "OFFER_EXPIRED",
-            Error::InvalidExpiry { .. } => "INVALID_EXPIRY",
-            Error::ChallengeMismatch => "CHALLENGE_MISMATCH",
-            Error::SignatureMissing => "SIGNATURE_MISSING",
-            Error::InvalidSignature { .. } => "INVALID_SIGNATURE",
-            Error::ResolutionFailed { .. } => "RESOLUTION_FAILED",
-            Error::ProofInOffer => "PROOF_IN_OFFER",
-            Error::CredentialMismatch => "CREDENTIAL_MISMATCH",
-            Error::CredentialNotVerified { .. } => "CREDENTIAL_NOT_VERIFIED",
-            Error::UntrustedIssuer { .. } => "UNTRUSTED_ISSUER",
-            Error::UnsupportedCredentialType { .. } => "UNSUPPORTED_CREDENTIAL_TYPE",
-            Error::UnsupportedTrustedIssuer => "UNSUPPORTED_TRUSTED_ISSUER",
-            Error::AcceptedWithDisputes => "ACCEPTED_WITH_DISPUTES",
-            Error::OfferDeclined => "OFFER_DECLINED",
-            Error::ProblemReported { .. } => "PROBLEM_REPORTED",
-            Error::InvalidAttachment { .. } => "INVALID_ATTACHMENT",
-            Error::SigningFailed { .. } => "SIGNING_FAILED",
-            Error::InvalidState { .. } => "INVALID_STATE",
-            Error::InvalidConfiguration { .. } => "INVALID_CONFIGURATION",
-            Error::DataModel { .. } => "DATA_MODEL",
-            Error::Transport { .. } => "TRANSPORT_FAILED",
+            Error::MalformedJson { .. } => ErrorCode::MALFORMED_JSON,
+            Error::NestingTooDeep { .. } => ErrorCode::NESTING_TOO_DEEP,
+            Error::DuplicateKey { .. } => ErrorCode::DUPLICATE_KEY,
+            Error::MessageTooLarge { .. } => ErrorCode::MESSAGE_TOO_LARGE,
+            Error::UnknownMessageType { .. } => ErrorCode::UNKNOWN_MESSAGE_TYPE,
+            Error::MissingField { .. } => ErrorCode::MISSING_FIELD,
+            Error::InvalidField { .. } => ErrorCode::INVALID_FIELD,
+            Error::OutOfOrder { .. } => ErrorCode::OUT_OF_ORDER,
+            Error::ReplayedMessage { .. } => ErrorCode::REPLAYED_MESSAGE,
+            Error::ThreadMismatch { .. } => ErrorCode::THREAD_MISMATCH,
+            Error::SenderMismatch { .. } => ErrorCode::SENDER_MISMATCH,
+            Error::MessageExpired { .. } => ErrorCode::MESSAGE_EXPIRED,
+            Error::HashMismatch => ErrorCode::HASH_MISMATCH,
+            Error::OfferExpired { .. } => ErrorCode::OFFER_EXPIRED,
+            Error::InvalidExpiry { .. } => ErrorCode::INVALID_EXPIRY,
+            Error::ChallengeMismatch => ErrorCode::CHALLENGE_MISMATCH,
+            Error::SignatureMissing => ErrorCode::SIGNATURE_MISSING,
+            Error::InvalidSignature { .. } => ErrorCode::INVALID_SIGNATURE,
+            Error::ResolutionFailed { .. } => ErrorCode::RESOLUTION_FAILED,
+            Error::ProofInOffer => ErrorCode::PROOF_IN_OFFER,
+            Error::CredentialMismatch => ErrorCode::CREDENTIAL_MISMATCH,
+            Error::CredentialNotVerified { .. } => ErrorCode::CREDENTIAL_NOT_VERIFIED,
+            Error::UntrustedIssuer { .. } => ErrorCode::UNTRUSTED_ISSUER,
+            Error::UnsupportedCredentialType { .. } => ErrorCode::UNSUPPORTED_CREDENTIAL_TYPE,
+            Error::UnsupportedTrustedIssuer => ErrorCode::UNSUPPORTED_TRUSTED_ISSUER,
+            Error::AcceptedWithDisputes => ErrorCode::ACCEPTED_WITH_DISPUTES,
+            Error::OfferDeclined => ErrorCode::OFFER_DECLINED,
+            Error::ProblemReported { .. } => ErrorCode::PROBLEM_REPORTED,
+            Error::InvalidAttachment { .. } => ErrorCode::INVALID_ATTACHMENT,
+            Error::SigningFailed { .. } => ErrorCode::SIGNING_FAILED,
+            Error::InvalidState { .. } => ErrorCode::INVALID_STATE,
+            Error::InvalidConfiguration { .. } => ErrorCode::INVALID_CONFIGURATION,
+            Error::DataModel { .. } => ErrorCode::DATA_MODEL,
+            Error::Transport { .. } => ErrorCode::TRANSPORT_FAILED,
         }
     }
 

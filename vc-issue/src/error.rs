@@ -5,6 +5,9 @@ use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::{json, Value};
+use vc_core::ErrorCode;
+
+use crate::host_error::{HostError, HostErrorKind};
 
 /// A source error kept for logs and `Error::source()`, never shown on the wire.
 pub type BoxError = Arc<dyn std::error::Error + Send + Sync>;
@@ -108,6 +111,22 @@ pub enum IssueError {
         #[source]
         source: Option<BoxError>,
     },
+    /// The signer (or the key store in front of it) could not be reached or was busy: the
+    /// [`HostErrorKind::Unavailable`] of a [`HostError`]. Retryable; as opaque as
+    /// [`SigningFailed`](Self::SigningFailed).
+    #[error("the signer is unavailable")]
+    SignerUnavailable {
+        /// The signer's error, for logs only.
+        #[source]
+        source: BoxError,
+    },
+    /// The schema registry could not be reached or was busy. Retryable.
+    #[error("the schema registry is unavailable")]
+    SchemaRegistryUnavailable {
+        /// The registry's error, for logs only.
+        #[source]
+        source: BoxError,
+    },
     /// The proof type is not supported (or not compiled in); the message names the alternative.
     #[error("unsupported proof type {proof_type}{}", hint.map(|h| format!(": {h}")).unwrap_or_default())]
     UnsupportedProofType {
@@ -178,66 +197,37 @@ pub enum IssueError {
 
 impl IssueError {
     /// A stable, upper-snake-case code for the error kind.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            IssueError::InvalidRequest { .. } => "INVALID_REQUEST",
-            IssueError::NestingTooDeep { .. } => "NESTING_TOO_DEEP",
-            IssueError::IssuerNotFound { .. } => "ISSUER_NOT_FOUND",
-            IssueError::IssuerDeactivated { .. } => "ISSUER_DEACTIVATED",
-            IssueError::KeyNotFound { .. } => "KEY_NOT_FOUND",
-            IssueError::SchemaNotFound { .. } => "SCHEMA_NOT_FOUND",
-            IssueError::IssuerNotAuthorized { .. } => "ISSUER_NOT_AUTHORIZED",
-            IssueError::SchemaValidationFailed { .. } => "SCHEMA_VALIDATION_FAILED",
-            IssueError::HolderNotFound { .. } => "HOLDER_NOT_FOUND",
-            IssueError::InvalidCredential(_) => "CREDENTIAL_INVALID",
-            IssueError::StatusRegistrationFailed { .. } => "STATUS_REGISTRATION_FAILED",
-            IssueError::SigningFailed { .. } => "SIGNING_FAILED",
-            IssueError::UnsupportedProofType { .. } => "UNSUPPORTED_PROOF_TYPE",
-            IssueError::UnknownContext { .. } => "UNKNOWN_CONTEXT",
-            IssueError::RateLimitExceeded { .. } => "RATE_LIMIT_EXCEEDED",
-            IssueError::ResolutionFailed { .. } => "RESOLUTION_FAILED",
-            IssueError::MandatoryPointerInvalid { .. } => "MANDATORY_POINTER_INVALID",
-            IssueError::SelectivePointerInvalid { .. } => "SELECTIVE_POINTER_INVALID",
-            IssueError::BaseProofInvalid { .. } => "BASE_PROOF_INVALID",
-            IssueError::Internal { .. } => "INTERNAL_ERROR",
+            IssueError::InvalidRequest { .. } => ErrorCode::INVALID_REQUEST,
+            IssueError::NestingTooDeep { .. } => ErrorCode::NESTING_TOO_DEEP,
+            IssueError::IssuerNotFound { .. } => ErrorCode::ISSUER_NOT_FOUND,
+            IssueError::IssuerDeactivated { .. } => ErrorCode::ISSUER_DEACTIVATED,
+            IssueError::KeyNotFound { .. } => ErrorCode::KEY_NOT_FOUND,
+            IssueError::SchemaNotFound { .. } => ErrorCode::SCHEMA_NOT_FOUND,
+            IssueError::IssuerNotAuthorized { .. } => ErrorCode::ISSUER_NOT_AUTHORIZED,
+            IssueError::SchemaValidationFailed { .. } => ErrorCode::SCHEMA_VALIDATION_FAILED,
+            IssueError::HolderNotFound { .. } => ErrorCode::HOLDER_NOT_FOUND,
+            IssueError::InvalidCredential(_) => ErrorCode::CREDENTIAL_INVALID,
+            IssueError::StatusRegistrationFailed { .. } => ErrorCode::STATUS_REGISTRATION_FAILED,
+            IssueError::SigningFailed { .. } => ErrorCode::SIGNING_FAILED,
+            IssueError::SignerUnavailable { .. } => ErrorCode::SIGNER_UNAVAILABLE,
+            IssueError::SchemaRegistryUnavailable { .. } => ErrorCode::SCHEMA_REGISTRY_UNAVAILABLE,
+            IssueError::UnsupportedProofType { .. } => ErrorCode::UNSUPPORTED_PROOF_TYPE,
+            IssueError::UnknownContext { .. } => ErrorCode::UNKNOWN_CONTEXT,
+            IssueError::RateLimitExceeded { .. } => ErrorCode::RATE_LIMIT_EXCEEDED,
+            IssueError::ResolutionFailed { .. } => ErrorCode::RESOLUTION_FAILED,
+            IssueError::MandatoryPointerInvalid { .. } => ErrorCode::MANDATORY_POINTER_INVALID,
+            IssueError::SelectivePointerInvalid { .. } => ErrorCode::SELECTIVE_POINTER_INVALID,
+            IssueError::BaseProofInvalid { .. } => ErrorCode::BASE_PROOF_INVALID,
+            IssueError::Internal { .. } => ErrorCode::INTERNAL_ERROR,
         }
     }
 
-    /// Whether retrying the same request later may succeed (rate limits, resolver or store outages).
+    /// Whether retrying the same request later may succeed (rate limits, a signer, resolver or
+    /// store that is down): what the code's class says.
     pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            IssueError::RateLimitExceeded { .. }
-                | IssueError::ResolutionFailed { .. }
-                | IssueError::StatusRegistrationFailed { .. }
-                | IssueError::SigningFailed { .. }
-        )
-    }
-
-    /// The HTTP status a host should answer with.
-    pub fn http_status(&self) -> u16 {
-        match self {
-            IssueError::InvalidRequest { .. }
-            | IssueError::NestingTooDeep { .. }
-            | IssueError::SchemaValidationFailed { .. }
-            | IssueError::InvalidCredential(_)
-            | IssueError::UnsupportedProofType { .. }
-            | IssueError::UnknownContext { .. }
-            | IssueError::MandatoryPointerInvalid { .. }
-            | IssueError::SelectivePointerInvalid { .. }
-            | IssueError::BaseProofInvalid { .. } => 400,
-            IssueError::IssuerNotAuthorized { .. } => 403,
-            IssueError::IssuerNotFound { .. }
-            | IssueError::SchemaNotFound { .. }
-            | IssueError::HolderNotFound { .. }
-            | IssueError::KeyNotFound { .. } => 404,
-            IssueError::IssuerDeactivated { .. } => 409,
-            IssueError::RateLimitExceeded { .. } => 429,
-            IssueError::ResolutionFailed { .. } | IssueError::StatusRegistrationFailed { .. } => {
-                503
-            }
-            IssueError::SigningFailed { .. } | IssueError::Internal { .. } => 500,
-        }
+        self.code().class().is_retryable()
     }
 
     /// Machine-readable details for the wire (violations, retry-after), or `null`.
@@ -268,6 +258,42 @@ impl IssueError {
     /// and signing errors say nothing about internals.
     pub fn to_json(&self) -> Value {
         json!({ "code": self.code(), "message": self.to_string(), "details": self.details() })
+    }
+
+    /// A signer's or key store's failure: an outage is `SIGNER_UNAVAILABLE` (retried), anything
+    /// else `SIGNING_FAILED` (not retried).
+    pub(crate) fn signing(error: HostError) -> Self {
+        let kind = error.kind();
+        let source: BoxError = Arc::new(error);
+        match kind {
+            HostErrorKind::Unavailable => IssueError::SignerUnavailable { source },
+            _ => IssueError::SigningFailed {
+                source: Some(source),
+            },
+        }
+    }
+
+    /// A DID resolver's failure: an outage is `RESOLUTION_FAILED` (retried), anything else an
+    /// internal error (not retried).
+    pub(crate) fn resolution(did: &vc_core::Did, error: HostError) -> Self {
+        match error.kind() {
+            HostErrorKind::Unavailable => IssueError::ResolutionFailed {
+                did: did.to_string(),
+                source: Arc::new(error),
+            },
+            _ => IssueError::internal("DID resolver", error),
+        }
+    }
+
+    /// A schema registry's failure: an outage is `SCHEMA_REGISTRY_UNAVAILABLE` (retried),
+    /// anything else an internal error (not retried).
+    pub(crate) fn schema_registry(error: HostError) -> Self {
+        match error.kind() {
+            HostErrorKind::Unavailable => IssueError::SchemaRegistryUnavailable {
+                source: Arc::new(error),
+            },
+            _ => IssueError::internal("schema registry", error),
+        }
     }
 
     pub(crate) fn internal(

@@ -8,14 +8,20 @@
 //! signs the message itself; ECDSA P-256 must hash it with SHA-256 and return `r || s` (64 bytes),
 //! which is what KMS "ECDSA_SHA_256" operations return once converted from DER.
 //!
-//! Errors from the KMS reach the caller as the opaque `SIGNING_FAILED` (the source is kept for your
-//! logs), and `Debug` must not print credentials of the KMS client.
+//! `sign` returns a [`HostError`](crate::HostError) whose kind tells the pipeline what happened:
+//! a KMS that cannot be reached, throttles or times out is [`HostError::unavailable`]
+//! (`SIGNER_UNAVAILABLE`, `503`; the issuance queue retries it), a KMS that refuses (access denied,
+//! a disabled key) is [`HostError::refused`] (the opaque `SIGNING_FAILED`, `500`; not retried). The
+//! source is kept for your logs, and `Debug` must not print credentials of the KMS client.
+//!
+//! [`HostError::unavailable`]: crate::HostError::unavailable
+//! [`HostError::refused`]: crate::HostError::refused
 //!
 //! ```
 //! use std::sync::Arc;
 //! use async_trait::async_trait;
 //! use vc_core::{DidUrl, PublicKey};
-//! use vc_issue::{BoxError, Ed25519Signer, InMemoryKeyStore, SignatureAlgorithm, Signer};
+//! use vc_issue::{Ed25519Signer, HostError, InMemoryKeyStore, SignatureAlgorithm, Signer};
 //!
 //! /// Stands in for a KMS client: `sign` would be a network call with the key's id.
 //! #[derive(Debug)]
@@ -33,8 +39,13 @@
 //! impl Signer for KmsSigner {
 //!     fn algorithm(&self) -> SignatureAlgorithm { SignatureAlgorithm::Ed25519 }
 //!     fn public_key(&self) -> &PublicKey { &self.public_key }
-//!     async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, BoxError> {
-//!         self.client.sign(&self.key_id, message).await.map_err(|e| Arc::new(e) as BoxError)
+//!     async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, HostError> {
+//!         self.client.sign(&self.key_id, message).await.map_err(|e| match e.kind() {
+//!             std::io::ErrorKind::TimedOut | std::io::ErrorKind::ConnectionRefused => {
+//!                 HostError::unavailable(e)
+//!             }
+//!             _ => HostError::refused(e),
+//!         })
 //!     }
 //! }
 //!

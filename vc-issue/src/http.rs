@@ -39,6 +39,7 @@ mod status_lists;
 
 pub use api_error::ApiError;
 pub use auth::{Authorizer, BearerTokens, Unauthorized};
+pub use error_status::status_of;
 pub use pickup::pickup_routes;
 pub use router::{ConfigError, VcApi, VcApiBuilder};
 pub use serve::{serve, Serve, ServeLimits};

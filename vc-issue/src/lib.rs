@@ -103,6 +103,7 @@ pub mod exchange;
 // The guide's examples use the PostgreSQL store and the conformance helpers.
 #[cfg(all(feature = "postgres", feature = "testing"))]
 pub mod guide;
+pub mod host_error;
 #[cfg(feature = "http")]
 pub mod http;
 pub mod pickup;
@@ -120,6 +121,7 @@ pub use crypto::signer::{Ed25519Signer, P256Signer, SignatureAlgorithm, Signer};
 pub use crypto::suites::{ProofOptions, ProofSuite, Suites};
 pub use crypto::verify::{CredentialVerifier, VerifyError};
 pub use error::{BoxError, IssueError, SchemaViolation};
+pub use host_error::{HostError, HostErrorKind};
 pub use pipeline::batch::{
     BatchItem, BatchItemResult, BatchRequest, BatchResult, ItemStatus, MAX_BATCH_ITEMS,
 };

@@ -34,6 +34,7 @@ use crate::error::BoxError;
 pub use postgres::PostgresCredentialStatusIndex;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteCredentialStatusIndex;
+use vc_core::ErrorCode;
 
 /// A failure of a [`CredentialStatusIndex`] backend.
 #[derive(Debug, Clone, thiserror::Error)]
@@ -67,13 +68,13 @@ impl StatusIndexError {
     }
 
     /// A stable, upper-snake-case code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             StatusIndexError::Store {
                 kind: StoreErrorKind::Unavailable,
                 ..
-            } => "STORE_UNAVAILABLE",
-            StatusIndexError::Store { .. } => "STORE_ERROR",
+            } => ErrorCode::STORE_UNAVAILABLE,
+            StatusIndexError::Store { .. } => ErrorCode::STORE_ERROR,
         }
     }
 

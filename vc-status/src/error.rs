@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::store::{StoreError, StoreErrorKind};
 use crate::{StatusListIndex, StatusPurpose};
+use vc_core::ErrorCode;
 
 /// A boxed, shareable source error.
 pub type BoxError = Arc<dyn std::error::Error + Send + Sync>;
@@ -147,35 +148,35 @@ pub enum Error {
 
 impl Error {
     /// A stable, machine-readable code for this error.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Error::EncodedListPrefix => "ENCODED_LIST_PREFIX_ERROR",
-            Error::EncodedListBase64(_) => "ENCODED_LIST_BASE64_ERROR",
-            Error::EncodedListGzip(_) => "ENCODED_LIST_GZIP_ERROR",
-            Error::ListTooLarge { .. } => "STATUS_LIST_TOO_LARGE",
-            Error::ListLength { .. } => "STATUS_LIST_LENGTH_ERROR",
-            Error::Range { .. } => "RANGE_ERROR",
-            Error::StatusSize(_) => "STATUS_SIZE_ERROR",
-            Error::StatusValue { .. } => "STATUS_VALUE_ERROR",
-            Error::Irreversible => "STATUS_IRREVERSIBLE",
-            Error::PurposeMismatch { .. } => "STATUS_PURPOSE_MISMATCH",
-            Error::StatusMessage { .. } => "STATUS_MESSAGE_ERROR",
-            Error::InvalidEntry { .. } => "STATUS_ENTRY_INVALID",
-            Error::InvalidIndex => "STATUS_INDEX_INVALID",
-            Error::InvalidListId => "STATUS_LIST_ID_INVALID",
-            Error::InvalidOwner => "STATUS_RESERVATION_OWNER_INVALID",
-            Error::ForeignList { .. } => "STATUS_LIST_FOREIGN",
-            Error::EntryMismatch { .. } => "STATUS_ENTRY_MISMATCH",
-            Error::Config { .. } => "STATUS_CONFIG_ERROR",
-            Error::Randomness(_) => "RANDOMNESS_UNAVAILABLE",
+            Error::EncodedListPrefix => ErrorCode::ENCODED_LIST_PREFIX_ERROR,
+            Error::EncodedListBase64(_) => ErrorCode::ENCODED_LIST_BASE64_ERROR,
+            Error::EncodedListGzip(_) => ErrorCode::ENCODED_LIST_GZIP_ERROR,
+            Error::ListTooLarge { .. } => ErrorCode::STATUS_LIST_TOO_LARGE,
+            Error::ListLength { .. } => ErrorCode::STATUS_LIST_LENGTH_ERROR,
+            Error::Range { .. } => ErrorCode::RANGE_ERROR,
+            Error::StatusSize(_) => ErrorCode::STATUS_SIZE_ERROR,
+            Error::StatusValue { .. } => ErrorCode::STATUS_VALUE_ERROR,
+            Error::Irreversible => ErrorCode::STATUS_IRREVERSIBLE,
+            Error::PurposeMismatch { .. } => ErrorCode::STATUS_PURPOSE_MISMATCH,
+            Error::StatusMessage { .. } => ErrorCode::STATUS_MESSAGE_ERROR,
+            Error::InvalidEntry { .. } => ErrorCode::STATUS_ENTRY_INVALID,
+            Error::InvalidIndex => ErrorCode::STATUS_INDEX_INVALID,
+            Error::InvalidListId => ErrorCode::STATUS_LIST_ID_INVALID,
+            Error::InvalidOwner => ErrorCode::STATUS_RESERVATION_OWNER_INVALID,
+            Error::ForeignList { .. } => ErrorCode::STATUS_LIST_FOREIGN,
+            Error::EntryMismatch { .. } => ErrorCode::STATUS_ENTRY_MISMATCH,
+            Error::Config { .. } => ErrorCode::STATUS_CONFIG_ERROR,
+            Error::Randomness(_) => ErrorCode::RANDOMNESS_UNAVAILABLE,
             Error::Store(e) => match e.kind() {
-                StoreErrorKind::NotFound => "STORE_NOT_FOUND",
-                StoreErrorKind::AlreadyExists => "STORE_ALREADY_EXISTS",
-                StoreErrorKind::Conflict => "STORE_CONFLICT",
-                StoreErrorKind::Exhausted => "STORE_EXHAUSTED",
-                StoreErrorKind::Unavailable => "STORE_UNAVAILABLE",
-                StoreErrorKind::Unauthorized => "STORE_UNAUTHORIZED",
-                StoreErrorKind::Internal => "STORE_INTERNAL",
+                StoreErrorKind::NotFound => ErrorCode::STORE_NOT_FOUND,
+                StoreErrorKind::AlreadyExists => ErrorCode::STORE_ALREADY_EXISTS,
+                StoreErrorKind::Conflict => ErrorCode::STORE_CONFLICT,
+                StoreErrorKind::Exhausted => ErrorCode::STORE_EXHAUSTED,
+                StoreErrorKind::Unavailable => ErrorCode::STORE_UNAVAILABLE,
+                StoreErrorKind::Unauthorized => ErrorCode::STORE_UNAUTHORIZED,
+                StoreErrorKind::Internal => ErrorCode::STORE_INTERNAL,
             },
         }
     }

@@ -199,7 +199,7 @@ fn presentation_errors_point_into_embedded_credentials() {
     let found: Vec<_> = errors
         .errors()
         .iter()
-        .map(|e| (e.pointer.as_str(), e.code()))
+        .map(|e| (e.pointer.as_str(), e.code().as_str()))
         .collect();
     assert_eq!(
         found,

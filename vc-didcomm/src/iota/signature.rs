@@ -142,7 +142,7 @@ impl ChallengeSignature {
                 .await
                 .map_err(|source| Error::ResolutionFailed {
                     did: holder.to_string(),
-                    source: Some(source),
+                    source: Some(Arc::new(source)),
                 })?;
         let document = match resolved {
             Some(resolved) if !resolved.deactivated => resolved.document,

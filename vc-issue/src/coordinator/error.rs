@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::snapshot::ExchangeSnapshot;
 use super::state::ExchangeState;
 use crate::error::BoxError;
+use vc_core::ErrorCode;
 
 /// An error of the [`Coordinator`](super::Coordinator), with a stable [`code`](Self::code).
 ///
@@ -147,26 +148,26 @@ pub enum CoordinatorError {
 
 impl CoordinatorError {
     /// The stable, machine-readable code of this error.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::InvalidUrl { .. } => "INVALID_URL",
-            Self::InvalidTtl => "INVALID_TTL",
-            Self::InvalidTimeout => "INVALID_TIMEOUT",
-            Self::InvalidToken => "INVALID_TOKEN",
-            Self::ClientBuild { .. } => "CLIENT_BUILD_FAILED",
-            Self::Unreachable { .. } => "SERVICE_UNREACHABLE",
-            Self::RequestTimeout { .. } => "SERVICE_TIMEOUT",
-            Self::Unauthorized { .. } => "UNAUTHORIZED",
-            Self::WorkflowNotFound { .. } => "WORKFLOW_NOT_FOUND",
-            Self::ExchangeNotFound { .. } => "EXCHANGE_NOT_FOUND",
-            Self::ExchangeInvalid { .. } => "EXCHANGE_INVALID",
-            Self::PollTimeout { .. } => "POLL_TIMEOUT",
-            Self::ServiceUnavailable { .. } => "SERVICE_UNAVAILABLE",
-            Self::Rejected { .. } => "SERVICE_REJECTED",
-            Self::ServiceError { .. } => "SERVICE_ERROR",
-            Self::MalformedResponse { .. } => "MALFORMED_RESPONSE",
-            Self::MissingLocation { .. } => "MISSING_LOCATION",
-            Self::QrEncoding { .. } => "QR_ENCODING_FAILED",
+            Self::InvalidUrl { .. } => ErrorCode::INVALID_URL,
+            Self::InvalidTtl => ErrorCode::INVALID_TTL,
+            Self::InvalidTimeout => ErrorCode::INVALID_TIMEOUT,
+            Self::InvalidToken => ErrorCode::INVALID_TOKEN,
+            Self::ClientBuild { .. } => ErrorCode::CLIENT_BUILD_FAILED,
+            Self::Unreachable { .. } => ErrorCode::SERVICE_UNREACHABLE,
+            Self::RequestTimeout { .. } => ErrorCode::SERVICE_TIMEOUT,
+            Self::Unauthorized { .. } => ErrorCode::UNAUTHORIZED,
+            Self::WorkflowNotFound { .. } => ErrorCode::WORKFLOW_NOT_FOUND,
+            Self::ExchangeNotFound { .. } => ErrorCode::EXCHANGE_NOT_FOUND,
+            Self::ExchangeInvalid { .. } => ErrorCode::EXCHANGE_INVALID,
+            Self::PollTimeout { .. } => ErrorCode::POLL_TIMEOUT,
+            Self::ServiceUnavailable { .. } => ErrorCode::SERVICE_UNAVAILABLE,
+            Self::Rejected { .. } => ErrorCode::SERVICE_REJECTED,
+            Self::ServiceError { .. } => ErrorCode::SERVICE_ERROR,
+            Self::MalformedResponse { .. } => ErrorCode::MALFORMED_RESPONSE,
+            Self::MissingLocation { .. } => ErrorCode::MISSING_LOCATION,
+            Self::QrEncoding { .. } => ErrorCode::QR_ENCODING_FAILED,
         }
     }
 

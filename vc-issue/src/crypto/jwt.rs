@@ -123,13 +123,10 @@ pub async fn sign_document(
     };
     let payload = payload(document.to_json()?, kind, version)?;
     let input = format!("{}.{}", encode_json(&header)?, encode_json(&payload)?);
-    let signature =
-        signer
-            .sign(input.as_bytes())
-            .await
-            .map_err(|source| IssueError::SigningFailed {
-                source: Some(source),
-            })?;
+    let signature = signer
+        .sign(input.as_bytes())
+        .await
+        .map_err(IssueError::signing)?;
     Ok(format!("{input}.{}", URL_SAFE_NO_PAD.encode(signature)))
 }
 

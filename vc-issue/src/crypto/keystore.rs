@@ -8,17 +8,18 @@ use async_trait::async_trait;
 use vc_core::DidUrl;
 
 use crate::crypto::signer::Signer;
-use crate::error::BoxError;
+use crate::host_error::HostError;
 
 /// Maps verification methods to signers. Hosts implement it over a KMS (look the key up by its
 /// verification method id); [`InMemoryKeyStore`] holds local keys.
 #[async_trait]
 pub trait KeyStore: Send + Sync + Debug + 'static {
     /// The signer for `verification_method`, or `None` when this store holds no such key.
+    /// [`HostError::unavailable`] when the store (the KMS) is down: the queue retries it.
     async fn signer(
         &self,
         verification_method: &DidUrl,
-    ) -> Result<Option<Arc<dyn Signer>>, BoxError>;
+    ) -> Result<Option<Arc<dyn Signer>>, HostError>;
 }
 
 /// Signers registered in memory by verification method id.
@@ -47,7 +48,7 @@ impl KeyStore for InMemoryKeyStore {
     async fn signer(
         &self,
         verification_method: &DidUrl,
-    ) -> Result<Option<Arc<dyn Signer>>, BoxError> {
+    ) -> Result<Option<Arc<dyn Signer>>, HostError> {
         Ok(self
             .signers
             .read()

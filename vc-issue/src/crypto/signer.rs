@@ -11,7 +11,7 @@ use async_trait::async_trait;
 use vc_core::did_key::KeyType;
 use vc_core::PublicKey;
 
-use crate::error::BoxError;
+use crate::host_error::HostError;
 
 #[cfg(feature = "bbs")]
 pub use self::bls12381::Bls12381G2Signer;
@@ -67,7 +67,10 @@ pub trait Signer: Send + Sync + Debug + 'static {
 
     /// Signs `message`. Ed25519 signs it as is; ECDSA P-256 hashes it with SHA-256 first; a BBS
     /// key signs the one-message vector `[message]` with an empty header.
-    async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, BoxError>;
+    ///
+    /// Say [`HostError::unavailable`] when the key's service is down or busy (the queue retries
+    /// it), anything else when it refuses or fails (not retried).
+    async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, HostError>;
 
     /// The same key as a [`BbsSigner`], when it is a BBS key (`bbs-2023` signs message vectors, not
     /// bytes). `None` by default; BBS signers return `Some(self)`.
@@ -89,5 +92,5 @@ pub trait BbsSigner: Send + Sync + Debug + 'static {
     fn bbs_public_key(&self) -> &PublicKey;
 
     /// The BBS signature (80 bytes, `A || e`) over `messages` with `header`.
-    async fn bbs_sign(&self, header: &[u8], messages: &[Vec<u8>]) -> Result<Vec<u8>, BoxError>;
+    async fn bbs_sign(&self, header: &[u8], messages: &[Vec<u8>]) -> Result<Vec<u8>, HostError>;
 }

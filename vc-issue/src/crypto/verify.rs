@@ -10,6 +10,7 @@ use vc_core::{Credential, Did, DidUrl, Proof, PublicKey};
 use crate::crypto::suites::Suites;
 use crate::error::BoxError;
 use crate::pipeline::resolver::DidResolver;
+use vc_core::ErrorCode;
 
 /// Why a credential or signature did not verify.
 ///
@@ -77,18 +78,18 @@ pub enum VerifyError {
 
 impl VerifyError {
     /// A stable, upper-snake-case code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            VerifyError::InvalidSignature => "INVALID_SIGNATURE",
-            VerifyError::MalformedProof { .. } => "MALFORMED_PROOF",
-            VerifyError::NoProof => "NO_PROOF",
+            VerifyError::InvalidSignature => ErrorCode::INVALID_SIGNATURE,
+            VerifyError::MalformedProof { .. } => ErrorCode::MALFORMED_PROOF,
+            VerifyError::NoProof => ErrorCode::NO_PROOF,
             VerifyError::UnauthorizedVerificationMethod { .. } => {
-                "UNAUTHORIZED_VERIFICATION_METHOD"
+                ErrorCode::UNAUTHORIZED_VERIFICATION_METHOD
             }
-            VerifyError::KeyTypeMismatch { .. } => "KEY_TYPE_MISMATCH",
-            VerifyError::ResolutionFailed { .. } => "RESOLUTION_FAILED",
-            VerifyError::UnsupportedSuite { .. } => "UNSUPPORTED_SUITE",
-            VerifyError::Canonicalization { .. } => "CANONICALIZATION_FAILED",
+            VerifyError::KeyTypeMismatch { .. } => ErrorCode::KEY_TYPE_MISMATCH,
+            VerifyError::ResolutionFailed { .. } => ErrorCode::RESOLUTION_FAILED,
+            VerifyError::UnsupportedSuite { .. } => ErrorCode::UNSUPPORTED_SUITE,
+            VerifyError::Canonicalization { .. } => ErrorCode::CANONICALIZATION_FAILED,
         }
     }
 
@@ -220,7 +221,7 @@ impl CredentialVerifier {
             }),
             Err(source) => Err(VerifyError::ResolutionFailed {
                 did: did.as_str().to_owned(),
-                source: Some(source),
+                source: Some(std::sync::Arc::new(source)),
             }),
         }
     }

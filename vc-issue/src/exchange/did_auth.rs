@@ -103,7 +103,7 @@ pub async fn verify_did_authentication(
             return Err(ExchangeError::PresentationNotChecked {
                 source: VerifyError::ResolutionFailed {
                     did: did.as_str().to_owned(),
-                    source: Some(source),
+                    source: Some(std::sync::Arc::new(source)),
                 },
             })
         }

@@ -10,6 +10,7 @@ use serde_json::{json, Value};
 use super::template::VariableProblem;
 use crate::crypto::verify::VerifyError;
 use crate::error::{BoxError, IssueError};
+use vc_core::ErrorCode;
 
 /// An error of an [`ExchangeStore`](super::ExchangeStore) backend, with a [`StoreErrorKind`] that
 /// tells the caller what to do (`Unavailable`: retry; `Conflict`: re-read).
@@ -50,7 +51,7 @@ impl ExchangeStoreError {
 }
 
 /// Everything that can go wrong in the workflow service, each with a stable
-/// [`code`](ExchangeError::code) and the [`http_status`](ExchangeError::http_status) to answer with.
+/// [`code`](ExchangeError::code) (whose class says what to answer with).
 ///
 /// A wallet's failed attempt (a wrong challenge, a bad signature) is reported to the wallet and
 /// recorded as the exchange's `lastError`; it does not end the exchange, so a wallet that signed
@@ -207,72 +208,35 @@ pub enum ExchangeError {
 
 impl ExchangeError {
     /// A stable, upper-snake-case code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ExchangeError::InvalidIdentifier { .. } => "INVALID_IDENTIFIER",
-            ExchangeError::WorkflowNotFound { .. } => "WORKFLOW_NOT_FOUND",
-            ExchangeError::ExchangeNotFound { .. } => "EXCHANGE_NOT_FOUND",
-            ExchangeError::TtlAndExpires => "TTL_AND_EXPIRES",
-            ExchangeError::InvalidTtl { .. } => "INVALID_TTL",
-            ExchangeError::InvalidExpires { .. } => "INVALID_EXPIRES",
-            ExchangeError::InvalidRequest { .. } => "INVALID_REQUEST",
-            ExchangeError::ExchangeExpired { .. } => "EXCHANGE_EXPIRED",
-            ExchangeError::ExchangeComplete { .. } => "EXCHANGE_COMPLETE",
-            ExchangeError::ExchangeInvalid { .. } => "EXCHANGE_INVALID",
-            ExchangeError::ConcurrentUpdate { .. } => "CONCURRENT_UPDATE",
-            ExchangeError::StepInProgress { .. } => "STEP_IN_PROGRESS",
-            ExchangeError::InvalidPresentation { .. } => "INVALID_PRESENTATION",
-            ExchangeError::WrongChallenge => "WRONG_CHALLENGE",
-            ExchangeError::WrongDomain { .. } => "WRONG_DOMAIN",
-            ExchangeError::HolderMismatch => "HOLDER_MISMATCH",
-            ExchangeError::UnsupportedDidMethod { .. } => "UNSUPPORTED_DID_METHOD",
-            ExchangeError::PresentationNotChecked { .. } => "PRESENTATION_NOT_CHECKED",
-            ExchangeError::VariablesInvalid { .. } => "EXCHANGE_VARIABLES_INVALID",
-            ExchangeError::Template { .. } => "TEMPLATE_FAILED",
-            ExchangeError::InvalidWorkflow { .. } => "INVALID_WORKFLOW",
-            ExchangeError::Config { .. } => "SERVICE_CONFIGURATION",
+            ExchangeError::InvalidIdentifier { .. } => ErrorCode::INVALID_IDENTIFIER,
+            ExchangeError::WorkflowNotFound { .. } => ErrorCode::WORKFLOW_NOT_FOUND,
+            ExchangeError::ExchangeNotFound { .. } => ErrorCode::EXCHANGE_NOT_FOUND,
+            ExchangeError::TtlAndExpires => ErrorCode::TTL_AND_EXPIRES,
+            ExchangeError::InvalidTtl { .. } => ErrorCode::INVALID_TTL,
+            ExchangeError::InvalidExpires { .. } => ErrorCode::INVALID_EXPIRES,
+            ExchangeError::InvalidRequest { .. } => ErrorCode::INVALID_REQUEST,
+            ExchangeError::ExchangeExpired { .. } => ErrorCode::EXCHANGE_EXPIRED,
+            ExchangeError::ExchangeComplete { .. } => ErrorCode::EXCHANGE_COMPLETE,
+            ExchangeError::ExchangeInvalid { .. } => ErrorCode::EXCHANGE_INVALID,
+            ExchangeError::ConcurrentUpdate { .. } => ErrorCode::CONCURRENT_UPDATE,
+            ExchangeError::StepInProgress { .. } => ErrorCode::STEP_IN_PROGRESS,
+            ExchangeError::InvalidPresentation { .. } => ErrorCode::INVALID_PRESENTATION,
+            ExchangeError::WrongChallenge => ErrorCode::WRONG_CHALLENGE,
+            ExchangeError::WrongDomain { .. } => ErrorCode::WRONG_DOMAIN,
+            ExchangeError::HolderMismatch => ErrorCode::HOLDER_MISMATCH,
+            ExchangeError::UnsupportedDidMethod { .. } => ErrorCode::UNSUPPORTED_DID_METHOD,
+            ExchangeError::PresentationNotChecked { .. } => ErrorCode::PRESENTATION_NOT_CHECKED,
+            ExchangeError::VariablesInvalid { .. } => ErrorCode::EXCHANGE_VARIABLES_INVALID,
+            ExchangeError::Template { .. } => ErrorCode::TEMPLATE_FAILED,
+            ExchangeError::InvalidWorkflow { .. } => ErrorCode::INVALID_WORKFLOW,
+            ExchangeError::Config { .. } => ErrorCode::SERVICE_CONFIGURATION,
             ExchangeError::Issue(e) => e.code(),
             ExchangeError::Store(e) if e.kind() == StoreErrorKind::Unavailable => {
-                "STORE_UNAVAILABLE"
+                ErrorCode::STORE_UNAVAILABLE
             }
-            ExchangeError::Store(_) => "STORE_ERROR",
-        }
-    }
-
-    /// The HTTP status to answer with.
-    ///
-    /// `404` unknown workflow or exchange; `400` malformed input (variables the templates cannot
-    /// use included) and every rejected presentation; `409` an exchange that is complete,
-    /// invalid, or was changed concurrently; `410 Gone` an expired exchange; `503` "could not
-    /// check" and an unavailable store; `500` the service's own faults (templates, workflow,
-    /// configuration, store).
-    pub fn http_status(&self) -> u16 {
-        match self {
-            ExchangeError::InvalidIdentifier { .. }
-            | ExchangeError::WorkflowNotFound { .. }
-            | ExchangeError::ExchangeNotFound { .. } => 404,
-            ExchangeError::TtlAndExpires
-            | ExchangeError::InvalidTtl { .. }
-            | ExchangeError::InvalidExpires { .. }
-            | ExchangeError::InvalidRequest { .. }
-            | ExchangeError::VariablesInvalid { .. }
-            | ExchangeError::InvalidPresentation { .. }
-            | ExchangeError::WrongChallenge
-            | ExchangeError::WrongDomain { .. }
-            | ExchangeError::HolderMismatch
-            | ExchangeError::UnsupportedDidMethod { .. } => 400,
-            ExchangeError::ExchangeComplete { .. }
-            | ExchangeError::ExchangeInvalid { .. }
-            | ExchangeError::ConcurrentUpdate { .. }
-            | ExchangeError::StepInProgress { .. } => 409,
-            ExchangeError::ExchangeExpired { .. } => 410,
-            ExchangeError::PresentationNotChecked { .. } => 503,
-            ExchangeError::Issue(e) => e.http_status(),
-            ExchangeError::Store(e) if e.kind() == StoreErrorKind::Unavailable => 503,
-            ExchangeError::Template { .. }
-            | ExchangeError::InvalidWorkflow { .. }
-            | ExchangeError::Config { .. }
-            | ExchangeError::Store(_) => 500,
+            ExchangeError::Store(_) => ErrorCode::STORE_ERROR,
         }
     }
 

@@ -567,7 +567,7 @@ fn set_result(variables: &mut Map<String, Value>, step: &str, result: Value) {
 }
 
 fn last_error(error: &ExchangeError) -> LastError {
-    let message = if error.http_status() >= 500 {
+    let message = if error.code().class().is_server_side() {
         "the service could not complete the step".to_owned()
     } else {
         error.to_string()
@@ -750,7 +750,7 @@ mod tests {
         check_variables(&w, &vars(json!({"product": "bag-42"}))).unwrap();
         let err = check_variables(&w, &Map::new()).unwrap_err();
         assert_eq!(err.code(), "EXCHANGE_VARIABLES_INVALID");
-        assert_eq!(err.http_status(), 400);
+        assert_eq!(err.code().class(), vc_core::ErrorClass::InvalidInput);
         assert_eq!(
             err.details(),
             json!({"violations": [{"pointer": "/variables/product", "code": "VARIABLE_MISSING",

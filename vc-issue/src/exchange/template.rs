@@ -8,6 +8,7 @@ use vc_core::Did;
 
 use super::error::ExchangeError;
 use crate::pipeline::request::IssuanceRequest;
+use vc_core::ErrorCode;
 
 const OPEN: &str = "{{";
 const CLOSE: &str = "}}";
@@ -208,11 +209,11 @@ impl VariableProblem {
     }
 
     /// A stable code for the kind of problem.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self.kind {
-            VariableProblemKind::Missing => "VARIABLE_MISSING",
-            VariableProblemKind::NotText => "VARIABLE_NOT_TEXT",
-            VariableProblemKind::Unusable { .. } => "VARIABLE_UNUSABLE",
+            VariableProblemKind::Missing => ErrorCode::VARIABLE_MISSING,
+            VariableProblemKind::NotText => ErrorCode::VARIABLE_NOT_TEXT,
+            VariableProblemKind::Unusable { .. } => ErrorCode::VARIABLE_UNUSABLE,
         }
     }
 
@@ -505,7 +506,10 @@ mod tests {
     }
 
     fn summary(problems: &[VariableProblem]) -> Vec<(String, &'static str)> {
-        problems.iter().map(|p| (p.pointer(), p.code())).collect()
+        problems
+            .iter()
+            .map(|p| (p.pointer(), p.code().as_str()))
+            .collect()
     }
 
     #[test]

@@ -6,8 +6,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
+use vc_core::ErrorCode;
 
-use crate::error::IssueError;
 use crate::http::Unauthorized;
 
 /// An HTTP error: a status code and the JSON body `{ "code", "message", "details" }`.
@@ -25,7 +25,7 @@ use crate::http::Unauthorized;
 #[derive(Debug, Clone)]
 pub struct ApiError {
     status: StatusCode,
-    code: &'static str,
+    code: ErrorCode,
     message: String,
     details: Value,
     retry_after: Option<Duration>,
@@ -46,15 +46,23 @@ impl ApiError {
     /// left out.
     pub const MAX_DETAIL_DEPTH: usize = 6;
 
-    /// An error with an explicit status, code and message.
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+    /// An error with a registered code and a message; the status is the code's
+    /// ([`status_of`](super::status_of)).
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
-            status,
+            status: super::status_of(code),
             code,
             message: message.into(),
             details: Value::Null,
             retry_after: None,
         }
+    }
+
+    /// Answers with `status` instead of the code's own: for the edge, which puts a response that
+    /// hyper or axum already gave a status into the shape and must not change what it says.
+    pub(crate) fn with_status(mut self, status: StatusCode) -> Self {
+        self.status = status;
+        self
     }
 
     /// Adds machine-readable details.
@@ -71,21 +79,17 @@ impl ApiError {
 
     /// `400 INVALID_REQUEST`.
     pub fn bad_request(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "INVALID_REQUEST", message)
+        Self::new(ErrorCode::INVALID_REQUEST, message)
     }
 
     /// `404 NOT_FOUND`.
     pub fn not_found(message: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "NOT_FOUND", message)
+        Self::new(ErrorCode::NOT_FOUND, message)
     }
 
     /// `500 INTERNAL_ERROR` with a fixed message: the cause stays in the server's logs.
     pub fn internal() -> Self {
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "INTERNAL_ERROR",
-            "internal error",
-        )
+        Self::new(ErrorCode::INTERNAL_ERROR, "internal error")
     }
 
     /// The status code.
@@ -94,7 +98,7 @@ impl ApiError {
     }
 
     /// The machine-readable code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         self.code
     }
 
@@ -170,51 +174,7 @@ fn bounded(value: &Value, depth: usize, budget: &mut usize, truncated: &mut bool
 
 impl From<Unauthorized> for ApiError {
     fn from(_: Unauthorized) -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            "UNAUTHORIZED",
-            "authentication required",
-        )
-    }
-}
-
-impl From<IssueError> for ApiError {
-    fn from(error: IssueError) -> Self {
-        let status = issue_status(&error);
-        let retry_after = match &error {
-            IssueError::RateLimitExceeded { retry_after, .. } => Some(*retry_after),
-            _ => None,
-        };
-        if status.is_server_error() {
-            return Self::new(
-                status,
-                error.code(),
-                "the issuer could not complete the request",
-            );
-        }
-        Self {
-            status,
-            code: error.code(),
-            message: error.to_string(),
-            details: error.details(),
-            retry_after,
-        }
-    }
-}
-
-fn issue_status(error: &IssueError) -> StatusCode {
-    match error {
-        IssueError::IssuerNotFound { .. }
-        | IssueError::HolderNotFound { .. }
-        | IssueError::SchemaNotFound { .. } => StatusCode::NOT_FOUND,
-        IssueError::IssuerNotAuthorized { .. } => StatusCode::FORBIDDEN,
-        IssueError::RateLimitExceeded { .. } => StatusCode::TOO_MANY_REQUESTS,
-        IssueError::IssuerDeactivated { .. } => StatusCode::CONFLICT,
-        IssueError::StatusRegistrationFailed { .. }
-        | IssueError::SigningFailed { .. }
-        | IssueError::ResolutionFailed { .. }
-        | IssueError::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
-        _ => StatusCode::BAD_REQUEST,
+        Self::new(ErrorCode::UNAUTHORIZED, "authentication required")
     }
 }
 

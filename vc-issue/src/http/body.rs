@@ -12,6 +12,7 @@ use vc_core::parse::{parse_value, ParseLimits};
 use super::edge::{parse_limits, too_large};
 use super::error_status::core_error;
 use super::ApiError;
+use vc_core::ErrorCode;
 
 /// The body as a JSON value: `413 BODY_TOO_LARGE` over [`BODY_LIMIT`](super::BODY_LIMIT),
 /// `400 MALFORMED_JSON` when it does not parse, `400 DUPLICATE_KEY` for a key given twice in an
@@ -31,8 +32,7 @@ pub(crate) fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Value, Ap
             too_large()
         } else {
             ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "MALFORMED_JSON",
+                ErrorCode::MALFORMED_JSON,
                 "the request body could not be read",
             )
         }

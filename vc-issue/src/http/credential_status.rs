@@ -27,7 +27,7 @@ use std::sync::Arc;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::Json;
 use serde_json::{json, Map, Value};
 use vc_status::{StatusEntry, StatusPurpose};
@@ -36,6 +36,7 @@ use super::body::json_body;
 use super::error_status::{index_error, status_error};
 use super::router::ApiState;
 use super::ApiError;
+use vc_core::ErrorCode;
 
 /// One change to apply.
 #[derive(Debug)]
@@ -64,8 +65,7 @@ pub(crate) async fn update(
     };
     let registry = state.issuer.status_registry().ok_or_else(|| {
         ApiError::new(
-            StatusCode::NOT_FOUND,
-            "STATUS_NOT_SUPPORTED",
+            ErrorCode::STATUS_NOT_SUPPORTED,
             "this issuer keeps no status lists",
         )
     })?;
@@ -208,8 +208,7 @@ async fn find_entry(
         .find(|e| e.purpose() == purpose)
         .ok_or_else(|| {
             ApiError::new(
-                StatusCode::NOT_FOUND,
-                "CREDENTIAL_NOT_FOUND",
+                ErrorCode::CREDENTIAL_NOT_FOUND,
                 format!("no {purpose} status entry is known for this credential"),
             )
         })

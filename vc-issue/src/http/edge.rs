@@ -39,6 +39,7 @@ use vc_core::parse::{parse_value, ParseLimits};
 
 use super::error_status::core_error;
 use super::{ApiError, BODY_LIMIT};
+use vc_core::ErrorCode;
 
 /// The limits of the JSON gates below an outermost shape layer, as a request extension (a
 /// private type, so no host extension can stand in for it).
@@ -85,8 +86,7 @@ async fn shape_layer(State(edge): State<Edge>, mut request: Request, next: Next)
     request.extensions_mut().insert(edge);
     if !vc_core::uri::percent_decodes_to_utf8(request.uri().path()) {
         return ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "INVALID_PATH",
+            ErrorCode::INVALID_PATH,
             "the request path is not percent-encoded UTF-8",
         )
         .into_response();
@@ -103,30 +103,28 @@ fn into_shape(response: Response) -> Response {
     let (mut parts, _) = response.into_parts();
     let error = match status {
         StatusCode::NOT_FOUND => {
-            ApiError::new(status, "NOT_FOUND", "nothing is served at this path")
+            ApiError::new(ErrorCode::NOT_FOUND, "nothing is served at this path")
         }
         // axum adds `Allow` outside every layer a router can put around a route, after this.
         StatusCode::METHOD_NOT_ALLOWED => ApiError::new(
-            status,
-            "METHOD_NOT_ALLOWED",
+            ErrorCode::METHOD_NOT_ALLOWED,
             "this path does not take this method (see Allow)",
         ),
         StatusCode::PAYLOAD_TOO_LARGE => too_large(),
         StatusCode::UNSUPPORTED_MEDIA_TYPE => unsupported_media_type(),
         StatusCode::REQUEST_TIMEOUT => ApiError::new(
-            status,
-            "REQUEST_TIMEOUT",
+            ErrorCode::REQUEST_TIMEOUT,
             "the request did not arrive in time",
         ),
         status if status.is_client_error() => {
-            ApiError::new(status, "INVALID_REQUEST", "the request could not be read")
+            ApiError::new(ErrorCode::INVALID_REQUEST, "the request could not be read")
+                .with_status(status)
         }
         StatusCode::SERVICE_UNAVAILABLE => ApiError::new(
-            status,
-            "SERVICE_UNAVAILABLE",
+            ErrorCode::SERVICE_UNAVAILABLE,
             "the service cannot answer now",
         ),
-        _ => ApiError::new(status, "INTERNAL_ERROR", "internal error"),
+        _ => ApiError::new(ErrorCode::INTERNAL_ERROR, "internal error").with_status(status),
     };
     let shaped = error.into_response();
     parts.headers.remove(CONTENT_LENGTH);
@@ -146,8 +144,7 @@ fn is_json(headers: &HeaderMap) -> bool {
 /// `413 BODY_TOO_LARGE`.
 pub(crate) fn too_large() -> ApiError {
     ApiError::new(
-        StatusCode::PAYLOAD_TOO_LARGE,
-        "BODY_TOO_LARGE",
+        ErrorCode::BODY_TOO_LARGE,
         format!("the request body exceeds {BODY_LIMIT} bytes"),
     )
     .with_details(json!({ "limit": BODY_LIMIT }))
@@ -155,8 +152,7 @@ pub(crate) fn too_large() -> ApiError {
 
 fn unsupported_media_type() -> ApiError {
     ApiError::new(
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "UNSUPPORTED_MEDIA_TYPE",
+        ErrorCode::UNSUPPORTED_MEDIA_TYPE,
         "a request body must be sent as Content-Type: application/json",
     )
     .with_details(json!({ "accept": ["application/json"] }))
@@ -199,8 +195,7 @@ async fn checked(request: Request) -> Result<Request, ApiError> {
         Err(e) if e.is::<LengthLimitError>() => return Err(too_large()),
         Err(_) => {
             return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "INVALID_REQUEST",
+                ErrorCode::INVALID_REQUEST,
                 "the request body could not be read",
             ))
         }

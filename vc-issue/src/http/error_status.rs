@@ -1,9 +1,10 @@
-//! Which HTTP status each library error leaves with. Client mistakes keep their message;
-//! server-side failures keep only their code, never their cause.
+//! Which HTTP status each wire code leaves with ([`status_of`], the one mapping), and the library's
+//! errors as [`ApiError`]s. Client mistakes keep their message; server-side failures keep only
+//! their code, never their cause.
 
 use axum::http::StatusCode;
 use serde_json::{json, Value};
-use vc_status::store::StoreErrorKind;
+use vc_core::{ErrorClass, ErrorCode};
 
 use super::ApiError;
 use crate::error::IssueError;
@@ -11,46 +12,65 @@ use crate::pickup::PickupError;
 use crate::queue::QueueError;
 use crate::status_index::StatusIndexError;
 
-fn server(status: StatusCode, code: &'static str) -> ApiError {
-    ApiError::new(status, code, "the issuer could not complete the request")
+/// The HTTP status a response with `code` carries: the one place that maps the registry
+/// ([`vc_core::error_code`]) onto HTTP.
+///
+/// The status follows the code's [`ErrorClass`]; the edge's protocol-level codes keep the status
+/// HTTP defines for them (`405`, `408`, `415`). `docs/ERROR_CODES.md` lists every code with it.
+pub fn status_of(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::METHOD_NOT_ALLOWED => StatusCode::METHOD_NOT_ALLOWED,
+        ErrorCode::REQUEST_TIMEOUT => StatusCode::REQUEST_TIMEOUT,
+        ErrorCode::UNSUPPORTED_MEDIA_TYPE => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        _ => status_of_class(code.class()),
+    }
 }
 
-fn store_status(kind: StoreErrorKind) -> StatusCode {
-    match kind {
-        StoreErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+fn status_of_class(class: ErrorClass) -> StatusCode {
+    match class {
+        ErrorClass::InvalidInput => StatusCode::BAD_REQUEST,
+        ErrorClass::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorClass::Forbidden => StatusCode::FORBIDDEN,
+        ErrorClass::NotFound => StatusCode::NOT_FOUND,
+        ErrorClass::Conflict | ErrorClass::Contended => StatusCode::CONFLICT,
+        ErrorClass::Gone => StatusCode::GONE,
+        ErrorClass::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+        ErrorClass::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        ErrorClass::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        ErrorClass::Upstream => StatusCode::BAD_GATEWAY,
+        // `ErrorClass` may grow; a class this version does not know is the server's problem.
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
+
+/// An error with `code`: a client mistake with `message` and `details`, a server-side failure
+/// with only `server_message`.
+pub(crate) fn domain_error(
+    code: ErrorCode,
+    message: String,
+    details: Value,
+    server_message: &'static str,
+) -> ApiError {
+    if code.class().is_server_side() {
+        return ApiError::new(code, server_message);
+    }
+    ApiError::new(code, message).with_details(details)
+}
+
+const ISSUER_FAILED: &str = "the issuer could not complete the request";
 
 /// An error of the asynchronous issuance queue.
 pub(crate) fn queue_error(error: QueueError) -> ApiError {
     if let QueueError::Issue(e) = error {
         return ApiError::from(e);
     }
-    let status =
-        StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    if status.is_server_error() {
-        return server(status, error.code());
-    }
-    let body = error.to_json();
-    ApiError::new(status, error.code(), error.to_string()).with_details(body["details"].clone())
+    let details = error.to_json()["details"].take();
+    domain_error(error.code(), error.to_string(), details, ISSUER_FAILED)
 }
 
 /// An error of the status registry.
 pub(crate) fn status_error(error: vc_status::Error) -> ApiError {
-    use vc_status::Error as E;
-    let status = match &error {
-        E::Irreversible => StatusCode::CONFLICT,
-        E::ForeignList { .. } | E::InvalidListId => StatusCode::NOT_FOUND,
-        E::Store(e) if e.kind() == StoreErrorKind::NotFound => StatusCode::NOT_FOUND,
-        E::Store(e) => store_status(e.kind()),
-        E::Config { .. } | E::Randomness(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        _ => StatusCode::BAD_REQUEST,
-    };
-    if status.is_server_error() {
-        return server(status, error.code());
-    }
-    ApiError::new(status, error.code(), error.to_string())
+    domain_error(error.code(), error.to_string(), Value::Null, ISSUER_FAILED)
 }
 
 /// An error of a data model parse of caller input (a request body, a credential in it): always
@@ -65,21 +85,30 @@ pub(crate) fn core_error(error: vc_core::Error) -> ApiError {
         E::DuplicateKey { key, pointer } => json!({ "key": key, "pointer": pointer }),
         _ => Value::Null,
     };
-    ApiError::new(StatusCode::BAD_REQUEST, error.code(), error.to_string()).with_details(details)
+    domain_error(error.code(), error.to_string(), details, ISSUER_FAILED)
 }
 
 /// An error of the pickup service.
 pub(crate) fn pickup_error(error: PickupError) -> ApiError {
-    match &error {
-        PickupError::InvalidTtl { .. } => {
-            ApiError::new(StatusCode::BAD_REQUEST, error.code(), error.to_string())
-        }
-        PickupError::Store { kind, .. } => server(store_status(*kind), error.code()),
-        _ => server(StatusCode::INTERNAL_SERVER_ERROR, error.code()),
-    }
+    domain_error(error.code(), error.to_string(), Value::Null, ISSUER_FAILED)
 }
 
 /// An error of the credential status index.
 pub(crate) fn index_error(error: StatusIndexError) -> ApiError {
-    server(store_status(error.kind()), error.code())
+    domain_error(error.code(), error.to_string(), Value::Null, ISSUER_FAILED)
+}
+
+impl From<IssueError> for ApiError {
+    fn from(error: IssueError) -> Self {
+        let api = domain_error(
+            error.code(),
+            error.to_string(),
+            error.details(),
+            ISSUER_FAILED,
+        );
+        match &error {
+            IssueError::RateLimitExceeded { retry_after, .. } => api.with_retry_after(*retry_after),
+            _ => api,
+        }
+    }
 }

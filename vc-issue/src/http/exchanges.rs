@@ -12,7 +12,7 @@
 //! [`CreateExchangeRequest`]); the wallet body is `{}` or `{"verifiablePresentation": ...}`.
 //! A missing or wrong token is `401` before the exchange is looked at; a body over
 //! [`BODY_LIMIT`] is `413`. Errors are the JSON shape of [`ApiError`], with the statuses of
-//! [`ExchangeError::http_status`]: `400` malformed input and refused presentations (`ttl` and
+//! the codes of [`ExchangeError::code`] (see [`status_of`](crate::http::status_of)): `400` malformed input and refused presentations (`ttl` and
 //! `expires` together is `TTL_AND_EXPIRES`; variables the workflow's templates cannot use are
 //! `EXCHANGE_VARIABLES_INVALID`, with a JSON pointer to each in `details.violations`), `404`
 //! unknown workflow or exchange, `409` an exchange that is complete, invalid or was changed
@@ -43,6 +43,9 @@ use serde_json::json;
 use crate::exchange::{
     CreateExchangeRequest, ExchangeError, ExchangeId, ExchangeService, WalletMessage, WorkflowId,
 };
+use vc_core::ErrorCode;
+
+use super::error_status::domain_error;
 use crate::http::{ApiError, Authorizer, BODY_LIMIT};
 
 #[derive(Debug, Clone)]
@@ -75,18 +78,14 @@ pub fn routes(service: Arc<ExchangeService>, authorizer: Arc<dyn Authorizer>) ->
 
 impl From<ExchangeError> for ApiError {
     fn from(error: ExchangeError) -> Self {
-        let status =
-            StatusCode::from_u16(error.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         match error {
             ExchangeError::Issue(e) => ApiError::from(e),
-            _ if status.is_server_error() => ApiError::new(
-                status,
+            _ => domain_error(
                 error.code(),
+                error.to_string(),
+                error.details(),
                 "the exchange service could not complete the request",
             ),
-            _ => {
-                ApiError::new(status, error.code(), error.to_string()).with_details(error.details())
-            }
         }
     }
 }
@@ -96,12 +95,11 @@ fn unreadable(rejection: BytesRejection) -> ApiError {
     let status = rejection.status();
     if status == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::new(
-            status,
-            "PAYLOAD_TOO_LARGE",
+            ErrorCode::PAYLOAD_TOO_LARGE,
             format!("the body is larger than {BODY_LIMIT} bytes"),
         )
     } else {
-        ApiError::new(status, "INVALID_REQUEST", "the body could not be read")
+        ApiError::new(ErrorCode::INVALID_REQUEST, "the body could not be read").with_status(status)
     }
 }
 

@@ -27,6 +27,7 @@ use crate::crypto::proof_type::ProofType;
 use crate::error::IssueError;
 use crate::pipeline::request::{IssuanceRequest, IssuedCredential};
 use crate::queue::{TicketId, TICKET_PATH};
+use vc_core::ErrorCode;
 
 /// The VC API `IssueCredentialRequest`.
 #[derive(Debug, Deserialize)]
@@ -121,10 +122,7 @@ async fn issue_credential(
 ) -> Result<Response, ApiError> {
     let options = request.options;
     if options.mandatory_pointers.is_some_and(|p| !p.is_empty()) {
-        return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "UNSUPPORTED_OPTION",
-            "mandatoryPointers needs a selective disclosure suite, which this issuer does not serve",
+        return Err(ApiError::new(ErrorCode::UNSUPPORTED_OPTION, "mandatoryPointers needs a selective disclosure suite, which this issuer does not serve",
         ));
     }
     // The edge has held the whole body to the router's nesting limit; the credential inside is
@@ -150,8 +148,7 @@ async fn issue_credential(
     // caller's to choose too, so no written entry can be proven to be this credential's.
     if !credential.statuses().is_empty() {
         return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "CREDENTIAL_STATUS_NOT_ALLOCATED",
+            ErrorCode::CREDENTIAL_STATUS_NOT_ALLOCATED,
             "credentialStatus is allocated by the issuer: send the credential without it and \
              ask for entries with options.credentialStatus",
         )
@@ -197,10 +194,7 @@ async fn ensure_unrecorded(state: &ApiState, credential_id: &str) -> Result<(), 
     if recorded.is_empty() {
         return Ok(());
     }
-    Err(ApiError::new(
-        StatusCode::CONFLICT,
-        "CREDENTIAL_ID_IN_USE",
-        "status entries are already recorded under this credential id; give the credential an id of its own",
+    Err(ApiError::new(ErrorCode::CREDENTIAL_ID_IN_USE, "status entries are already recorded under this credential id; give the credential an id of its own",
     ))
 }
 
@@ -215,8 +209,7 @@ async fn allocate(
     let pointer = |p: &str| json!({"pointer": format!("/options/credentialStatus{p}")});
     let registry = state.issuer.status_registry().ok_or_else(|| {
         ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "STATUS_PURPOSE_NOT_SUPPORTED",
+            ErrorCode::STATUS_PURPOSE_NOT_SUPPORTED,
             "this issuer keeps no status lists",
         )
         .with_details(pointer(""))
@@ -224,8 +217,7 @@ async fn allocate(
     let format = registry.format();
     if wanted.type_ != format.entry_type() {
         return Err(ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "UNSUPPORTED_STATUS_TYPE",
+            ErrorCode::UNSUPPORTED_STATUS_TYPE,
             format!("this issuer's status entries are {}", format.entry_type()),
         )
         .with_details(pointer("/type")));
@@ -256,8 +248,7 @@ async fn allocate(
             .map_err(|e| status_error(e).with_details(pointer(&format!("/statusPurpose/{i}"))))?;
         if !registry.supports(parsed) {
             return Err(ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "STATUS_PURPOSE_NOT_SUPPORTED",
+                ErrorCode::STATUS_PURPOSE_NOT_SUPPORTED,
                 format!("this issuer keeps no {parsed} status lists"),
             )
             .with_details(pointer(&format!("/statusPurpose/{i}"))));
@@ -278,7 +269,7 @@ pub(crate) async fn poll(
     Path(ticket_id): Path<String>,
 ) -> Result<Response, ApiError> {
     state.authorizer.authorize(&headers).await?;
-    let not_found = || ApiError::new(StatusCode::NOT_FOUND, "TICKET_NOT_FOUND", "no such ticket");
+    let not_found = || ApiError::new(ErrorCode::TICKET_NOT_FOUND, "no such ticket");
     let queue = state.queue.as_ref().ok_or_else(not_found)?;
     let id = TicketId::parse(&ticket_id).ok_or_else(not_found)?;
     let status = queue.status(&id).await.map_err(queue_error)?;

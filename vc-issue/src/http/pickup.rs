@@ -19,6 +19,7 @@ use super::error_status::pickup_error;
 use super::issuer_api::no_store;
 use super::ApiError;
 use crate::pickup::PickupService;
+use vc_core::ErrorCode;
 
 /// The pickup route alone, for hosts that serve it without the rest of [`VcApi`](super::VcApi),
 /// with the same edge: every error in the JSON shape, bodies checked for type, size,
@@ -48,8 +49,7 @@ async fn redeem(
         .map_err(pickup_error)?
         .ok_or_else(|| {
             ApiError::new(
-                StatusCode::GONE,
-                "PICKUP_GONE",
+                ErrorCode::PICKUP_GONE,
                 "no credential can be picked up with this token",
             )
         })?;

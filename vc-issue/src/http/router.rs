@@ -16,6 +16,7 @@ use crate::pickup::PickupService;
 use crate::pipeline::issuer::Issuer;
 use crate::queue::IssuanceQueue;
 use crate::status_index::{CredentialStatusIndex, MemoryCredentialStatusIndex};
+use vc_core::ErrorCode;
 
 /// A [`VcApi`] that cannot be built: a required part is missing or a URL is unusable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,10 +35,10 @@ pub enum ConfigError {
 
 impl ConfigError {
     /// A stable, upper-snake-case code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            ConfigError::Missing { .. } => "HTTP_CONFIG_MISSING",
-            ConfigError::BaseUrl => "HTTP_CONFIG_BASE_URL",
+            ConfigError::Missing { .. } => ErrorCode::HTTP_CONFIG_MISSING,
+            ConfigError::BaseUrl => ErrorCode::HTTP_CONFIG_BASE_URL,
         }
     }
 }

@@ -22,7 +22,7 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::body::{Body, Bytes};
-use axum::http::{header, HeaderValue, Request, StatusCode};
+use axum::http::{header, HeaderValue, Request};
 use axum::response::{IntoResponse, Response};
 use axum::Router;
 use http_body::{Frame, SizeHint};
@@ -35,6 +35,7 @@ use tokio::task::JoinSet;
 use tower::ServiceExt;
 
 use super::ApiError;
+use vc_core::ErrorCode;
 
 /// The limits [`serve`] applies, each with a default; set them with the `with_*` methods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -278,16 +279,14 @@ fn timed_out(body_arrived: bool, timeout: Duration) -> Response {
     let seconds = serde_json::json!({ "timeoutSeconds": timeout.as_secs_f64() });
     if body_arrived {
         return ApiError::new(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "PROCESSING_TIMEOUT",
+            ErrorCode::PROCESSING_TIMEOUT,
             "the request could not be answered in time",
         )
         .with_details(seconds)
         .into_response();
     }
     let mut response = ApiError::new(
-        StatusCode::REQUEST_TIMEOUT,
-        "REQUEST_TIMEOUT",
+        ErrorCode::REQUEST_TIMEOUT,
         "the request body did not arrive in time",
     )
     .with_details(seconds)

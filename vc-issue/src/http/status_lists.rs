@@ -22,6 +22,7 @@ use super::router::ApiState;
 use super::ApiError;
 use crate::crypto::proof_type::ProofType;
 use crate::pipeline::request::IssuedCredential;
+use vc_core::ErrorCode;
 
 /// A signed list credential, keyed by list, with the unsigned value it was made from.
 type Signed = HashMap<StatusListId, (Arc<Value>, Arc<IssuedCredential>)>;
@@ -58,13 +59,7 @@ pub(crate) async fn serve(
     State(state): State<Arc<ApiState>>,
     Path(list_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let not_found = || {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            "STATUS_LIST_NOT_FOUND",
-            "no such status list",
-        )
-    };
+    let not_found = || ApiError::new(ErrorCode::STATUS_LIST_NOT_FOUND, "no such status list");
     let registry = state.issuer.status_registry().ok_or_else(not_found)?;
     let id = StatusListId::new(list_id).map_err(|_| not_found())?;
     let unsigned = registry.list_credential(&id).await.map_err(|e| {

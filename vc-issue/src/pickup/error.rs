@@ -6,6 +6,7 @@ use std::sync::Arc;
 use vc_status::store::StoreErrorKind;
 
 use crate::error::BoxError;
+use vc_core::ErrorCode;
 
 /// Everything that can go wrong creating or redeeming a pickup, each with a stable
 /// [`code`](PickupError::code).
@@ -67,15 +68,15 @@ impl PickupError {
     }
 
     /// A stable, upper-snake-case code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            PickupError::InvalidTtl { .. } => "PICKUP_TTL_INVALID",
-            PickupError::Config { .. } => "PICKUP_CONFIGURATION",
-            PickupError::Randomness(_) => "RANDOMNESS_UNAVAILABLE",
+            PickupError::InvalidTtl { .. } => ErrorCode::PICKUP_TTL_INVALID,
+            PickupError::Config { .. } => ErrorCode::PICKUP_CONFIGURATION,
+            PickupError::Randomness(_) => ErrorCode::RANDOMNESS_UNAVAILABLE,
             PickupError::Store { kind, .. } => match kind {
-                StoreErrorKind::AlreadyExists => "STORE_ALREADY_EXISTS",
-                StoreErrorKind::Unavailable => "STORE_UNAVAILABLE",
-                _ => "STORE_ERROR",
+                StoreErrorKind::AlreadyExists => ErrorCode::STORE_ALREADY_EXISTS,
+                StoreErrorKind::Unavailable => ErrorCode::STORE_UNAVAILABLE,
+                _ => ErrorCode::STORE_ERROR,
             },
         }
     }

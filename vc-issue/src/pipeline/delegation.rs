@@ -21,6 +21,7 @@ use crate::crypto::verify::{CredentialVerifier, VerifyError};
 use crate::error::IssueError;
 use crate::pipeline::claims_rule::ClaimsRule;
 use crate::pipeline::schema::SchemaEntry;
+use vc_core::ErrorCode;
 
 /// The id of the built-in delegation schema.
 pub const SCHEMA_ID: &str = "agent-delegation-v1";
@@ -137,16 +138,16 @@ pub enum DelegationError {
 
 impl DelegationError {
     /// A stable, upper-snake-case code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            DelegationError::EmptyChain => "DELEGATION_EMPTY_CHAIN",
-            DelegationError::Malformed { .. } => "DELEGATION_MALFORMED",
-            DelegationError::InvalidProof { .. } => "DELEGATION_INVALID_PROOF",
-            DelegationError::BrokenLink { .. } => "DELEGATION_BROKEN_LINK",
-            DelegationError::ScopeWidened { .. } => "DELEGATION_SCOPE_WIDENED",
-            DelegationError::ConstraintRelaxed { .. } => "DELEGATION_CONSTRAINT_RELAXED",
-            DelegationError::TooDeep { .. } => "DELEGATION_TOO_DEEP",
-            DelegationError::Expired { .. } => "DELEGATION_EXPIRED",
+            DelegationError::EmptyChain => ErrorCode::DELEGATION_EMPTY_CHAIN,
+            DelegationError::Malformed { .. } => ErrorCode::DELEGATION_MALFORMED,
+            DelegationError::InvalidProof { .. } => ErrorCode::DELEGATION_INVALID_PROOF,
+            DelegationError::BrokenLink { .. } => ErrorCode::DELEGATION_BROKEN_LINK,
+            DelegationError::ScopeWidened { .. } => ErrorCode::DELEGATION_SCOPE_WIDENED,
+            DelegationError::ConstraintRelaxed { .. } => ErrorCode::DELEGATION_CONSTRAINT_RELAXED,
+            DelegationError::TooDeep { .. } => ErrorCode::DELEGATION_TOO_DEEP,
+            DelegationError::Expired { .. } => ErrorCode::DELEGATION_EXPIRED,
         }
     }
 }

@@ -15,6 +15,7 @@ use crate::crypto::keystore::KeyStore;
 use crate::crypto::signer::Signer;
 use crate::crypto::suites::{ProofOptions, SecuringSuite, Suites};
 use crate::error::IssueError;
+use crate::host_error::HostErrorKind;
 use crate::pipeline::claims_rule::ClaimsRule;
 use crate::pipeline::rate_limit::RateLimit;
 use crate::pipeline::request::{IssuanceRequest, IssuanceResponse, IssuedCredential};
@@ -359,14 +360,10 @@ impl Issuer {
             let Ok(id) = DidUrl::parse(&document.absolute_id(&method.id)) else {
                 continue;
             };
-            let signer =
-                self.inner
-                    .keys
-                    .signer(&id)
-                    .await
-                    .map_err(|source| IssueError::SigningFailed {
-                        source: Some(source),
-                    })?;
+            let signer = match self.inner.keys.signer(&id).await {
+                Err(e) if e.kind() == HostErrorKind::NotFound => None,
+                found => found.map_err(IssueError::signing)?,
+            };
             if let Some(signer) = signer.filter(|s| s.public_key() == &key) {
                 return Ok((id, signer));
             }
@@ -387,9 +384,9 @@ impl Issuer {
             .schemas
             .schema(schema_id)
             .await
-            .map_err(|source| IssueError::Internal {
-                context: "schema registry",
-                source: Some(source),
+            .or_else(|e| match e.kind() {
+                HostErrorKind::NotFound => Ok(None),
+                _ => Err(IssueError::schema_registry(e)),
             })?
             .ok_or_else(|| IssueError::SchemaNotFound {
                 schema_id: schema_id.to_owned(),
@@ -417,20 +414,17 @@ impl Issuer {
     }
 
     async fn holder_exists(&self, did: &Did) -> Result<bool, IssueError> {
-        let exists = self.inner.resolver.exists(did).await;
-        exists.map_err(resolution_failed(did))
+        match self.inner.resolver.exists(did).await {
+            Err(e) if e.kind() == HostErrorKind::NotFound => Ok(false),
+            exists => exists.map_err(|e| IssueError::resolution(did, e)),
+        }
     }
 
     async fn resolve(&self, did: &Did) -> Result<Option<ResolvedDid>, IssueError> {
-        let resolved = self.inner.resolver.resolve(did).await;
-        resolved.map_err(resolution_failed(did))
-    }
-}
-
-fn resolution_failed(did: &Did) -> impl FnOnce(crate::BoxError) -> IssueError + '_ {
-    move |source| IssueError::ResolutionFailed {
-        did: did.to_string(),
-        source,
+        match self.inner.resolver.resolve(did).await {
+            Err(e) if e.kind() == HostErrorKind::NotFound => Ok(None),
+            resolved => resolved.map_err(|e| IssueError::resolution(did, e)),
+        }
     }
 }
 

@@ -8,7 +8,7 @@ use std::fmt::Debug;
 use async_trait::async_trait;
 use vc_core::{Did, DidDocument};
 
-use crate::error::BoxError;
+use crate::host_error::HostError;
 
 pub use did_key::DidKeyResolver;
 pub use memory::InMemoryDidRegistry;
@@ -45,28 +45,29 @@ impl ResolvedDid {
 /// server for `did:web`, a universal resolver); `did:key` needs no I/O and is built in
 /// ([`DidKeyResolver`]).
 ///
-/// `Ok(None)` means "this DID does not exist"; `Err` means "could not find out" (the network or
-/// storage failed), which the pipeline reports differently (`RESOLUTION_FAILED`, retryable).
+/// `Ok(None)` means "this DID does not exist"; `Err` means "could not find out", which the pipeline
+/// reports differently: [`HostError::unavailable`] (the network or storage is down) as
+/// `RESOLUTION_FAILED`, retryable; any other kind as `INTERNAL_ERROR`, not retried.
 #[async_trait]
 pub trait DidResolver: Send + Sync + Debug + 'static {
     /// Resolves `did`.
-    async fn resolve(&self, did: &Did) -> Result<Option<ResolvedDid>, BoxError>;
+    async fn resolve(&self, did: &Did) -> Result<Option<ResolvedDid>, HostError>;
 
     /// Whether `did` exists (resolves, deactivated or not): all the pipeline asks of a holder.
     /// Override it when existence is cheaper to learn than the document (a batch asks it once per
     /// item).
-    async fn exists(&self, did: &Did) -> Result<bool, BoxError> {
+    async fn exists(&self, did: &Did) -> Result<bool, HostError> {
         Ok(self.resolve(did).await?.is_some())
     }
 }
 
 #[async_trait]
 impl<T: DidResolver + ?Sized> DidResolver for std::sync::Arc<T> {
-    async fn resolve(&self, did: &Did) -> Result<Option<ResolvedDid>, BoxError> {
+    async fn resolve(&self, did: &Did) -> Result<Option<ResolvedDid>, HostError> {
         (**self).resolve(did).await
     }
 
-    async fn exists(&self, did: &Did) -> Result<bool, BoxError> {
+    async fn exists(&self, did: &Did) -> Result<bool, HostError> {
         (**self).exists(did).await
     }
 }

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use vc_core::Did;
 
-use crate::error::BoxError;
+use crate::host_error::HostError;
 
 pub(crate) use cache::{validate, SchemaCache};
 pub use memory::InMemorySchemaRegistry;
@@ -96,6 +96,7 @@ impl SchemaEntry {
 /// Looks schemas up by id. Hosts implement it over their schema store or trust registry.
 #[async_trait]
 pub trait SchemaRegistry: Send + Sync + Debug + 'static {
-    /// The schema with this id, or `None` when there is none.
-    async fn schema(&self, id: &str) -> Result<Option<Arc<SchemaEntry>>, BoxError>;
+    /// The schema with this id, or `None` when there is none. [`HostError::unavailable`] when
+    /// the store behind it is down (`SCHEMA_REGISTRY_UNAVAILABLE`, retried).
+    async fn schema(&self, id: &str) -> Result<Option<Arc<SchemaEntry>>, HostError>;
 }

@@ -7,7 +7,7 @@ use rand::RngCore;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
-use vc_core::{Clock, CredentialId, Did, SystemClock};
+use vc_core::{Clock, CredentialId, Did, ErrorCode, SystemClock};
 use vc_status::{ReservationOwner, StatusEntry, StatusPurpose};
 
 use super::error::{QueueError, StoreErrorKind};
@@ -739,7 +739,7 @@ fn non_empty(what: &str, value: &str) -> Result<(), QueueError> {
 
 fn rejection(reason: &str) -> TicketFailure {
     TicketFailure {
-        code: "REJECTED".into(),
+        code: ErrorCode::REJECTED.into(),
         message: reason.to_owned(),
         details: Value::Null,
     }
@@ -923,7 +923,7 @@ impl Worker {
             }
             Err(Outcome::Retry(e) | Outcome::Permanent(e)) => {
                 record.failure = Some(TicketFailure::from(&e));
-                (TicketState::Failed, Some(e.code().to_owned()))
+                (TicketState::Failed, Some(e.code().into()))
             }
         };
         record.state = state;

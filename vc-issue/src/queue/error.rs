@@ -8,6 +8,7 @@ pub use vc_status::store::StoreErrorKind;
 
 use super::state::{TicketId, TicketState};
 use crate::error::{BoxError, IssueError};
+use vc_core::ErrorCode;
 
 /// An error of an [`IssuanceStore`](super::IssuanceStore) backend, with a [`StoreErrorKind`]
 /// that tells the caller what to do (`Unavailable`: retry; `Conflict`: re-read).
@@ -113,18 +114,20 @@ pub enum QueueError {
 
 impl QueueError {
     /// A stable, upper-snake-case code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             QueueError::Issue(e) => e.code(),
-            QueueError::TicketNotFound { .. } => "TICKET_NOT_FOUND",
-            QueueError::IllegalTransition { .. } => "ILLEGAL_TRANSITION",
-            QueueError::LeaseLost { .. } => "LEASE_LOST",
-            QueueError::IdempotencyConflict { .. } => "IDEMPOTENCY_KEY_REUSED",
-            QueueError::Contended { .. } => "CONCURRENT_UPDATE",
-            QueueError::InvalidInput { .. } => "INVALID_REQUEST",
-            QueueError::Config { .. } => "QUEUE_CONFIGURATION",
-            QueueError::Store(e) if e.kind() == StoreErrorKind::Unavailable => "STORE_UNAVAILABLE",
-            QueueError::Store(_) => "STORE_ERROR",
+            QueueError::TicketNotFound { .. } => ErrorCode::TICKET_NOT_FOUND,
+            QueueError::IllegalTransition { .. } => ErrorCode::ILLEGAL_TRANSITION,
+            QueueError::LeaseLost { .. } => ErrorCode::LEASE_LOST,
+            QueueError::IdempotencyConflict { .. } => ErrorCode::IDEMPOTENCY_KEY_REUSED,
+            QueueError::Contended { .. } => ErrorCode::CONCURRENT_UPDATE,
+            QueueError::InvalidInput { .. } => ErrorCode::INVALID_REQUEST,
+            QueueError::Config { .. } => ErrorCode::QUEUE_CONFIGURATION,
+            QueueError::Store(e) if e.kind() == StoreErrorKind::Unavailable => {
+                ErrorCode::STORE_UNAVAILABLE
+            }
+            QueueError::Store(_) => ErrorCode::STORE_ERROR,
         }
     }
 
@@ -135,21 +138,6 @@ impl QueueError {
             QueueError::Contended { .. } => true,
             QueueError::Store(e) => e.kind() == StoreErrorKind::Unavailable,
             _ => false,
-        }
-    }
-
-    /// The HTTP status a host should answer with.
-    pub fn http_status(&self) -> u16 {
-        match self {
-            QueueError::Issue(e) => e.http_status(),
-            QueueError::TicketNotFound { .. } => 404,
-            QueueError::IllegalTransition { .. }
-            | QueueError::LeaseLost { .. }
-            | QueueError::IdempotencyConflict { .. }
-            | QueueError::Contended { .. } => 409,
-            QueueError::InvalidInput { .. } => 400,
-            QueueError::Store(e) if e.kind() == StoreErrorKind::Unavailable => 503,
-            QueueError::Config { .. } | QueueError::Store(_) => 500,
         }
     }
 

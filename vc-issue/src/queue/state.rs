@@ -255,7 +255,7 @@ pub struct TicketFailure {
 impl From<&crate::error::IssueError> for TicketFailure {
     fn from(e: &crate::error::IssueError) -> Self {
         Self {
-            code: e.code().to_owned(),
+            code: e.code().into(),
             message: e.to_string(),
             details: e.details(),
         }

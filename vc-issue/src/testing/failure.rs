@@ -33,8 +33,16 @@ impl ConformanceError {
         }
     }
 
-    pub(crate) fn backend(check: &'static str) -> impl FnOnce(BoxError) -> Self {
-        move |source| Self::Backend { check, source }
+    /// The contract `check` could not be checked because the implementation failed with
+    /// `source` (a [`BoxError`] or a host capability's [`HostError`](crate::HostError)).
+    pub(crate) fn backend<E>(check: &'static str) -> impl FnOnce(E) -> Self
+    where
+        E: std::error::Error + Send + Sync + 'static,
+    {
+        move |source| Self::Backend {
+            check,
+            source: std::sync::Arc::new(source),
+        }
     }
 }
 

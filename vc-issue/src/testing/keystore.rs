@@ -83,9 +83,6 @@ pub async fn check_key_store(
             UNKNOWN,
             format!("a signer for {unknown}"),
         )),
-        Err(source) => Err(ConformanceError::Backend {
-            check: UNKNOWN,
-            source,
-        }),
+        Err(source) => Err(ConformanceError::backend(UNKNOWN)(source)),
     }
 }

@@ -62,9 +62,6 @@ pub async fn check_schema_registry(
             UNKNOWN,
             format!("an entry {:?} for {unknown:?}", found.id),
         )),
-        Err(source) => Err(ConformanceError::Backend {
-            check: UNKNOWN,
-            source,
-        }),
+        Err(source) => Err(ConformanceError::backend(UNKNOWN)(source)),
     }
 }

@@ -63,7 +63,7 @@ async fn bad_items_fail_alone_and_results_keep_input_order() {
         .iter()
         .enumerate()
         .filter(|(_, r)| r.status == ItemStatus::Failed)
-        .map(|(i, r)| (i, r.error.as_ref().unwrap().code()))
+        .map(|(i, r)| (i, r.error.as_ref().unwrap().code().as_str()))
         .collect();
     assert_eq!(
         codes,
@@ -170,7 +170,7 @@ impl vc_issue::Signer for FlakySigner {
         self.inner.public_key()
     }
 
-    async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, vc_issue::BoxError> {
+    async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, vc_issue::HostError> {
         let n = self
             .signed
             .fetch_add(1, std::sync::atomic::Ordering::SeqCst);

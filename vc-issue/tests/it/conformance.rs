@@ -8,13 +8,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde_json::json;
 use vc_core::DidUrl;
-use vc_issue::error::BoxError;
 use vc_issue::testing::keystore::check_key_store;
 use vc_issue::testing::schema::check_schema_registry;
 use vc_issue::testing::ConformanceError;
 use vc_issue::{
-    Ed25519Signer, InMemoryKeyStore, InMemorySchemaRegistry, KeyStore, P256Signer, SchemaEntry,
-    SchemaRegistry, Signer,
+    Ed25519Signer, HostError, InMemoryKeyStore, InMemorySchemaRegistry, KeyStore, P256Signer,
+    SchemaEntry, SchemaRegistry, Signer,
 };
 
 #[tokio::test]
@@ -39,7 +38,7 @@ struct EveryMethodIsMine(Arc<dyn Signer>);
 
 #[async_trait]
 impl KeyStore for EveryMethodIsMine {
-    async fn signer(&self, _: &DidUrl) -> Result<Option<Arc<dyn Signer>>, BoxError> {
+    async fn signer(&self, _: &DidUrl) -> Result<Option<Arc<dyn Signer>>, HostError> {
         Ok(Some(self.0.clone()))
     }
 }
@@ -50,8 +49,10 @@ struct Down;
 
 #[async_trait]
 impl KeyStore for Down {
-    async fn signer(&self, _: &DidUrl) -> Result<Option<Arc<dyn Signer>>, BoxError> {
-        Err(Arc::new(std::io::Error::other("connection refused")))
+    async fn signer(&self, _: &DidUrl) -> Result<Option<Arc<dyn Signer>>, HostError> {
+        Err(HostError::unavailable(std::io::Error::other(
+            "connection refused",
+        )))
     }
 }
 
@@ -91,7 +92,7 @@ struct Confused;
 
 #[async_trait]
 impl SchemaRegistry for Confused {
-    async fn schema(&self, id: &str) -> Result<Option<Arc<SchemaEntry>>, BoxError> {
+    async fn schema(&self, id: &str) -> Result<Option<Arc<SchemaEntry>>, HostError> {
         Ok(Some(Arc::new(SchemaEntry::new(
             format!("{id}-other"),
             json!({"type": 7}),
@@ -107,7 +108,7 @@ struct BrokenSchema;
 
 #[async_trait]
 impl SchemaRegistry for BrokenSchema {
-    async fn schema(&self, id: &str) -> Result<Option<Arc<SchemaEntry>>, BoxError> {
+    async fn schema(&self, id: &str) -> Result<Option<Arc<SchemaEntry>>, HostError> {
         Ok(Some(Arc::new(SchemaEntry::new(
             id,
             json!({"type": 7}),

@@ -16,7 +16,7 @@ use vc_issue::exchange::{
 };
 use vc_issue::http::BearerTokens;
 use vc_issue::{
-    BoxError, CredentialVerifier, Ed25519Signer, InMemoryDidRegistry, ProofType, SchemaEntry,
+    CredentialVerifier, Ed25519Signer, InMemoryDidRegistry, ProofType, SchemaEntry,
     SignatureAlgorithm, Signer, Suites,
 };
 
@@ -39,7 +39,7 @@ impl Signer for CountingSigner {
     fn public_key(&self) -> &PublicKey {
         self.inner.public_key()
     }
-    async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, BoxError> {
+    async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, vc_issue::HostError> {
         self.signed.fetch_add(1, Ordering::SeqCst);
         self.inner.sign(message).await
     }

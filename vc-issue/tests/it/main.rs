@@ -17,6 +17,9 @@ mod conformance_stores;
 #[cfg(feature = "client")]
 mod coordinator_client;
 mod delegation;
+// The registry's table names each code's HTTP status.
+#[cfg(feature = "http")]
+mod error_codes;
 #[cfg(feature = "http")]
 mod exchange_http;
 mod fixtures;

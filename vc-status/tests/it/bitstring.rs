@@ -145,7 +145,7 @@ fn malformed_base64_is_a_typed_error() {
         let err = Bitstring::decode(&bad, &DecodeOptions::new()).unwrap_err();
         assert!(
             matches!(
-                err.code(),
+                err.code().as_str(),
                 "ENCODED_LIST_BASE64_ERROR" | "ENCODED_LIST_GZIP_ERROR"
             ),
             "{bad:.16}: {}",

@@ -14,6 +14,7 @@ use zkryptium::schemes::generics::Signature;
 
 use super::{BbsSigner, SignatureAlgorithm, Signer};
 use crate::error::BoxError;
+use crate::host_error::HostError;
 
 /// A BBS private key (a BLS12-381 scalar, ciphersuite BLS12-381-SHA-256) held in memory; its public
 /// key is a G2 point published as a `zUC7…` Multikey. The secret is zeroized on drop and never
@@ -125,7 +126,7 @@ impl Signer for Bls12381G2Signer {
         &self.public_key
     }
 
-    async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, BoxError> {
+    async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, HostError> {
         Ok(self.sign_now(&[], &[message.to_vec()])?.to_vec())
     }
 
@@ -140,7 +141,7 @@ impl BbsSigner for Bls12381G2Signer {
         &self.public_key
     }
 
-    async fn bbs_sign(&self, header: &[u8], messages: &[Vec<u8>]) -> Result<Vec<u8>, BoxError> {
+    async fn bbs_sign(&self, header: &[u8], messages: &[Vec<u8>]) -> Result<Vec<u8>, HostError> {
         Ok(self.sign_now(header, messages)?.to_vec())
     }
 }

@@ -8,7 +8,7 @@ use vc_core::did_key::{DidKey, KeyType};
 use vc_core::{multibase, multicodec, Did, DidUrl, PublicKey};
 
 use super::{SignatureAlgorithm, Signer};
-use crate::error::BoxError;
+use crate::host_error::HostError;
 
 /// An Ed25519 private key held in memory. The key is zeroized on drop and never printed.
 pub struct Ed25519Signer {
@@ -107,7 +107,7 @@ impl Signer for Ed25519Signer {
         &self.public_key
     }
 
-    async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, BoxError> {
+    async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, HostError> {
         Ok(self.sign_now(message).to_vec())
     }
 }

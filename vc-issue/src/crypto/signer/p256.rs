@@ -9,7 +9,7 @@ use vc_core::did_key::{DidKey, KeyType};
 use vc_core::{Did, DidUrl, PublicKey};
 
 use super::{SignatureAlgorithm, Signer};
-use crate::error::BoxError;
+use crate::host_error::HostError;
 
 /// A P-256 private key held in memory. Zeroized on drop (p256's `SigningKey` does it) and never
 /// printed. Signatures are deterministic (RFC 6979) and encoded as 64-byte `r || s`.
@@ -82,7 +82,7 @@ impl Signer for P256Signer {
         &self.public_key
     }
 
-    async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, BoxError> {
+    async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, HostError> {
         Ok(self.sign_now(message).to_vec())
     }
 }

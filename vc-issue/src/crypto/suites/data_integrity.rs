@@ -215,12 +215,7 @@ impl ProofSuite for DataIntegritySuite {
         let config = proof_configuration(&proof, None, &document)
             .map_err(|e| IssueError::internal("proof configuration", e))?;
         let data = self.hash_data(&config, &document)?;
-        let signature = signer
-            .sign(&data)
-            .await
-            .map_err(|source| IssueError::SigningFailed {
-                source: Some(source),
-            })?;
+        let signature = signer.sign(&data).await.map_err(IssueError::signing)?;
         proof.proof_value = Some(signature_encoding::encode_multibase(&signature));
         if self.context_in_proof {
             // The configuration's copy of the document's `@context`, no longer needed there.

@@ -63,12 +63,7 @@ impl ProofSuite for JcsEd25519Signature2020 {
         proof.created = options.created.clone();
         proof.proof_purpose = Some(options.proof_purpose.clone());
         let input = signing_input(document, &proof)?;
-        let signature = signer
-            .sign(&input)
-            .await
-            .map_err(|source| IssueError::SigningFailed {
-                source: Some(source),
-            })?;
+        let signature = signer.sign(&input).await.map_err(IssueError::signing)?;
         proof.signature_value = Some(signature_encoding::encode_plain(&signature));
         Ok(proof)
     }

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use vc_core::{Did, DidDocument, DidKey};
 
 use super::{DidResolver, ResolvedDid};
-use crate::error::BoxError;
+use crate::host_error::HostError;
 
 /// Resolves `did:key` DIDs (Ed25519 and P-256) without I/O; any other method is "not found".
 #[derive(Debug, Clone, Copy, Default)]
@@ -28,11 +28,11 @@ impl DidKeyResolver {
 
 #[async_trait]
 impl DidResolver for DidKeyResolver {
-    async fn resolve(&self, did: &Did) -> Result<Option<ResolvedDid>, BoxError> {
+    async fn resolve(&self, did: &Did) -> Result<Option<ResolvedDid>, HostError> {
         Ok(Self::resolve_now(did))
     }
 
-    async fn exists(&self, did: &Did) -> Result<bool, BoxError> {
+    async fn exists(&self, did: &Did) -> Result<bool, HostError> {
         Ok(Self::exists_now(did))
     }
 }

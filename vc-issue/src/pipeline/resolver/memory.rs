@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use vc_core::{Did, DidDocument};
 
 use super::{DidKeyResolver, DidResolver, ResolvedDid};
-use crate::error::BoxError;
+use crate::host_error::HostError;
 
 /// DIDs registered in memory (for tests, examples and single-process issuers), falling back to
 /// `did:key` resolution for DIDs it does not hold.
@@ -63,11 +63,11 @@ impl InMemoryDidRegistry {
 
 #[async_trait]
 impl DidResolver for InMemoryDidRegistry {
-    async fn resolve(&self, did: &Did) -> Result<Option<ResolvedDid>, BoxError> {
+    async fn resolve(&self, did: &Did) -> Result<Option<ResolvedDid>, HostError> {
         Ok(self.get(did).or_else(|| DidKeyResolver::resolve_now(did)))
     }
 
-    async fn exists(&self, did: &Did) -> Result<bool, BoxError> {
+    async fn exists(&self, did: &Did) -> Result<bool, HostError> {
         let registered = self
             .documents
             .read()

@@ -7,7 +7,8 @@ use std::sync::{Arc, RwLock};
 use async_trait::async_trait;
 
 use super::{SchemaEntry, SchemaRegistry};
-use crate::error::{BoxError, IssueError};
+use crate::error::IssueError;
+use crate::host_error::HostError;
 
 /// An in-memory [`SchemaRegistry`].
 #[derive(Debug, Default)]
@@ -62,7 +63,7 @@ impl InMemorySchemaRegistry {
 
 #[async_trait]
 impl SchemaRegistry for InMemorySchemaRegistry {
-    async fn schema(&self, id: &str) -> Result<Option<Arc<SchemaEntry>>, BoxError> {
+    async fn schema(&self, id: &str) -> Result<Option<Arc<SchemaEntry>>, HostError> {
         Ok(self
             .schemas
             .read()

@@ -130,9 +130,7 @@ pub(super) async fn create(
     let signature = signer
         .bbs_sign(&header, &messages(&transformed.non_mandatory))
         .await
-        .map_err(|source| IssueError::SigningFailed {
-            source: Some(source),
-        })?;
+        .map_err(IssueError::signing)?;
     let value = BaseProofValue {
         signature,
         header,

@@ -1,0 +1,450 @@
+//! Every wire code of the workspace, registered once, with its meaning and its [`ErrorClass`].
+//!
+//! Each public error type of `vc-core`, `vc-status`, `vc-issue` and `vc-didcomm` has a `code()`
+//! returning an [`ErrorCode`]; this module is the only place a code is defined. The class says
+//! what a caller should do about it (fix the input, retry later, nothing) and is what an HTTP
+//! layer turns into a status (`vc_issue::http` does so in one function). `docs/ERROR_CODES.md`
+//! holds the same table for readers, and a test keeps it equal to [`ErrorCode::ALL`].
+//!
+//! ```
+//! use vc_core::error_code::{ErrorClass, ErrorCode};
+//!
+//! let code = ErrorCode::STORE_UNAVAILABLE;
+//! assert_eq!(code, "STORE_UNAVAILABLE");
+//! assert_eq!(code.class(), ErrorClass::Unavailable);
+//! assert!(code.class().is_retryable());
+//! assert_eq!(ErrorCode::parse("STORE_UNAVAILABLE"), Some(code));
+//! ```
+
+use std::fmt;
+
+/// What a caller should do about an error: the registry's status of a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ErrorClass {
+    /// The caller's input is malformed or breaks a rule: fix it, don't retry as is.
+    InvalidInput,
+    /// The caller did not authenticate, or its credentials were refused.
+    Unauthenticated,
+    /// The caller is known but may not do this.
+    Forbidden,
+    /// What the caller named does not exist.
+    NotFound,
+    /// The state of what the caller named does not allow the request.
+    Conflict,
+    /// Another request changed the same thing first: re-read and try again.
+    Contended,
+    /// What the caller named existed and is gone for good.
+    Gone,
+    /// The input is larger than a limit.
+    TooLarge,
+    /// The caller sent too many requests: retry after the time given.
+    RateLimited,
+    /// A dependency (store, KMS, resolver, network service) is down or busy: retry later.
+    Unavailable,
+    /// A remote service answered with something this client cannot use.
+    Upstream,
+    /// The server failed in a way a retry will not fix (configuration, a bug, a refusing dependency).
+    Internal,
+}
+
+impl ErrorClass {
+    /// Whether the same request may succeed later without a change.
+    pub fn is_retryable(self) -> bool {
+        matches!(
+            self,
+            ErrorClass::Contended | ErrorClass::RateLimited | ErrorClass::Unavailable
+        )
+    }
+
+    /// Whether the failure is on the serving side (not the caller's mistake): such errors say
+    /// nothing about their cause on the wire.
+    pub fn is_server_side(self) -> bool {
+        matches!(
+            self,
+            ErrorClass::Unavailable | ErrorClass::Upstream | ErrorClass::Internal
+        )
+    }
+
+    /// The class's name, as the docs' table writes it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorClass::InvalidInput => "InvalidInput",
+            ErrorClass::Unauthenticated => "Unauthenticated",
+            ErrorClass::Forbidden => "Forbidden",
+            ErrorClass::NotFound => "NotFound",
+            ErrorClass::Conflict => "Conflict",
+            ErrorClass::Contended => "Contended",
+            ErrorClass::Gone => "Gone",
+            ErrorClass::TooLarge => "TooLarge",
+            ErrorClass::RateLimited => "RateLimited",
+            ErrorClass::Unavailable => "Unavailable",
+            ErrorClass::Upstream => "Upstream",
+            ErrorClass::Internal => "Internal",
+        }
+    }
+}
+
+impl fmt::Display for ErrorClass {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A registered wire code: its upper-snake-case string, its [`ErrorClass`] and its meaning.
+///
+/// Only the associated constants exist (the fields are private), so every `code()` of the
+/// workspace returns a registered code. Compares equal to its string (`code == "NOT_FOUND"`),
+/// displays and serializes as it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ErrorCode {
+    code: &'static str,
+    class: ErrorClass,
+    meaning: &'static str,
+}
+
+impl ErrorCode {
+    /// The wire string (`SCHEMA_VALIDATION_FAILED`).
+    pub const fn as_str(self) -> &'static str {
+        self.code
+    }
+
+    /// What the caller should do about it.
+    pub const fn class(self) -> ErrorClass {
+        self.class
+    }
+
+    /// What the code means, in one sentence.
+    pub const fn meaning(self) -> &'static str {
+        self.meaning
+    }
+
+    /// The registered code with this wire string, if there is one.
+    pub fn parse(code: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.iter().copied().find(|c| c.code == code)
+    }
+}
+
+impl fmt::Debug for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.code, f)
+    }
+}
+
+impl fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code)
+    }
+}
+
+impl AsRef<str> for ErrorCode {
+    fn as_ref(&self) -> &str {
+        self.code
+    }
+}
+
+impl From<ErrorCode> for &'static str {
+    fn from(code: ErrorCode) -> Self {
+        code.code
+    }
+}
+
+impl From<ErrorCode> for String {
+    fn from(code: ErrorCode) -> Self {
+        code.code.to_owned()
+    }
+}
+
+impl PartialEq<str> for ErrorCode {
+    fn eq(&self, other: &str) -> bool {
+        self.code == other
+    }
+}
+
+impl PartialEq<&str> for ErrorCode {
+    fn eq(&self, other: &&str) -> bool {
+        self.code == *other
+    }
+}
+
+impl PartialEq<ErrorCode> for str {
+    fn eq(&self, other: &ErrorCode) -> bool {
+        self == other.code
+    }
+}
+
+impl PartialEq<ErrorCode> for &str {
+    fn eq(&self, other: &ErrorCode) -> bool {
+        *self == other.code
+    }
+}
+
+impl serde::Serialize for ErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code)
+    }
+}
+
+/// Defines each code once: the constant (documented with its meaning) and its row in
+/// [`ErrorCode::ALL`], so the two cannot drift apart.
+macro_rules! registry {
+    ($($name:ident: $class:ident, $meaning:literal;)*) => {
+        impl ErrorCode {
+            $(
+                #[doc = $meaning]
+                pub const $name: ErrorCode = ErrorCode {
+                    code: stringify!($name),
+                    class: ErrorClass::$class,
+                    meaning: $meaning,
+                };
+            )*
+
+            /// Every registered code, in the order of the table (grouped by where it arises).
+            pub const ALL: &'static [ErrorCode] = &[$(ErrorCode::$name),*];
+        }
+    };
+}
+
+registry! {
+    // Parsing and the data model (vc-core), shared by every crate that reads JSON.
+    MALFORMED_JSON: InvalidInput, "The input is not well-formed JSON (a syntax error or truncated input).";
+    INVALID_DOCUMENT: InvalidInput, "The JSON is well-formed but not the expected document (a property of the wrong type, a required one missing).";
+    DOCUMENT_TOO_LARGE: TooLarge, "The document is larger than the limit that applies.";
+    NESTING_TOO_DEEP: InvalidInput, "The document nests arrays and objects deeper than the limit that applies.";
+    DUPLICATE_KEY: InvalidInput, "An object gives the same key twice.";
+    INVALID_DID: InvalidInput, "A string is not a DID.";
+    INVALID_DID_URL: InvalidInput, "A string is not a DID URL.";
+    INVALID_DID_KEY: InvalidInput, "A did:key does not decode, or holds a key type that is not supported.";
+    INVALID_URI: InvalidInput, "A string is not an absolute URI.";
+    INVALID_DATETIME: InvalidInput, "A value is not an XML Schema dateTime with a time zone.";
+    INVALID_MULTIBASE: InvalidInput, "A multibase value has the wrong prefix or does not decode.";
+    CANONICALIZATION_FAILED: InvalidInput, "The document could not be canonicalized (JCS or RDF canonicalization).";
+    INVALID_CREDENTIAL: InvalidInput, "A credential or presentation breaks one or more rules of the data model.";
+    CONTEXT_MISSING: InvalidInput, "Rule: @context is missing or empty.";
+    INVALID_BASE_CONTEXT: InvalidInput, "Rule: the first @context entry is not a VC base context.";
+    TYPE_MISSING: InvalidInput, "Rule: type does not include VerifiableCredential (or VerifiablePresentation).";
+    ISSUER_MISSING: InvalidInput, "Rule: issuer is missing.";
+    INVALID_URL: InvalidInput, "A value that must be a URL is missing or is not one.";
+    ISSUANCE_DATE_MISSING: InvalidInput, "Rule: a VC 1.1 credential has no issuanceDate.";
+    PROPERTY_NOT_IN_VERSION: InvalidInput, "Rule: a property of one data model version is used in the other.";
+    INVALID_VALIDITY_PERIOD: InvalidInput, "Rule: the credential stops being valid before it starts.";
+    SUBJECT_MISSING: InvalidInput, "Rule: credentialSubject is missing.";
+    SUBJECT_EMPTY: InvalidInput, "Rule: a credentialSubject is empty.";
+    RESOURCE_TYPE_MISSING: InvalidInput, "Rule: a credentialStatus, credentialSchema or other typed resource has no type.";
+    RESOURCE_ID_MISSING: InvalidInput, "Rule: a credentialSchema entry has no id.";
+    INVALID_PROOF: InvalidInput, "Rule: a proof lacks a property its type requires.";
+    INVALID_EMBEDDED_CREDENTIAL: InvalidInput, "Rule: a credential embedded in a presentation does not parse as a credential.";
+
+    // Status lists (vc-status).
+    ENCODED_LIST_PREFIX_ERROR: InvalidInput, "An encodedList does not start with the multibase base64url prefix u.";
+    ENCODED_LIST_BASE64_ERROR: InvalidInput, "An encodedList is not valid unpadded base64url.";
+    ENCODED_LIST_GZIP_ERROR: InvalidInput, "An encodedList is not a valid, complete GZIP stream.";
+    STATUS_LIST_TOO_LARGE: InvalidInput, "A status list is larger than the decoder accepts.";
+    STATUS_LIST_LENGTH_ERROR: InvalidInput, "A status list has fewer entries than herd privacy requires.";
+    RANGE_ERROR: InvalidInput, "A status list index lies outside the list.";
+    STATUS_SIZE_ERROR: InvalidInput, "A statusSize is not in 1..=8.";
+    STATUS_VALUE_ERROR: InvalidInput, "A status value does not fit into statusSize bits.";
+    STATUS_IRREVERSIBLE: Conflict, "A revoked entry cannot be un-revoked.";
+    STATUS_PURPOSE_MISMATCH: InvalidInput, "The operation does not fit the entry's or list's status purpose.";
+    STATUS_MESSAGE_ERROR: InvalidInput, "A statusMessage table is missing, of the wrong length, or malformed.";
+    STATUS_ENTRY_INVALID: InvalidInput, "A credential status entry is malformed.";
+    STATUS_INDEX_INVALID: InvalidInput, "A statusListIndex is not a canonical decimal integer.";
+    STATUS_LIST_ID_INVALID: NotFound, "A status list id is empty or uses characters outside [A-Za-z0-9._-], so it names no list.";
+    STATUS_RESERVATION_OWNER_INVALID: InvalidInput, "A status reservation owner is empty, too long, or holds control characters.";
+    STATUS_LIST_FOREIGN: NotFound, "An entry's statusListCredential is not a list served by this registry.";
+    STATUS_ENTRY_MISMATCH: InvalidInput, "An entry does not match the list it points to (status size or index).";
+    STATUS_CONFIG_ERROR: Internal, "The status registry or decoder is configured inconsistently.";
+    RANDOMNESS_UNAVAILABLE: Internal, "The operating system's random source failed.";
+
+    // Stores, whichever owns them.
+    STORE_NOT_FOUND: NotFound, "The store holds no such record.";
+    STORE_ALREADY_EXISTS: Internal, "The store already holds the record (a racing writer won).";
+    STORE_CONFLICT: Internal, "The store's data contradicts the request (corrupt or unexpected rows).";
+    STORE_EXHAUSTED: Internal, "The store has no capacity left for the request.";
+    STORE_UNAVAILABLE: Unavailable, "The store could not be reached, was busy or timed out.";
+    STORE_UNAUTHORIZED: Internal, "The store refused the credentials the server gave it.";
+    STORE_INTERNAL: Internal, "The store failed in a way a retry will not fix.";
+    STORE_ERROR: Internal, "A store failed (its kind is in the server's logs).";
+
+    // The issuance pipeline (vc-issue).
+    INVALID_REQUEST: InvalidInput, "The request is malformed.";
+    ISSUER_NOT_FOUND: NotFound, "The issuer DID does not resolve.";
+    ISSUER_DEACTIVATED: Conflict, "The issuer DID is deactivated.";
+    KEY_NOT_FOUND: NotFound, "The issuer has no assertionMethod key, or no signer, for the proof type.";
+    SCHEMA_NOT_FOUND: NotFound, "The schema id is unknown.";
+    ISSUER_NOT_AUTHORIZED: Forbidden, "The schema restricts its issuers and this issuer is not among them.";
+    SCHEMA_VALIDATION_FAILED: InvalidInput, "The claims do not satisfy the schema (every violation is in details).";
+    HOLDER_NOT_FOUND: NotFound, "The holder DID does not resolve.";
+    CREDENTIAL_INVALID: InvalidInput, "The credential the pipeline constructed breaks a rule of the data model.";
+    STATUS_REGISTRATION_FAILED: Unavailable, "A status entry could not be allocated.";
+    SIGNING_FAILED: Internal, "Signing failed, or the signer refused.";
+    SIGNER_UNAVAILABLE: Unavailable, "The signer (a KMS, an HSM) could not be reached or was busy.";
+    SCHEMA_REGISTRY_UNAVAILABLE: Unavailable, "The schema registry could not be reached or was busy.";
+    UNSUPPORTED_PROOF_TYPE: InvalidInput, "The proof type is not supported or not compiled in.";
+    UNKNOWN_CONTEXT: InvalidInput, "A JSON-LD context is not bundled (contexts are never fetched at sign time).";
+    RATE_LIMIT_EXCEEDED: RateLimited, "The issuer exceeded its rate limit.";
+    RESOLUTION_FAILED: Unavailable, "A DID could not be resolved because the resolver failed (not the same as not found).";
+    MANDATORY_POINTER_INVALID: InvalidInput, "A mandatory pointer of a bbs-2023 base proof is malformed or selects nothing.";
+    SELECTIVE_POINTER_INVALID: InvalidInput, "A selective pointer of a bbs-2023 derivation is malformed or selects nothing.";
+    BASE_PROOF_INVALID: InvalidInput, "The credential has no usable bbs-2023 base proof.";
+    INTERNAL_ERROR: Internal, "An internal step failed; the cause is in the server's logs.";
+
+    // Proof verification and delegation (vc-issue).
+    INVALID_SIGNATURE: InvalidInput, "A signature does not verify.";
+    MALFORMED_PROOF: InvalidInput, "A proof is malformed.";
+    NO_PROOF: InvalidInput, "The document has no proof.";
+    UNAUTHORIZED_VERIFICATION_METHOD: InvalidInput, "The verification method is not authorized for the proof purpose.";
+    KEY_TYPE_MISMATCH: InvalidInput, "The verification method's key type does not fit the proof suite.";
+    UNSUPPORTED_SUITE: InvalidInput, "The proof suite is unknown or not compiled in.";
+    DELEGATION_EMPTY_CHAIN: InvalidInput, "The delegation chain is empty.";
+    DELEGATION_MALFORMED: InvalidInput, "A link of the chain is not a delegation credential.";
+    DELEGATION_INVALID_PROOF: InvalidInput, "A link of the chain does not verify.";
+    DELEGATION_BROKEN_LINK: InvalidInput, "A link is not issued by the previous link's delegate.";
+    DELEGATION_SCOPE_WIDENED: InvalidInput, "A link grants a scope its parent does not have.";
+    DELEGATION_CONSTRAINT_RELAXED: InvalidInput, "A link drops or changes a constraint of its parent.";
+    DELEGATION_TOO_DEEP: InvalidInput, "The chain is deeper than an ancestor's maxDepth allows.";
+    DELEGATION_EXPIRED: InvalidInput, "A link is expired or not yet valid.";
+
+    // The issuance queue (vc-issue).
+    TICKET_NOT_FOUND: NotFound, "No ticket has this id.";
+    ILLEGAL_TRANSITION: Conflict, "The ticket's state does not allow the action.";
+    LEASE_LOST: Conflict, "The worker's lease ran out and another worker took the ticket.";
+    IDEMPOTENCY_KEY_REUSED: Conflict, "The idempotency key was used before for a different request.";
+    CONCURRENT_UPDATE: Contended, "Another request changed the same record first; re-read and try again.";
+    QUEUE_CONFIGURATION: Internal, "The issuance queue is misconfigured.";
+    REJECTED: Forbidden, "A reviewer or the policy rejected the ticket.";
+
+    // Workflows and exchanges (vc-issue).
+    INVALID_IDENTIFIER: NotFound, "A workflow or exchange id is not 1 to 128 unreserved URL characters.";
+    WORKFLOW_NOT_FOUND: NotFound, "No workflow has this id.";
+    EXCHANGE_NOT_FOUND: NotFound, "No exchange of this workflow has this id.";
+    TTL_AND_EXPIRES: InvalidInput, "Both ttl and expires were given.";
+    INVALID_TTL: InvalidInput, "A time to live is zero or longer than the maximum.";
+    INVALID_EXPIRES: InvalidInput, "expires is not a date-time, already passed, or too far away.";
+    EXCHANGE_EXPIRED: Gone, "The exchange expired.";
+    EXCHANGE_COMPLETE: Conflict, "The exchange completed and accepts nothing any more.";
+    EXCHANGE_INVALID: Conflict, "The exchange was invalidated (its issuance failed).";
+    STEP_IN_PROGRESS: Conflict, "The exchange's current step is being processed by another request.";
+    INVALID_PRESENTATION: InvalidInput, "The presentation is malformed or its proof does not verify.";
+    WRONG_CHALLENGE: InvalidInput, "The proof's challenge is not the one this exchange step issued.";
+    WRONG_DOMAIN: InvalidInput, "The proof's domain is not this service's.";
+    HOLDER_MISMATCH: InvalidInput, "The presentation's holder is not the DID that signed it.";
+    UNSUPPORTED_DID_METHOD: InvalidInput, "The signing DID's method is not accepted by the step.";
+    PRESENTATION_NOT_CHECKED: Unavailable, "The presentation could not be checked (not a verdict on it).";
+    EXCHANGE_VARIABLES_INVALID: InvalidInput, "The variables cannot fill the workflow's credential templates.";
+    VARIABLE_MISSING: InvalidInput, "A template placeholder references a variable that is not set.";
+    VARIABLE_NOT_TEXT: InvalidInput, "A variable placed inside text is an object, an array or null.";
+    VARIABLE_UNUSABLE: InvalidInput, "A variable makes a field of the issuance request invalid.";
+    TEMPLATE_FAILED: Internal, "A credential template could not be filled.";
+    INVALID_WORKFLOW: Internal, "The workflow definition is inconsistent.";
+    SERVICE_CONFIGURATION: Internal, "The exchange service is misconfigured.";
+
+    // Credential pickup (vc-issue).
+    PICKUP_TTL_INVALID: InvalidInput, "A pickup time to live is zero or too long.";
+    PICKUP_CONFIGURATION: Internal, "The pickup service is misconfigured.";
+    PICKUP_GONE: Gone, "No credential can be picked up with this token (used, expired or unknown).";
+
+    // The HTTP edge (vc-issue, feature http).
+    HTTP_CONFIG_MISSING: Internal, "VcApi::builder() lacks a required part.";
+    HTTP_CONFIG_BASE_URL: Internal, "The public base URL is not an absolute http(s) URL without query or fragment.";
+    UNAUTHORIZED: Unauthenticated, "Authentication is required, or the credentials were refused.";
+    NOT_FOUND: NotFound, "Nothing is served at this path.";
+    METHOD_NOT_ALLOWED: InvalidInput, "The path does not take this method.";
+    INVALID_PATH: InvalidInput, "The request path is not percent-encoded UTF-8.";
+    BODY_TOO_LARGE: TooLarge, "The request body exceeds the limit.";
+    PAYLOAD_TOO_LARGE: TooLarge, "The exchange request body exceeds the limit.";
+    UNSUPPORTED_MEDIA_TYPE: InvalidInput, "A request body was not sent as application/json.";
+    REQUEST_TIMEOUT: InvalidInput, "The request (its body) did not arrive in time.";
+    PROCESSING_TIMEOUT: Unavailable, "The request could not be answered in time.";
+    SERVICE_UNAVAILABLE: Unavailable, "The service cannot answer now.";
+    UNSUPPORTED_OPTION: InvalidInput, "The request uses an option this issuer does not support.";
+    CREDENTIAL_STATUS_NOT_ALLOCATED: InvalidInput, "A status was asked for but this issuer allocates none.";
+    CREDENTIAL_ID_IN_USE: Conflict, "A credential with this id was issued before.";
+    STATUS_PURPOSE_NOT_SUPPORTED: InvalidInput, "The status purpose is not one this issuer supports.";
+    UNSUPPORTED_STATUS_TYPE: InvalidInput, "The credential status type is not one this issuer supports.";
+    STATUS_NOT_SUPPORTED: NotFound, "This issuer keeps no status lists.";
+    CREDENTIAL_NOT_FOUND: NotFound, "No credential with this id has a recorded status entry.";
+    STATUS_LIST_NOT_FOUND: NotFound, "No status list has this id.";
+
+    // The client side of VCALM exchanges (vc-issue, feature client).
+    INVALID_TIMEOUT: InvalidInput, "A request timeout is zero.";
+    INVALID_TOKEN: InvalidInput, "A bearer token cannot be sent in an HTTP header.";
+    CLIENT_BUILD_FAILED: Internal, "The HTTP client could not be built.";
+    SERVICE_UNREACHABLE: Unavailable, "The remote service could not be reached.";
+    SERVICE_TIMEOUT: Unavailable, "The remote service did not answer within the request timeout.";
+    POLL_TIMEOUT: Upstream, "Polling reached its deadline before the exchange completed or became invalid.";
+    SERVICE_REJECTED: Upstream, "The remote service rejected the request with a 4xx.";
+    SERVICE_ERROR: Upstream, "The remote service failed with a 5xx.";
+    MALFORMED_RESPONSE: Upstream, "The remote service answered, but not as the VC API defines.";
+    MISSING_LOCATION: Upstream, "The remote service created an exchange but sent no usable Location.";
+    QR_ENCODING_FAILED: InvalidInput, "The interaction URL is too long for a QR code.";
+
+    // DIDComm issuance protocols (vc-didcomm).
+    MESSAGE_TOO_LARGE: TooLarge, "A DIDComm message is larger than the configured limit.";
+    UNKNOWN_MESSAGE_TYPE: InvalidInput, "The message type is unknown or not one the receiving role expects.";
+    MISSING_FIELD: InvalidInput, "A required field of a message is missing.";
+    INVALID_FIELD: InvalidInput, "A field of a message has the wrong type or an invalid value.";
+    OUT_OF_ORDER: Conflict, "The message does not fit the protocol's state.";
+    REPLAYED_MESSAGE: Conflict, "A message with this id was already processed in this thread.";
+    THREAD_MISMATCH: InvalidInput, "The message belongs to another thread.";
+    SENDER_MISMATCH: Forbidden, "The message's from is not the peer of this protocol instance.";
+    MESSAGE_EXPIRED: Gone, "The message's own expires_time has passed.";
+    HASH_MISMATCH: InvalidInput, "A credentialHash does not match the credential it claims to hash.";
+    OFFER_EXPIRED: Gone, "The offer (or issuance) expiry has passed.";
+    INVALID_EXPIRY: InvalidInput, "An expiry is not an XML dateTime normalized to UTC without sub-seconds.";
+    CHALLENGE_MISMATCH: InvalidInput, "A signatureChallenge differs from the one sent.";
+    SIGNATURE_MISSING: InvalidInput, "A signature was required but none came back.";
+    PROOF_IN_OFFER: InvalidInput, "An offered unsignedCredential carries a proof.";
+    CREDENTIAL_MISMATCH: InvalidInput, "The issued credential differs from the offered one.";
+    CREDENTIAL_NOT_VERIFIED: InvalidInput, "The issued credential's proof does not verify.";
+    UNTRUSTED_ISSUER: Forbidden, "The credential's issuer is not one the holder trusts.";
+    UNSUPPORTED_CREDENTIAL_TYPE: InvalidInput, "A requested credential type is not one this issuer issues.";
+    UNSUPPORTED_TRUSTED_ISSUER: InvalidInput, "None of the requested trustedIssuers is this issuer.";
+    ACCEPTED_WITH_DISPUTES: InvalidInput, "A response is accepted together with disputes.";
+    OFFER_DECLINED: Conflict, "The holder declined the offer; the protocol ends.";
+    PROBLEM_REPORTED: Upstream, "The peer ended the protocol with a problem report.";
+    INVALID_ATTACHMENT: InvalidInput, "An attachment is missing, of an unsupported format, or does not decode.";
+    INVALID_STATE: Conflict, "The role was asked to do something its state does not allow.";
+    INVALID_CONFIGURATION: Internal, "A builder lacks a required part or its parts are inconsistent.";
+    DATA_MODEL: InvalidInput, "A credential or DID could not be handled by vc-core.";
+    TRANSPORT_FAILED: Unavailable, "The transport failed to send or receive.";
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn every_code_is_registered_once_with_a_meaning() {
+        let mut seen = BTreeSet::new();
+        for code in ErrorCode::ALL {
+            assert!(seen.insert(code.as_str()), "{code} is registered twice");
+            assert!(
+                !code.meaning().trim().is_empty() && code.meaning().ends_with('.'),
+                "{code} needs a one-sentence meaning"
+            );
+            let upper_snake = code
+                .as_str()
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+            assert!(upper_snake, "{code} is not upper snake case");
+            assert_eq!(ErrorCode::parse(code.as_str()), Some(*code));
+        }
+    }
+
+    #[test]
+    fn a_code_compares_and_serializes_as_its_string() {
+        let code = ErrorCode::SIGNER_UNAVAILABLE;
+        assert_eq!(code, "SIGNER_UNAVAILABLE");
+        assert_eq!("SIGNER_UNAVAILABLE", code);
+        assert_eq!(code.to_string(), "SIGNER_UNAVAILABLE");
+        assert_eq!(format!("{code:?}"), "\"SIGNER_UNAVAILABLE\"");
+        assert_eq!(
+            serde_json::to_string(&code).ok().as_deref(),
+            Some("\"SIGNER_UNAVAILABLE\"")
+        );
+        assert_eq!(ErrorCode::parse("NO_SUCH_CODE"), None);
+    }
+}
