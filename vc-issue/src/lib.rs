@@ -71,7 +71,9 @@
 //! - [`status_index`]: which status entries a credential got, by credential id (what the VC API's
 //!   status updates look up).
 //! - `http` (feature `http`): the VC API, exchange and pickup routes as an `axum::Router`, and
-//!   the error responses they send.
+//!   the one place where error codes become HTTP statuses (`http::status_of`).
+//! - [`host_error`]: [`HostError`], what a host's signer, key store, DID resolver or schema
+//!   registry reports, with a kind that says whether a retry can help.
 //! - `coordinator` (feature `client`): the client side of VCALM exchanges.
 //! - `testing` (feature `testing`): the conformance suites host implementations run.
 //!

@@ -372,3 +372,64 @@ fn schema_entries_load_from_json() {
     .unwrap();
     assert!(entry.authorizes(&did("did:example:anyone")));
 }
+
+/// A host capability that fails every call with one kind.
+#[derive(Debug)]
+struct FailsWith(vc_issue::HostErrorKind);
+
+impl FailsWith {
+    fn error(&self) -> HostError {
+        HostError::with_source(self.0, std::io::Error::other("the host said so"))
+    }
+}
+
+#[async_trait]
+impl DidResolver for FailsWith {
+    async fn resolve(&self, _did: &Did) -> Result<Option<ResolvedDid>, HostError> {
+        Err(self.error())
+    }
+}
+
+#[async_trait]
+impl vc_issue::KeyStore for FailsWith {
+    async fn signer(
+        &self,
+        _method: &vc_core::DidUrl,
+    ) -> Result<Option<Arc<dyn Signer>>, HostError> {
+        Err(self.error())
+    }
+}
+
+#[async_trait]
+impl vc_issue::SchemaRegistry for FailsWith {
+    async fn schema(&self, _id: &str) -> Result<Option<Arc<SchemaEntry>>, HostError> {
+        Err(self.error())
+    }
+}
+
+#[tokio::test]
+async fn a_host_failure_is_retryable_only_when_the_host_is_unavailable() {
+    use vc_issue::HostErrorKind::{Internal, NotFound, Refused, Unavailable};
+    let cases: [(&str, vc_issue::HostErrorKind, &str, bool); 9] = [
+        ("resolver", Unavailable, "RESOLUTION_FAILED", true),
+        ("resolver", Refused, "INTERNAL_ERROR", false),
+        ("resolver", NotFound, "ISSUER_NOT_FOUND", false),
+        ("keys", Unavailable, "SIGNER_UNAVAILABLE", true),
+        ("keys", Internal, "SIGNING_FAILED", false),
+        ("keys", NotFound, "KEY_NOT_FOUND", false),
+        ("schemas", Unavailable, "SCHEMA_REGISTRY_UNAVAILABLE", true),
+        ("schemas", Refused, "INTERNAL_ERROR", false),
+        ("schemas", NotFound, "SCHEMA_NOT_FOUND", false),
+    ];
+    for (host, kind, code, retryable) in cases {
+        let failing = Arc::new(FailsWith(kind));
+        let setup = Setup::with(|b| match host {
+            "resolver" => b.resolver(failing),
+            "keys" => b.keys(failing),
+            _ => b.schemas(failing),
+        });
+        let err = setup.issuer.issue(request(&setup)).await.unwrap_err();
+        assert_eq!(err.code(), code, "{host} {kind}");
+        assert_eq!(err.is_transient(), retryable, "{host} {kind}");
+    }
+}

@@ -1034,3 +1034,83 @@ async fn postgres_queue_upgrades_a_database_of_the_previous_schema() {
         std::panic::resume_unwind(e.into_panic());
     }
 }
+
+/// A signer that fails its first `failures` calls with `kind`, then signs; it counts its calls.
+#[derive(Debug)]
+struct Scripted {
+    inner: Arc<vc_issue::Ed25519Signer>,
+    kind: vc_issue::HostErrorKind,
+    failures: usize,
+    calls: std::sync::atomic::AtomicUsize,
+}
+
+#[async_trait]
+impl vc_issue::Signer for Scripted {
+    fn algorithm(&self) -> vc_issue::SignatureAlgorithm {
+        self.inner.algorithm()
+    }
+
+    fn public_key(&self) -> &vc_core::PublicKey {
+        self.inner.public_key()
+    }
+
+    async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, vc_issue::HostError> {
+        let call = self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if call < self.failures {
+            return Err(vc_issue::HostError::with_source(
+                self.kind,
+                std::io::Error::other("the KMS said no"),
+            ));
+        }
+        self.inner.sign(message).await
+    }
+}
+
+/// A queue whose issuer signs with `signer` (the fixture's Ed25519 key behind a script).
+fn scripted_world(kind: vc_issue::HostErrorKind, failures: usize) -> (World, Arc<Scripted>) {
+    let inner = Arc::new(vc_issue::Ed25519Signer::from_seed(&[7; 32]));
+    let signer = Arc::new(Scripted {
+        inner: inner.clone(),
+        kind,
+        failures,
+        calls: Default::default(),
+    });
+    let keys = Arc::new(vc_issue::InMemoryKeyStore::new());
+    keys.insert(inner.verification_method_id(), signer.clone());
+    let setup = Setup::with(|b| b.keys(keys));
+    let w = world_with(setup, Arc::new(AlwaysApprove), |b| b.max_attempts(5));
+    (w, signer)
+}
+
+#[tokio::test]
+async fn a_signer_that_is_down_is_retried_until_it_signs() {
+    let (w, signer) = scripted_world(vc_issue::HostErrorKind::Unavailable, 3);
+    let t = w.queue.submit(request(&w.setup), None).await.unwrap();
+    let worker = w.queue.worker("w");
+    for attempt in 1..=3 {
+        let r = worker.run_once(5).await.unwrap();
+        assert_eq!((r.claimed, r.retried), (1, 1), "attempt {attempt}");
+        let status = w.queue.status(&t.id).await.unwrap();
+        assert_eq!(status.failure.unwrap().code, "SIGNER_UNAVAILABLE");
+        w.clock.advance(Duration::seconds(60));
+    }
+    assert_eq!(worker.run_once(5).await.unwrap().issued, 1);
+    let status = w.queue.status(&t.id).await.unwrap();
+    assert_eq!(status.state, TicketState::Issued);
+    assert_eq!(signer.calls.load(std::sync::atomic::Ordering::SeqCst), 4);
+}
+
+#[tokio::test]
+async fn a_signer_that_refuses_fails_the_ticket_without_a_retry() {
+    let (w, signer) = scripted_world(vc_issue::HostErrorKind::Refused, 1);
+    let t = w.queue.submit(request(&w.setup), None).await.unwrap();
+    let worker = w.queue.worker("w");
+    let r = worker.run_once(5).await.unwrap();
+    assert_eq!((r.claimed, r.retried, r.failed), (1, 0, 1));
+    let status = w.queue.status(&t.id).await.unwrap();
+    assert_eq!(status.state, TicketState::Failed);
+    assert_eq!(status.failure.unwrap().code, "SIGNING_FAILED");
+    w.clock.advance(Duration::seconds(60));
+    assert_eq!(worker.run_once(5).await.unwrap().claimed, 0);
+    assert_eq!(signer.calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
