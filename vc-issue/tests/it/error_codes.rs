@@ -84,47 +84,34 @@ fn samples() -> Vec<(ErrorCode, ErrorCode)> {
         StoreErrorKind::Unauthorized,
         StoreErrorKind::Internal,
     ];
+    // A store error's code says what its kind says: retry an outage, nothing else.
     for kind in kinds {
-        let unavailable = kind == StoreErrorKind::Unavailable;
-        let store = |code| {
-            if unavailable {
-                ErrorCode::STORE_UNAVAILABLE
-            } else {
-                code
-            }
+        let store = if kind == StoreErrorKind::Unavailable {
+            ErrorCode::STORE_UNAVAILABLE
+        } else {
+            ErrorCode::STORE_ERROR
         };
-        out.push((
-            vc_status::Error::Store(StoreError::new(kind, "x")).code(),
-            match kind {
-                StoreErrorKind::NotFound => ErrorCode::STORE_NOT_FOUND,
-                StoreErrorKind::AlreadyExists => ErrorCode::STORE_ALREADY_EXISTS,
-                StoreErrorKind::Conflict => ErrorCode::STORE_CONFLICT,
-                StoreErrorKind::Exhausted => ErrorCode::STORE_EXHAUSTED,
-                StoreErrorKind::Unavailable => ErrorCode::STORE_UNAVAILABLE,
-                StoreErrorKind::Unauthorized => ErrorCode::STORE_UNAUTHORIZED,
-                _ => ErrorCode::STORE_INTERNAL,
-            },
-        ));
+        let status = vc_status::Error::Store(StoreError::new(kind, "x")).code();
+        assert_eq!(
+            status.class().is_retryable(),
+            kind == StoreErrorKind::Unavailable
+        );
+        out.push((status, status));
         out.push((
             QueueError::Store(QueueStoreError::new(kind, "x")).code(),
-            store(ErrorCode::STORE_ERROR),
+            store,
         ));
         out.push((
             ExchangeError::Store(ExchangeStoreError::new(kind, "x")).code(),
-            store(ErrorCode::STORE_ERROR),
+            store,
         ));
-        out.push((
-            StatusIndexError::store(kind, "x", None).code(),
-            store(ErrorCode::STORE_ERROR),
-        ));
-        let pickup = PickupError::store(kind, "x").code();
-        out.push((
-            pickup,
-            match kind {
-                StoreErrorKind::AlreadyExists => ErrorCode::STORE_ALREADY_EXISTS,
-                _ => store(ErrorCode::STORE_ERROR),
-            },
-        ));
+        out.push((StatusIndexError::store(kind, "x", None).code(), store));
+        // A pickup token that exists already is told apart (the service draws another).
+        let pickup = match kind {
+            StoreErrorKind::AlreadyExists => ErrorCode::STORE_ALREADY_EXISTS,
+            _ => store,
+        };
+        out.push((PickupError::store(kind, "x").code(), pickup));
     }
     out.push((
         QueueError::Issue(IssueError::SignerUnavailable {

@@ -734,15 +734,17 @@ async fn revocable_tickets_get_distinct_indexes_and_verify() {
     }
 }
 
-/// Signs with the fixture's Ed25519 key, except the first signature, which fails (a KMS outage).
+/// A signer that fails its first `failures` calls with `kind`, then signs; it counts its calls.
 #[derive(Debug)]
-struct FailsOnce {
+struct Scripted {
     inner: Arc<vc_issue::Ed25519Signer>,
-    failed: std::sync::atomic::AtomicBool,
+    kind: vc_issue::HostErrorKind,
+    failures: usize,
+    calls: std::sync::atomic::AtomicUsize,
 }
 
 #[async_trait]
-impl vc_issue::Signer for FailsOnce {
+impl vc_issue::Signer for Scripted {
     fn algorithm(&self) -> vc_issue::SignatureAlgorithm {
         self.inner.algorithm()
     }
@@ -752,13 +754,40 @@ impl vc_issue::Signer for FailsOnce {
     }
 
     async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, vc_issue::HostError> {
-        if !self.failed.swap(true, std::sync::atomic::Ordering::SeqCst) {
-            return Err(vc_issue::HostError::unavailable(std::io::Error::other(
-                "the KMS is unreachable",
-            )));
+        let call = self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        if call < self.failures {
+            return Err(vc_issue::HostError::with_source(
+                self.kind,
+                std::io::Error::other("the KMS said no"),
+            ));
         }
         self.inner.sign(message).await
     }
+}
+
+/// A key store holding the fixture's Ed25519 key behind a [`Scripted`] signer.
+fn scripted_keys(
+    kind: vc_issue::HostErrorKind,
+    failures: usize,
+) -> (Arc<vc_issue::InMemoryKeyStore>, Arc<Scripted>) {
+    let inner = Arc::new(vc_issue::Ed25519Signer::from_seed(&[7; 32]));
+    let signer = Arc::new(Scripted {
+        inner: inner.clone(),
+        kind,
+        failures,
+        calls: Default::default(),
+    });
+    let keys = Arc::new(vc_issue::InMemoryKeyStore::new());
+    keys.insert(inner.verification_method_id(), signer.clone());
+    (keys, signer)
+}
+
+/// A queue whose issuer signs with a [`Scripted`] signer.
+fn scripted_world(kind: vc_issue::HostErrorKind, failures: usize) -> (World, Arc<Scripted>) {
+    let (keys, signer) = scripted_keys(kind, failures);
+    let setup = Setup::with(|b| b.keys(keys));
+    let w = world_with(setup, Arc::new(AlwaysApprove), |b| b.max_attempts(5));
+    (w, signer)
 }
 
 #[tokio::test]
@@ -772,15 +801,8 @@ async fn a_retry_signs_with_the_entry_saved_by_the_failed_attempt() {
             .build()
             .unwrap(),
     );
-    let inner = Arc::new(vc_issue::Ed25519Signer::from_seed(&[7; 32]));
-    let keys = Arc::new(vc_issue::InMemoryKeyStore::new());
-    keys.insert(
-        inner.verification_method_id(),
-        Arc::new(FailsOnce {
-            inner: inner.clone(),
-            failed: Default::default(),
-        }),
-    );
+    // The first signature fails: a KMS outage.
+    let (keys, _) = scripted_keys(vc_issue::HostErrorKind::Unavailable, 1);
     let setup = Setup::with(|b| b.keys(keys).status_registry(registry.clone()));
     let w = world_with(setup, Arc::new(AlwaysApprove), |b| b);
     let t = w
@@ -1033,53 +1055,6 @@ async fn postgres_queue_upgrades_a_database_of_the_previous_schema() {
     if let Err(e) = result {
         std::panic::resume_unwind(e.into_panic());
     }
-}
-
-/// A signer that fails its first `failures` calls with `kind`, then signs; it counts its calls.
-#[derive(Debug)]
-struct Scripted {
-    inner: Arc<vc_issue::Ed25519Signer>,
-    kind: vc_issue::HostErrorKind,
-    failures: usize,
-    calls: std::sync::atomic::AtomicUsize,
-}
-
-#[async_trait]
-impl vc_issue::Signer for Scripted {
-    fn algorithm(&self) -> vc_issue::SignatureAlgorithm {
-        self.inner.algorithm()
-    }
-
-    fn public_key(&self) -> &vc_core::PublicKey {
-        self.inner.public_key()
-    }
-
-    async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, vc_issue::HostError> {
-        let call = self.calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        if call < self.failures {
-            return Err(vc_issue::HostError::with_source(
-                self.kind,
-                std::io::Error::other("the KMS said no"),
-            ));
-        }
-        self.inner.sign(message).await
-    }
-}
-
-/// A queue whose issuer signs with `signer` (the fixture's Ed25519 key behind a script).
-fn scripted_world(kind: vc_issue::HostErrorKind, failures: usize) -> (World, Arc<Scripted>) {
-    let inner = Arc::new(vc_issue::Ed25519Signer::from_seed(&[7; 32]));
-    let signer = Arc::new(Scripted {
-        inner: inner.clone(),
-        kind,
-        failures,
-        calls: Default::default(),
-    });
-    let keys = Arc::new(vc_issue::InMemoryKeyStore::new());
-    keys.insert(inner.verification_method_id(), signer.clone());
-    let setup = Setup::with(|b| b.keys(keys));
-    let w = world_with(setup, Arc::new(AlwaysApprove), |b| b.max_attempts(5));
-    (w, signer)
 }
 
 #[tokio::test]
