@@ -254,7 +254,7 @@ registry! {
     STATUS_LIST_FOREIGN: NotFound, "An entry's statusListCredential is not a list served by this registry.";
     STATUS_ENTRY_MISMATCH: InvalidInput, "An entry does not match the list it points to (status size or index).";
     STATUS_CONFIG_ERROR: Internal, "The status registry or decoder is configured inconsistently.";
-    RANDOMNESS_UNAVAILABLE: Internal, "The operating system's random source failed.";
+    RANDOMNESS_UNAVAILABLE: Unavailable, "The operating system's random source failed.";
 
     // Stores, whichever owns them.
     STORE_NOT_FOUND: NotFound, "The store holds no such record.";

@@ -1,6 +1,7 @@
 //! The error type of `vc-didcomm`.
 
 use std::sync::Arc;
+
 use vc_core::ErrorCode;
 
 /// A source error kept for logs and `Error::source()`, never put on the wire.

@@ -25,6 +25,7 @@ use std::fmt::Debug;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
+use vc_core::ErrorCode;
 use vc_status::store::StoreErrorKind;
 use vc_status::StatusEntry;
 
@@ -34,7 +35,6 @@ use crate::error::BoxError;
 pub use postgres::PostgresCredentialStatusIndex;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteCredentialStatusIndex;
-use vc_core::ErrorCode;
 
 /// A failure of a [`CredentialStatusIndex`] backend.
 #[derive(Debug, Clone, thiserror::Error)]

@@ -2,9 +2,10 @@
 
 use std::sync::Arc;
 
+use vc_core::ErrorCode;
+
 use crate::store::{StoreError, StoreErrorKind};
 use crate::{StatusListIndex, StatusPurpose};
-use vc_core::ErrorCode;
 
 /// A boxed, shareable source error.
 pub type BoxError = Arc<dyn std::error::Error + Send + Sync>;

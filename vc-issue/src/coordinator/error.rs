@@ -3,11 +3,11 @@
 use std::time::Duration;
 
 use serde_json::Value;
+use vc_core::ErrorCode;
 
 use super::snapshot::ExchangeSnapshot;
 use super::state::ExchangeState;
 use crate::error::BoxError;
-use vc_core::ErrorCode;
 
 /// An error of the [`Coordinator`](super::Coordinator), with a stable [`code`](Self::code).
 ///
@@ -189,13 +189,9 @@ impl CoordinatorError {
 
     /// Whether the same call may succeed later: the service was unreachable, slow or busy.
     /// Everything else (credentials, unknown exchange, a refused request) needs a change first.
+    /// What the code's class says.
     pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            Self::Unreachable { .. }
-                | Self::RequestTimeout { .. }
-                | Self::ServiceUnavailable { .. }
-        )
+        self.code().class().is_retryable()
     }
 }
 

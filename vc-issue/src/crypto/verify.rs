@@ -5,12 +5,11 @@ use std::sync::Arc;
 use ed25519_dalek::{Signature as EdSignature, VerifyingKey};
 use p256::ecdsa::signature::Verifier as _;
 use vc_core::did_key::KeyType;
-use vc_core::{Credential, Did, DidUrl, Proof, PublicKey};
+use vc_core::{Credential, Did, DidUrl, ErrorCode, Proof, PublicKey};
 
 use crate::crypto::suites::Suites;
 use crate::error::BoxError;
 use crate::pipeline::resolver::DidResolver;
-use vc_core::ErrorCode;
 
 /// Why a credential or signature did not verify.
 ///

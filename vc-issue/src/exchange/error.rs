@@ -6,11 +6,11 @@ use std::sync::Arc;
 pub use vc_status::store::StoreErrorKind;
 
 use serde_json::{json, Value};
+use vc_core::ErrorCode;
 
 use super::template::VariableProblem;
 use crate::crypto::verify::VerifyError;
 use crate::error::{BoxError, IssueError};
-use vc_core::ErrorCode;
 
 /// An error of an [`ExchangeStore`](super::ExchangeStore) backend, with a [`StoreErrorKind`] that
 /// tells the caller what to do (`Unavailable`: retry; `Conflict`: re-read).

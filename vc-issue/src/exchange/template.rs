@@ -4,11 +4,10 @@
 //! See [`CredentialTemplate`] for the template language and why it is this small.
 
 use serde_json::{json, Map, Value};
-use vc_core::Did;
+use vc_core::{Did, ErrorCode};
 
 use super::error::ExchangeError;
 use crate::pipeline::request::IssuanceRequest;
-use vc_core::ErrorCode;
 
 const OPEN: &str = "{{";
 const CLOSE: &str = "}}";

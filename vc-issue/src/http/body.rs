@@ -8,11 +8,11 @@ use axum::extract::rejection::BytesRejection;
 use axum::http::StatusCode;
 use serde_json::Value;
 use vc_core::parse::{parse_value, ParseLimits};
+use vc_core::ErrorCode;
 
 use super::edge::{parse_limits, too_large};
 use super::error_status::core_error;
 use super::ApiError;
-use vc_core::ErrorCode;
 
 /// The body as a JSON value: `413 BODY_TOO_LARGE` over [`BODY_LIMIT`](super::BODY_LIMIT),
 /// `400 MALFORMED_JSON` when it does not parse, `400 DUPLICATE_KEY` for a key given twice in an

@@ -30,13 +30,13 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
 use serde_json::{json, Map, Value};
+use vc_core::ErrorCode;
 use vc_status::{StatusEntry, StatusPurpose};
 
 use super::body::json_body;
 use super::error_status::{index_error, status_error};
 use super::router::ApiState;
 use super::ApiError;
-use vc_core::ErrorCode;
 
 /// One change to apply.
 #[derive(Debug)]

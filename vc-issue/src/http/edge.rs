@@ -36,10 +36,10 @@ use http_body::Body as _;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use serde_json::json;
 use vc_core::parse::{parse_value, ParseLimits};
+use vc_core::ErrorCode;
 
 use super::error_status::core_error;
 use super::{ApiError, BODY_LIMIT};
-use vc_core::ErrorCode;
 
 /// The limits of the JSON gates below an outermost shape layer, as a request extension (a
 /// private type, so no host extension can stand in for it).

@@ -39,13 +39,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
-
-use crate::exchange::{
-    CreateExchangeRequest, ExchangeError, ExchangeId, ExchangeService, WalletMessage, WorkflowId,
-};
 use vc_core::ErrorCode;
 
 use super::error_status::domain_error;
+use crate::exchange::{
+    CreateExchangeRequest, ExchangeError, ExchangeId, ExchangeService, WalletMessage, WorkflowId,
+};
 use crate::http::{ApiError, Authorizer, BODY_LIMIT};
 
 #[derive(Debug, Clone)]

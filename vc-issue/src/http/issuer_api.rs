@@ -16,7 +16,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use vc_core::{Credential, Did, OneOrMany, ParseLimits};
+use vc_core::{Credential, Did, ErrorCode, OneOrMany, ParseLimits};
 use vc_status::{ListFormat, StatusEntry, StatusPurpose, STATUS_LIST_2021_CONTEXT, VC_V2_CONTEXT};
 
 use super::body::json_body;
@@ -27,7 +27,6 @@ use crate::crypto::proof_type::ProofType;
 use crate::error::IssueError;
 use crate::pipeline::request::{IssuanceRequest, IssuedCredential};
 use crate::queue::{TicketId, TICKET_PATH};
-use vc_core::ErrorCode;
 
 /// The VC API `IssueCredentialRequest`.
 #[derive(Debug, Deserialize)]

@@ -13,13 +13,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use serde_json::{json, Value};
+use vc_core::ErrorCode;
 
 use super::body::json_body;
 use super::error_status::pickup_error;
 use super::issuer_api::no_store;
 use super::ApiError;
 use crate::pickup::PickupService;
-use vc_core::ErrorCode;
 
 /// The pickup route alone, for hosts that serve it without the rest of [`VcApi`](super::VcApi),
 /// with the same edge: every error in the JSON shape, bodies checked for type, size,

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
+use vc_core::ErrorCode;
 
 use super::status_lists::SignedListCache;
 use super::{
@@ -16,7 +17,6 @@ use crate::pickup::PickupService;
 use crate::pipeline::issuer::Issuer;
 use crate::queue::IssuanceQueue;
 use crate::status_index::{CredentialStatusIndex, MemoryCredentialStatusIndex};
-use vc_core::ErrorCode;
 
 /// A [`VcApi`] that cannot be built: a required part is missing or a URL is unusable.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

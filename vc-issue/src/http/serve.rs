@@ -33,9 +33,9 @@ use tokio::net::TcpListener;
 use tokio::sync::{watch, Semaphore};
 use tokio::task::JoinSet;
 use tower::ServiceExt;
+use vc_core::ErrorCode;
 
 use super::ApiError;
-use vc_core::ErrorCode;
 
 /// The limits [`serve`] applies, each with a default; set them with the `with_*` methods.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,7 +14,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::Value;
-use vc_core::Credential;
+use vc_core::{Credential, ErrorCode};
 use vc_status::StatusListId;
 
 use super::error_status::{core_error, status_error};
@@ -22,7 +22,6 @@ use super::router::ApiState;
 use super::ApiError;
 use crate::crypto::proof_type::ProofType;
 use crate::pipeline::request::IssuedCredential;
-use vc_core::ErrorCode;
 
 /// A signed list credential, keyed by list, with the unsigned value it was made from.
 type Signed = HashMap<StatusListId, (Arc<Value>, Arc<IssuedCredential>)>;

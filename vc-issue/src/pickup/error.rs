@@ -3,10 +3,10 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
+use vc_core::ErrorCode;
 use vc_status::store::StoreErrorKind;
 
 use crate::error::BoxError;
-use vc_core::ErrorCode;
 
 /// Everything that can go wrong creating or redeeming a pickup, each with a stable
 /// [`code`](PickupError::code).
@@ -89,16 +89,9 @@ impl PickupError {
         }
     }
 
-    /// Whether trying again later may succeed.
+    /// Whether trying again later may succeed: what the code's class says.
     pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            PickupError::Randomness(_)
-                | PickupError::Store {
-                    kind: StoreErrorKind::Unavailable,
-                    ..
-                }
-        )
+        self.code().class().is_retryable()
     }
 }
 

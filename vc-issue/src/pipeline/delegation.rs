@@ -15,13 +15,12 @@ use std::collections::BTreeSet;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use time::OffsetDateTime;
-use vc_core::{Credential, Did};
+use vc_core::{Credential, Did, ErrorCode};
 
 use crate::crypto::verify::{CredentialVerifier, VerifyError};
 use crate::error::IssueError;
 use crate::pipeline::claims_rule::ClaimsRule;
 use crate::pipeline::schema::SchemaEntry;
-use vc_core::ErrorCode;
 
 /// The id of the built-in delegation schema.
 pub const SCHEMA_ID: &str = "agent-delegation-v1";

@@ -4,11 +4,11 @@ use std::borrow::Cow;
 use std::sync::Arc;
 
 use serde_json::{json, Value};
+use vc_core::ErrorCode;
 pub use vc_status::store::StoreErrorKind;
 
 use super::state::{TicketId, TicketState};
 use crate::error::{BoxError, IssueError};
-use vc_core::ErrorCode;
 
 /// An error of an [`IssuanceStore`](super::IssuanceStore) backend, with a [`StoreErrorKind`]
 /// that tells the caller what to do (`Unavailable`: retry; `Conflict`: re-read).
@@ -131,14 +131,9 @@ impl QueueError {
         }
     }
 
-    /// Whether trying again later may succeed.
+    /// Whether trying again later may succeed: what the code's class says.
     pub fn is_transient(&self) -> bool {
-        match self {
-            QueueError::Issue(e) => e.is_transient(),
-            QueueError::Contended { .. } => true,
-            QueueError::Store(e) => e.kind() == StoreErrorKind::Unavailable,
-            _ => false,
-        }
+        self.code().class().is_retryable()
     }
 
     /// `{ "code", "message", "details" }` for the wire; store errors say nothing about internals.
