@@ -65,29 +65,12 @@ impl ErrorClass {
             ErrorClass::Unavailable | ErrorClass::Upstream | ErrorClass::Internal
         )
     }
-
-    /// The class's name, as the docs' table writes it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ErrorClass::InvalidInput => "InvalidInput",
-            ErrorClass::Unauthenticated => "Unauthenticated",
-            ErrorClass::Forbidden => "Forbidden",
-            ErrorClass::NotFound => "NotFound",
-            ErrorClass::Conflict => "Conflict",
-            ErrorClass::Contended => "Contended",
-            ErrorClass::Gone => "Gone",
-            ErrorClass::TooLarge => "TooLarge",
-            ErrorClass::RateLimited => "RateLimited",
-            ErrorClass::Unavailable => "Unavailable",
-            ErrorClass::Upstream => "Upstream",
-            ErrorClass::Internal => "Internal",
-        }
-    }
 }
 
+/// The variant's name (`InvalidInput`), as the docs' table writes it.
 impl fmt::Display for ErrorClass {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        fmt::Debug::fmt(self, f)
     }
 }
 
