@@ -156,11 +156,14 @@ struct EverythingExists;
 
 #[async_trait]
 impl vc_issue::DidResolver for EverythingExists {
-    async fn resolve(&self, did: &vc_core::Did) -> Result<Option<vc_issue::ResolvedDid>, BoxError> {
+    async fn resolve(
+        &self,
+        did: &vc_core::Did,
+    ) -> Result<Option<vc_issue::ResolvedDid>, HostError> {
         vc_issue::DidKeyResolver.resolve(did).await
     }
 
-    async fn exists(&self, _: &vc_core::Did) -> Result<bool, BoxError> {
+    async fn exists(&self, _: &vc_core::Did) -> Result<bool, HostError> {
         Ok(true)
     }
 }
@@ -195,7 +198,7 @@ impl Signer for TwoKeys {
         self.reported.public_key()
     }
 
-    async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, BoxError> {
+    async fn sign(&self, message: &[u8]) -> Result<Vec<u8>, HostError> {
         self.used.sign(message).await
     }
 }
@@ -284,7 +287,7 @@ impl vc_issue::ProofSuite for CoversNothing {
     ) -> Result<vc_core::Proof, vc_issue::IssueError> {
         let signature = signer.sign(b"constant").await.map_err(|source| {
             vc_issue::IssueError::SigningFailed {
-                source: Some(source),
+                source: Some(Arc::new(source)),
             }
         })?;
         let mut proof = vc_core::Proof::new("covers-nothing");
