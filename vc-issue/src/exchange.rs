@@ -109,7 +109,7 @@ mod sqlite;
 
 pub use did_auth::{verify_did_authentication, DidAuthExpectation, AUTHENTICATION};
 pub use did_auth_presentation::DidAuthPresentation;
-pub use error::{ExchangeError, ExchangeStoreError, StoreErrorKind};
+pub use error::{ExchangeError, StoreError, StoreErrorKind};
 pub use id::{ExchangeId, WorkflowId, MAX_ID_LEN};
 pub use messages::{
     CreateExchangeRequest, VerifiablePresentationRequest, WalletMessage, WalletResponse,

@@ -1,15 +1,12 @@
 //! The PostgreSQL exchange store (feature `postgres`): exchanges shared by service instances on
 //! several machines.
 
-use crate::queue::sql::valid_schema;
-use std::str::FromStr;
-
 use async_trait::async_trait;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
+use sqlx::postgres::{PgPool, PgRow};
 use sqlx::Row;
 use time::OffsetDateTime;
 
-use super::error::{ExchangeStoreError, StoreErrorKind};
+use super::error::{StoreError, StoreErrorKind};
 use super::id::{ExchangeId, WorkflowId};
 use super::record::{to_millis, ExchangeRecord};
 use super::sql::{limit, map_err, sequence, Columns, COLUMNS, TABLE};
@@ -31,53 +28,20 @@ pub struct PostgresExchangeStore {
 
 impl PostgresExchangeStore {
     /// Connects to `url` and creates the `vc_issue` schema and the table if needed.
-    pub async fn connect(url: &str) -> Result<Self, ExchangeStoreError> {
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
         Self::connect_with_schema(url, DEFAULT_SCHEMA).await
     }
 
     /// Like [`connect`](Self::connect), with the table in `schema` (lowercase letters, digits
     /// and `_`, at most 63 bytes).
-    pub async fn connect_with_schema(url: &str, schema: &str) -> Result<Self, ExchangeStoreError> {
-        if !valid_schema(schema) {
-            return Err(ExchangeStoreError::new(
-                StoreErrorKind::Internal,
-                "schema name must match [a-z_][a-z0-9_]{0,62}",
-            ));
-        }
-        let options =
-            PgConnectOptions::from_str(url).map_err(|e| map_err(e, "parse the PostgreSQL URL"))?;
-        let pool = PgPoolOptions::new()
-            .max_connections(8)
-            .connect_with(options.options([("search_path", schema)]))
-            .await
-            .map_err(|e| map_err(e, "connect to PostgreSQL"))?;
-        let ctx = "create the exchanges table";
-        let mut tx = pool.begin().await.map_err(|e| map_err(e, ctx))?;
-        // One creator at a time across processes: IF NOT EXISTS alone still races in the catalog.
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtext('vc_issue.vcalm_exchanges'))")
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| map_err(e, ctx))?;
-        let statements = [
-            format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""),
-            format!(
-                "CREATE TABLE IF NOT EXISTS \"{schema}\".{TABLE} (\
-                   id TEXT NOT NULL PRIMARY KEY, \
-                   workflow_id TEXT NOT NULL, \
-                   sequence BIGINT NOT NULL, \
-                   expires BIGINT NOT NULL, \
-                   state TEXT NOT NULL, \
-                   data TEXT NOT NULL)"
-            ),
-            format!("CREATE INDEX IF NOT EXISTS {TABLE}_expires ON \"{schema}\".{TABLE} (expires)"),
-        ];
-        for statement in &statements {
-            sqlx::query(statement)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| map_err(e, ctx))?;
-        }
-        tx.commit().await.map_err(|e| map_err(e, ctx))?;
+    pub async fn connect_with_schema(url: &str, schema: &str) -> Result<Self, StoreError> {
+        let pool = vc_status::store::postgres_pool(url, schema).await?;
+        vc_status::store::migrate::postgres(
+            &pool,
+            sqlx::migrate!("./migrations/postgres/exchange"),
+            "migrate the exchanges schema",
+        )
+        .await?;
         Ok(Self { pool })
     }
 
@@ -87,7 +51,7 @@ impl PostgresExchangeStore {
     }
 }
 
-fn record(row: &PgRow) -> Result<ExchangeRecord, ExchangeStoreError> {
+fn record(row: &PgRow) -> Result<ExchangeRecord, StoreError> {
     let columns = (|| {
         Ok::<_, sqlx::Error>(Columns {
             id: row.try_get("id")?,
@@ -104,7 +68,7 @@ fn record(row: &PgRow) -> Result<ExchangeRecord, ExchangeStoreError> {
 
 #[async_trait]
 impl ExchangeStore for PostgresExchangeStore {
-    async fn insert(&self, r: &ExchangeRecord) -> Result<(), ExchangeStoreError> {
+    async fn insert(&self, r: &ExchangeRecord) -> Result<(), StoreError> {
         let c = Columns::of(r)?;
         sqlx::query(&format!(
             "INSERT INTO {TABLE} ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
@@ -125,7 +89,7 @@ impl ExchangeStore for PostgresExchangeStore {
         &self,
         workflow: &WorkflowId,
         id: &ExchangeId,
-    ) -> Result<Option<ExchangeRecord>, ExchangeStoreError> {
+    ) -> Result<Option<ExchangeRecord>, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM {TABLE} WHERE id = $1 AND workflow_id = $2"
         ))
@@ -137,11 +101,7 @@ impl ExchangeStore for PostgresExchangeStore {
         row.as_ref().map(record).transpose()
     }
 
-    async fn update(
-        &self,
-        r: &ExchangeRecord,
-        expected_sequence: u64,
-    ) -> Result<(), ExchangeStoreError> {
+    async fn update(&self, r: &ExchangeRecord, expected_sequence: u64) -> Result<(), StoreError> {
         check_successor(r, expected_sequence)?;
         let c = Columns::of(r)?;
         let done = sqlx::query(&format!(
@@ -170,19 +130,15 @@ impl ExchangeStore for PostgresExchangeStore {
         .await
         .map_err(|e| map_err(e, format!("read exchange {}", c.id)))?;
         Err(match exists {
-            Some(_) => ExchangeStoreError::new(
+            Some(_) => StoreError::new(
                 StoreErrorKind::Conflict,
                 format!("exchange {} changed concurrently", c.id),
             ),
-            None => ExchangeStoreError::new(StoreErrorKind::NotFound, format!("exchange {}", c.id)),
+            None => StoreError::new(StoreErrorKind::NotFound, format!("exchange {}", c.id)),
         })
     }
 
-    async fn purge_expired(
-        &self,
-        before: OffsetDateTime,
-        n: usize,
-    ) -> Result<u64, ExchangeStoreError> {
+    async fn purge_expired(&self, before: OffsetDateTime, n: usize) -> Result<u64, StoreError> {
         let done = sqlx::query(&format!(
             "DELETE FROM {TABLE} WHERE id IN \
              (SELECT id FROM {TABLE} WHERE expires <= $1 ORDER BY expires LIMIT $2 \

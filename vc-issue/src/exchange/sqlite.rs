@@ -8,7 +8,7 @@ use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqliteRow};
 use sqlx::Row;
 use time::OffsetDateTime;
 
-use super::error::{ExchangeStoreError, StoreErrorKind};
+use super::error::{StoreError, StoreErrorKind};
 use super::id::{ExchangeId, WorkflowId};
 use super::record::{to_millis, ExchangeRecord};
 use super::sql::{limit, map_err, sequence, Columns, COLUMNS, TABLE};
@@ -26,8 +26,8 @@ pub struct SqliteExchangeStore {
 }
 
 impl SqliteExchangeStore {
-    /// Opens (creating if missing) the database file at `path` and creates the table if needed.
-    pub async fn open(path: impl AsRef<Path>) -> Result<Self, ExchangeStoreError> {
+    /// Opens (creating if missing) the database file at `path` and migrates it.
+    pub async fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         Self::connect_with(
             SqliteConnectOptions::new()
                 .filename(path)
@@ -37,29 +37,19 @@ impl SqliteExchangeStore {
     }
 
     /// Connects with `options` (WAL mode, `synchronous = FULL` and the busy timeout are set on
-    /// top of them) and creates the table if needed.
-    pub async fn connect_with(options: SqliteConnectOptions) -> Result<Self, ExchangeStoreError> {
-        let pool = crate::queue::sql::sqlite_pool(options)
-            .await
-            .map_err(|e| map_err(e, "connect to SQLite"))?;
-        Self::from_pool(pool).await
+    /// top of them) and migrates it.
+    pub async fn connect_with(options: SqliteConnectOptions) -> Result<Self, StoreError> {
+        Self::from_pool(vc_status::store::sqlite_pool(options).await?).await
     }
 
-    /// Uses an existing pool and creates the table if needed.
-    pub async fn from_pool(pool: SqlitePool) -> Result<Self, ExchangeStoreError> {
-        sqlx::raw_sql(&format!(
-            "CREATE TABLE IF NOT EXISTS {TABLE} (\
-               id TEXT NOT NULL PRIMARY KEY, \
-               workflow_id TEXT NOT NULL, \
-               sequence INTEGER NOT NULL, \
-               expires INTEGER NOT NULL, \
-               state TEXT NOT NULL, \
-               data TEXT NOT NULL); \
-             CREATE INDEX IF NOT EXISTS {TABLE}_expires ON {TABLE} (expires);"
-        ))
-        .execute(&pool)
-        .await
-        .map_err(|e| map_err(e, "create the exchanges table"))?;
+    /// Uses an existing pool and migrates its database.
+    pub async fn from_pool(pool: SqlitePool) -> Result<Self, StoreError> {
+        vc_status::store::migrate::sqlite(
+            &pool,
+            sqlx::migrate!("./migrations/sqlite/exchange"),
+            "migrate the SQLite exchanges schema",
+        )
+        .await?;
         Ok(Self { pool })
     }
 
@@ -69,7 +59,7 @@ impl SqliteExchangeStore {
     }
 }
 
-fn record(row: &SqliteRow) -> Result<ExchangeRecord, ExchangeStoreError> {
+fn record(row: &SqliteRow) -> Result<ExchangeRecord, StoreError> {
     let columns = (|| {
         Ok::<_, sqlx::Error>(Columns {
             id: row.try_get("id")?,
@@ -86,7 +76,7 @@ fn record(row: &SqliteRow) -> Result<ExchangeRecord, ExchangeStoreError> {
 
 #[async_trait]
 impl ExchangeStore for SqliteExchangeStore {
-    async fn insert(&self, r: &ExchangeRecord) -> Result<(), ExchangeStoreError> {
+    async fn insert(&self, r: &ExchangeRecord) -> Result<(), StoreError> {
         let c = Columns::of(r)?;
         sqlx::query(&format!(
             "INSERT INTO {TABLE} ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
@@ -107,7 +97,7 @@ impl ExchangeStore for SqliteExchangeStore {
         &self,
         workflow: &WorkflowId,
         id: &ExchangeId,
-    ) -> Result<Option<ExchangeRecord>, ExchangeStoreError> {
+    ) -> Result<Option<ExchangeRecord>, StoreError> {
         let row = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM {TABLE} WHERE id = ?1 AND workflow_id = ?2"
         ))
@@ -119,11 +109,7 @@ impl ExchangeStore for SqliteExchangeStore {
         row.as_ref().map(record).transpose()
     }
 
-    async fn update(
-        &self,
-        r: &ExchangeRecord,
-        expected_sequence: u64,
-    ) -> Result<(), ExchangeStoreError> {
+    async fn update(&self, r: &ExchangeRecord, expected_sequence: u64) -> Result<(), StoreError> {
         check_successor(r, expected_sequence)?;
         let c = Columns::of(r)?;
         let done = sqlx::query(&format!(
@@ -152,19 +138,15 @@ impl ExchangeStore for SqliteExchangeStore {
         .await
         .map_err(|e| map_err(e, format!("read exchange {}", c.id)))?;
         Err(match exists {
-            Some(_) => ExchangeStoreError::new(
+            Some(_) => StoreError::new(
                 StoreErrorKind::Conflict,
                 format!("exchange {} changed concurrently", c.id),
             ),
-            None => ExchangeStoreError::new(StoreErrorKind::NotFound, format!("exchange {}", c.id)),
+            None => StoreError::new(StoreErrorKind::NotFound, format!("exchange {}", c.id)),
         })
     }
 
-    async fn purge_expired(
-        &self,
-        before: OffsetDateTime,
-        n: usize,
-    ) -> Result<u64, ExchangeStoreError> {
+    async fn purge_expired(&self, before: OffsetDateTime, n: usize) -> Result<u64, StoreError> {
         let done = sqlx::query(&format!(
             "DELETE FROM {TABLE} WHERE id IN \
              (SELECT id FROM {TABLE} WHERE expires <= ?1 ORDER BY expires LIMIT ?2)"

@@ -74,12 +74,13 @@ pub(crate) fn pickup_error(error: PickupError) -> ApiError {
         PickupError::InvalidTtl { .. } => {
             ApiError::new(StatusCode::BAD_REQUEST, error.code(), error.to_string())
         }
-        PickupError::Store { kind, .. } => server(store_status(*kind), error.code()),
+        PickupError::Store(e) => server(store_status(e.kind()), error.code()),
         _ => server(StatusCode::INTERNAL_SERVER_ERROR, error.code()),
     }
 }
 
 /// An error of the credential status index.
-pub(crate) fn index_error(error: StatusIndexError) -> ApiError {
+pub(crate) fn index_error(error: impl Into<StatusIndexError>) -> ApiError {
+    let error = error.into();
     server(store_status(error.kind()), error.code())
 }

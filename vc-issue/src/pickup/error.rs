@@ -1,9 +1,6 @@
 //! The error type of credential pickup.
 
-use std::borrow::Cow;
-use std::sync::Arc;
-
-use vc_status::store::StoreErrorKind;
+use vc_status::store::{StoreError, StoreErrorKind};
 
 use crate::error::BoxError;
 
@@ -31,48 +28,18 @@ pub enum PickupError {
     #[error("the random source failed")]
     Randomness(#[source] BoxError),
     /// The store failed; its kind says whether a retry can help.
-    #[error("pickup store: {kind}: {context}")]
-    Store {
-        /// What the caller should do.
-        kind: StoreErrorKind,
-        /// What was attempted.
-        context: Cow<'static, str>,
-        /// The backend's error, for logs only.
-        #[source]
-        source: Option<BoxError>,
-    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 impl PickupError {
-    /// A store error of `kind` about `context`.
-    pub fn store(kind: StoreErrorKind, context: impl Into<Cow<'static, str>>) -> Self {
-        PickupError::Store {
-            kind,
-            context: context.into(),
-            source: None,
-        }
-    }
-
-    /// A store error of `kind` about `context`, caused by `source`.
-    pub fn store_with_source(
-        kind: StoreErrorKind,
-        context: impl Into<Cow<'static, str>>,
-        source: impl std::error::Error + Send + Sync + 'static,
-    ) -> Self {
-        PickupError::Store {
-            kind,
-            context: context.into(),
-            source: Some(Arc::new(source)),
-        }
-    }
-
     /// A stable, upper-snake-case code.
     pub fn code(&self) -> &'static str {
         match self {
             PickupError::InvalidTtl { .. } => "PICKUP_TTL_INVALID",
             PickupError::Config { .. } => "PICKUP_CONFIGURATION",
             PickupError::Randomness(_) => "RANDOMNESS_UNAVAILABLE",
-            PickupError::Store { kind, .. } => match kind {
+            PickupError::Store(e) => match e.kind() {
                 StoreErrorKind::AlreadyExists => "STORE_ALREADY_EXISTS",
                 StoreErrorKind::Unavailable => "STORE_UNAVAILABLE",
                 _ => "STORE_ERROR",
@@ -83,27 +50,17 @@ impl PickupError {
     /// The store error's kind, when this is one.
     pub fn store_kind(&self) -> Option<StoreErrorKind> {
         match self {
-            PickupError::Store { kind, .. } => Some(*kind),
+            PickupError::Store(e) => Some(e.kind()),
             _ => None,
         }
     }
 
     /// Whether trying again later may succeed.
     pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            PickupError::Randomness(_)
-                | PickupError::Store {
-                    kind: StoreErrorKind::Unavailable,
-                    ..
-                }
-        )
-    }
-}
-
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
-impl PickupError {
-    pub(super) fn sql(e: sqlx::Error, context: &'static str) -> Self {
-        PickupError::store_with_source(crate::queue::sql::kind_of(&e), context, e)
+        match self {
+            PickupError::Randomness(_) => true,
+            PickupError::Store(e) => e.kind() == StoreErrorKind::Unavailable,
+            _ => false,
+        }
     }
 }

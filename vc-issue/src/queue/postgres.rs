@@ -1,20 +1,14 @@
 //! The PostgreSQL backend (feature `postgres`): tickets shared by workers on several machines.
 
-use crate::queue::sql::valid_schema;
-use std::str::FromStr;
-
 use async_trait::async_trait;
-use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
-use sqlx::{Connection, PgConnection, Row};
+use sqlx::postgres::{PgPool, PgRow};
+use sqlx::Row;
 use time::OffsetDateTime;
 
 use super::error::{StoreError, StoreErrorKind};
 use super::sql::{corrupt, map_err, Columns, Values, COLUMNS};
 use super::state::{to_millis, Lease, TicketId, TicketRecord, TicketState};
 use super::store::{Inserted, IssuanceStore};
-
-static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The schema the queue's tables live in unless told otherwise.
 pub const DEFAULT_SCHEMA: &str = "vc_issue";
@@ -39,48 +33,13 @@ impl PostgresIssuanceStore {
     /// Like [`connect`](Self::connect), with the tables in `schema` (lowercase letters, digits and
     /// `_`, at most 63 bytes).
     pub async fn connect_with_schema(url: &str, schema: &str) -> Result<Self, StoreError> {
-        if !valid_schema(schema) {
-            return Err(StoreError::new(
-                StoreErrorKind::Internal,
-                "schema name must match [a-z_][a-z0-9_]{0,62}",
-            ));
-        }
-        let base =
-            PgConnectOptions::from_str(url).map_err(|e| map_err(e, "parse the PostgreSQL URL"))?;
-        let mut conn = PgConnection::connect_with(&base)
-            .await
-            .map_err(|e| map_err(e, "connect to PostgreSQL"))?;
-        // Two processes running CREATE SCHEMA IF NOT EXISTS at once can still collide; the loser
-        // retries and finds the schema.
-        let mut attempt = 0;
-        loop {
-            let created = sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
-                .execute(&mut conn)
-                .await;
-            match created {
-                Ok(_) => break,
-                Err(sqlx::Error::Database(db)) if db.is_unique_violation() && attempt < 3 => {
-                    attempt += 1
-                }
-                Err(e) => return Err(map_err(e, "create the issuance queue schema")),
-            }
-        }
-        conn.close()
-            .await
-            .map_err(|e| map_err(e, "close the setup connection"))?;
-        let pool = PgPoolOptions::new()
-            .max_connections(8)
-            .connect_with(base.options([("search_path", schema)]))
-            .await
-            .map_err(|e| map_err(e, "connect to PostgreSQL"))?;
-        // sqlx serialises migrations across processes with an advisory lock.
-        MIGRATOR.run(&pool).await.map_err(|e| {
-            StoreError::new(
-                StoreErrorKind::Internal,
-                "migrate the issuance queue schema",
-            )
-            .with_source(e)
-        })?;
+        let pool = vc_status::store::postgres_pool(url, schema).await?;
+        vc_status::store::migrate::postgres(
+            &pool,
+            sqlx::migrate!("./migrations/postgres/queue"),
+            "migrate the issuance queue schema",
+        )
+        .await?;
         Ok(Self { pool })
     }
 

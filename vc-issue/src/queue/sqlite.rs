@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use async_trait::async_trait;
-use sqlx::migrate::Migrator;
+use sqlx::migrate::{Migrate, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqliteRow};
 use sqlx::Row;
 use time::OffsetDateTime;
@@ -13,17 +13,27 @@ use super::sql::{corrupt, map_err, Columns, Values, COLUMNS};
 use super::state::{to_millis, Lease, TicketId, TicketRecord, TicketState};
 use super::store::{Inserted, IssuanceStore};
 
-static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+/// The queue's migrations (their versions are unique among the stores that may share the file,
+/// vc-status's included, since they share sqlx's `_sqlx_migrations`).
+fn migrator() -> Migrator {
+    sqlx::migrate!("./migrations/sqlite/queue")
+}
 
-/// The table that records which of this crate's migrations ran (vc-status's migrations, which may
-/// share the file, keep sqlx's own `_sqlx_migrations`).
-const MIGRATIONS_TABLE: &str = "vc_issue_migrations";
+/// The table in which releases before the one migration strategy recorded the queue's SQLite
+/// migrations, and the version each one recorded has now (the second collided with one of
+/// vc-status's in the shared `_sqlx_migrations` and was renumbered).
+const LEGACY_MIGRATIONS_TABLE: &str = "vc_issue_migrations";
+const LEGACY_VERSIONS: [(i64, i64); 2] = [
+    (20250701000001, 20250701000001),
+    (20250801000001, 20250801000002),
+];
 
 /// An [`IssuanceStore`] in one SQLite file, shared safely by several worker processes.
 ///
 /// WAL mode with a busy timeout; a claim is a single `UPDATE ... RETURNING` (atomic under SQLite's
 /// write lock), updates are compare-and-set on the version. The migrations ship with the crate and
-/// run on connect, recorded in their own table so that vc-status's store can share the file.
+/// run on connect (see [`vc_status::store::migrate`]), so that vc-status's store and the other
+/// stores of this crate can share the file.
 #[derive(Debug, Clone)]
 pub struct SqliteIssuanceStore {
     pool: SqlitePool,
@@ -43,15 +53,14 @@ impl SqliteIssuanceStore {
     /// Connects with `options` (WAL mode, `synchronous = FULL` and the busy timeout are set on
     /// top of them) and migrates the database.
     pub async fn connect_with(options: SqliteConnectOptions) -> Result<Self, StoreError> {
-        let pool = crate::queue::sql::sqlite_pool(options.foreign_keys(true))
-            .await
-            .map_err(|e| map_err(e, "connect to SQLite"))?;
-        Self::from_pool(pool).await
+        Self::from_pool(vc_status::store::sqlite_pool(options).await?).await
     }
 
     /// Uses an existing pool and migrates its database.
     pub async fn from_pool(pool: SqlitePool) -> Result<Self, StoreError> {
-        migrate(&pool).await?;
+        let ctx = "migrate the SQLite issuance queue schema";
+        adopt_legacy_migrations(&pool, ctx).await?;
+        vc_status::store::migrate::sqlite(&pool, migrator(), ctx).await?;
         Ok(Self { pool })
     }
 
@@ -61,48 +70,51 @@ impl SqliteIssuanceStore {
     }
 }
 
-async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
-    let ctx = "migrate the SQLite issuance queue schema";
-    sqlx::query(&format!(
-        "CREATE TABLE IF NOT EXISTS {MIGRATIONS_TABLE} \
-         (version INTEGER NOT NULL PRIMARY KEY, description TEXT NOT NULL)"
-    ))
-    .execute(pool)
-    .await
-    .map_err(|e| map_err(e, ctx))?;
-    for migration in MIGRATOR.iter() {
-        if !migration.migration_type.is_up_migration() {
-            continue;
-        }
-        // BEGIN IMMEDIATE takes the write lock first, so racing processes apply each migration once.
-        let mut tx = pool
-            .begin_with("BEGIN IMMEDIATE")
-            .await
-            .map_err(|e| map_err(e, ctx))?;
-        let applied: Option<i64> = sqlx::query_scalar(&format!(
-            "SELECT version FROM {MIGRATIONS_TABLE} WHERE version = ?1"
-        ))
-        .bind(migration.version)
-        .fetch_optional(&mut *tx)
+/// Records the migrations a previous release applied and recorded in its own table
+/// ([`LEGACY_MIGRATIONS_TABLE`]) in sqlx's table, under their versions of today, so that sqlx
+/// does not apply them again. The legacy table stays (a previous release still finds it).
+async fn adopt_legacy_migrations(pool: &SqlitePool, ctx: &'static str) -> Result<(), StoreError> {
+    // Under the write lock: racing processes adopt once and no migration runs meanwhile.
+    let mut tx = pool
+        .begin_with("BEGIN IMMEDIATE")
         .await
         .map_err(|e| map_err(e, ctx))?;
-        if applied.is_none() {
-            sqlx::raw_sql(&migration.sql)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| map_err(e, ctx))?;
-            sqlx::query(&format!(
-                "INSERT INTO {MIGRATIONS_TABLE} (version, description) VALUES (?1, ?2)"
-            ))
-            .bind(migration.version)
-            .bind(migration.description.as_ref())
-            .execute(&mut *tx)
+    let legacy: Option<String> =
+        sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name = ?1")
+            .bind(LEGACY_MIGRATIONS_TABLE)
+            .fetch_optional(&mut *tx)
             .await
             .map_err(|e| map_err(e, ctx))?;
-        }
-        tx.commit().await.map_err(|e| map_err(e, ctx))?;
+    if legacy.is_none() {
+        return tx.commit().await.map_err(|e| map_err(e, ctx));
     }
-    Ok(())
+    let applied: Vec<i64> =
+        sqlx::query_scalar(&format!("SELECT version FROM {LEGACY_MIGRATIONS_TABLE}"))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(|e| map_err(e, ctx))?;
+    tx.ensure_migrations_table()
+        .await
+        .map_err(|e| StoreError::from_migrate(e, ctx))?;
+    let migrator = migrator();
+    for (old, new) in LEGACY_VERSIONS {
+        let Some(migration) = migrator.iter().find(|m| m.version == new) else {
+            continue;
+        };
+        if !applied.contains(&old) {
+            continue;
+        }
+        sqlx::query(
+            "INSERT OR IGNORE INTO _sqlx_migrations              (version, description, success, checksum, execution_time)              VALUES (?1, ?2, TRUE, ?3, 0)",
+        )
+        .bind(migration.version)
+        .bind(migration.description.as_ref())
+        .bind(migration.checksum.as_ref())
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| map_err(e, ctx))?;
+    }
+    tx.commit().await.map_err(|e| map_err(e, ctx))
 }
 
 fn columns(row: &SqliteRow) -> Result<Columns, sqlx::Error> {

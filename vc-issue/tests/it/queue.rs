@@ -936,7 +936,7 @@ async fn sqlite_queue_upgrades_a_database_of_the_previous_schema() {
     .await
     .unwrap();
     sqlx::raw_sql(include_str!(
-        "../../migrations/sqlite/20250701000001_issuance_queue.sql"
+        "../../migrations/sqlite/queue/20250701000001_issuance_queue.sql"
     ))
     .execute(&pool)
     .await
@@ -987,7 +987,7 @@ async fn postgres_queue_upgrades_a_database_of_the_previous_schema() {
             let file = "20250701000001_issuance_queue.sql";
             std::fs::copy(
                 std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("migrations/postgres")
+                    .join("migrations/postgres/queue")
                     .join(file),
                 migrations.path().join(file),
             )

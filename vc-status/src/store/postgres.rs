@@ -1,12 +1,10 @@
 //! The PostgreSQL backend (feature `postgres`): for issuers running on several machines.
 
 use std::ops::Range;
-use std::str::FromStr;
 
 use async_trait::async_trait;
-use sqlx::migrate::{MigrateError, Migrator};
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
-use sqlx::{Connection, PgConnection, Row};
+use sqlx::postgres::{PgPool, PgRow};
+use sqlx::Row;
 
 use super::sql::{
     corrupt, granted, map_err, to_i64, to_u64, ListColumns, ReservationColumns, LIST_COLUMNS,
@@ -21,8 +19,6 @@ use crate::{ReservationOwner, StatusListId};
 /// How often an owned reservation is tried again after losing a race for its owner (the next try
 /// finds the winner's reservation).
 const OWNER_RACE_ATTEMPTS: usize = 3;
-
-static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// The schema the tables live in unless told otherwise.
 pub const DEFAULT_SCHEMA: &str = "vc_status";
@@ -40,13 +36,6 @@ pub struct PostgresStore {
     pool: PgPool,
 }
 
-fn valid_schema(schema: &str) -> bool {
-    let mut bytes = schema.bytes();
-    matches!(bytes.next(), Some(b'a'..=b'z' | b'_'))
-        && bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_'))
-        && schema.len() <= 63
-}
-
 impl PostgresStore {
     /// Connects to `url` (`postgres://...`), creates the `vc_status` schema if needed and migrates
     /// it.
@@ -57,64 +46,23 @@ impl PostgresStore {
     /// Like [`connect`](Self::connect), with the tables in `schema` (lowercase letters, digits and
     /// `_`, at most 63 bytes).
     pub async fn connect_with_schema(url: &str, schema: &str) -> Result<Self, StoreError> {
-        if !valid_schema(schema) {
-            return Err(StoreError::new(
-                StoreErrorKind::Internal,
-                "schema name must match [a-z_][a-z0-9_]{0,62}",
-            ));
-        }
-        let base =
-            PgConnectOptions::from_str(url).map_err(|e| map_err(e, "parse the PostgreSQL URL"))?;
-        let mut conn = PgConnection::connect_with(&base)
-            .await
-            .map_err(|e| map_err(e, "connect to PostgreSQL"))?;
-        // CREATE SCHEMA IF NOT EXISTS can still fail with a unique violation when two processes
-        // run it at the same moment; the loser retries and finds the schema.
-        let mut attempt = 0;
-        loop {
-            let created = sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
-                .execute(&mut conn)
-                .await;
-            match created {
-                Ok(_) => break,
-                Err(sqlx::Error::Database(db)) if db.is_unique_violation() && attempt < 3 => {
-                    attempt += 1
-                }
-                Err(e) => return Err(map_err(e, "create the status list schema")),
-            }
-        }
-        conn.close()
-            .await
-            .map_err(|e| map_err(e, "close the setup connection"))?;
-        let pool = PgPoolOptions::new()
-            .max_connections(8)
-            .connect_with(base.options([("search_path", schema)]))
-            .await
-            .map_err(|e| map_err(e, "connect to PostgreSQL"))?;
-        Self::from_pool(pool).await
+        Self::from_pool(super::postgres_pool(url, schema).await?).await
     }
 
     /// Uses an existing pool (its `search_path` decides the schema) and migrates the database.
     pub async fn from_pool(pool: PgPool) -> Result<Self, StoreError> {
-        // sqlx serialises migrations across processes with an advisory lock.
-        MIGRATOR.run(&pool).await.map_err(migrate_err)?;
+        super::migrate::postgres(
+            &pool,
+            sqlx::migrate!("./migrations/postgres"),
+            "migrate the PostgreSQL status list schema",
+        )
+        .await?;
         Ok(PostgresStore { pool })
     }
 
     /// The connection pool.
     pub fn pool(&self) -> &PgPool {
         &self.pool
-    }
-}
-
-fn migrate_err(e: MigrateError) -> StoreError {
-    match e {
-        MigrateError::Execute(e) => map_err(e, "migrate the PostgreSQL status list schema"),
-        e => StoreError::new(
-            StoreErrorKind::Internal,
-            "migrate the PostgreSQL status list schema",
-        )
-        .with_source(e),
     }
 }
 

@@ -2,14 +2,9 @@
 
 use std::ops::Range;
 use std::path::Path;
-use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::migrate::{MigrateError, Migrator};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteRow,
-    SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqliteRow};
 use sqlx::Row;
 
 use super::sql::{
@@ -21,12 +16,6 @@ use super::{
     StoreError, StoreErrorKind,
 };
 use crate::{ReservationOwner, StatusListId};
-
-static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
-
-/// How long a writer waits for another process's write lock before giving up with
-/// [`StoreErrorKind::Unavailable`].
-const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A [`StatusListStore`] in one SQLite file, shared safely by several processes.
 ///
@@ -60,48 +49,23 @@ impl SqliteStore {
     /// in BENCHMARKS.md. To measure or run with another setting, build the pool yourself and
     /// pass it to [`from_pool`](Self::from_pool).
     pub async fn connect_with(options: SqliteConnectOptions) -> Result<Self, StoreError> {
-        let options = options
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .foreign_keys(true)
-            .busy_timeout(BUSY_TIMEOUT);
-        let pool = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options)
-            .await
-            .map_err(|e| map_err(e, "connect to SQLite"))?;
-        Self::from_pool(pool).await
+        Self::from_pool(super::sqlite_pool(options).await?).await
     }
 
     /// Uses an existing pool and migrates its database.
     pub async fn from_pool(pool: SqlitePool) -> Result<Self, StoreError> {
-        // Several processes may start at once; a migration that lost the race fails on the
-        // migrations table and sees the applied migration on the next attempt.
-        let mut attempt = 0;
-        loop {
-            match MIGRATOR.run(&pool).await {
-                Ok(()) => break,
-                Err(_) if attempt < 3 => attempt += 1,
-                Err(e) => return Err(migrate_err(e)),
-            }
-        }
+        super::migrate::sqlite(
+            &pool,
+            sqlx::migrate!("./migrations/sqlite"),
+            "migrate the SQLite status list schema",
+        )
+        .await?;
         Ok(SqliteStore { pool })
     }
 
     /// The connection pool.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
-    }
-}
-
-fn migrate_err(e: MigrateError) -> StoreError {
-    match e {
-        MigrateError::Execute(e) => map_err(e, "migrate the SQLite status list schema"),
-        e => StoreError::new(
-            StoreErrorKind::Internal,
-            "migrate the SQLite status list schema",
-        )
-        .with_source(e),
     }
 }
 
