@@ -2,17 +2,10 @@
 
 use std::path::Path;
 
-use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
-use time::OffsetDateTime;
 use vc_status::store::StoreError;
 
-use super::sql::{decode, encode, to_millis};
-use super::store::{PickupRecord, PickupStore};
-use super::token::TokenDigest;
-use crate::pipeline::request::IssuedCredential;
-
-/// A [`PickupStore`] in one SQLite file (it may share the file with the issuance queue and the
+/// A [`PickupStore`](super::PickupStore) in one SQLite file (it may share the file with the issuance queue and the
 /// status lists).
 ///
 /// The table `credential_pickups` is migrated on connect. A take is one
@@ -57,45 +50,4 @@ impl SqlitePickupStore {
     }
 }
 
-#[async_trait]
-impl PickupStore for SqlitePickupStore {
-    async fn insert(&self, record: &PickupRecord) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO credential_pickups (digest, credential, expires_at) VALUES (?1, ?2, ?3)",
-        )
-        .bind(record.digest.as_bytes().as_slice())
-        .bind(encode(&record.credential)?)
-        .bind(to_millis(record.expires_at))
-        .execute(&self.pool)
-        .await
-        .map_err(|e| StoreError::from_sqlx(e, "insert a pickup"))?;
-        Ok(())
-    }
-
-    async fn take(
-        &self,
-        digest: &TokenDigest,
-        now: OffsetDateTime,
-    ) -> Result<Option<IssuedCredential>, StoreError> {
-        let row: Option<(String, i64)> = sqlx::query_as(
-            "DELETE FROM credential_pickups WHERE digest = ?1 RETURNING credential, expires_at",
-        )
-        .bind(digest.as_bytes().as_slice())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(|e| StoreError::from_sqlx(e, "take a pickup"))?;
-        match row {
-            Some((credential, expires_at)) => decode(&credential, expires_at, now),
-            None => Ok(None),
-        }
-    }
-
-    async fn purge_expired(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
-        let done = sqlx::query("DELETE FROM credential_pickups WHERE expires_at <= ?1")
-            .bind(to_millis(now))
-            .execute(&self.pool)
-            .await
-            .map_err(|e| StoreError::from_sqlx(e, "purge expired pickups"))?;
-        Ok(done.rows_affected())
-    }
-}
+super::sql_store::sql_pickup_store!(SqlitePickupStore);
