@@ -8,6 +8,10 @@ use time::OffsetDateTime;
 use super::{ListRecord, ReservationRecord, StoreError, StoreErrorKind};
 use crate::{StatusListId, StatusPurpose, StatusSize};
 
+/// How often an owned reservation is tried again after losing a race for its owner (the next try
+/// finds the winner's reservation).
+pub(super) const OWNER_RACE_ATTEMPTS: usize = 3;
+
 /// Maps a sqlx error to a [`StoreError`] whose kind says what the caller should do.
 pub(super) fn map_err(e: sqlx::Error, context: impl Into<Cow<'static, str>>) -> StoreError {
     StoreError::from_sqlx(e, context)
