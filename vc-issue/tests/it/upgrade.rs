@@ -194,9 +194,10 @@ async fn sqlite_stores_open_a_database_of_the_previous_release() {
 #[cfg(feature = "postgres")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_stores_open_a_database_of_the_previous_release() {
-    use crate::queue::{drop_schemas, postgres_url, unique_schema};
-    let Some(url) = postgres_url() else { return };
-    let issue = unique_schema("upgrade_issue");
+    let Some(url) = vc_status::testing::postgres::url() else {
+        return;
+    };
+    let issue = vc_status::testing::postgres::unique_schema("vc_issue_test", "upgrade_issue");
     let status = format!("{issue}_status");
     let result = tokio::spawn({
         let (url, issue, status) = (url.clone(), issue.clone(), status.clone());
@@ -274,7 +275,9 @@ async fn postgres_stores_open_a_database_of_the_previous_release() {
         }
     })
     .await;
-    drop_schemas(&url, &[&issue, &status]).await;
+    vc_status::testing::postgres::drop_schemas(&url, &[&issue, &status])
+        .await
+        .unwrap();
     if let Err(e) = result {
         std::panic::resume_unwind(e.into_panic());
     }
