@@ -104,12 +104,14 @@ mod workflow;
 mod postgres;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql_store;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
 pub use did_auth::{verify_did_authentication, DidAuthExpectation, AUTHENTICATION};
 pub use did_auth_presentation::DidAuthPresentation;
-pub use error::{ExchangeError, ExchangeStoreError, StoreErrorKind};
+pub use error::{ExchangeError, StoreError, StoreErrorKind};
 pub use id::{ExchangeId, WorkflowId, MAX_ID_LEN};
 pub use messages::{
     CreateExchangeRequest, VerifiablePresentationRequest, WalletMessage, WalletResponse,

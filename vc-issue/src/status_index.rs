@@ -17,6 +17,8 @@
 mod postgres;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql_store;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
@@ -26,62 +28,38 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
 use vc_core::ErrorCode;
-use vc_status::store::StoreErrorKind;
+use vc_status::store::{StoreError, StoreErrorKind};
 use vc_status::StatusEntry;
-
-use crate::error::BoxError;
 
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresCredentialStatusIndex;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteCredentialStatusIndex;
 
-/// A failure of a [`CredentialStatusIndex`] backend.
+/// A failure of the credential status index, as the router reports it.
 #[derive(Debug, Clone, thiserror::Error)]
 #[non_exhaustive]
 pub enum StatusIndexError {
     /// The backend failed; its kind says whether a retry can help.
-    #[error("credential status index: {kind}: {context}")]
-    Store {
-        /// What the caller should do.
-        kind: StoreErrorKind,
-        /// What was attempted.
-        context: String,
-        /// The backend's error, for logs only.
-        #[source]
-        source: Option<BoxError>,
-    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 impl StatusIndexError {
-    /// A backend error of `kind` about `context`, optionally caused by `source`.
-    pub fn store(
-        kind: StoreErrorKind,
-        context: impl Into<String>,
-        source: Option<BoxError>,
-    ) -> Self {
-        StatusIndexError::Store {
-            kind,
-            context: context.into(),
-            source,
-        }
-    }
-
     /// A stable, upper-snake-case code.
     pub fn code(&self) -> ErrorCode {
         match self {
-            StatusIndexError::Store {
-                kind: StoreErrorKind::Unavailable,
-                ..
-            } => ErrorCode::STORE_UNAVAILABLE,
-            StatusIndexError::Store { .. } => ErrorCode::STORE_ERROR,
+            StatusIndexError::Store(e) => match e.kind() {
+                StoreErrorKind::Unavailable => ErrorCode::STORE_UNAVAILABLE,
+                _ => ErrorCode::STORE_ERROR,
+            },
         }
     }
 
     /// The backend's error kind.
     pub fn kind(&self) -> StoreErrorKind {
         match self {
-            StatusIndexError::Store { kind, .. } => *kind,
+            StatusIndexError::Store(e) => e.kind(),
         }
     }
 }
@@ -96,14 +74,10 @@ impl StatusIndexError {
 #[async_trait]
 pub trait CredentialStatusIndex: Send + Sync + Debug + 'static {
     /// Adds `entries` to those of `credential_id` (an entry already recorded is not duplicated).
-    async fn record(
-        &self,
-        credential_id: &str,
-        entries: &[StatusEntry],
-    ) -> Result<(), StatusIndexError>;
+    async fn record(&self, credential_id: &str, entries: &[StatusEntry]) -> Result<(), StoreError>;
 
     /// The entries recorded for `credential_id` (empty when none).
-    async fn entries(&self, credential_id: &str) -> Result<Vec<StatusEntry>, StatusIndexError>;
+    async fn entries(&self, credential_id: &str) -> Result<Vec<StatusEntry>, StoreError>;
 }
 
 /// A [`CredentialStatusIndex`] in memory.
@@ -131,11 +105,7 @@ impl MemoryCredentialStatusIndex {
 
 #[async_trait]
 impl CredentialStatusIndex for MemoryCredentialStatusIndex {
-    async fn record(
-        &self,
-        credential_id: &str,
-        entries: &[StatusEntry],
-    ) -> Result<(), StatusIndexError> {
+    async fn record(&self, credential_id: &str, entries: &[StatusEntry]) -> Result<(), StoreError> {
         let mut map = self.map();
         let known = map.entry(credential_id.to_owned()).or_default();
         for entry in entries {
@@ -146,7 +116,7 @@ impl CredentialStatusIndex for MemoryCredentialStatusIndex {
         Ok(())
     }
 
-    async fn entries(&self, credential_id: &str) -> Result<Vec<StatusEntry>, StatusIndexError> {
+    async fn entries(&self, credential_id: &str) -> Result<Vec<StatusEntry>, StoreError> {
         Ok(self.map().get(credential_id).cloned().unwrap_or_default())
     }
 }

@@ -14,6 +14,9 @@
 //! data, several times, and in parallel. A failed expectation panics (like `assert!`); a store
 //! error is returned.
 
+#[cfg(feature = "postgres")]
+pub mod postgres;
+
 use std::collections::HashSet;
 use std::sync::Arc;
 

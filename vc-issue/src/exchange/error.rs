@@ -1,9 +1,9 @@
 //! The errors of the workflow service and its stores.
 
-use std::borrow::Cow;
-use std::sync::Arc;
+/// The exchange stores fail with the one store error of the workspace.
+pub use vc_status::store::{StoreError, StoreErrorKind};
 
-pub use vc_status::store::StoreErrorKind;
+use std::borrow::Cow;
 
 use serde_json::{json, Value};
 use vc_core::ErrorCode;
@@ -11,44 +11,6 @@ use vc_core::ErrorCode;
 use super::template::VariableProblem;
 use crate::crypto::verify::VerifyError;
 use crate::error::{BoxError, IssueError};
-
-/// An error of an [`ExchangeStore`](super::ExchangeStore) backend, with a [`StoreErrorKind`] that
-/// tells the caller what to do (`Unavailable`: retry; `Conflict`: re-read).
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("exchange store: {kind}: {context}")]
-pub struct ExchangeStoreError {
-    kind: StoreErrorKind,
-    context: Cow<'static, str>,
-    #[source]
-    source: Option<BoxError>,
-}
-
-impl ExchangeStoreError {
-    /// A store error of `kind`, with a short description of what was attempted.
-    pub fn new(kind: StoreErrorKind, context: impl Into<Cow<'static, str>>) -> Self {
-        Self {
-            kind,
-            context: context.into(),
-            source: None,
-        }
-    }
-
-    /// Attaches the backend's error as the source.
-    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Arc::new(source));
-        self
-    }
-
-    /// What the caller should do.
-    pub fn kind(&self) -> StoreErrorKind {
-        self.kind
-    }
-
-    /// The description of what was attempted.
-    pub fn context(&self) -> &str {
-        &self.context
-    }
-}
 
 /// Everything that can go wrong in the workflow service, each with a stable
 /// [`code`](ExchangeError::code) (whose class says what to answer with).
@@ -203,7 +165,7 @@ pub enum ExchangeError {
     Issue(#[from] IssueError),
     /// The store failed.
     #[error(transparent)]
-    Store(#[from] ExchangeStoreError),
+    Store(#[from] StoreError),
 }
 
 impl ExchangeError {

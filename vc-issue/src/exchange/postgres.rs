@@ -1,27 +1,17 @@
 //! The PostgreSQL exchange store (feature `postgres`): exchanges shared by service instances on
 //! several machines.
 
-use crate::queue::sql::valid_schema;
-use std::str::FromStr;
+use sqlx::postgres::{PgPool, PgRow};
 
-use async_trait::async_trait;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
-use sqlx::Row;
-use time::OffsetDateTime;
-
-use super::error::{ExchangeStoreError, StoreErrorKind};
-use super::id::{ExchangeId, WorkflowId};
-use super::record::{to_millis, ExchangeRecord};
-use super::sql::{limit, map_err, sequence, Columns, COLUMNS, TABLE};
-use super::store::{check_successor, ExchangeStore};
+use super::error::StoreError;
 
 /// The schema the exchanges table lives in unless told otherwise (the issuance queue's).
 pub const DEFAULT_SCHEMA: &str = "vc_issue";
 
-/// An [`ExchangeStore`] in PostgreSQL.
+/// An [`ExchangeStore`](super::ExchangeStore) in PostgreSQL.
 ///
-/// The table lives in its own schema (`vc_issue` by default) and is created on connect, under a
-/// transaction-scoped advisory lock so that instances starting together do not collide. An update
+/// The table lives in its own schema (`vc_issue` by default) and is migrated on connect (sqlx serialises
+/// migrations across processes with an advisory lock). An update
 /// is one `UPDATE ... WHERE id = $ AND sequence = $`: under PostgreSQL's row locking, of two
 /// writers holding the same sequence exactly one matches the row.
 #[derive(Debug, Clone)]
@@ -30,54 +20,21 @@ pub struct PostgresExchangeStore {
 }
 
 impl PostgresExchangeStore {
-    /// Connects to `url` and creates the `vc_issue` schema and the table if needed.
-    pub async fn connect(url: &str) -> Result<Self, ExchangeStoreError> {
+    /// Connects to `url`, creates the `vc_issue` schema if needed and migrates it.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
         Self::connect_with_schema(url, DEFAULT_SCHEMA).await
     }
 
     /// Like [`connect`](Self::connect), with the table in `schema` (lowercase letters, digits
     /// and `_`, at most 63 bytes).
-    pub async fn connect_with_schema(url: &str, schema: &str) -> Result<Self, ExchangeStoreError> {
-        if !valid_schema(schema) {
-            return Err(ExchangeStoreError::new(
-                StoreErrorKind::Internal,
-                "schema name must match [a-z_][a-z0-9_]{0,62}",
-            ));
-        }
-        let options =
-            PgConnectOptions::from_str(url).map_err(|e| map_err(e, "parse the PostgreSQL URL"))?;
-        let pool = PgPoolOptions::new()
-            .max_connections(8)
-            .connect_with(options.options([("search_path", schema)]))
-            .await
-            .map_err(|e| map_err(e, "connect to PostgreSQL"))?;
-        let ctx = "create the exchanges table";
-        let mut tx = pool.begin().await.map_err(|e| map_err(e, ctx))?;
-        // One creator at a time across processes: IF NOT EXISTS alone still races in the catalog.
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtext('vc_issue.vcalm_exchanges'))")
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| map_err(e, ctx))?;
-        let statements = [
-            format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""),
-            format!(
-                "CREATE TABLE IF NOT EXISTS \"{schema}\".{TABLE} (\
-                   id TEXT NOT NULL PRIMARY KEY, \
-                   workflow_id TEXT NOT NULL, \
-                   sequence BIGINT NOT NULL, \
-                   expires BIGINT NOT NULL, \
-                   state TEXT NOT NULL, \
-                   data TEXT NOT NULL)"
-            ),
-            format!("CREATE INDEX IF NOT EXISTS {TABLE}_expires ON \"{schema}\".{TABLE} (expires)"),
-        ];
-        for statement in &statements {
-            sqlx::query(statement)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| map_err(e, ctx))?;
-        }
-        tx.commit().await.map_err(|e| map_err(e, ctx))?;
+    pub async fn connect_with_schema(url: &str, schema: &str) -> Result<Self, StoreError> {
+        let pool = vc_status::store::postgres_pool(url, schema).await?;
+        vc_status::store::migrate::postgres(
+            &pool,
+            sqlx::migrate!("./migrations/postgres/exchange"),
+            "migrate the exchanges schema",
+        )
+        .await?;
         Ok(Self { pool })
     }
 
@@ -87,112 +44,8 @@ impl PostgresExchangeStore {
     }
 }
 
-fn record(row: &PgRow) -> Result<ExchangeRecord, ExchangeStoreError> {
-    let columns = (|| {
-        Ok::<_, sqlx::Error>(Columns {
-            id: row.try_get("id")?,
-            workflow_id: row.try_get("workflow_id")?,
-            sequence: row.try_get("sequence")?,
-            expires: row.try_get("expires")?,
-            state: row.try_get("state")?,
-            data: row.try_get("data")?,
-        })
-    })()
-    .map_err(|e| map_err(e, "read an exchange row"))?;
-    columns.into_record()
-}
-
-#[async_trait]
-impl ExchangeStore for PostgresExchangeStore {
-    async fn insert(&self, r: &ExchangeRecord) -> Result<(), ExchangeStoreError> {
-        let c = Columns::of(r)?;
-        sqlx::query(&format!(
-            "INSERT INTO {TABLE} ({COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"
-        ))
-        .bind(&c.id)
-        .bind(&c.workflow_id)
-        .bind(c.sequence)
-        .bind(c.expires)
-        .bind(&c.state)
-        .bind(&c.data)
-        .execute(&self.pool)
-        .await
-        .map_err(|e| map_err(e, format!("insert exchange {}", c.id)))?;
-        Ok(())
-    }
-
-    async fn get(
-        &self,
-        workflow: &WorkflowId,
-        id: &ExchangeId,
-    ) -> Result<Option<ExchangeRecord>, ExchangeStoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM {TABLE} WHERE id = $1 AND workflow_id = $2"
-        ))
-        .bind(id.as_str())
-        .bind(workflow.as_str())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(|e| map_err(e, format!("read exchange {id}")))?;
-        row.as_ref().map(record).transpose()
-    }
-
-    async fn update(
-        &self,
-        r: &ExchangeRecord,
-        expected_sequence: u64,
-    ) -> Result<(), ExchangeStoreError> {
-        check_successor(r, expected_sequence)?;
-        let c = Columns::of(r)?;
-        let done = sqlx::query(&format!(
-            "UPDATE {TABLE} SET sequence = $1, expires = $2, state = $3, data = $4 \
-             WHERE id = $5 AND workflow_id = $6 AND sequence = $7"
-        ))
-        .bind(c.sequence)
-        .bind(c.expires)
-        .bind(&c.state)
-        .bind(&c.data)
-        .bind(&c.id)
-        .bind(&c.workflow_id)
-        .bind(sequence(expected_sequence)?)
-        .execute(&self.pool)
-        .await
-        .map_err(|e| map_err(e, format!("update exchange {}", c.id)))?;
-        if done.rows_affected() == 1 {
-            return Ok(());
-        }
-        let exists: Option<i64> = sqlx::query_scalar(&format!(
-            "SELECT sequence FROM {TABLE} WHERE id = $1 AND workflow_id = $2"
-        ))
-        .bind(&c.id)
-        .bind(&c.workflow_id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(|e| map_err(e, format!("read exchange {}", c.id)))?;
-        Err(match exists {
-            Some(_) => ExchangeStoreError::new(
-                StoreErrorKind::Conflict,
-                format!("exchange {} changed concurrently", c.id),
-            ),
-            None => ExchangeStoreError::new(StoreErrorKind::NotFound, format!("exchange {}", c.id)),
-        })
-    }
-
-    async fn purge_expired(
-        &self,
-        before: OffsetDateTime,
-        n: usize,
-    ) -> Result<u64, ExchangeStoreError> {
-        let done = sqlx::query(&format!(
-            "DELETE FROM {TABLE} WHERE id IN \
-             (SELECT id FROM {TABLE} WHERE expires <= $1 ORDER BY expires LIMIT $2 \
-              FOR UPDATE SKIP LOCKED)"
-        ))
-        .bind(to_millis(before))
-        .bind(limit(n))
-        .execute(&self.pool)
-        .await
-        .map_err(|e| map_err(e, "purge expired exchanges"))?;
-        Ok(done.rows_affected())
-    }
-}
+super::sql_store::sql_exchange_store!(
+    PostgresExchangeStore,
+    PgRow,
+    purge_lock = " FOR UPDATE SKIP LOCKED"
+);

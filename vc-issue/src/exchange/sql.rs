@@ -1,14 +1,13 @@
 //! What the SQL exchange stores share: the row layout, error mapping and conversions.
 //!
-//! The table is created by the stores themselves (`CREATE TABLE IF NOT EXISTS`) rather than by
-//! the issuance queue's migrations, so that a host using only exchanges gets only this table.
-//! Columns: `id` (primary key), `workflow_id`, `sequence` (compare-and-set), `expires` (Unix
+//! The table has migrations of its own (`migrations/*/exchange`) rather than a place in the
+//! issuance queue's, so that a host using only exchanges gets only this table. Columns: `id` (primary key), `workflow_id`, `sequence` (compare-and-set), `expires` (Unix
 //! milliseconds, indexed for purging), `state`, and `data`, the JSON of the rest (step,
 //! lastError, variables, challenge).
 
 use std::borrow::Cow;
 
-use super::error::{ExchangeStoreError, StoreErrorKind};
+use super::error::{StoreError, StoreErrorKind};
 use super::id::{ExchangeId, WorkflowId};
 use super::record::{from_millis, to_millis, Exchange, ExchangeRecord, ExchangeState, RecordData};
 
@@ -18,22 +17,19 @@ pub(super) const TABLE: &str = "vcalm_exchanges";
 /// The columns every query selects, in [`Columns`] order.
 pub(super) const COLUMNS: &str = "id, workflow_id, sequence, expires, state, data";
 
-// The mapping of sqlx errors to what a caller should do is the queue's: one table of codes.
-use crate::queue::sql::kind_of;
-
-pub(super) fn map_err(e: sqlx::Error, context: impl Into<Cow<'static, str>>) -> ExchangeStoreError {
-    ExchangeStoreError::new(kind_of(&e), context).with_source(e)
+pub(super) fn map_err(e: sqlx::Error, context: impl Into<Cow<'static, str>>) -> StoreError {
+    StoreError::from_sqlx(e, context)
 }
 
-pub(super) fn corrupt(what: &'static str) -> ExchangeStoreError {
-    ExchangeStoreError::new(StoreErrorKind::Internal, what)
+pub(super) fn corrupt(what: &'static str) -> StoreError {
+    StoreError::new(StoreErrorKind::Internal, what)
 }
 
 pub(super) fn limit(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-pub(super) fn sequence(n: u64) -> Result<i64, ExchangeStoreError> {
+pub(super) fn sequence(n: u64) -> Result<i64, StoreError> {
     i64::try_from(n).map_err(|_| corrupt("exchange sequence out of range"))
 }
 
@@ -49,7 +45,7 @@ pub(super) struct Columns {
 }
 
 impl Columns {
-    pub(super) fn of(record: &ExchangeRecord) -> Result<Self, ExchangeStoreError> {
+    pub(super) fn of(record: &ExchangeRecord) -> Result<Self, StoreError> {
         let e = &record.exchange;
         let data = RecordData {
             step: e.step.clone(),
@@ -64,13 +60,12 @@ impl Columns {
             expires: to_millis(e.expires),
             state: e.state.as_str().to_owned(),
             data: serde_json::to_string(&data).map_err(|e| {
-                ExchangeStoreError::new(StoreErrorKind::Internal, "encode an exchange")
-                    .with_source(e)
+                StoreError::new(StoreErrorKind::Internal, "encode an exchange").with_source(e)
             })?,
         })
     }
 
-    pub(super) fn into_record(self) -> Result<ExchangeRecord, ExchangeStoreError> {
+    pub(super) fn into_record(self) -> Result<ExchangeRecord, StoreError> {
         let data: RecordData =
             serde_json::from_str(&self.data).map_err(|_| corrupt("undecodable exchange data"))?;
         let mut exchange = Exchange::new(

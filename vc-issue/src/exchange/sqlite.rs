@@ -3,22 +3,16 @@
 
 use std::path::Path;
 
-use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqliteRow};
-use sqlx::Row;
-use time::OffsetDateTime;
 
-use super::error::{ExchangeStoreError, StoreErrorKind};
-use super::id::{ExchangeId, WorkflowId};
-use super::record::{to_millis, ExchangeRecord};
-use super::sql::{limit, map_err, sequence, Columns, COLUMNS, TABLE};
-use super::store::{check_successor, ExchangeStore};
+use super::error::StoreError;
 
-/// An [`ExchangeStore`] in one SQLite file (WAL mode, with a busy timeout).
+/// An [`ExchangeStore`](super::ExchangeStore) in one SQLite file (WAL mode, with a busy timeout).
 ///
 /// An update is one `UPDATE ... WHERE id = ? AND sequence = ?`, atomic under SQLite's write lock:
 /// of two writers holding the same sequence, one changes the row and the other changes nothing
-/// and gets [`StoreErrorKind::Conflict`]. The table is created on connect; the file can be shared
+/// and gets [`StoreErrorKind::Conflict`](super::StoreErrorKind::Conflict). The table is
+/// migrated on connect; the file can be shared
 /// with the issuance queue's and vc-status's stores.
 #[derive(Debug, Clone)]
 pub struct SqliteExchangeStore {
@@ -26,8 +20,8 @@ pub struct SqliteExchangeStore {
 }
 
 impl SqliteExchangeStore {
-    /// Opens (creating if missing) the database file at `path` and creates the table if needed.
-    pub async fn open(path: impl AsRef<Path>) -> Result<Self, ExchangeStoreError> {
+    /// Opens (creating if missing) the database file at `path` and migrates it.
+    pub async fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         Self::connect_with(
             SqliteConnectOptions::new()
                 .filename(path)
@@ -37,29 +31,19 @@ impl SqliteExchangeStore {
     }
 
     /// Connects with `options` (WAL mode, `synchronous = FULL` and the busy timeout are set on
-    /// top of them) and creates the table if needed.
-    pub async fn connect_with(options: SqliteConnectOptions) -> Result<Self, ExchangeStoreError> {
-        let pool = crate::queue::sql::sqlite_pool(options)
-            .await
-            .map_err(|e| map_err(e, "connect to SQLite"))?;
-        Self::from_pool(pool).await
+    /// top of them) and migrates it.
+    pub async fn connect_with(options: SqliteConnectOptions) -> Result<Self, StoreError> {
+        Self::from_pool(vc_status::store::sqlite_pool(options).await?).await
     }
 
-    /// Uses an existing pool and creates the table if needed.
-    pub async fn from_pool(pool: SqlitePool) -> Result<Self, ExchangeStoreError> {
-        sqlx::raw_sql(&format!(
-            "CREATE TABLE IF NOT EXISTS {TABLE} (\
-               id TEXT NOT NULL PRIMARY KEY, \
-               workflow_id TEXT NOT NULL, \
-               sequence INTEGER NOT NULL, \
-               expires INTEGER NOT NULL, \
-               state TEXT NOT NULL, \
-               data TEXT NOT NULL); \
-             CREATE INDEX IF NOT EXISTS {TABLE}_expires ON {TABLE} (expires);"
-        ))
-        .execute(&pool)
-        .await
-        .map_err(|e| map_err(e, "create the exchanges table"))?;
+    /// Uses an existing pool and migrates its database.
+    pub async fn from_pool(pool: SqlitePool) -> Result<Self, StoreError> {
+        vc_status::store::migrate::sqlite(
+            &pool,
+            sqlx::migrate!("./migrations/sqlite/exchange"),
+            "migrate the SQLite exchanges schema",
+        )
+        .await?;
         Ok(Self { pool })
     }
 
@@ -69,111 +53,4 @@ impl SqliteExchangeStore {
     }
 }
 
-fn record(row: &SqliteRow) -> Result<ExchangeRecord, ExchangeStoreError> {
-    let columns = (|| {
-        Ok::<_, sqlx::Error>(Columns {
-            id: row.try_get("id")?,
-            workflow_id: row.try_get("workflow_id")?,
-            sequence: row.try_get("sequence")?,
-            expires: row.try_get("expires")?,
-            state: row.try_get("state")?,
-            data: row.try_get("data")?,
-        })
-    })()
-    .map_err(|e| map_err(e, "read an exchange row"))?;
-    columns.into_record()
-}
-
-#[async_trait]
-impl ExchangeStore for SqliteExchangeStore {
-    async fn insert(&self, r: &ExchangeRecord) -> Result<(), ExchangeStoreError> {
-        let c = Columns::of(r)?;
-        sqlx::query(&format!(
-            "INSERT INTO {TABLE} ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-        ))
-        .bind(&c.id)
-        .bind(&c.workflow_id)
-        .bind(c.sequence)
-        .bind(c.expires)
-        .bind(&c.state)
-        .bind(&c.data)
-        .execute(&self.pool)
-        .await
-        .map_err(|e| map_err(e, format!("insert exchange {}", c.id)))?;
-        Ok(())
-    }
-
-    async fn get(
-        &self,
-        workflow: &WorkflowId,
-        id: &ExchangeId,
-    ) -> Result<Option<ExchangeRecord>, ExchangeStoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {COLUMNS} FROM {TABLE} WHERE id = ?1 AND workflow_id = ?2"
-        ))
-        .bind(id.as_str())
-        .bind(workflow.as_str())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(|e| map_err(e, format!("read exchange {id}")))?;
-        row.as_ref().map(record).transpose()
-    }
-
-    async fn update(
-        &self,
-        r: &ExchangeRecord,
-        expected_sequence: u64,
-    ) -> Result<(), ExchangeStoreError> {
-        check_successor(r, expected_sequence)?;
-        let c = Columns::of(r)?;
-        let done = sqlx::query(&format!(
-            "UPDATE {TABLE} SET sequence = ?1, expires = ?2, state = ?3, data = ?4 \
-             WHERE id = ?5 AND workflow_id = ?6 AND sequence = ?7"
-        ))
-        .bind(c.sequence)
-        .bind(c.expires)
-        .bind(&c.state)
-        .bind(&c.data)
-        .bind(&c.id)
-        .bind(&c.workflow_id)
-        .bind(sequence(expected_sequence)?)
-        .execute(&self.pool)
-        .await
-        .map_err(|e| map_err(e, format!("update exchange {}", c.id)))?;
-        if done.rows_affected() == 1 {
-            return Ok(());
-        }
-        let exists: Option<i64> = sqlx::query_scalar(&format!(
-            "SELECT sequence FROM {TABLE} WHERE id = ?1 AND workflow_id = ?2"
-        ))
-        .bind(&c.id)
-        .bind(&c.workflow_id)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(|e| map_err(e, format!("read exchange {}", c.id)))?;
-        Err(match exists {
-            Some(_) => ExchangeStoreError::new(
-                StoreErrorKind::Conflict,
-                format!("exchange {} changed concurrently", c.id),
-            ),
-            None => ExchangeStoreError::new(StoreErrorKind::NotFound, format!("exchange {}", c.id)),
-        })
-    }
-
-    async fn purge_expired(
-        &self,
-        before: OffsetDateTime,
-        n: usize,
-    ) -> Result<u64, ExchangeStoreError> {
-        let done = sqlx::query(&format!(
-            "DELETE FROM {TABLE} WHERE id IN \
-             (SELECT id FROM {TABLE} WHERE expires <= ?1 ORDER BY expires LIMIT ?2)"
-        ))
-        .bind(to_millis(before))
-        .bind(limit(n))
-        .execute(&self.pool)
-        .await
-        .map_err(|e| map_err(e, "purge expired exchanges"))?;
-        Ok(done.rows_affected())
-    }
-}
+super::sql_store::sql_exchange_store!(SqliteExchangeStore, SqliteRow, purge_lock = "");

@@ -7,7 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 use async_trait::async_trait;
 use time::OffsetDateTime;
 
-use super::error::{ExchangeStoreError, StoreErrorKind};
+use super::error::{StoreError, StoreErrorKind};
 use super::id::{ExchangeId, WorkflowId};
 use super::record::ExchangeRecord;
 
@@ -20,7 +20,7 @@ use super::record::ExchangeRecord;
 pub trait ExchangeStore: Send + Sync + Debug + 'static {
     /// Stores a new exchange. Fails with [`StoreErrorKind::AlreadyExists`] if its id is taken
     /// (in any workflow).
-    async fn insert(&self, record: &ExchangeRecord) -> Result<(), ExchangeStoreError>;
+    async fn insert(&self, record: &ExchangeRecord) -> Result<(), StoreError>;
 
     /// Reads the exchange `id` of `workflow` (`None` if there is none, or it belongs to another
     /// workflow).
@@ -28,7 +28,7 @@ pub trait ExchangeStore: Send + Sync + Debug + 'static {
         &self,
         workflow: &WorkflowId,
         id: &ExchangeId,
-    ) -> Result<Option<ExchangeRecord>, ExchangeStoreError>;
+    ) -> Result<Option<ExchangeRecord>, StoreError>;
 
     /// Replaces the stored exchange with `record` if its stored `sequence` is still
     /// `expected_sequence`. `record.exchange.sequence` must be `expected_sequence + 1`.
@@ -39,15 +39,11 @@ pub trait ExchangeStore: Send + Sync + Debug + 'static {
         &self,
         record: &ExchangeRecord,
         expected_sequence: u64,
-    ) -> Result<(), ExchangeStoreError>;
+    ) -> Result<(), StoreError>;
 
     /// Deletes up to `limit` exchanges that expired at or before `before`, and returns how many
     /// it deleted.
-    async fn purge_expired(
-        &self,
-        before: OffsetDateTime,
-        limit: usize,
-    ) -> Result<u64, ExchangeStoreError>;
+    async fn purge_expired(&self, before: OffsetDateTime, limit: usize) -> Result<u64, StoreError>;
 }
 
 /// Refuses an update whose new sequence does not follow the expected one: a caller bug that would
@@ -55,11 +51,11 @@ pub trait ExchangeStore: Send + Sync + Debug + 'static {
 pub(crate) fn check_successor(
     record: &ExchangeRecord,
     expected_sequence: u64,
-) -> Result<(), ExchangeStoreError> {
+) -> Result<(), StoreError> {
     if expected_sequence.checked_add(1) == Some(record.exchange.sequence) {
         Ok(())
     } else {
-        Err(ExchangeStoreError::new(
+        Err(StoreError::new(
             StoreErrorKind::Internal,
             format!(
                 "exchange {}: the new sequence must be the expected one plus one",
@@ -91,11 +87,11 @@ impl MemoryExchangeStore {
 
 #[async_trait]
 impl ExchangeStore for MemoryExchangeStore {
-    async fn insert(&self, record: &ExchangeRecord) -> Result<(), ExchangeStoreError> {
+    async fn insert(&self, record: &ExchangeRecord) -> Result<(), StoreError> {
         let mut records = self.lock();
         let id = &record.exchange.id;
         if records.contains_key(id) {
-            return Err(ExchangeStoreError::new(
+            return Err(StoreError::new(
                 StoreErrorKind::AlreadyExists,
                 format!("exchange {id}"),
             ));
@@ -108,7 +104,7 @@ impl ExchangeStore for MemoryExchangeStore {
         &self,
         workflow: &WorkflowId,
         id: &ExchangeId,
-    ) -> Result<Option<ExchangeRecord>, ExchangeStoreError> {
+    ) -> Result<Option<ExchangeRecord>, StoreError> {
         Ok(self
             .lock()
             .get(id)
@@ -120,18 +116,16 @@ impl ExchangeStore for MemoryExchangeStore {
         &self,
         record: &ExchangeRecord,
         expected_sequence: u64,
-    ) -> Result<(), ExchangeStoreError> {
+    ) -> Result<(), StoreError> {
         check_successor(record, expected_sequence)?;
         let mut records = self.lock();
         let id = &record.exchange.id;
         let stored = records
             .get_mut(id)
             .filter(|r| r.workflow_id == record.workflow_id)
-            .ok_or_else(|| {
-                ExchangeStoreError::new(StoreErrorKind::NotFound, format!("exchange {id}"))
-            })?;
+            .ok_or_else(|| StoreError::new(StoreErrorKind::NotFound, format!("exchange {id}")))?;
         if stored.exchange.sequence != expected_sequence {
-            return Err(ExchangeStoreError::new(
+            return Err(StoreError::new(
                 StoreErrorKind::Conflict,
                 format!("exchange {id} changed concurrently"),
             ));
@@ -140,11 +134,7 @@ impl ExchangeStore for MemoryExchangeStore {
         Ok(())
     }
 
-    async fn purge_expired(
-        &self,
-        before: OffsetDateTime,
-        limit: usize,
-    ) -> Result<u64, ExchangeStoreError> {
+    async fn purge_expired(&self, before: OffsetDateTime, limit: usize) -> Result<u64, StoreError> {
         let mut records = self.lock();
         let expired: Vec<ExchangeId> = records
             .values()

@@ -94,7 +94,8 @@ pub(crate) fn pickup_error(error: PickupError) -> ApiError {
 }
 
 /// An error of the credential status index.
-pub(crate) fn index_error(error: StatusIndexError) -> ApiError {
+pub(crate) fn index_error(error: impl Into<StatusIndexError>) -> ApiError {
+    let error = error.into();
     domain_error(error.code(), error.to_string(), Value::Null, ISSUER_FAILED)
 }
 

@@ -1,10 +1,7 @@
 //! The error type of credential pickup.
 
-use std::borrow::Cow;
-use std::sync::Arc;
-
 use vc_core::ErrorCode;
-use vc_status::store::StoreErrorKind;
+use vc_status::store::{StoreError, StoreErrorKind};
 
 use crate::error::BoxError;
 
@@ -32,48 +29,18 @@ pub enum PickupError {
     #[error("the random source failed")]
     Randomness(#[source] BoxError),
     /// The store failed; its kind says whether a retry can help.
-    #[error("pickup store: {kind}: {context}")]
-    Store {
-        /// What the caller should do.
-        kind: StoreErrorKind,
-        /// What was attempted.
-        context: Cow<'static, str>,
-        /// The backend's error, for logs only.
-        #[source]
-        source: Option<BoxError>,
-    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
 impl PickupError {
-    /// A store error of `kind` about `context`.
-    pub fn store(kind: StoreErrorKind, context: impl Into<Cow<'static, str>>) -> Self {
-        PickupError::Store {
-            kind,
-            context: context.into(),
-            source: None,
-        }
-    }
-
-    /// A store error of `kind` about `context`, caused by `source`.
-    pub fn store_with_source(
-        kind: StoreErrorKind,
-        context: impl Into<Cow<'static, str>>,
-        source: impl std::error::Error + Send + Sync + 'static,
-    ) -> Self {
-        PickupError::Store {
-            kind,
-            context: context.into(),
-            source: Some(Arc::new(source)),
-        }
-    }
-
     /// A stable, upper-snake-case code.
     pub fn code(&self) -> ErrorCode {
         match self {
             PickupError::InvalidTtl { .. } => ErrorCode::PICKUP_TTL_INVALID,
             PickupError::Config { .. } => ErrorCode::PICKUP_CONFIGURATION,
             PickupError::Randomness(_) => ErrorCode::RANDOMNESS_UNAVAILABLE,
-            PickupError::Store { kind, .. } => match kind {
+            PickupError::Store(e) => match e.kind() {
                 StoreErrorKind::AlreadyExists => ErrorCode::STORE_ALREADY_EXISTS,
                 StoreErrorKind::Unavailable => ErrorCode::STORE_UNAVAILABLE,
                 _ => ErrorCode::STORE_ERROR,
@@ -84,7 +51,7 @@ impl PickupError {
     /// The store error's kind, when this is one.
     pub fn store_kind(&self) -> Option<StoreErrorKind> {
         match self {
-            PickupError::Store { kind, .. } => Some(*kind),
+            PickupError::Store(e) => Some(e.kind()),
             _ => None,
         }
     }
@@ -92,12 +59,5 @@ impl PickupError {
     /// Whether trying again later may succeed: what the code's class says.
     pub fn is_transient(&self) -> bool {
         self.code().class().is_retryable()
-    }
-}
-
-#[cfg(any(feature = "sqlite", feature = "postgres"))]
-impl PickupError {
-    pub(super) fn sql(e: sqlx::Error, context: &'static str) -> Self {
-        PickupError::store_with_source(crate::queue::sql::kind_of(&e), context, e)
     }
 }

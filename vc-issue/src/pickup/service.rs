@@ -158,13 +158,21 @@ impl PickupService {
         let Some(digest) = TokenDigest::of_presented(token) else {
             return Ok(None);
         };
-        self.inner.store.take(&digest, self.inner.clock.now()).await
+        Ok(self
+            .inner
+            .store
+            .take(&digest, self.inner.clock.now())
+            .await?)
     }
 
     /// Removes expired pickups from the store; returns how many. Run it now and then: expired
     /// pickups are otherwise removed only when someone presents their token.
     pub async fn purge_expired(&self) -> Result<u64, PickupError> {
-        self.inner.store.purge_expired(self.inner.clock.now()).await
+        Ok(self
+            .inner
+            .store
+            .purge_expired(self.inner.clock.now())
+            .await?)
     }
 }
 

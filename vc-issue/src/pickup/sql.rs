@@ -1,9 +1,8 @@
 //! What the SQL pickup backends share: how a credential and an instant become columns.
 
 use time::OffsetDateTime;
-use vc_status::store::StoreErrorKind;
+use vc_status::store::{StoreError, StoreErrorKind};
 
-use super::error::PickupError;
 use crate::pipeline::request::IssuedCredential;
 
 /// Unix milliseconds, as the SQL stores keep instants.
@@ -11,9 +10,9 @@ pub(super) fn to_millis(t: OffsetDateTime) -> i64 {
     i64::try_from(t.unix_timestamp_nanos() / 1_000_000).unwrap_or(i64::MAX)
 }
 
-pub(super) fn encode(credential: &IssuedCredential) -> Result<String, PickupError> {
+pub(super) fn encode(credential: &IssuedCredential) -> Result<String, StoreError> {
     serde_json::to_string(credential).map_err(|e| {
-        PickupError::store_with_source(StoreErrorKind::Internal, "serialize a credential", e)
+        StoreError::new(StoreErrorKind::Internal, "serialize a credential").with_source(e)
     })
 }
 
@@ -22,11 +21,11 @@ pub(super) fn decode(
     credential: &str,
     expires_at: i64,
     now: OffsetDateTime,
-) -> Result<Option<IssuedCredential>, PickupError> {
+) -> Result<Option<IssuedCredential>, StoreError> {
     if expires_at <= to_millis(now) {
         return Ok(None);
     }
     serde_json::from_str(credential).map(Some).map_err(|e| {
-        PickupError::store_with_source(StoreErrorKind::Internal, "corrupt pickup credential", e)
+        StoreError::new(StoreErrorKind::Internal, "corrupt pickup credential").with_source(e)
     })
 }

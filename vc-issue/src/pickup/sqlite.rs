@@ -2,28 +2,13 @@
 
 use std::path::Path;
 
-use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
-use time::OffsetDateTime;
+use vc_status::store::StoreError;
 
-use super::error::PickupError;
-use super::sql::{decode, encode, to_millis};
-use super::store::{PickupRecord, PickupStore};
-use super::token::TokenDigest;
-use crate::pipeline::request::IssuedCredential;
-
-const CREATE: &str = "\
-CREATE TABLE IF NOT EXISTS credential_pickups (
-    digest BLOB NOT NULL PRIMARY KEY,
-    credential TEXT NOT NULL,
-    expires_at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS credential_pickups_expires_at ON credential_pickups (expires_at);";
-
-/// A [`PickupStore`] in one SQLite file (it may share the file with the issuance queue and the
+/// A [`PickupStore`](super::PickupStore) in one SQLite file (it may share the file with the issuance queue and the
 /// status lists).
 ///
-/// The table `credential_pickups` is created on connect if missing. A take is one
+/// The table `credential_pickups` is migrated on connect. A take is one
 /// `DELETE ... RETURNING`, atomic under SQLite's write lock, so one token yields its credential
 /// once even when processes race.
 #[derive(Debug, Clone)]
@@ -32,8 +17,8 @@ pub struct SqlitePickupStore {
 }
 
 impl SqlitePickupStore {
-    /// Opens (creating if missing) the database file at `path` and creates the table.
-    pub async fn open(path: impl AsRef<Path>) -> Result<Self, PickupError> {
+    /// Opens (creating if missing) the database file at `path` and migrates it.
+    pub async fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
         Self::connect_with(
             SqliteConnectOptions::new()
                 .filename(path)
@@ -43,20 +28,19 @@ impl SqlitePickupStore {
     }
 
     /// Connects with `options` (WAL mode, `synchronous = FULL` and a busy timeout are set on top
-    /// of them) and creates the table.
-    pub async fn connect_with(options: SqliteConnectOptions) -> Result<Self, PickupError> {
-        let pool = crate::queue::sql::sqlite_pool(options)
-            .await
-            .map_err(|e| PickupError::sql(e, "connect to SQLite"))?;
-        Self::from_pool(pool).await
+    /// of them) and migrates it.
+    pub async fn connect_with(options: SqliteConnectOptions) -> Result<Self, StoreError> {
+        Self::from_pool(vc_status::store::sqlite_pool(options).await?).await
     }
 
-    /// Uses an existing pool and creates the table.
-    pub async fn from_pool(pool: SqlitePool) -> Result<Self, PickupError> {
-        sqlx::raw_sql(CREATE)
-            .execute(&pool)
-            .await
-            .map_err(|e| PickupError::sql(e, "create the pickup table"))?;
+    /// Uses an existing pool and migrates its database.
+    pub async fn from_pool(pool: SqlitePool) -> Result<Self, StoreError> {
+        vc_status::store::migrate::sqlite(
+            &pool,
+            sqlx::migrate!("./migrations/sqlite/pickup"),
+            "migrate the SQLite pickup schema",
+        )
+        .await?;
         Ok(Self { pool })
     }
 
@@ -66,45 +50,4 @@ impl SqlitePickupStore {
     }
 }
 
-#[async_trait]
-impl PickupStore for SqlitePickupStore {
-    async fn insert(&self, record: &PickupRecord) -> Result<(), PickupError> {
-        sqlx::query(
-            "INSERT INTO credential_pickups (digest, credential, expires_at) VALUES (?1, ?2, ?3)",
-        )
-        .bind(record.digest.as_bytes().as_slice())
-        .bind(encode(&record.credential)?)
-        .bind(to_millis(record.expires_at))
-        .execute(&self.pool)
-        .await
-        .map_err(|e| PickupError::sql(e, "insert a pickup"))?;
-        Ok(())
-    }
-
-    async fn take(
-        &self,
-        digest: &TokenDigest,
-        now: OffsetDateTime,
-    ) -> Result<Option<IssuedCredential>, PickupError> {
-        let row: Option<(String, i64)> = sqlx::query_as(
-            "DELETE FROM credential_pickups WHERE digest = ?1 RETURNING credential, expires_at",
-        )
-        .bind(digest.as_bytes().as_slice())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(|e| PickupError::sql(e, "take a pickup"))?;
-        match row {
-            Some((credential, expires_at)) => decode(&credential, expires_at, now),
-            None => Ok(None),
-        }
-    }
-
-    async fn purge_expired(&self, now: OffsetDateTime) -> Result<u64, PickupError> {
-        let done = sqlx::query("DELETE FROM credential_pickups WHERE expires_at <= ?1")
-            .bind(to_millis(now))
-            .execute(&self.pool)
-            .await
-            .map_err(|e| PickupError::sql(e, "purge expired pickups"))?;
-        Ok(done.rows_affected())
-    }
-}
+super::sql_store::sql_pickup_store!(SqlitePickupStore);

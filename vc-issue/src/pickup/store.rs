@@ -6,9 +6,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use async_trait::async_trait;
 use time::OffsetDateTime;
-use vc_status::store::StoreErrorKind;
+use vc_status::store::{StoreError, StoreErrorKind};
 
-use super::error::PickupError;
 use super::token::TokenDigest;
 use crate::pipeline::request::IssuedCredential;
 
@@ -46,7 +45,7 @@ impl PickupRecord {
 pub trait PickupStore: Send + Sync + Debug + 'static {
     /// Stores a record. A record with the same digest already there is
     /// [`StoreErrorKind::AlreadyExists`] (and is left alone).
-    async fn insert(&self, record: &PickupRecord) -> Result<(), PickupError>;
+    async fn insert(&self, record: &PickupRecord) -> Result<(), StoreError>;
 
     /// Removes the record of `digest` and returns its credential if it had not expired at `now`
     /// (an expired record is removed too, and `None` returned). Atomic: of any number of
@@ -55,10 +54,10 @@ pub trait PickupStore: Send + Sync + Debug + 'static {
         &self,
         digest: &TokenDigest,
         now: OffsetDateTime,
-    ) -> Result<Option<IssuedCredential>, PickupError>;
+    ) -> Result<Option<IssuedCredential>, StoreError>;
 
     /// Removes every record that expired at or before `now`; returns how many.
-    async fn purge_expired(&self, now: OffsetDateTime) -> Result<u64, PickupError>;
+    async fn purge_expired(&self, now: OffsetDateTime) -> Result<u64, StoreError>;
 }
 
 /// Pickups in memory, for one process and for tests.
@@ -81,10 +80,10 @@ impl MemoryPickupStore {
 
 #[async_trait]
 impl PickupStore for MemoryPickupStore {
-    async fn insert(&self, record: &PickupRecord) -> Result<(), PickupError> {
+    async fn insert(&self, record: &PickupRecord) -> Result<(), StoreError> {
         let mut records = self.records();
         if records.contains_key(&record.digest) {
-            return Err(PickupError::store(
+            return Err(StoreError::new(
                 StoreErrorKind::AlreadyExists,
                 "insert a pickup",
             ));
@@ -97,12 +96,12 @@ impl PickupStore for MemoryPickupStore {
         &self,
         digest: &TokenDigest,
         now: OffsetDateTime,
-    ) -> Result<Option<IssuedCredential>, PickupError> {
+    ) -> Result<Option<IssuedCredential>, StoreError> {
         let taken = self.records().remove(digest);
         Ok(taken.filter(|r| r.expires_at > now).map(|r| r.credential))
     }
 
-    async fn purge_expired(&self, now: OffsetDateTime) -> Result<u64, PickupError> {
+    async fn purge_expired(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
         let mut records = self.records();
         let before = records.len();
         records.retain(|_, r| r.expires_at > now);

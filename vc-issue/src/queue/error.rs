@@ -1,58 +1,12 @@
 //! The errors of the issuance queue and its stores.
 
-use std::borrow::Cow;
-use std::sync::Arc;
-
 use serde_json::{json, Value};
 use vc_core::ErrorCode;
-pub use vc_status::store::StoreErrorKind;
+/// The queue's stores fail with the one store error of the workspace.
+pub use vc_status::store::{StoreError, StoreErrorKind};
 
 use super::state::{TicketId, TicketState};
-use crate::error::{BoxError, IssueError};
-
-/// An error of an [`IssuanceStore`](super::IssuanceStore) backend, with a [`StoreErrorKind`]
-/// that tells the caller what to do (`Unavailable`: retry; `Conflict`: re-read).
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("issuance store: {kind}: {context}")]
-pub struct StoreError {
-    kind: StoreErrorKind,
-    context: Cow<'static, str>,
-    #[source]
-    source: Option<BoxError>,
-}
-
-impl StoreError {
-    /// A store error of `kind`, with a short description of what was attempted.
-    pub fn new(kind: StoreErrorKind, context: impl Into<Cow<'static, str>>) -> Self {
-        Self {
-            kind,
-            context: context.into(),
-            source: None,
-        }
-    }
-
-    /// Attaches the backend's error as the source.
-    pub fn with_source(mut self, source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        self.source = Some(Arc::new(source));
-        self
-    }
-
-    /// What the caller should do.
-    pub fn kind(&self) -> StoreErrorKind {
-        self.kind
-    }
-
-    /// The description of what was attempted.
-    pub fn context(&self) -> &str {
-        &self.context
-    }
-}
-
-impl From<vc_status::store::StoreError> for StoreError {
-    fn from(e: vc_status::store::StoreError) -> Self {
-        StoreError::new(e.kind(), "status list store").with_source(e)
-    }
-}
+use crate::error::IssueError;
 
 /// Everything that can go wrong in the queue, each with a stable [`code`](QueueError::code).
 #[derive(Debug, Clone, thiserror::Error)]

@@ -21,7 +21,7 @@ use super::failure::{conform, conform_eq, At, ConformanceError};
 use crate::exchange::ExchangeStore;
 use crate::exchange::{Exchange, ExchangeRecord, ExchangeState, LastError};
 use crate::exchange::{ExchangeId, WorkflowId};
-use crate::exchange::{ExchangeStoreError, StoreErrorKind};
+use crate::exchange::{StoreError, StoreErrorKind};
 
 /// Runs every check of the suite against an empty `store`.
 pub async fn run_conformance(store: Arc<dyn ExchangeStore>) -> Result<(), ConformanceError> {
@@ -54,7 +54,7 @@ pub fn sample_record(w: &str, expires: OffsetDateTime) -> Result<ExchangeRecord,
     ))
 }
 
-fn kind<T>(result: Result<T, ExchangeStoreError>) -> Option<StoreErrorKind> {
+fn kind<T>(result: Result<T, StoreError>) -> Option<StoreErrorKind> {
     result.err().map(|e| e.kind())
 }
 

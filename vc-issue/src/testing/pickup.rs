@@ -112,8 +112,8 @@ pub async fn duplicate_insert(store: &dyn PickupStore) -> Result<(), Conformance
         IssuedCredential::Jwt("other".into()),
         t0() + Duration::hours(2),
     );
-    let kind = store.insert(&second).await.err().map(|e| e.store_kind());
-    conform_eq!(CHECK, kind, Some(Some(StoreErrorKind::AlreadyExists)));
+    let kind = store.insert(&second).await.err().map(|e| e.kind());
+    conform_eq!(CHECK, kind, Some(StoreErrorKind::AlreadyExists));
     conform_eq!(
         "a refused duplicate leaves the first record alone",
         store.take(&t.digest(), t0()).await.at(CHECK)?,

@@ -6,16 +6,14 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use time::OffsetDateTime;
 use vc_issue::exchange::{
-    ExchangeId, ExchangeRecord, ExchangeStore, ExchangeStoreError, MemoryExchangeStore, WorkflowId,
+    ExchangeId, ExchangeRecord, ExchangeStore, MemoryExchangeStore, WorkflowId,
 };
-use vc_issue::pickup::{MemoryPickupStore, PickupError, PickupRecord, PickupStore, TokenDigest};
+use vc_issue::pickup::{MemoryPickupStore, PickupRecord, PickupStore, TokenDigest};
 use vc_issue::queue::{
     Inserted, IssuanceStore, Lease, MemoryIssuanceStore, StoreError, TicketId, TicketRecord,
     TicketState,
 };
-use vc_issue::status_index::{
-    CredentialStatusIndex, MemoryCredentialStatusIndex, StatusIndexError,
-};
+use vc_issue::status_index::{CredentialStatusIndex, MemoryCredentialStatusIndex};
 use vc_issue::testing::ConformanceError;
 use vc_issue::IssuedCredential;
 use vc_status::StatusEntry;
@@ -30,7 +28,7 @@ struct TakesTwice(MemoryPickupStore);
 
 #[async_trait]
 impl PickupStore for TakesTwice {
-    async fn insert(&self, record: &PickupRecord) -> Result<(), PickupError> {
+    async fn insert(&self, record: &PickupRecord) -> Result<(), StoreError> {
         self.0.insert(record).await
     }
 
@@ -38,7 +36,7 @@ impl PickupStore for TakesTwice {
         &self,
         digest: &TokenDigest,
         now: OffsetDateTime,
-    ) -> Result<Option<IssuedCredential>, PickupError> {
+    ) -> Result<Option<IssuedCredential>, StoreError> {
         let taken = self.0.take(digest, now).await?;
         if let Some(credential) = &taken {
             let forever = now + time::Duration::days(365);
@@ -48,7 +46,7 @@ impl PickupStore for TakesTwice {
         Ok(taken)
     }
 
-    async fn purge_expired(&self, now: OffsetDateTime) -> Result<u64, PickupError> {
+    async fn purge_expired(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
         self.0.purge_expired(now).await
     }
 }
@@ -67,15 +65,11 @@ struct Duplicates(MemoryCredentialStatusIndex);
 
 #[async_trait]
 impl CredentialStatusIndex for Duplicates {
-    async fn record(
-        &self,
-        credential_id: &str,
-        entries: &[StatusEntry],
-    ) -> Result<(), StatusIndexError> {
+    async fn record(&self, credential_id: &str, entries: &[StatusEntry]) -> Result<(), StoreError> {
         self.0.record(credential_id, entries).await
     }
 
-    async fn entries(&self, credential_id: &str) -> Result<Vec<StatusEntry>, StatusIndexError> {
+    async fn entries(&self, credential_id: &str) -> Result<Vec<StatusEntry>, StoreError> {
         let once = self.0.entries(credential_id).await?;
         Ok(once.iter().chain(&once).cloned().collect())
     }
@@ -95,7 +89,7 @@ struct LosesUpdates(MemoryExchangeStore);
 
 #[async_trait]
 impl ExchangeStore for LosesUpdates {
-    async fn insert(&self, record: &ExchangeRecord) -> Result<(), ExchangeStoreError> {
+    async fn insert(&self, record: &ExchangeRecord) -> Result<(), StoreError> {
         self.0.insert(record).await
     }
 
@@ -103,7 +97,7 @@ impl ExchangeStore for LosesUpdates {
         &self,
         workflow: &WorkflowId,
         id: &ExchangeId,
-    ) -> Result<Option<ExchangeRecord>, ExchangeStoreError> {
+    ) -> Result<Option<ExchangeRecord>, StoreError> {
         self.0.get(workflow, id).await
     }
 
@@ -111,15 +105,11 @@ impl ExchangeStore for LosesUpdates {
         &self,
         _record: &ExchangeRecord,
         _expected_sequence: u64,
-    ) -> Result<(), ExchangeStoreError> {
+    ) -> Result<(), StoreError> {
         Ok(())
     }
 
-    async fn purge_expired(
-        &self,
-        before: OffsetDateTime,
-        limit: usize,
-    ) -> Result<u64, ExchangeStoreError> {
+    async fn purge_expired(&self, before: OffsetDateTime, limit: usize) -> Result<u64, StoreError> {
         self.0.purge_expired(before, limit).await
     }
 }

@@ -9,10 +9,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use vc_core::{ErrorClass, ErrorCode};
-use vc_issue::exchange::{ExchangeError, ExchangeStoreError};
+use vc_issue::exchange::ExchangeError;
 use vc_issue::pickup::PickupError;
 use vc_issue::pipeline::delegation::DelegationError;
-use vc_issue::queue::{QueueError, StoreError as QueueStoreError};
+use vc_issue::queue::QueueError;
 use vc_issue::status_index::StatusIndexError;
 use vc_issue::{HostError, IssueError, VerifyError};
 use vc_status::store::{StoreError, StoreErrorKind};
@@ -97,21 +97,24 @@ fn samples() -> Vec<(ErrorCode, ErrorCode)> {
             kind == StoreErrorKind::Unavailable
         );
         out.push((status, status));
+        out.push((QueueError::Store(StoreError::new(kind, "x")).code(), store));
         out.push((
-            QueueError::Store(QueueStoreError::new(kind, "x")).code(),
+            ExchangeError::Store(StoreError::new(kind, "x")).code(),
             store,
         ));
         out.push((
-            ExchangeError::Store(ExchangeStoreError::new(kind, "x")).code(),
+            StatusIndexError::Store(StoreError::new(kind, "x")).code(),
             store,
         ));
-        out.push((StatusIndexError::store(kind, "x", None).code(), store));
         // A pickup token that exists already is told apart (the service draws another).
         let pickup = match kind {
             StoreErrorKind::AlreadyExists => ErrorCode::STORE_ALREADY_EXISTS,
             _ => store,
         };
-        out.push((PickupError::store(kind, "x").code(), pickup));
+        out.push((
+            PickupError::Store(StoreError::new(kind, "x")).code(),
+            pickup,
+        ));
     }
     out.push((
         QueueError::Issue(IssueError::SignerUnavailable {

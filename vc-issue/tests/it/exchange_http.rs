@@ -741,8 +741,10 @@ async fn concurrent_presentations_issue_once_on_sqlite() {
 #[cfg(feature = "postgres")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_presentations_issue_once_on_postgres() {
-    let Some(url) = postgres_url() else { return };
-    let schema = unique_schema("race");
+    let Some(url) = vc_status::testing::postgres::url() else {
+        return;
+    };
+    let schema = vc_status::testing::postgres::unique_schema("vc_exchange_test", "race");
     let result = tokio::spawn({
         let (url, schema) = (url.clone(), schema.clone());
         async move {
@@ -754,7 +756,9 @@ async fn concurrent_presentations_issue_once_on_postgres() {
         }
     })
     .await;
-    drop_schema(&url, &schema).await;
+    vc_status::testing::postgres::drop_schemas(&url, &[&schema])
+        .await
+        .unwrap();
     if let Err(e) = result {
         std::panic::resume_unwind(e.into_panic());
     }
@@ -791,8 +795,10 @@ async fn sqlite_store_passes_the_conformance_suite() {
 #[cfg(all(feature = "postgres", feature = "testing"))]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_store_passes_the_conformance_suite() {
-    let Some(url) = postgres_url() else { return };
-    let schema = unique_schema("conf");
+    let Some(url) = vc_status::testing::postgres::url() else {
+        return;
+    };
+    let schema = vc_status::testing::postgres::unique_schema("vc_exchange_test", "conf");
     let result = tokio::spawn({
         let (url, schema) = (url.clone(), schema.clone());
         async move {
@@ -808,41 +814,10 @@ async fn postgres_store_passes_the_conformance_suite() {
         }
     })
     .await;
-    drop_schema(&url, &schema).await;
+    vc_status::testing::postgres::drop_schemas(&url, &[&schema])
+        .await
+        .unwrap();
     if let Err(e) = result {
         std::panic::resume_unwind(e.into_panic());
     }
-}
-
-#[cfg(feature = "postgres")]
-fn postgres_url() -> Option<String> {
-    match std::env::var("VC_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            if std::env::var_os("CI").is_some() {
-                panic!("VC_TEST_POSTGRES_URL must be set when CI is set");
-            }
-            println!("notice: VC_TEST_POSTGRES_URL is not set; skipping a PostgreSQL test");
-            None
-        }
-    }
-}
-
-#[cfg(feature = "postgres")]
-fn unique_schema(tag: &str) -> String {
-    use rand::RngCore;
-    format!(
-        "vc_exchange_test_{tag}_{:08x}",
-        rand::rngs::OsRng.next_u32()
-    )
-}
-
-#[cfg(feature = "postgres")]
-async fn drop_schema(url: &str, schema: &str) {
-    use sqlx::Connection;
-    let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-    sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
-        .execute(&mut conn)
-        .await
-        .unwrap();
 }

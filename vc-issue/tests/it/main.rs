@@ -32,6 +32,8 @@ mod queue;
 mod rdfc;
 
 mod signers;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod upgrade;
 #[cfg(all(feature = "http", feature = "client"))]
 mod vcalm_e2e;
 mod vectors;

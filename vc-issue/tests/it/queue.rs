@@ -878,48 +878,12 @@ async fn sqlite_store_passes_the_conformance_suite() {
 }
 
 #[cfg(feature = "postgres")]
-pub(crate) fn postgres_url() -> Option<String> {
-    match std::env::var("VC_TEST_POSTGRES_URL") {
-        Ok(url) if !url.is_empty() => Some(url),
-        _ => {
-            if std::env::var_os("CI").is_some() {
-                panic!("VC_TEST_POSTGRES_URL must be set when CI is set");
-            }
-            #[expect(
-                clippy::print_stdout,
-                reason = "the skip notice is for whoever runs the tests"
-            )]
-            {
-                println!("notice: VC_TEST_POSTGRES_URL is not set; skipping a PostgreSQL test");
-            }
-            None
-        }
-    }
-}
-
-#[cfg(feature = "postgres")]
-pub(crate) fn unique_schema(tag: &str) -> String {
-    use rand::RngCore;
-    format!("vc_issue_test_{tag}_{:08x}", rand::rngs::OsRng.next_u32())
-}
-
-#[cfg(feature = "postgres")]
-pub(crate) async fn drop_schemas(url: &str, schemas: &[&str]) {
-    use sqlx::Connection;
-    let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-    for schema in schemas {
-        sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-    }
-}
-
-#[cfg(feature = "postgres")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_store_passes_the_conformance_suite() {
-    let Some(url) = postgres_url() else { return };
-    let schema = unique_schema("conf");
+    let Some(url) = vc_status::testing::postgres::url() else {
+        return;
+    };
+    let schema = vc_status::testing::postgres::unique_schema("vc_issue_test", "conf");
     let status_schema = format!("{schema}_status");
     let result = tokio::spawn({
         let (url, schema, status_schema) = (url.clone(), schema.clone(), status_schema.clone());
@@ -937,7 +901,9 @@ async fn postgres_store_passes_the_conformance_suite() {
         }
     })
     .await;
-    drop_schemas(&url, &[&schema, &status_schema]).await;
+    vc_status::testing::postgres::drop_schemas(&url, &[&schema, &status_schema])
+        .await
+        .unwrap();
     if let Err(e) = result {
         std::panic::resume_unwind(e.into_panic());
     }
@@ -964,7 +930,7 @@ async fn sqlite_queue_upgrades_a_database_of_the_previous_schema() {
     .await
     .unwrap();
     sqlx::raw_sql(include_str!(
-        "../../migrations/sqlite/20250701000001_issuance_queue.sql"
+        "../../migrations/sqlite/queue/20250701000001_issuance_queue.sql"
     ))
     .execute(&pool)
     .await
@@ -999,8 +965,10 @@ async fn sqlite_queue_upgrades_a_database_of_the_previous_schema() {
 #[cfg(feature = "postgres")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_queue_upgrades_a_database_of_the_previous_schema() {
-    let Some(url) = postgres_url() else { return };
-    let schema = unique_schema("upgrade");
+    let Some(url) = vc_status::testing::postgres::url() else {
+        return;
+    };
+    let schema = vc_status::testing::postgres::unique_schema("vc_issue_test", "upgrade");
     let migrations = tempfile::tempdir().unwrap();
     let result = tokio::spawn({
         let (url, schema) = (url.clone(), schema.clone());
@@ -1015,7 +983,7 @@ async fn postgres_queue_upgrades_a_database_of_the_previous_schema() {
             let file = "20250701000001_issuance_queue.sql";
             std::fs::copy(
                 std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-                    .join("migrations/postgres")
+                    .join("migrations/postgres/queue")
                     .join(file),
                 migrations.path().join(file),
             )
@@ -1051,7 +1019,9 @@ async fn postgres_queue_upgrades_a_database_of_the_previous_schema() {
         }
     })
     .await;
-    drop_schemas(&url, &[&schema]).await;
+    vc_status::testing::postgres::drop_schemas(&url, &[&schema])
+        .await
+        .unwrap();
     if let Err(e) = result {
         std::panic::resume_unwind(e.into_panic());
     }

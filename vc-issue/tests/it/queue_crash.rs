@@ -361,20 +361,22 @@ fn sqlite_three_workers_survive_a_sigkill_and_issue_each_request_once() {
 #[cfg(feature = "postgres")]
 #[test]
 fn postgres_three_workers_survive_a_sigkill_and_issue_each_request_once() {
-    let Some(url) = super::postgres_url() else {
+    let Some(url) = vc_status::testing::postgres::url() else {
         return;
     };
-    let schema = super::unique_schema("crash");
+    let schema = vc_status::testing::postgres::unique_schema("vc_issue_test", "crash");
     let backend = Backend::Postgres {
         url: url.clone(),
         schema: schema.clone(),
     };
     let result =
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crash_and_drain(&backend)));
-    runtime().block_on(super::drop_schemas(
-        &url,
-        &[&schema, &format!("{schema}_status")],
-    ));
+    runtime()
+        .block_on(vc_status::testing::postgres::drop_schemas(
+            &url,
+            &[&schema, &format!("{schema}_status")],
+        ))
+        .unwrap();
     if let Err(panic) = result {
         std::panic::resume_unwind(panic);
     }

@@ -1,4 +1,5 @@
-//! Errors of [`StatusListStore`](crate::store::StatusListStore) backends.
+//! The one error of every store: status lists here, and the queue, exchange, pickup and status
+//! index stores of vc-issue.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -9,9 +10,9 @@ use crate::error::BoxError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StoreErrorKind {
-    /// The list does not exist.
+    /// The record (a list, a ticket, an exchange) does not exist, or one it refers to does not.
     NotFound,
-    /// The list already exists (a racing creator won); re-read it.
+    /// The record already exists (a racing creator won); re-read it.
     AlreadyExists,
     /// The store's data contradicts the request (e.g. corrupt or unexpected rows).
     Conflict,
@@ -40,9 +41,9 @@ impl fmt::Display for StoreErrorKind {
     }
 }
 
-/// An error from a status list store, with a [`StoreErrorKind`] and the backend's source error.
+/// An error from a store, with a [`StoreErrorKind`] and the backend's source error.
 #[derive(Debug, Clone, thiserror::Error)]
-#[error("status list store: {kind}: {context}")]
+#[error("store: {kind}: {context}")]
 pub struct StoreError {
     kind: StoreErrorKind,
     context: Cow<'static, str>,

@@ -6,6 +6,10 @@
 //! all status list logic (permutation, rollover, purposes) lives in
 //! [`StatusRegistry`](crate::StatusRegistry).
 //!
+//! Every store of the workspace (these, and vc-issue's queue, exchange, pickup and status index
+//! stores) fails with one [`StoreError`], whose [`StoreErrorKind`] says what to do; the SQL
+//! stores map sqlx's errors with [`StoreError::from_sqlx`] and migrate with [`migrate`].
+//!
 //! Backends: [`MemoryStore`] (one process), `SqliteStore` (feature `sqlite`), `PostgresStore`
 //! (feature `postgres`). Every backend, including a host's own, should pass the conformance suite
 //! in `vc_status::testing` (feature `testing`).
@@ -20,19 +24,33 @@ use crate::{ReservationOwner, StatusListId, StatusPurpose, StatusSize};
 
 mod error;
 mod memory;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub mod migrate;
+#[cfg(feature = "postgres")]
+mod pg_pool;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql_store;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+#[cfg(feature = "sqlite")]
+mod sqlite_pool;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sqlx_error;
 
 pub use error::{StoreError, StoreErrorKind};
 pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]
+pub use pg_pool::{postgres_pool, valid_schema};
+#[cfg(feature = "postgres")]
 pub use postgres::{PostgresStore, DEFAULT_SCHEMA as POSTGRES_DEFAULT_SCHEMA};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
+#[cfg(feature = "sqlite")]
+pub use sqlite_pool::sqlite_pool;
 
 /// The immutable description of one status list.
 #[derive(Clone, PartialEq, Eq)]

@@ -1,33 +1,13 @@
 //! The PostgreSQL backend (feature `postgres`): for issuers running on several machines.
 
-use std::ops::Range;
-use std::str::FromStr;
+use sqlx::postgres::{PgPool, PgRow};
 
-use async_trait::async_trait;
-use sqlx::migrate::{MigrateError, Migrator};
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions, PgRow};
-use sqlx::{Connection, PgConnection, Row};
-
-use super::sql::{
-    corrupt, granted, map_err, to_i64, to_u64, ListColumns, ReservationColumns, LIST_COLUMNS,
-    RESERVATION_COLUMNS,
-};
-use super::{
-    EntryChange, ListRecord, ListSnapshot, ReservationRecord, SetOutcome, StatusListStore,
-    StoreError, StoreErrorKind,
-};
-use crate::{ReservationOwner, StatusListId};
-
-/// How often an owned reservation is tried again after losing a race for its owner (the next try
-/// finds the winner's reservation).
-const OWNER_RACE_ATTEMPTS: usize = 3;
-
-static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
+use super::StoreError;
 
 /// The schema the tables live in unless told otherwise.
 pub const DEFAULT_SCHEMA: &str = "vc_status";
 
-/// A [`StatusListStore`] in PostgreSQL.
+/// A [`StatusListStore`](super::StatusListStore) in PostgreSQL.
 ///
 /// The tables (and sqlx's migrations table) live in their own schema, `vc_status` by default, so
 /// they never meet the host application's tables or migrations. The allocation counter is advanced
@@ -40,13 +20,6 @@ pub struct PostgresStore {
     pool: PgPool,
 }
 
-fn valid_schema(schema: &str) -> bool {
-    let mut bytes = schema.bytes();
-    matches!(bytes.next(), Some(b'a'..=b'z' | b'_'))
-        && bytes.all(|b| matches!(b, b'a'..=b'z' | b'0'..=b'9' | b'_'))
-        && schema.len() <= 63
-}
-
 impl PostgresStore {
     /// Connects to `url` (`postgres://...`), creates the `vc_status` schema if needed and migrates
     /// it.
@@ -57,47 +30,17 @@ impl PostgresStore {
     /// Like [`connect`](Self::connect), with the tables in `schema` (lowercase letters, digits and
     /// `_`, at most 63 bytes).
     pub async fn connect_with_schema(url: &str, schema: &str) -> Result<Self, StoreError> {
-        if !valid_schema(schema) {
-            return Err(StoreError::new(
-                StoreErrorKind::Internal,
-                "schema name must match [a-z_][a-z0-9_]{0,62}",
-            ));
-        }
-        let base =
-            PgConnectOptions::from_str(url).map_err(|e| map_err(e, "parse the PostgreSQL URL"))?;
-        let mut conn = PgConnection::connect_with(&base)
-            .await
-            .map_err(|e| map_err(e, "connect to PostgreSQL"))?;
-        // CREATE SCHEMA IF NOT EXISTS can still fail with a unique violation when two processes
-        // run it at the same moment; the loser retries and finds the schema.
-        let mut attempt = 0;
-        loop {
-            let created = sqlx::query(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\""))
-                .execute(&mut conn)
-                .await;
-            match created {
-                Ok(_) => break,
-                Err(sqlx::Error::Database(db)) if db.is_unique_violation() && attempt < 3 => {
-                    attempt += 1
-                }
-                Err(e) => return Err(map_err(e, "create the status list schema")),
-            }
-        }
-        conn.close()
-            .await
-            .map_err(|e| map_err(e, "close the setup connection"))?;
-        let pool = PgPoolOptions::new()
-            .max_connections(8)
-            .connect_with(base.options([("search_path", schema)]))
-            .await
-            .map_err(|e| map_err(e, "connect to PostgreSQL"))?;
-        Self::from_pool(pool).await
+        Self::from_pool(super::postgres_pool(url, schema).await?).await
     }
 
     /// Uses an existing pool (its `search_path` decides the schema) and migrates the database.
     pub async fn from_pool(pool: PgPool) -> Result<Self, StoreError> {
-        // sqlx serialises migrations across processes with an advisory lock.
-        MIGRATOR.run(&pool).await.map_err(migrate_err)?;
+        super::migrate::postgres(
+            &pool,
+            sqlx::migrate!("./migrations/postgres"),
+            "migrate the PostgreSQL status list schema",
+        )
+        .await?;
         Ok(PostgresStore { pool })
     }
 
@@ -107,367 +50,11 @@ impl PostgresStore {
     }
 }
 
-fn migrate_err(e: MigrateError) -> StoreError {
-    match e {
-        MigrateError::Execute(e) => map_err(e, "migrate the PostgreSQL status list schema"),
-        e => StoreError::new(
-            StoreErrorKind::Internal,
-            "migrate the PostgreSQL status list schema",
-        )
-        .with_source(e),
-    }
-}
-
-fn list_columns(row: &PgRow) -> Result<ListColumns, sqlx::Error> {
-    Ok(ListColumns {
-        list_id: row.try_get("list_id")?,
-        series: row.try_get("series")?,
-        sequence: row.try_get("sequence")?,
-        purpose: row.try_get("purpose")?,
-        status_size: i64::from(row.try_get::<i16, _>("status_size")?),
-        capacity: row.try_get("capacity")?,
-        seed: row.try_get("seed")?,
-        created_at: row.try_get("created_at")?,
-    })
-}
-
-fn record(row: &PgRow) -> Result<ListRecord, StoreError> {
-    list_columns(row)
-        .map_err(|e| map_err(e, "read a status list row"))?
-        .into_record()
-}
-
-fn not_found(id: &StatusListId) -> StoreError {
-    StoreError::new(StoreErrorKind::NotFound, format!("status list {id}"))
-}
-
-#[async_trait]
-impl StatusListStore for PostgresStore {
-    async fn create_list(&self, list: &ListRecord) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO status_lists \
-             (list_id, series, sequence, purpose, status_size, capacity, seed, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind(list.id.as_str())
-        .bind(&list.series)
-        .bind(to_i64(list.sequence)?)
-        .bind(list.purpose.as_str())
-        .bind(i16::from(list.status_size.bits()))
-        .bind(to_i64(list.capacity)?)
-        .bind(&list.seed[..])
-        .bind(list.created_at.unix_timestamp())
-        .execute(&self.pool)
-        .await
-        .map_err(|e| map_err(e, format!("create status list {}", list.id)))?;
-        Ok(())
-    }
-
-    async fn get_list(&self, id: &StatusListId) -> Result<ListRecord, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {LIST_COLUMNS} FROM status_lists WHERE list_id = $1"
-        ))
-        .bind(id.as_str())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(|e| map_err(e, format!("read status list {id}")))?;
-        record(&row.ok_or_else(|| not_found(id))?)
-    }
-
-    async fn latest_list(&self, series: &str) -> Result<Option<ListRecord>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {LIST_COLUMNS} FROM status_lists WHERE series = $1 \
-             ORDER BY sequence DESC LIMIT 1"
-        ))
-        .bind(series)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(|e| map_err(e, format!("find the latest list of {series}")))?;
-        row.as_ref().map(record).transpose()
-    }
-
-    async fn reserve(&self, id: &StatusListId, n: u64) -> Result<Range<u64>, StoreError> {
-        // Capacities are at most 2^62, so counter + n stays below 2^63.
-        let n = n.min(crate::permutation::MAX_DOMAIN);
-        let row = sqlx::query(
-            "UPDATE status_lists SET next_counter = next_counter + $2 \
-             WHERE list_id = $1 AND next_counter < capacity \
-             RETURNING next_counter, capacity",
-        )
-        .bind(id.as_str())
-        .bind(to_i64(n)?)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(|e| map_err(e, format!("reserve in status list {id}")))?;
-        match row {
-            Some(row) => counters_granted(&row, n),
-            None => {
-                let list = self.get_list(id).await?;
-                Ok(list.capacity..list.capacity)
-            }
-        }
-    }
-
-    async fn reserve_owned(
-        &self,
-        owner: &ReservationOwner,
-        id: &StatusListId,
-        n: u64,
-    ) -> Result<ReservationRecord, StoreError> {
-        let mut attempt = 1;
-        loop {
-            match self.try_reserve_owned(owner, id, n).await {
-                // Another caller for the same owner committed first: its transaction holds the
-                // owner's key, ours rolled back (counter step included). The next try returns
-                // the winner's reservation.
-                Err(e)
-                    if e.kind() == StoreErrorKind::AlreadyExists
-                        && attempt < OWNER_RACE_ATTEMPTS =>
-                {
-                    attempt += 1
-                }
-                result => return result,
-            }
-        }
-    }
-
-    async fn reservation(
-        &self,
-        owner: &ReservationOwner,
-    ) -> Result<Option<ReservationRecord>, StoreError> {
-        let row = sqlx::query(&format!(
-            "SELECT {RESERVATION_COLUMNS} FROM status_reservations WHERE owner = $1"
-        ))
-        .bind(owner.as_str())
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(|e| map_err(e, format!("read the reservation of {owner}")))?;
-        row.as_ref().map(reservation).transpose()
-    }
-
-    async fn release_reservation(&self, owner: &ReservationOwner) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM status_reservations WHERE owner = $1")
-            .bind(owner.as_str())
-            .execute(&self.pool)
-            .await
-            .map_err(|e| map_err(e, format!("release the reservation of {owner}")))?;
-        Ok(done.rows_affected() > 0)
-    }
-
-    async fn set_entries(&self, changes: &[EntryChange]) -> Result<Vec<SetOutcome>, StoreError> {
-        if changes.is_empty() {
-            return Ok(Vec::new());
-        }
-        let ctx = || format!("set {} status entries", changes.len());
-        let mut tx = self.pool.begin().await.map_err(|e| map_err(e, ctx()))?;
-        // The lists are locked in one order (by id) before any change, so that two batches
-        // touching the same lists never wait on each other; any failure rolls every change back
-        // (the transaction is dropped).
-        let mut ids: Vec<&StatusListId> = changes.iter().map(|c| &c.list).collect();
-        ids.sort();
-        ids.dedup();
-        for id in ids {
-            sqlx::query("SELECT 1 FROM status_lists WHERE list_id = $1 FOR UPDATE")
-                .bind(id.as_str())
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(|e| map_err(e, ctx()))?
-                .ok_or_else(|| not_found(id))?;
-        }
-        let mut outcomes = Vec::with_capacity(changes.len());
-        for change in changes {
-            outcomes.push(set_one(&mut tx, change).await?);
-        }
-        tx.commit().await.map_err(|e| map_err(e, ctx()))?;
-        Ok(outcomes)
-    }
-
-    async fn snapshot(&self, id: &StatusListId) -> Result<ListSnapshot, StoreError> {
-        let ctx = || format!("read a snapshot of status list {id}");
-        let mut tx = self
-            .pool
-            .begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            .await
-            .map_err(|e| map_err(e, ctx()))?;
-        let row = sqlx::query(
-            "SELECT version, LEAST(next_counter, capacity) AS allocated \
-             FROM status_lists WHERE list_id = $1",
-        )
-        .bind(id.as_str())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(|e| map_err(e, ctx()))?
-        .ok_or_else(|| not_found(id))?;
-        let version = to_u64(row.try_get("version").map_err(|e| map_err(e, ctx()))?)?;
-        let allocated = to_u64(row.try_get("allocated").map_err(|e| map_err(e, ctx()))?)?;
-        let rows = sqlx::query(
-            "SELECT idx, value FROM status_entries WHERE list_id = $1 AND value <> 0 ORDER BY idx",
-        )
-        .bind(id.as_str())
-        .fetch_all(&mut *tx)
-        .await
-        .map_err(|e| map_err(e, ctx()))?;
-        tx.commit().await.map_err(|e| map_err(e, ctx()))?;
-        let mut entries = Vec::with_capacity(rows.len());
-        for row in rows {
-            let idx: i64 = row.try_get("idx").map_err(|e| map_err(e, ctx()))?;
-            let value: i16 = row.try_get("value").map_err(|e| map_err(e, ctx()))?;
-            let value = u8::try_from(value).map_err(|_| corrupt("entry value out of range"))?;
-            entries.push((to_u64(idx)?, value));
-        }
-        Ok(ListSnapshot {
-            version,
-            allocated,
-            entries,
-        })
-    }
-}
-
-impl PostgresStore {
-    /// One try of [`reserve_owned`](StatusListStore::reserve_owned): the owner's lookup, the
-    /// counter step and the owner's record in one transaction. Two callers for one owner may
-    /// both miss the lookup; the counter's row lock orders their steps and the owner's primary
-    /// key fails the later insert, whose transaction then rolls back.
-    async fn try_reserve_owned(
-        &self,
-        owner: &ReservationOwner,
-        id: &StatusListId,
-        n: u64,
-    ) -> Result<ReservationRecord, StoreError> {
-        let ctx = || format!("reserve in status list {id} for {owner}");
-        let n = n.min(crate::permutation::MAX_DOMAIN);
-        let mut tx = self.pool.begin().await.map_err(|e| map_err(e, ctx()))?;
-        let held = sqlx::query(&format!(
-            "SELECT {RESERVATION_COLUMNS} FROM status_reservations WHERE owner = $1"
-        ))
-        .bind(owner.as_str())
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(|e| map_err(e, ctx()))?;
-        if let Some(row) = held {
-            tx.commit().await.map_err(|e| map_err(e, ctx()))?;
-            return reservation(&row);
-        }
-        let row = sqlx::query(
-            "UPDATE status_lists SET next_counter = next_counter + $2 \
-             WHERE list_id = $1 AND next_counter < capacity \
-             RETURNING next_counter, capacity",
-        )
-        .bind(id.as_str())
-        .bind(to_i64(n)?)
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(|e| map_err(e, ctx()))?;
-        let counters = match row {
-            Some(row) => counters_granted(&row, n)?,
-            None => {
-                let capacity: i64 =
-                    sqlx::query_scalar("SELECT capacity FROM status_lists WHERE list_id = $1")
-                        .bind(id.as_str())
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(|e| map_err(e, ctx()))?
-                        .ok_or_else(|| not_found(id))?;
-                let capacity = to_u64(capacity)?;
-                capacity..capacity
-            }
-        };
-        if !counters.is_empty() {
-            sqlx::query(
-                "INSERT INTO status_reservations (owner, list_id, start_counter, end_counter) \
-                 VALUES ($1, $2, $3, $4)",
-            )
-            .bind(owner.as_str())
-            .bind(id.as_str())
-            .bind(to_i64(counters.start)?)
-            .bind(to_i64(counters.end)?)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| map_err(e, ctx()))?;
-        }
-        tx.commit().await.map_err(|e| map_err(e, ctx()))?;
-        Ok(ReservationRecord {
-            list: id.clone(),
-            counters,
-        })
-    }
-}
-
-/// The counters of a reservation of `n`, from the row its counter step returned.
-fn counters_granted(row: &PgRow, n: u64) -> Result<Range<u64>, StoreError> {
-    let next = row
-        .try_get("next_counter")
-        .map_err(|e| map_err(e, "read"))?;
-    let capacity = row.try_get("capacity").map_err(|e| map_err(e, "read"))?;
-    granted(next, capacity, n)
-}
-
-fn reservation(row: &PgRow) -> Result<ReservationRecord, StoreError> {
-    let read = |e| map_err(e, "read a status reservation row");
-    ReservationColumns {
-        list_id: row.try_get("list_id").map_err(read)?,
-        start_counter: row.try_get("start_counter").map_err(read)?,
-        end_counter: row.try_get("end_counter").map_err(read)?,
-    }
-    .into_record()
-}
-
-/// One change of a batch, inside its transaction.
-async fn set_one(
-    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    change: &EntryChange,
-) -> Result<SetOutcome, StoreError> {
-    let (id, index, value) = (&change.list, change.index, change.value);
-    let ctx = || format!("set entry {index} of status list {id}");
-    let row =
-        sqlx::query("SELECT capacity, version FROM status_lists WHERE list_id = $1 FOR UPDATE")
-            .bind(id.as_str())
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(|e| map_err(e, ctx()))?
-            .ok_or_else(|| not_found(id))?;
-    let capacity = to_u64(row.try_get("capacity").map_err(|e| map_err(e, ctx()))?)?;
-    let version = to_u64(row.try_get("version").map_err(|e| map_err(e, ctx()))?)?;
-    if index >= capacity {
-        return Err(StoreError::new(StoreErrorKind::Conflict, ctx()));
-    }
-    let old: Option<i16> =
-        sqlx::query_scalar("SELECT value FROM status_entries WHERE list_id = $1 AND idx = $2")
-            .bind(id.as_str())
-            .bind(to_i64(index)?)
-            .fetch_optional(&mut **tx)
-            .await
-            .map_err(|e| map_err(e, ctx()))?;
-    if old.unwrap_or(0) == i16::from(value) {
-        return Ok(SetOutcome {
-            changed: false,
-            version,
-        });
-    }
-    let write = if value == 0 {
-        sqlx::query("DELETE FROM status_entries WHERE list_id = $1 AND idx = $2")
-    } else {
-        sqlx::query(
-            "INSERT INTO status_entries (list_id, idx, value) VALUES ($1, $2, $3) \
-             ON CONFLICT (list_id, idx) DO UPDATE SET value = EXCLUDED.value",
-        )
-    };
-    write
-        .bind(id.as_str())
-        .bind(to_i64(index)?)
-        .bind(i16::from(value))
-        .execute(&mut **tx)
-        .await
-        .map_err(|e| map_err(e, ctx()))?;
-    let version: i64 = sqlx::query_scalar(
-        "UPDATE status_lists SET version = version + 1 WHERE list_id = $1 RETURNING version",
-    )
-    .bind(id.as_str())
-    .fetch_one(&mut **tx)
-    .await
-    .map_err(|e| map_err(e, ctx()))?;
-    Ok(SetOutcome {
-        changed: true,
-        version: to_u64(version)?,
-    })
-}
+super::sql_store::sql_status_list_store!(
+    PostgresStore,
+    sqlx::Postgres,
+    PgRow,
+    write_begin = "BEGIN",
+    read_begin = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    lock = " FOR UPDATE"
+);

@@ -8,42 +8,13 @@ use time::OffsetDateTime;
 use super::{ListRecord, ReservationRecord, StoreError, StoreErrorKind};
 use crate::{StatusListId, StatusPurpose, StatusSize};
 
+/// How often an owned reservation is tried again after losing a race for its owner (the next try
+/// finds the winner's reservation).
+pub(super) const OWNER_RACE_ATTEMPTS: usize = 3;
+
 /// Maps a sqlx error to a [`StoreError`] whose kind says what the caller should do.
 pub(super) fn map_err(e: sqlx::Error, context: impl Into<Cow<'static, str>>) -> StoreError {
-    let kind = match &e {
-        sqlx::Error::RowNotFound => StoreErrorKind::NotFound,
-        sqlx::Error::Database(db) => {
-            let code = db.code().map(|c| c.into_owned()).unwrap_or_default();
-            if db.is_unique_violation() {
-                StoreErrorKind::AlreadyExists
-            } else if db.is_foreign_key_violation() {
-                StoreErrorKind::NotFound
-            } else if let Ok(sqlite_code) = code.parse::<i32>() {
-                // SQLite: SQLITE_BUSY (5) and SQLITE_LOCKED (6), with their extended codes.
-                match sqlite_code & 0xff {
-                    5 | 6 => StoreErrorKind::Unavailable,
-                    _ => StoreErrorKind::Internal,
-                }
-            } else {
-                match code.as_str() {
-                    // serialization failure, deadlock, lock not available
-                    "40001" | "40P01" | "55P03" => StoreErrorKind::Unavailable,
-                    // too many connections, shutdown, cannot connect now
-                    "53300" | "57P01" | "57P02" | "57P03" => StoreErrorKind::Unavailable,
-                    "28000" | "28P01" => StoreErrorKind::Unauthorized,
-                    _ => StoreErrorKind::Internal,
-                }
-            }
-        }
-        sqlx::Error::Io(_)
-        | sqlx::Error::Tls(_)
-        | sqlx::Error::PoolTimedOut
-        | sqlx::Error::PoolClosed
-        | sqlx::Error::WorkerCrashed
-        | sqlx::Error::Protocol(_) => StoreErrorKind::Unavailable,
-        _ => StoreErrorKind::Internal,
-    };
-    StoreError::new(kind, context).with_source(e)
+    StoreError::from_sqlx(e, context)
 }
 
 pub(super) fn corrupt(what: &'static str) -> StoreError {

@@ -315,17 +315,19 @@ fn sqlite_two_processes_revoke_without_losing_updates() {
 
 #[cfg(feature = "postgres")]
 fn with_postgres(tag: &str, f: impl FnOnce(&Backend, &Path)) {
-    let Some(url) = crate::support::postgres_url() else {
+    let Some(url) = vc_status::testing::postgres::url() else {
         return;
     };
-    let schema = crate::support::unique_schema(tag);
+    let schema = vc_status::testing::postgres::unique_schema("vc_status_test", tag);
     let backend = Backend::Postgres {
         url: url.clone(),
         schema: schema.clone(),
     };
     let dir = tempfile::tempdir().unwrap();
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&backend, dir.path())));
-    runtime().block_on(crate::support::drop_schema(&url, &schema));
+    runtime()
+        .block_on(vc_status::testing::postgres::drop_schemas(&url, &[&schema]))
+        .unwrap();
     if let Err(panic) = result {
         std::panic::resume_unwind(panic);
     }

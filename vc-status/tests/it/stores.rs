@@ -70,16 +70,18 @@ async fn sqlite_syncs_every_commit() {
 #[cfg(feature = "postgres")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn postgres_store_conforms() {
-    let Some(url) = crate::support::postgres_url() else {
+    let Some(url) = vc_status::testing::postgres::url() else {
         return;
     };
-    let schema = crate::support::unique_schema("conf");
+    let schema = vc_status::testing::postgres::unique_schema("vc_status_test", "conf");
     let store = vc_status::store::PostgresStore::connect_with_schema(&url, &schema)
         .await
         .unwrap();
     let result = run_conformance(Arc::new(store.clone())).await;
     store.pool().close().await;
-    crate::support::drop_schema(&url, &schema).await;
+    vc_status::testing::postgres::drop_schemas(&url, &[&schema])
+        .await
+        .unwrap();
     result.unwrap();
 }
 
@@ -145,10 +147,10 @@ async fn sqlite_upgrades_a_database_of_the_previous_schema() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_upgrades_a_database_of_the_previous_schema() {
     use sqlx::Connection;
-    let Some(url) = crate::support::postgres_url() else {
+    let Some(url) = vc_status::testing::postgres::url() else {
         return;
     };
-    let schema = crate::support::unique_schema("upgrade");
+    let schema = vc_status::testing::postgres::unique_schema("vc_status_test", "upgrade");
     let migrations = tempfile::tempdir().unwrap();
     let result = tokio::spawn({
         let (url, schema) = (url.clone(), schema.clone());
@@ -187,7 +189,9 @@ async fn postgres_upgrades_a_database_of_the_previous_schema() {
         }
     })
     .await;
-    crate::support::drop_schema(&url, &schema).await;
+    vc_status::testing::postgres::drop_schemas(&url, &[&schema])
+        .await
+        .unwrap();
     if let Err(e) = result {
         std::panic::resume_unwind(e.into_panic());
     }

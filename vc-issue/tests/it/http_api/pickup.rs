@@ -236,47 +236,16 @@ mod postgres {
     use super::*;
     use vc_issue::pickup::PostgresPickupStore;
 
-    fn postgres_url() -> Option<String> {
-        match std::env::var("VC_TEST_POSTGRES_URL") {
-            Ok(url) if !url.is_empty() => Some(url),
-            _ => {
-                if std::env::var_os("CI").is_some() {
-                    panic!("VC_TEST_POSTGRES_URL must be set when CI is set");
-                }
-                #[expect(
-                    clippy::print_stdout,
-                    reason = "the skip notice is for whoever runs the tests"
-                )]
-                {
-                    println!("notice: VC_TEST_POSTGRES_URL is not set; skipping a PostgreSQL test");
-                }
-                None
-            }
-        }
-    }
-
-    fn unique_schema(tag: &str) -> String {
-        use rand::RngCore;
-        format!("vc_issue_test_{tag}_{:08x}", rand::rngs::OsRng.next_u32())
-    }
-
-    async fn drop_schema(url: &str, schema: &str) {
-        use sqlx::Connection;
-        let mut conn = sqlx::PgConnection::connect(url).await.unwrap();
-        sqlx::query(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"))
-            .execute(&mut conn)
-            .await
-            .unwrap();
-    }
-
     /// Runs `test` against a store in a fresh schema, and drops the schema whatever happens.
     async fn in_fresh_schema<F, Fut>(tag: &str, test: F)
     where
         F: FnOnce(Arc<PostgresPickupStore>) -> Fut + Send + 'static,
         Fut: std::future::Future<Output = ()> + Send + 'static,
     {
-        let Some(url) = postgres_url() else { return };
-        let schema = unique_schema(tag);
+        let Some(url) = vc_status::testing::postgres::url() else {
+            return;
+        };
+        let schema = vc_status::testing::postgres::unique_schema("vc_issue_test", tag);
         let result = tokio::spawn({
             let (url, schema) = (url.clone(), schema.clone());
             async move {
@@ -290,7 +259,9 @@ mod postgres {
             }
         })
         .await;
-        drop_schema(&url, &schema).await;
+        vc_status::testing::postgres::drop_schemas(&url, &[&schema])
+            .await
+            .unwrap();
         if let Err(e) = result {
             std::panic::resume_unwind(e.into_panic());
         }
@@ -316,8 +287,10 @@ mod postgres {
     async fn postgres_status_index_is_shared_by_every_process() {
         use vc_issue::status_index::{CredentialStatusIndex, PostgresCredentialStatusIndex};
         use vc_issue::testing::status_index::status_index_conformance;
-        let Some(url) = postgres_url() else { return };
-        let schema = unique_schema("status_index");
+        let Some(url) = vc_status::testing::postgres::url() else {
+            return;
+        };
+        let schema = vc_status::testing::postgres::unique_schema("vc_issue_test", "status_index");
         let result = tokio::spawn({
             let (url, schema) = (url.clone(), schema.clone());
             async move {
@@ -339,7 +312,9 @@ mod postgres {
             }
         })
         .await;
-        drop_schema(&url, &schema).await;
+        vc_status::testing::postgres::drop_schemas(&url, &[&schema])
+            .await
+            .unwrap();
         if let Err(e) = result {
             std::panic::resume_unwind(e.into_panic());
         }

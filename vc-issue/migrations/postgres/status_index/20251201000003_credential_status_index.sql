@@ -1,0 +1,9 @@
+-- The status entries of issued credentials, by credential id, in the order first recorded. The
+-- same DDL the store ran on connect before it had migrations, so that a database it made is
+-- already at this version.
+CREATE TABLE IF NOT EXISTS credential_status_index (
+    seq BIGSERIAL PRIMARY KEY,
+    credential_id TEXT NOT NULL,
+    entry TEXT NOT NULL,
+    UNIQUE (credential_id, entry)
+);

@@ -1,0 +1,55 @@
+//! The [`CredentialStatusIndex`](super::CredentialStatusIndex) of both SQL backends: one body,
+//! with the statements written once (`$N` placeholders and `ON CONFLICT ... DO NOTHING`, which
+//! SQLite reads too). An entry recorded twice, by any process, is kept once (a unique key);
+//! entries come back in the order first recorded.
+
+/// Implements `CredentialStatusIndex` for `$store` (a struct with a `pool` of the backend).
+macro_rules! sql_status_index {
+    ($store:ty) => {
+        #[async_trait::async_trait]
+        impl super::CredentialStatusIndex for $store {
+            async fn record(
+                &self,
+                credential_id: &str,
+                entries: &[vc_status::StatusEntry],
+            ) -> Result<(), vc_status::store::StoreError> {
+                use vc_status::store::StoreError;
+                let ctx = "record status entries";
+                let mut tx = self
+                    .pool
+                    .begin()
+                    .await
+                    .map_err(|e| StoreError::from_sqlx(e, ctx))?;
+                for entry in entries {
+                    sqlx::query(
+                        "INSERT INTO credential_status_index (credential_id, entry) \
+                         VALUES ($1, $2) ON CONFLICT (credential_id, entry) DO NOTHING",
+                    )
+                    .bind(credential_id)
+                    .bind(super::sql::encode_entry(entry)?)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(|e| StoreError::from_sqlx(e, ctx))?;
+                }
+                tx.commit().await.map_err(|e| StoreError::from_sqlx(e, ctx))
+            }
+
+            async fn entries(
+                &self,
+                credential_id: &str,
+            ) -> Result<Vec<vc_status::StatusEntry>, vc_status::store::StoreError> {
+                let rows: Vec<(String,)> = sqlx::query_as(
+                    "SELECT entry FROM credential_status_index WHERE credential_id = $1 \
+                     ORDER BY seq",
+                )
+                .bind(credential_id)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(|e| vc_status::store::StoreError::from_sqlx(e, "read status entries"))?;
+                super::sql::decode_entries(rows)
+            }
+        }
+    };
+}
+
+pub(super) use sql_status_index;
