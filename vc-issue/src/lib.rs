@@ -111,6 +111,8 @@ pub mod http;
 pub mod pickup;
 pub mod pipeline;
 pub mod queue;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql_constructors;
 pub mod status_index;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;

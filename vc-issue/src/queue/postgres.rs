@@ -5,7 +5,7 @@ use sqlx::postgres::{PgPool, PgRow};
 use super::error::StoreError;
 
 /// The schema the queue's tables live in unless told otherwise.
-pub const DEFAULT_SCHEMA: &str = "vc_issue";
+pub const DEFAULT_SCHEMA: &str = crate::sql_constructors::DEFAULT_SCHEMA;
 
 /// An [`IssuanceStore`](super::IssuanceStore) in PostgreSQL.
 ///
@@ -18,30 +18,11 @@ pub struct PostgresIssuanceStore {
     pool: PgPool,
 }
 
-impl PostgresIssuanceStore {
-    /// Connects to `url`, creates the `vc_issue` schema if needed and migrates it.
-    pub async fn connect(url: &str) -> Result<Self, StoreError> {
-        Self::connect_with_schema(url, DEFAULT_SCHEMA).await
-    }
-
-    /// Like [`connect`](Self::connect), with the tables in `schema` (lowercase letters, digits and
-    /// `_`, at most 63 bytes).
-    pub async fn connect_with_schema(url: &str, schema: &str) -> Result<Self, StoreError> {
-        let pool = vc_status::store::postgres_pool(url, schema).await?;
-        vc_status::store::migrate::postgres(
-            &pool,
-            sqlx::migrate!("./migrations/postgres/queue"),
-            "migrate the issuance queue schema",
-        )
-        .await?;
-        Ok(Self { pool })
-    }
-
-    /// The connection pool (its `search_path` is the queue's schema).
-    pub fn pool(&self) -> &PgPool {
-        &self.pool
-    }
-}
+crate::sql_constructors::postgres_constructors!(
+    PostgresIssuanceStore,
+    "./migrations/postgres/queue",
+    "issuance queue"
+);
 
 super::sql_store::sql_issuance_store!(
     PostgresIssuanceStore,

@@ -1,9 +1,7 @@
 //! The SQLite backend (feature `sqlite`): tickets in one SQLite file shared by worker processes.
 
-use std::path::Path;
-
 use sqlx::migrate::{Migrate, Migrator};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqliteRow};
+use sqlx::sqlite::{SqlitePool, SqliteRow};
 
 use super::error::StoreError;
 
@@ -33,36 +31,12 @@ pub struct SqliteIssuanceStore {
     pool: SqlitePool,
 }
 
-impl SqliteIssuanceStore {
-    /// Opens (creating if missing) the database file at `path` and migrates it.
-    pub async fn open(path: impl AsRef<Path>) -> Result<Self, StoreError> {
-        Self::connect_with(
-            SqliteConnectOptions::new()
-                .filename(path)
-                .create_if_missing(true),
-        )
-        .await
-    }
-
-    /// Connects with `options` (WAL mode, `synchronous = FULL` and the busy timeout are set on
-    /// top of them) and migrates the database.
-    pub async fn connect_with(options: SqliteConnectOptions) -> Result<Self, StoreError> {
-        Self::from_pool(vc_status::store::sqlite_pool(options).await?).await
-    }
-
-    /// Uses an existing pool and migrates its database.
-    pub async fn from_pool(pool: SqlitePool) -> Result<Self, StoreError> {
-        let ctx = "migrate the SQLite issuance queue schema";
-        adopt_legacy_migrations(&pool, ctx).await?;
-        vc_status::store::migrate::sqlite(&pool, migrator(), ctx).await?;
-        Ok(Self { pool })
-    }
-
-    /// The connection pool.
-    pub fn pool(&self) -> &SqlitePool {
-        &self.pool
-    }
-}
+crate::sql_constructors::sqlite_constructors!(
+    SqliteIssuanceStore,
+    "./migrations/sqlite/queue",
+    "issuance queue",
+    prepare = adopt_legacy_migrations
+);
 
 /// Records the migrations a previous release applied and recorded in its own table
 /// ([`LEGACY_MIGRATIONS_TABLE`]) in sqlx's table, under their versions of today, so that sqlx
