@@ -37,15 +37,17 @@ pub fn refused(input: &[u8], parser: &str, error: &dyn std::fmt::Display) {
     }
 }
 
-/// Checks that `code` is a stable wire code: upper snake case, starting with a letter.
-pub fn assert_code(code: &str, context: &dyn std::fmt::Debug) {
+/// Checks that `code` is a stable wire code: one of the registry's (`vc_core::ErrorCode`), upper
+/// snake case, starting with a letter.
+pub fn assert_code(code: impl AsRef<str>, context: &dyn std::fmt::Debug) {
+    let code = code.as_ref();
     let well_formed = code.starts_with(|c: char| c.is_ascii_uppercase())
         && code
             .bytes()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
     assert!(
-        well_formed,
-        "error code {code:?} is not upper snake case ({context:?})"
+        well_formed && vc_core::ErrorCode::parse(code).is_some(),
+        "error code {code:?} is not a registered upper snake case code ({context:?})"
     );
 }
 

@@ -7,12 +7,21 @@
 #[cfg(feature = "postgres")]
 pub(crate) const DEFAULT_SCHEMA: &str = "vc_issue";
 
-/// `open`, `connect_with`, `from_pool` and `pool` for `$store` (a struct whose one field is
-/// `pool: SqlitePool`), migrating with the migrations in `$dir`; `prepare`, when given, runs on
+/// The SQLite store `$store` (its one field the pool) with `open`, `connect_with`, `from_pool` and
+/// `pool`, migrating with the migrations in `$dir`; `prepare`, when given, runs on
 /// the pool before the migrations (the queue adopts a previous release's migration records).
 #[cfg(feature = "sqlite")]
-macro_rules! sqlite_constructors {
-    ($store:ident, $dir:literal, $what:literal $(, prepare = $prepare:path)?) => {
+macro_rules! sqlite_store {
+    (
+        $(#[$meta:meta])*
+        pub struct $store:ident($dir:literal, $what:literal $(, prepare = $prepare:path)?);
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        pub struct $store {
+            pool: sqlx::sqlite::SqlitePool,
+        }
+
         impl $store {
             /// Opens (creating if missing) the database file at `path` and migrates it.
             pub async fn open(
@@ -52,13 +61,22 @@ macro_rules! sqlite_constructors {
     };
 }
 #[cfg(feature = "sqlite")]
-pub(crate) use sqlite_constructors;
+pub(crate) use sqlite_store;
 
-/// `connect`, `connect_with_schema` and `pool` for `$store` (a struct whose one field is
-/// `pool: PgPool`), migrating with the migrations in `$dir`.
+/// The PostgreSQL store `$store` (its one field the pool) with `connect`, `connect_with_schema`
+/// and `pool`, migrating with the migrations in `$dir`.
 #[cfg(feature = "postgres")]
-macro_rules! postgres_constructors {
-    ($store:ident, $dir:literal, $what:literal) => {
+macro_rules! postgres_store {
+    (
+        $(#[$meta:meta])*
+        pub struct $store:ident($dir:literal, $what:literal);
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone)]
+        pub struct $store {
+            pool: sqlx::postgres::PgPool,
+        }
+
         impl $store {
             /// Connects to `url`, creates the `vc_issue` schema if needed and migrates it.
             pub async fn connect(url: &str) -> Result<Self, vc_status::store::StoreError> {
@@ -89,4 +107,4 @@ macro_rules! postgres_constructors {
     };
 }
 #[cfg(feature = "postgres")]
-pub(crate) use postgres_constructors;
+pub(crate) use postgres_store;

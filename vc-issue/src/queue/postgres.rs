@@ -1,28 +1,21 @@
 //! The PostgreSQL backend (feature `postgres`): tickets shared by workers on several machines.
 
-use sqlx::postgres::{PgPool, PgRow};
+use sqlx::postgres::PgRow;
 
 use super::error::StoreError;
 
 /// The schema the queue's tables live in unless told otherwise.
 pub const DEFAULT_SCHEMA: &str = crate::sql_constructors::DEFAULT_SCHEMA;
 
-/// An [`IssuanceStore`](super::IssuanceStore) in PostgreSQL.
-///
-/// The tables (and sqlx's migrations table) live in their own schema, `vc_issue` by default, so
-/// they never meet vc-status's or the host's. Claims lock the rows they take with
-/// `FOR UPDATE SKIP LOCKED`, so concurrent workers skip each other's rows instead of waiting;
-/// updates are compare-and-set on the version.
-#[derive(Debug, Clone)]
-pub struct PostgresIssuanceStore {
-    pool: PgPool,
+crate::sql_constructors::postgres_store! {
+    /// An [`IssuanceStore`](super::IssuanceStore) in PostgreSQL.
+    ///
+    /// The tables (and sqlx's migrations table) live in their own schema, `vc_issue` by default, so
+    /// they never meet vc-status's or the host's. Claims lock the rows they take with
+    /// `FOR UPDATE SKIP LOCKED`, so concurrent workers skip each other's rows instead of waiting;
+    /// updates are compare-and-set on the version.
+    pub struct PostgresIssuanceStore("./migrations/postgres/queue", "issuance queue");
 }
-
-crate::sql_constructors::postgres_constructors!(
-    PostgresIssuanceStore,
-    "./migrations/postgres/queue",
-    "issuance queue"
-);
 
 super::sql_store::sql_issuance_store!(
     PostgresIssuanceStore,

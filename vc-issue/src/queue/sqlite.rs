@@ -20,23 +20,15 @@ const LEGACY_VERSIONS: [(i64, i64); 2] = [
     (20250801000001, 20250801000002),
 ];
 
-/// An [`IssuanceStore`](super::IssuanceStore) in one SQLite file, shared safely by several worker processes.
-///
-/// WAL mode with a busy timeout; a claim is a single `UPDATE ... RETURNING` (atomic under SQLite's
-/// write lock), updates are compare-and-set on the version. The migrations ship with the crate and
-/// run on connect (see [`vc_status::store::migrate`]), so that vc-status's store and the other
-/// stores of this crate can share the file.
-#[derive(Debug, Clone)]
-pub struct SqliteIssuanceStore {
-    pool: SqlitePool,
+crate::sql_constructors::sqlite_store! {
+    /// An [`IssuanceStore`](super::IssuanceStore) in one SQLite file, shared safely by several worker processes.
+    ///
+    /// WAL mode with a busy timeout; a claim is a single `UPDATE ... RETURNING` (atomic under SQLite's
+    /// write lock), updates are compare-and-set on the version. The migrations ship with the crate and
+    /// run on connect (see [`vc_status::store::migrate`]), so that vc-status's store and the other
+    /// stores of this crate can share the file.
+    pub struct SqliteIssuanceStore("./migrations/sqlite/queue", "issuance queue", prepare = adopt_legacy_migrations);
 }
-
-crate::sql_constructors::sqlite_constructors!(
-    SqliteIssuanceStore,
-    "./migrations/sqlite/queue",
-    "issuance queue",
-    prepare = adopt_legacy_migrations
-);
 
 /// Records the migrations a previous release applied and recorded in its own table
 /// ([`LEGACY_MIGRATIONS_TABLE`]) in sqlx's table, under their versions of today, so that sqlx
