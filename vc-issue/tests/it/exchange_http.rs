@@ -741,27 +741,18 @@ async fn concurrent_presentations_issue_once_on_sqlite() {
 #[cfg(feature = "postgres")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_presentations_issue_once_on_postgres() {
-    let Some(url) = vc_status::testing::postgres::url() else {
-        return;
-    };
-    let schema = vc_status::testing::postgres::unique_schema("vc_exchange_test", "race");
-    let result = tokio::spawn({
-        let (url, schema) = (url.clone(), schema.clone());
-        async move {
+    vc_status::testing::postgres::in_fresh_schema(
+        "vc_exchange_test",
+        "race",
+        |url, schema| async move {
             let store =
                 vc_issue::exchange::PostgresExchangeStore::connect_with_schema(&url, &schema)
                     .await
                     .unwrap();
             concurrent_presentations_issue_once(Arc::new(store)).await;
-        }
-    })
+        },
+    )
     .await;
-    vc_status::testing::postgres::drop_schemas(&url, &[&schema])
-        .await
-        .unwrap();
-    if let Err(e) = result {
-        std::panic::resume_unwind(e.into_panic());
-    }
 }
 
 #[cfg(feature = "testing")]
@@ -795,13 +786,10 @@ async fn sqlite_store_passes_the_conformance_suite() {
 #[cfg(all(feature = "postgres", feature = "testing"))]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_store_passes_the_conformance_suite() {
-    let Some(url) = vc_status::testing::postgres::url() else {
-        return;
-    };
-    let schema = vc_status::testing::postgres::unique_schema("vc_exchange_test", "conf");
-    let result = tokio::spawn({
-        let (url, schema) = (url.clone(), schema.clone());
-        async move {
+    vc_status::testing::postgres::in_fresh_schema(
+        "vc_exchange_test",
+        "conf",
+        |url, schema| async move {
             // Two instances starting together both find (or create) the table.
             let (a, b) = tokio::join!(
                 vc_issue::exchange::PostgresExchangeStore::connect_with_schema(&url, &schema),
@@ -811,13 +799,7 @@ async fn postgres_store_passes_the_conformance_suite() {
             vc_issue::testing::exchange::run_conformance(Arc::new(a.unwrap()))
                 .await
                 .unwrap();
-        }
-    })
+        },
+    )
     .await;
-    vc_status::testing::postgres::drop_schemas(&url, &[&schema])
-        .await
-        .unwrap();
-    if let Err(e) = result {
-        std::panic::resume_unwind(e.into_panic());
-    }
 }

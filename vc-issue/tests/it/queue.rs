@@ -965,14 +965,11 @@ async fn sqlite_queue_upgrades_a_database_of_the_previous_schema() {
 #[cfg(feature = "postgres")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_queue_upgrades_a_database_of_the_previous_schema() {
-    let Some(url) = vc_status::testing::postgres::url() else {
-        return;
-    };
-    let schema = vc_status::testing::postgres::unique_schema("vc_issue_test", "upgrade");
     let migrations = tempfile::tempdir().unwrap();
-    let result = tokio::spawn({
-        let (url, schema) = (url.clone(), schema.clone());
-        async move {
+    vc_status::testing::postgres::in_fresh_schema(
+        "vc_issue_test",
+        "upgrade",
+        |url, schema| async move {
             use sqlx::Connection;
             let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
             sqlx::query(&format!("CREATE SCHEMA \"{schema}\""))
@@ -1016,15 +1013,9 @@ async fn postgres_queue_upgrades_a_database_of_the_previous_schema() {
                 .await
                 .unwrap();
             store.pool().close().await;
-        }
-    })
+        },
+    )
     .await;
-    vc_status::testing::postgres::drop_schemas(&url, &[&schema])
-        .await
-        .unwrap();
-    if let Err(e) = result {
-        std::panic::resume_unwind(e.into_panic());
-    }
 }
 
 #[tokio::test]

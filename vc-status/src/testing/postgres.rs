@@ -51,3 +51,28 @@ pub async fn drop_schemas(url: &str, schemas: &[&str]) -> Result<(), sqlx::Error
     }
     conn.close().await
 }
+
+/// Runs `test` with the server's URL and a fresh schema (named from `prefix` and `tag`), then
+/// drops the schema whether the test passed or panicked, and re-raises its panic. Does nothing
+/// when [`url`] is `None`.
+pub async fn in_fresh_schema<F, Fut>(prefix: &str, tag: &str, test: F)
+where
+    F: FnOnce(String, String) -> Fut,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let Some(url) = url() else {
+        return;
+    };
+    let schema = unique_schema(prefix, tag);
+    // On its own task, so that a panicking test still reaches the cleanup below.
+    let result = tokio::spawn(test(url.clone(), schema.clone())).await;
+    let dropped = drop_schemas(&url, &[&schema]).await;
+    if let Err(e) = result {
+        std::panic::resume_unwind(e.into_panic());
+    }
+    #[expect(
+        clippy::expect_used,
+        reason = "a test helper: a schema left behind is a failed test"
+    )]
+    dropped.expect("the test's schema is dropped");
+}

@@ -147,14 +147,11 @@ async fn sqlite_upgrades_a_database_of_the_previous_schema() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_upgrades_a_database_of_the_previous_schema() {
     use sqlx::Connection;
-    let Some(url) = vc_status::testing::postgres::url() else {
-        return;
-    };
-    let schema = vc_status::testing::postgres::unique_schema("vc_status_test", "upgrade");
     let migrations = tempfile::tempdir().unwrap();
-    let result = tokio::spawn({
-        let (url, schema) = (url.clone(), schema.clone());
-        async move {
+    vc_status::testing::postgres::in_fresh_schema(
+        "vc_status_test",
+        "upgrade",
+        |url, schema| async move {
             let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
             sqlx::query(&format!("CREATE SCHEMA \"{schema}\""))
                 .execute(&mut conn)
@@ -186,15 +183,9 @@ async fn postgres_upgrades_a_database_of_the_previous_schema() {
             upgraded(&store).await;
             run_conformance(Arc::new(store.clone())).await.unwrap();
             store.pool().close().await;
-        }
-    })
+        },
+    )
     .await;
-    vc_status::testing::postgres::drop_schemas(&url, &[&schema])
-        .await
-        .unwrap();
-    if let Err(e) = result {
-        std::panic::resume_unwind(e.into_panic());
-    }
 }
 
 /// What an upgraded store holds: the old list with its counter, and owned reservations on it.

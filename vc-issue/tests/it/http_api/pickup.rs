@@ -242,13 +242,10 @@ mod postgres {
         F: FnOnce(Arc<PostgresPickupStore>) -> Fut + Send + 'static,
         Fut: std::future::Future<Output = ()> + Send + 'static,
     {
-        let Some(url) = vc_status::testing::postgres::url() else {
-            return;
-        };
-        let schema = vc_status::testing::postgres::unique_schema("vc_issue_test", tag);
-        let result = tokio::spawn({
-            let (url, schema) = (url.clone(), schema.clone());
-            async move {
+        vc_status::testing::postgres::in_fresh_schema(
+            "vc_issue_test",
+            tag,
+            |url, schema| async move {
                 // Two connects at once: table creation must not collide.
                 let (a, b) = tokio::join!(
                     PostgresPickupStore::connect_with_schema(&url, &schema),
@@ -256,15 +253,9 @@ mod postgres {
                 );
                 b.unwrap();
                 test(Arc::new(a.unwrap())).await;
-            }
-        })
+            },
+        )
         .await;
-        vc_status::testing::postgres::drop_schemas(&url, &[&schema])
-            .await
-            .unwrap();
-        if let Err(e) = result {
-            std::panic::resume_unwind(e.into_panic());
-        }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -287,13 +278,10 @@ mod postgres {
     async fn postgres_status_index_is_shared_by_every_process() {
         use vc_issue::status_index::{CredentialStatusIndex, PostgresCredentialStatusIndex};
         use vc_issue::testing::status_index::status_index_conformance;
-        let Some(url) = vc_status::testing::postgres::url() else {
-            return;
-        };
-        let schema = vc_status::testing::postgres::unique_schema("vc_issue_test", "status_index");
-        let result = tokio::spawn({
-            let (url, schema) = (url.clone(), schema.clone());
-            async move {
+        vc_status::testing::postgres::in_fresh_schema(
+            "vc_issue_test",
+            "status_index",
+            |url, schema| async move {
                 // Two issuers connecting at once: table creation must not collide.
                 let (a, b) = tokio::join!(
                     PostgresCredentialStatusIndex::connect_with_schema(&url, &schema),
@@ -309,14 +297,8 @@ mod postgres {
                 x.unwrap();
                 y.unwrap();
                 assert_eq!(a.entries("shared").await.unwrap(), entry);
-            }
-        })
+            },
+        )
         .await;
-        vc_status::testing::postgres::drop_schemas(&url, &[&schema])
-            .await
-            .unwrap();
-        if let Err(e) = result {
-            std::panic::resume_unwind(e.into_panic());
-        }
     }
 }

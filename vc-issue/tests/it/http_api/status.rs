@@ -277,27 +277,18 @@ async fn a_refused_update_changes_nothing_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_update_changes_nothing_on_postgres() {
-    let Some(url) = vc_status::testing::postgres::url() else {
-        return;
-    };
-    let schema = vc_status::testing::postgres::unique_schema("vc_issue_test", "http_status");
-    let result = tokio::spawn({
-        let (url, schema) = (url.clone(), schema.clone());
-        async move {
+    vc_status::testing::postgres::in_fresh_schema(
+        "vc_issue_test",
+        "http_status",
+        |url, schema| async move {
             let store = vc_status::store::PostgresStore::connect_with_schema(&url, &schema)
                 .await
                 .unwrap();
             let server = start(Options::status_on(store)).await;
             refused_updates_change_nothing(server).await;
-        }
-    })
+        },
+    )
     .await;
-    vc_status::testing::postgres::drop_schemas(&url, &[&schema])
-        .await
-        .unwrap();
-    if let Err(e) = result {
-        std::panic::resume_unwind(e.into_panic());
-    }
 }
 
 fn vc_api_credential(server: &Server, id: &str) -> Value {
