@@ -226,6 +226,13 @@ pub async fn json_of(response: reqwest::Response) -> (u16, Value) {
     (status, body)
 }
 
+/// The status of `response` and the `code` of its JSON error body (empty when there is none).
+pub async fn status_and_code(response: reqwest::Response) -> (u16, String) {
+    let (status, body) = json_of(response).await;
+    let code = body["code"].as_str().unwrap_or_default().to_owned();
+    (status, code)
+}
+
 pub fn rate_limit_one_per_second() -> RateLimit {
     RateLimit::per_second(NonZeroU32::MIN, NonZeroU32::MIN)
 }
