@@ -12,6 +12,28 @@ use vc_issue::status_index::CredentialStatusIndex;
 use vc_status::store::StatusListStore;
 use vc_status::{StatusEntry, StatusListId};
 
+/// The status list and queue tables of that release, made from the migration files it ran: the
+/// fixtures pin those files by the checksums that release recorded, so a changed file fails here.
+#[cfg(feature = "sqlite")]
+const OLD_SQLITE_DDL: [&str; 4] = [
+    include_str!("../../../vc-status/migrations/sqlite/20250601000001_status_lists.sql"),
+    include_str!("../../../vc-status/migrations/sqlite/20250801000001_status_reservations.sql"),
+    include_str!("../../migrations/sqlite/queue/20250701000001_issuance_queue.sql"),
+    include_str!("../../migrations/sqlite/queue/20250801000002_drop_status_reservations.sql"),
+];
+
+/// The same on PostgreSQL: vc-status' schema, then vc-issue's.
+#[cfg(feature = "postgres")]
+const OLD_POSTGRES_STATUS_DDL: [&str; 2] = [
+    include_str!("../../../vc-status/migrations/postgres/20250601000001_status_lists.sql"),
+    include_str!("../../../vc-status/migrations/postgres/20250801000001_status_reservations.sql"),
+];
+#[cfg(feature = "postgres")]
+const OLD_POSTGRES_ISSUE_DDL: [&str; 2] = [
+    include_str!("../../migrations/postgres/queue/20250701000001_issuance_queue.sql"),
+    include_str!("../../migrations/postgres/queue/20250801000001_drop_status_reservations.sql"),
+];
+
 /// The stores of one upgraded database.
 struct Stores {
     status: Arc<dyn StatusListStore>,
@@ -133,10 +155,12 @@ async fn sqlite_stores_open_a_database_of_the_previous_release() {
             .filename(&path)
             .create_if_missing(true);
         let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
-        sqlx::raw_sql(include_str!("upgrade/main_sqlite.sql"))
-            .execute(&pool)
-            .await
-            .unwrap();
+        for sql in OLD_SQLITE_DDL
+            .into_iter()
+            .chain([include_str!("upgrade/main_sqlite.sql")])
+        {
+            sqlx::raw_sql(sql).execute(&pool).await.unwrap();
+        }
         sqlx::raw_sql(&old_rows(&digest, |b| format!("X'{}'", hex(b))))
             .execute(&pool)
             .await
@@ -205,9 +229,17 @@ async fn postgres_stores_open_a_database_of_the_previous_release() {
             let digest = PickupToken::generate().unwrap().digest();
             let base: sqlx::postgres::PgConnectOptions = url.parse().unwrap();
             let on = |schema: &str| base.clone().options([("search_path", schema)]);
-            for (schema, fixture) in [
-                (&status, include_str!("upgrade/main_postgres_status.sql")),
-                (&issue, include_str!("upgrade/main_postgres_issue.sql")),
+            for (schema, ddl, fixture) in [
+                (
+                    &status,
+                    OLD_POSTGRES_STATUS_DDL,
+                    include_str!("upgrade/main_postgres_status.sql"),
+                ),
+                (
+                    &issue,
+                    OLD_POSTGRES_ISSUE_DDL,
+                    include_str!("upgrade/main_postgres_issue.sql"),
+                ),
             ] {
                 let pool = sqlx::PgPool::connect_with(base.clone()).await.unwrap();
                 sqlx::query(&format!("CREATE SCHEMA \"{schema}\""))
@@ -216,7 +248,9 @@ async fn postgres_stores_open_a_database_of_the_previous_release() {
                     .unwrap();
                 pool.close().await;
                 let pool = sqlx::PgPool::connect_with(on(schema)).await.unwrap();
-                sqlx::raw_sql(fixture).execute(&pool).await.unwrap();
+                for sql in ddl.into_iter().chain([fixture]) {
+                    sqlx::raw_sql(sql).execute(&pool).await.unwrap();
+                }
                 pool.close().await;
             }
             // The old rows: the status list's into its schema, the rest into vc-issue's.

@@ -1,6 +1,7 @@
 -- vc-issue's schema on PostgreSQL as the release before the one migration strategy left it
 -- (main at 59ec12e): the queue's sqlx migrations, and the pickup, exchange and status index
--- tables made by bare CREATE TABLE statements; run with search_path on the issue schema.
+-- tables made by bare CREATE TABLE statements (the queue's tables are made by the test from the
+-- migration files that release ran, `upgrade.rs`); run with search_path on the issue schema.
 CREATE TABLE IF NOT EXISTS _sqlx_migrations (
     version BIGINT PRIMARY KEY,
     description TEXT NOT NULL,
@@ -12,23 +13,6 @@ CREATE TABLE IF NOT EXISTS _sqlx_migrations (
 INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES
     (20250701000001, 'issuance queue', TRUE, decode('da45f276d20b4b0de4d208f6100d568eed804c894667aeb6ba1071e32cfa8117173e63986b149a4e2b27800cb2153083', 'hex'), 1),
     (20250801000001, 'drop status reservations', TRUE, decode('70f0fc6e044a2f95cc175ececb5c385eb675ef1a50f4bdb924f866a300c044b314effedda84356022bb1697eae4bd0cf', 'hex'), 1);
-CREATE TABLE issuance_tickets (
-    seq             BIGSERIAL NOT NULL PRIMARY KEY,
-    id              TEXT      NOT NULL UNIQUE,
-    state           TEXT      NOT NULL,
-    version         BIGINT    NOT NULL,
-    idempotency_key TEXT      UNIQUE,
-    lease_token     TEXT,
-    lease_worker    TEXT,
-    lease_until     BIGINT,
-    attempts        BIGINT    NOT NULL DEFAULT 0,
-    deadline        BIGINT,
-    data            TEXT      NOT NULL
-);
-CREATE INDEX issuance_tickets_work ON issuance_tickets (seq)
-    WHERE state IN ('approved', 'issuing');
-CREATE INDEX issuance_tickets_deadline ON issuance_tickets (deadline)
-    WHERE state IN ('pending_approval', 'needs_information');
 
 CREATE TABLE credential_pickups (digest BYTEA NOT NULL PRIMARY KEY, credential TEXT NOT NULL, expires_at BIGINT NOT NULL);
 CREATE INDEX credential_pickups_expires_at ON credential_pickups (expires_at);

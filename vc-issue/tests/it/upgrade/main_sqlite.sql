@@ -1,6 +1,9 @@
 -- A SQLite file shared by every store, as the release before the one migration strategy left it
--- (main at 59ec12e): vc-status's migrations recorded in sqlx's table, the queue's in its own
--- table, and the pickup, exchange and status index tables made by bare CREATE TABLE statements.
+-- (main at 59ec12e): vc-status's migrations recorded in sqlx's table (with that release's
+-- checksums), the queue's in its own table, and the pickup, exchange and status index tables made
+-- by bare CREATE TABLE statements. The status list and queue tables themselves are made by the
+-- test from the migration files that release ran (`upgrade.rs`, `OLD_*_DDL`): a changed file then
+-- fails the checksum check instead of slipping by.
 
 -- vc-status (sqlx migrations)
 CREATE TABLE IF NOT EXISTS _sqlx_migrations (
@@ -11,37 +14,6 @@ CREATE TABLE IF NOT EXISTS _sqlx_migrations (
     checksum BLOB NOT NULL,
     execution_time BIGINT NOT NULL
 );
--- Status lists: one row per list, with its allocation counter and version.
-CREATE TABLE IF NOT EXISTS status_lists (
-    list_id      TEXT    NOT NULL PRIMARY KEY,
-    series       TEXT    NOT NULL,
-    sequence     INTEGER NOT NULL,
-    purpose      TEXT    NOT NULL,
-    status_size  INTEGER NOT NULL,
-    capacity     INTEGER NOT NULL,
-    seed         BLOB    NOT NULL,
-    created_at   INTEGER NOT NULL,
-    next_counter INTEGER NOT NULL DEFAULT 0,
-    version      INTEGER NOT NULL DEFAULT 0,
-    UNIQUE (series, sequence)
-);
-
--- Entries whose value is not 0; one row per entry, so writers of different entries never
--- overwrite each other.
-CREATE TABLE IF NOT EXISTS status_entries (
-    list_id TEXT    NOT NULL REFERENCES status_lists (list_id),
-    idx     INTEGER NOT NULL,
-    value   INTEGER NOT NULL,
-    PRIMARY KEY (list_id, idx)
-) WITHOUT ROWID;
--- Owned reservations: the counters an owner (a queue ticket, say) took from a list, recorded in
--- the same transaction as the list's counter step, until the owner releases them.
-CREATE TABLE IF NOT EXISTS status_reservations (
-    owner         TEXT    NOT NULL PRIMARY KEY,
-    list_id       TEXT    NOT NULL REFERENCES status_lists (list_id),
-    start_counter INTEGER NOT NULL,
-    end_counter   INTEGER NOT NULL
-) WITHOUT ROWID;
 INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES
     (20250601000001, 'status lists', TRUE, X'b46c09614782ebba00e082289ed8721a2caf5a6d014a53284e40a9414425016068d09c9c4a602b59f869424cc271dffa', 1),
     (20250801000001, 'status reservations', TRUE, X'c30d965da190ace48712fb4382918c4280aa036d034d2be54caafac11ad759c131254fc9b097dab4b3e98cab119ca8af', 1);
@@ -51,23 +23,6 @@ CREATE TABLE vc_issue_migrations (version INTEGER NOT NULL PRIMARY KEY, descript
 INSERT INTO vc_issue_migrations VALUES
     (20250701000001, 'issuance queue'),
     (20250801000001, 'drop status reservations');
-CREATE TABLE issuance_tickets (
-    seq             INTEGER NOT NULL PRIMARY KEY AUTOINCREMENT,
-    id              TEXT    NOT NULL UNIQUE,
-    state           TEXT    NOT NULL,
-    version         INTEGER NOT NULL,
-    idempotency_key TEXT    UNIQUE,
-    lease_token     TEXT,
-    lease_worker    TEXT,
-    lease_until     INTEGER,
-    attempts        INTEGER NOT NULL DEFAULT 0,
-    deadline        INTEGER,
-    data            TEXT    NOT NULL
-);
-CREATE INDEX issuance_tickets_work ON issuance_tickets (seq)
-    WHERE state IN ('approved', 'issuing');
-CREATE INDEX issuance_tickets_deadline ON issuance_tickets (deadline)
-    WHERE state IN ('pending_approval', 'needs_information');
 
 -- pickups (created on connect)
 CREATE TABLE credential_pickups (
