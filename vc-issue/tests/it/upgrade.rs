@@ -122,27 +122,23 @@ trait AsyncCount {
     async fn count(&self, table: &str, id: &str) -> i64;
 }
 
-#[cfg(feature = "sqlite")]
-impl AsyncCount for sqlx::SqlitePool {
-    async fn count(&self, table: &str, id: &str) -> i64 {
-        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE id = ?1"))
-            .bind(id)
-            .fetch_one(self)
-            .await
-            .unwrap()
-    }
+/// One implementation per backend; both read `$1` placeholders.
+macro_rules! async_count {
+    ($pool:ty, $feature:literal) => {
+        #[cfg(feature = $feature)]
+        impl AsyncCount for $pool {
+            async fn count(&self, table: &str, id: &str) -> i64 {
+                sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE id = $1"))
+                    .bind(id)
+                    .fetch_one(self)
+                    .await
+                    .unwrap()
+            }
+        }
+    };
 }
-
-#[cfg(feature = "postgres")]
-impl AsyncCount for sqlx::PgPool {
-    async fn count(&self, table: &str, id: &str) -> i64 {
-        sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE id = $1"))
-            .bind(id)
-            .fetch_one(self)
-            .await
-            .unwrap()
-    }
-}
+async_count!(sqlx::SqlitePool, "sqlite");
+async_count!(sqlx::PgPool, "postgres");
 
 #[cfg(feature = "sqlite")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -248,7 +244,8 @@ async fn postgres_stores_open_a_database_of_the_previous_release() {
                     .unwrap();
                 pool.close().await;
                 let pool = sqlx::PgPool::connect_with(on(schema)).await.unwrap();
-                for sql in ddl.into_iter().chain([fixture]) {
+                let bookkeeping = include_str!("upgrade/sqlx_migrations_postgres.sql");
+                for sql in ddl.into_iter().chain([bookkeeping, fixture]) {
                     sqlx::raw_sql(sql).execute(&pool).await.unwrap();
                 }
                 pool.close().await;
