@@ -367,13 +367,7 @@ async fn issue_derive_verify_through_the_pipeline() {
 async fn bbs_needs_a_bls_key_and_other_suites_refuse_one() {
     // An Ed25519 issuer has no key for bbs-2023.
     let setup = Setup::new();
-    let request = IssuanceRequest::new(
-        "university-degree-v1",
-        setup.ed25519.did(),
-        setup.holder.clone(),
-        degree_claims(),
-    )
-    .with_proof_type(ProofType::Bbs2023);
+    let request = setup.degree_request().with_proof_type(ProofType::Bbs2023);
     assert_eq!(
         setup.issuer.issue(request).await.unwrap_err().code(),
         "KEY_NOT_FOUND"

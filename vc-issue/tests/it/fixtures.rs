@@ -117,6 +117,16 @@ impl Setup {
         Self::with(|builder| builder)
     }
 
+    /// A request for the degree credential from the Ed25519 issuer to the holder.
+    pub fn degree_request(&self) -> vc_issue::IssuanceRequest {
+        vc_issue::IssuanceRequest::new(
+            "university-degree-v1",
+            self.ed25519.did(),
+            self.holder.clone(),
+            degree_claims(),
+        )
+    }
+
     pub fn with(
         customize: impl FnOnce(vc_issue::IssuerBuilder) -> vc_issue::IssuerBuilder,
     ) -> Self {

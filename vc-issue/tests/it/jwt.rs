@@ -126,13 +126,7 @@ async fn vc_jwt_is_a_suite_of_the_set_a_host_builds() {
     let mut suites = Suites::empty();
     suites.insert(Arc::new(DataIntegritySuite::eddsa_jcs_2022()));
     let setup = Setup::with(|builder| builder.suites(suites.clone()));
-    let request = IssuanceRequest::new(
-        "university-degree-v1",
-        setup.ed25519.did(),
-        setup.holder.clone(),
-        degree_claims(),
-    )
-    .with_proof_type(ProofType::VcJwt);
+    let request = setup.degree_request().with_proof_type(ProofType::VcJwt);
     let err = setup.issuer.issue(request).await.unwrap_err();
     assert_eq!(err.code(), "UNSUPPORTED_PROOF_TYPE");
     assert!(err.to_string().contains("VcJwtSuite"), "{err}");

@@ -14,16 +14,12 @@ use vc_issue::{
 use vc_status::store::{MemoryStore, StatusListStore};
 use vc_status::{StatusPurpose, StatusRegistry};
 
-use crate::fixtures::{degree_claims, Setup};
+use crate::fixtures::Setup;
 
 fn request(setup: &Setup) -> IssuanceRequest {
-    IssuanceRequest::new(
-        "university-degree-v1",
-        setup.ed25519.did(),
-        setup.holder.clone(),
-        degree_claims(),
-    )
-    .with_proof_type(ProofType::EddsaJcs2022)
+    setup
+        .degree_request()
+        .with_proof_type(ProofType::EddsaJcs2022)
 }
 
 fn did(s: &str) -> Did {

@@ -94,12 +94,7 @@ fn world_with(
 }
 
 fn request(setup: &Setup) -> IssuanceRequest {
-    IssuanceRequest::new(
-        "university-degree-v1",
-        setup.ed25519.did(),
-        setup.holder.clone(),
-        degree_claims(),
-    )
+    setup.degree_request()
 }
 
 #[test]
