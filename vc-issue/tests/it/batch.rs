@@ -23,6 +23,13 @@ fn batch(setup: &Setup, items: Vec<BatchItem>) -> BatchRequest {
     .unwrap()
 }
 
+/// One degree item for each holder seed in `seeds`.
+fn degree_items(seeds: impl Iterator<Item = u8>) -> Vec<BatchItem> {
+    seeds
+        .map(|i| BatchItem::new(holder(i), degree_claims()))
+        .collect()
+}
+
 fn holder(i: u8) -> String {
     vc_issue::Ed25519Signer::from_seed(&[i; 32])
         .did()
@@ -41,9 +48,7 @@ async fn bad_items_fail_alone_and_results_keep_input_order() {
             .unwrap(),
     );
     let setup = Setup::with(|b| b.status_registry(registry.clone()));
-    let mut items: Vec<BatchItem> = (10..40)
-        .map(|i| BatchItem::new(holder(i), degree_claims()))
-        .collect();
+    let mut items = degree_items(10..40);
     items[3].holder_did = "not a did".into();
     items[7].holder_did = "did:example:nobody".into();
     items[11].claims = json!({"degree": {"type": "X"}})
@@ -201,9 +206,7 @@ fn flaky_setup(panic_at: usize, store: Arc<dyn StatusListStore>) -> (Setup, Arc<
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_panicking_signer_fails_its_item_only() {
     let (setup, signer) = flaky_setup(5, Arc::new(MemoryStore::new()));
-    let items: Vec<BatchItem> = (1..=12)
-        .map(|i| BatchItem::new(holder(i), degree_claims()))
-        .collect();
+    let items = degree_items(1..=12);
     let result = setup
         .issuer
         .issue_batch(batch(&setup, items))
@@ -304,9 +307,7 @@ impl StatusListStore for NoReserve {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failed_status_reservation_fails_the_batch_before_any_signature() {
     let (setup, signer) = flaky_setup(usize::MAX, Arc::new(NoReserve::default()));
-    let items: Vec<BatchItem> = (1..=9)
-        .map(|i| BatchItem::new(holder(i), degree_claims()))
-        .collect();
+    let items = degree_items(1..=9);
     let error = setup
         .issuer
         .issue_batch(batch(&setup, items))
@@ -319,12 +320,7 @@ async fn a_failed_status_reservation_fails_the_batch_before_any_signature() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_batch_without_status_needs_no_registry() {
     let setup = Setup::new();
-    let mut request = batch(
-        &setup,
-        (1..=5)
-            .map(|i| BatchItem::new(holder(i), degree_claims()))
-            .collect(),
-    );
+    let mut request = batch(&setup, degree_items(1..=5));
     request.revocable = false;
     let result = setup.issuer.issue_batch(request).await.unwrap();
     assert_eq!((result.issued, result.failed), (5, 0));

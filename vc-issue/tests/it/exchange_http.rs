@@ -169,6 +169,16 @@ impl Harness {
     }
 }
 
+/// A service in memory with one exchange, and a wallet that asked it what it wants: the harness,
+/// the exchange URL, the wallet, and the challenge and domain it was given.
+async fn asked() -> (Harness, String, Wallet, String, String) {
+    let h = Harness::start(Arc::new(MemoryExchangeStore::new())).await;
+    let url = h.create_exchange().await;
+    let wallet = Wallet::new();
+    let (challenge, domain) = wallet.ask(&h, &url).await;
+    (h, url, wallet, challenge, domain)
+}
+
 /// A wallet with its own did:key.
 struct Wallet {
     key: Ed25519Signer,
@@ -348,10 +358,7 @@ fn interop_check(credential: &Value, issuer: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_expired_exchange_refuses_the_wallet() {
-    let h = Harness::start(Arc::new(MemoryExchangeStore::new())).await;
-    let url = h.create_exchange().await;
-    let wallet = Wallet::new();
-    let (challenge, domain) = wallet.ask(&h, &url).await;
+    let (h, url, wallet, challenge, domain) = asked().await;
     let vp = wallet
         .present(ProofType::EddsaJcs2022, &challenge, &domain)
         .await;
@@ -370,10 +377,7 @@ async fn an_expired_exchange_refuses_the_wallet() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn wrong_challenge_domain_or_holder_is_refused_and_recorded() {
-    let h = Harness::start(Arc::new(MemoryExchangeStore::new())).await;
-    let url = h.create_exchange().await;
-    let wallet = Wallet::new();
-    let (challenge, domain) = wallet.ask(&h, &url).await;
+    let (h, url, wallet, challenge, domain) = asked().await;
 
     let cases = [
         (
