@@ -76,6 +76,7 @@
 //!   registry reports, with a kind that says whether a retry can help.
 //! - `coordinator` (feature `client`): the client side of VCALM exchanges.
 //! - `testing` (feature `testing`): the conformance suites host implementations run.
+//! - [`telemetry`]: the `tracing` spans and (feature `metrics`) metrics an operator reads.
 //!
 //! # Features
 //! Each feature adds the files of one folder or suite (and the line registering a suite in
@@ -91,6 +92,8 @@
 //! - `testing`: `testing/`, conformance suites for host implementations of the traits.
 //! - `http`: `http/` (and the `Authorizer` suite in `testing/`).
 //! - `client`: `coordinator/`, the client for VCALM exchanges (reqwest), with QR codes.
+//! - `metrics`: the counters, histograms and gauges of [`telemetry`] through the `metrics`
+//!   facade (spans and events through `tracing` are always there).
 
 #![forbid(unsafe_code)]
 // On docs.rs (and `.ci/run`'s docs step) every item says which feature it needs.
@@ -114,6 +117,7 @@ pub mod queue;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql_constructors;
 pub mod status_index;
+pub mod telemetry;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 

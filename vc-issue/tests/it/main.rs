@@ -12,6 +12,7 @@
 mod batch;
 #[cfg(feature = "bbs")]
 mod bbs;
+mod capture;
 mod conformance;
 mod conformance_stores;
 #[cfg(feature = "client")]
@@ -29,6 +30,7 @@ mod jwt;
 mod nesting;
 mod pipeline;
 mod queue;
+mod queue_drain;
 mod rdfc;
 
 mod signers;
