@@ -137,6 +137,8 @@ pub use pipeline::claims_rule::ClaimsRule;
 pub use pipeline::issuer::{CheckedRequest, Issuer, IssuerBuilder};
 pub use pipeline::rate_limit::RateLimit;
 pub use pipeline::request::{IssuanceRequest, IssuanceResponse, IssuedCredential};
-pub use pipeline::resolver::{DidKeyResolver, DidResolver, InMemoryDidRegistry, ResolvedDid};
+pub use pipeline::resolver::{
+    DidJwkResolver, DidKeyResolver, DidResolver, InMemoryDidRegistry, ResolvedDid,
+};
 pub use pipeline::schema::{InMemorySchemaRegistry, SchemaEntry, SchemaRegistry};
 pub use queue::{IssuanceQueue, IssuanceStore, Ticket, TicketId, TicketState};

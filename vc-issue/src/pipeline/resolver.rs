@@ -1,6 +1,9 @@
 //! DID resolution: the host's [`DidResolver`], and the reference implementations.
 
+mod did_jwk;
 mod did_key;
+#[cfg(feature = "did-web")]
+mod did_web;
 mod memory;
 
 use std::fmt::Debug;
@@ -10,7 +13,10 @@ use vc_core::{Did, DidDocument};
 
 use crate::host_error::HostError;
 
+pub use did_jwk::DidJwkResolver;
 pub use did_key::DidKeyResolver;
+#[cfg(feature = "did-web")]
+pub use did_web::{DidWebError, DidWebResolver, DidWebResolverBuilder};
 pub use memory::InMemoryDidRegistry;
 
 /// The outcome of resolving a DID that exists.
@@ -42,8 +48,8 @@ impl ResolvedDid {
 }
 
 /// Resolves DIDs to DID documents. Hosts implement it over their DID infrastructure (a ledger, a web
-/// server for `did:web`, a universal resolver); `did:key` needs no I/O and is built in
-/// ([`DidKeyResolver`]).
+/// server for `did:web`, a universal resolver); `did:key` and `did:jwk` need no I/O and are built
+/// in ([`DidKeyResolver`], [`DidJwkResolver`]).
 ///
 /// `Ok(None)` means "this DID does not exist"; `Err` means "could not find out", which the pipeline
 /// reports differently: [`HostError::unavailable`] (the network or storage is down) as

@@ -18,6 +18,7 @@ mod conformance_stores;
 #[cfg(feature = "client")]
 mod coordinator_client;
 mod delegation;
+mod did_methods;
 // The registry's table names each code's HTTP status.
 #[cfg(feature = "http")]
 mod error_codes;

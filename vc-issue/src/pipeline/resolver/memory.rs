@@ -6,11 +6,11 @@ use std::sync::RwLock;
 use async_trait::async_trait;
 use vc_core::{Did, DidDocument};
 
-use super::{DidKeyResolver, DidResolver, ResolvedDid};
+use super::{DidJwkResolver, DidKeyResolver, DidResolver, ResolvedDid};
 use crate::host_error::HostError;
 
 /// DIDs registered in memory (for tests, examples and single-process issuers), falling back to
-/// `did:key` resolution for DIDs it does not hold.
+/// `did:key` and `did:jwk` resolution for DIDs it does not hold.
 #[derive(Debug, Default)]
 pub struct InMemoryDidRegistry {
     documents: RwLock<HashMap<String, ResolvedDid>>,
@@ -64,7 +64,10 @@ impl InMemoryDidRegistry {
 #[async_trait]
 impl DidResolver for InMemoryDidRegistry {
     async fn resolve(&self, did: &Did) -> Result<Option<ResolvedDid>, HostError> {
-        Ok(self.get(did).or_else(|| DidKeyResolver::resolve_now(did)))
+        Ok(self
+            .get(did)
+            .or_else(|| DidKeyResolver::resolve_now(did))
+            .or_else(|| DidJwkResolver::resolve_now(did)))
     }
 
     async fn exists(&self, did: &Did) -> Result<bool, HostError> {
@@ -73,6 +76,8 @@ impl DidResolver for InMemoryDidRegistry {
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .contains_key(did.as_str());
-        Ok(registered || DidKeyResolver::exists_now(did))
+        Ok(registered
+            || DidKeyResolver::exists_now(did)
+            || DidJwkResolver::resolve_now(did).is_some())
     }
 }
