@@ -24,8 +24,18 @@ use vc_core::{Did, DidDocument};
 use super::{DidResolver, ResolvedDid};
 use crate::host_error::{HostError, HostErrorKind};
 
-/// Resolves `did:web` DIDs over HTTPS, with limits (see [the module](self)); any other method is
-/// "not found". A `404` or `410` is "not found"; a document whose `id` is not the DID is refused.
+/// Resolves `did:web` DIDs over HTTPS, with limits; any other method is "not found". A `404` or
+/// `410` is "not found"; a document whose `id` is not the DID is refused.
+///
+/// A holder DID is caller input, so `did:web:169.254.169.254` (a cloud metadata service) or
+/// `did:web:localhost%3A5432` would make the issuer a proxy into its own network: the resolver
+/// connects only to public addresses (checked on what DNS answers, so a public name pointing at a
+/// private address is refused too) unless
+/// [`allow_private_addresses`](DidWebResolverBuilder::allow_private_addresses) says otherwise,
+/// follows no redirects, reads at most
+/// [`max_document_bytes`](DidWebResolverBuilder::max_document_bytes) within a
+/// [`timeout`](DidWebResolverBuilder::timeout), and caches documents and "not found" for
+/// [`cache_ttl`](DidWebResolverBuilder::cache_ttl) (errors are not cached).
 ///
 /// ```
 /// # fn f() -> Result<(), vc_issue::HostError> {
