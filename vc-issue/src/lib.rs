@@ -54,12 +54,14 @@
 //!   [`DidKeyResolver`]), schemas ([`SchemaRegistry`]: [`InMemorySchemaRegistry`], loads JSON
 //!   files), [`pipeline::delegation`] (the built-in `agent-delegation-v1` schema and the chain
 //!   checker), claims rules and rate limits.
-//! - [`crypto`]: keys and proofs. [`Signer`] ([`Ed25519Signer`], [`P256Signer`]; keys zeroized on
-//!   drop, never printed), [`KeyStore`] ([`InMemoryKeyStore`]), the proof suites
-//!   ([`crypto::suites`]): `eddsa-jcs-2022`, `JcsEd25519Signature2020`, and with the default
-//!   `rdfc` feature `eddsa-rdfc-2022`, `Ed25519Signature2020`, `ecdsa-rdfc-2019` (bundled JSON-LD
-//!   contexts, never fetched); `vc+jwt` with the `jwt` feature; `bbs-2023` (selective disclosure:
-//!   base proofs, `crypto::suites::bbs::derive_proof` for holders, derived-proof verification)
+//! - [`crypto`]: keys and proofs. [`Signer`] ([`Ed25519Signer`], [`P256Signer`],
+//!   [`P384Signer`]; keys zeroized on drop, never printed), [`KeyStore`] ([`InMemoryKeyStore`]),
+//!   the proof suites ([`crypto::suites`]): `eddsa-jcs-2022`, `ecdsa-jcs-2019`,
+//!   `JcsEd25519Signature2020`, and with the default `rdfc` feature `eddsa-rdfc-2022`,
+//!   `Ed25519Signature2020`, `ecdsa-rdfc-2019` (the `ecdsa-*` suites with P-256 and P-384;
+//!   bundled JSON-LD contexts, never fetched); `vc+jwt` with the `jwt` feature; `bbs-2023`
+//!   (selective disclosure: base proofs, `crypto::suites::bbs::derive_proof` for holders,
+//!   derived-proof verification)
 //!   with the `bbs` feature and a `BbsSigner` such as `Bls12381G2Signer`. `BbsBlsSignature2020`
 //!   is refused with a pointer to `bbs-2023`. [`CredentialVerifier`] checks an issuer-authorized
 //!   key and every proof, keeping "invalid" apart from "could not check".
@@ -121,7 +123,7 @@ pub use crypto::keystore::{InMemoryKeyStore, KeyStore};
 pub use crypto::proof_type::ProofType;
 #[cfg(feature = "bbs")]
 pub use crypto::signer::{BbsSigner, Bls12381G2Signer};
-pub use crypto::signer::{Ed25519Signer, P256Signer, SignatureAlgorithm, Signer};
+pub use crypto::signer::{Ed25519Signer, P256Signer, P384Signer, SignatureAlgorithm, Signer};
 pub use crypto::suites::{ProofOptions, ProofSuite, Suites};
 pub use crypto::verify::{CredentialVerifier, VerifyError};
 pub use error::{BoxError, IssueError, SchemaViolation};

@@ -18,8 +18,13 @@ pub enum ProofType {
     Ed25519Signature2020,
     /// The legacy JCS suite `JcsEd25519Signature2020` (DIF, identity.rs variant).
     JcsEd25519Signature2020,
-    /// Data Integrity `ecdsa-rdfc-2019` with P-256.
+    /// Data Integrity `ecdsa-rdfc-2019`: RDF canonicalization + ECDSA, P-256 with SHA-256 or P-384
+    /// with SHA-384 (the key decides).
     EcdsaRdfc2019,
+    /// Data Integrity `ecdsa-jcs-2019`: JCS + ECDSA, P-256 with SHA-256 or P-384 with SHA-384.
+    EcdsaJcs2019,
+    /// Data Integrity `ecdsa-sd-2023` (selective disclosure; P-256 or P-384 issuer keys).
+    EcdsaSd2023,
     /// Data Integrity `bbs-2023` (selective disclosure).
     Bbs2023,
     /// A JWT: VC-JOSE-COSE (`typ: vc+jwt`) for 2.0, VC-JWT 1.1 (`vc` claim) for 1.1.
@@ -30,12 +35,14 @@ pub enum ProofType {
 
 impl ProofType {
     /// Every proof type this crate knows, in a stable order.
-    pub const KNOWN: [ProofType; 7] = [
+    pub const KNOWN: [ProofType; 9] = [
         ProofType::EddsaJcs2022,
         ProofType::EddsaRdfc2022,
         ProofType::Ed25519Signature2020,
         ProofType::JcsEd25519Signature2020,
         ProofType::EcdsaRdfc2019,
+        ProofType::EcdsaJcs2019,
+        ProofType::EcdsaSd2023,
         ProofType::Bbs2023,
         ProofType::VcJwt,
     ];
@@ -48,6 +55,8 @@ impl ProofType {
             ProofType::Ed25519Signature2020 => "Ed25519Signature2020",
             ProofType::JcsEd25519Signature2020 => "JcsEd25519Signature2020",
             ProofType::EcdsaRdfc2019 => "ecdsa-rdfc-2019",
+            ProofType::EcdsaJcs2019 => "ecdsa-jcs-2019",
+            ProofType::EcdsaSd2023 => "ecdsa-sd-2023",
             ProofType::Bbs2023 => "bbs-2023",
             ProofType::VcJwt => "vc+jwt",
             ProofType::Other(name) => name,

@@ -17,6 +17,8 @@ mod conformance_stores;
 #[cfg(feature = "client")]
 mod coordinator_client;
 mod delegation;
+mod ecdsa;
+mod ecdsa_sd;
 // The registry's table names each code's HTTP status.
 #[cfg(feature = "http")]
 mod error_codes;
