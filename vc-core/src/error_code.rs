@@ -236,6 +236,7 @@ registry! {
     STATUS_RESERVATION_OWNER_INVALID: InvalidInput, "A status reservation owner is empty, too long, or holds control characters.";
     STATUS_LIST_FOREIGN: NotFound, "An entry's statusListCredential is not a list served by this registry.";
     STATUS_ENTRY_MISMATCH: InvalidInput, "An entry does not match the list it points to (status size or index).";
+    TOKEN_STATUS_LIST_INVALID: InvalidInput, "A Token Status List's status_list is malformed: bits not 1, 2, 4 or 8, lst not unpadded base64url, or not one complete zlib stream.";
     STATUS_CONFIG_ERROR: Internal, "The status registry or decoder is configured inconsistently.";
     RANDOMNESS_UNAVAILABLE: Unavailable, "The operating system's random source failed.";
 
@@ -268,13 +269,29 @@ registry! {
     RATE_LIMIT_EXCEEDED: RateLimited, "The issuer exceeded its rate limit.";
     RESOLUTION_FAILED: Unavailable, "A DID could not be resolved because the resolver failed (not the same as not found).";
     MANDATORY_POINTER_INVALID: InvalidInput, "A mandatory pointer of a bbs-2023 base proof is malformed or selects nothing.";
-    SELECTIVE_POINTER_INVALID: InvalidInput, "A selective pointer of a bbs-2023 derivation is malformed or selects nothing.";
+    SELECTIVE_POINTER_INVALID: InvalidInput, "A selective pointer (of a bbs-2023 derivation, or an SD-JWT VC claim path) is malformed, selects nothing, or is not allowed by the schema.";
     BASE_PROOF_INVALID: InvalidInput, "The credential has no usable bbs-2023 base proof.";
     INTERNAL_ERROR: Internal, "An internal step failed; the cause is in the server's logs.";
 
     // Proof verification and delegation (vc-issue).
     INVALID_SIGNATURE: InvalidInput, "A signature does not verify.";
     MALFORMED_PROOF: InvalidInput, "A proof is malformed.";
+
+    // SD-JWT VCs (vc-issue, feature sd-jwt).
+    SD_JWT_MALFORMED: InvalidInput, "An SD-JWT is not <JWT>~<disclosures>~[KB-JWT], or its header or payload is malformed (typ, alg, _sd_alg, _sd, ...).";
+    SD_JWT_DISCLOSURE_MALFORMED: InvalidInput, "A disclosure is not base64url of a JSON array [salt, name, value] or [salt, value], fits neither its place nor a reserved name, or its claim name already exists.";
+    SD_JWT_DISCLOSURE_UNREFERENCED: InvalidInput, "A disclosure's digest appears nowhere in the issuer-signed payload (a stray or tampered disclosure).";
+    SD_JWT_DIGEST_DUPLICATE: InvalidInput, "A disclosure is presented twice, or a digest appears twice in the issuer-signed payload.";
+    SD_JWT_EXPIRED: InvalidInput, "The SD-JWT VC's exp has passed.";
+    SD_JWT_NOT_YET_VALID: InvalidInput, "The SD-JWT VC's nbf (or iat) lies in the future.";
+    SD_JWT_REVOKED: InvalidInput, "The SD-JWT VC's Token Status List entry says INVALID (revoked).";
+    SD_JWT_SUSPENDED: InvalidInput, "The SD-JWT VC's Token Status List entry says SUSPENDED.";
+    SD_JWT_STATUS_UNKNOWN: InvalidInput, "The SD-JWT VC's Token Status List entry holds a value other than VALID, INVALID or SUSPENDED.";
+    KB_JWT_MISSING: InvalidInput, "A key binding JWT is required but the presentation has none.";
+    KB_JWT_INVALID: InvalidInput, "The key binding JWT is malformed, not signed by the cnf key, not typ kb+jwt, or its sd_hash or iat is wrong.";
+    KB_JWT_MISMATCH: InvalidInput, "The key binding JWT's nonce or aud is not what the verifier expects.";
+    STATUS_LIST_TOKEN_INVALID: InvalidInput, "A Status List Token is malformed, not signed by the issuer, not typ statuslist+jwt, expired, or its sub is not the referenced uri.";
+    STATUS_LIST_UNAVAILABLE: Unavailable, "The Status List Token could not be fetched, so the status could not be checked.";
     NO_PROOF: InvalidInput, "The document has no proof.";
     UNAUTHORIZED_VERIFICATION_METHOD: InvalidInput, "The verification method is not authorized for the proof purpose.";
     KEY_TYPE_MISMATCH: InvalidInput, "The verification method's key type does not fit the proof suite.";

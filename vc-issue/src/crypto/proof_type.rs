@@ -29,13 +29,16 @@ pub enum ProofType {
     Bbs2023,
     /// A JWT: VC-JOSE-COSE (`typ: vc+jwt`) for 2.0, VC-JWT 1.1 (`vc` claim) for 1.1.
     VcJwt,
+    /// An IETF SD-JWT VC (`typ: dc+sd-jwt`), with selectively disclosable claims (feature
+    /// `sd-jwt`).
+    DcSdJwt,
     /// Any other name; issuing with it fails with `UNSUPPORTED_PROOF_TYPE`.
     Other(String),
 }
 
 impl ProofType {
     /// Every proof type this crate knows, in a stable order.
-    pub const KNOWN: [ProofType; 9] = [
+    pub const KNOWN: [ProofType; 10] = [
         ProofType::EddsaJcs2022,
         ProofType::EddsaRdfc2022,
         ProofType::Ed25519Signature2020,
@@ -45,6 +48,7 @@ impl ProofType {
         ProofType::EcdsaSd2023,
         ProofType::Bbs2023,
         ProofType::VcJwt,
+        ProofType::DcSdJwt,
     ];
 
     /// The name used in requests and in proofs (`cryptosuite` or `type`).
@@ -59,6 +63,7 @@ impl ProofType {
             ProofType::EcdsaSd2023 => "ecdsa-sd-2023",
             ProofType::Bbs2023 => "bbs-2023",
             ProofType::VcJwt => "vc+jwt",
+            ProofType::DcSdJwt => "dc+sd-jwt",
             ProofType::Other(name) => name,
         }
     }
