@@ -344,6 +344,23 @@ registry! {
     PICKUP_CONFIGURATION: Internal, "The pickup service is misconfigured.";
     PICKUP_GONE: Gone, "No credential can be picked up with this token (used, expired or unknown).";
 
+    // OpenID for Verifiable Credential Issuance 1.0 (vc-issue, feature oid4vci). The OAuth error
+    // each answers with is in `vc_issue::oid4vci::Oid4vciError::oauth_error`.
+    OID4VCI_INVALID_REQUEST: InvalidInput, "An OpenID4VCI token or notification request is malformed (invalid_request).";
+    OID4VCI_UNSUPPORTED_GRANT_TYPE: InvalidInput, "The token request's grant type is not supported (unsupported_grant_type).";
+    OID4VCI_INVALID_GRANT: InvalidInput, "The pre-authorized code is unknown, used or expired, or the tx_code is wrong (invalid_grant).";
+    OID4VCI_INVALID_TOKEN: Unauthenticated, "The access token is missing, unknown or expired (invalid_token).";
+    OID4VCI_INVALID_CREDENTIAL_REQUEST: InvalidInput, "The credential request is malformed or not covered by the access token (invalid_credential_request).";
+    OID4VCI_UNKNOWN_CREDENTIAL_CONFIGURATION: InvalidInput, "The credential_configuration_id is not one this issuer supports (unknown_credential_configuration).";
+    OID4VCI_UNKNOWN_CREDENTIAL_IDENTIFIER: InvalidInput, "The credential_identifier is not one the access token covers (unknown_credential_identifier).";
+    OID4VCI_INVALID_PROOF: InvalidInput, "A key proof is missing, malformed, or does not verify (invalid_proof).";
+    OID4VCI_INVALID_NONCE: InvalidInput, "A key proof's nonce is not a fresh c_nonce of this issuer (invalid_nonce).";
+    OID4VCI_INVALID_TRANSACTION_ID: InvalidInput, "The deferred transaction_id is unknown, delivered or expired (invalid_transaction_id).";
+    OID4VCI_CREDENTIAL_REQUEST_DENIED: InvalidInput, "The deferred credential was refused, failed or expired in review (credential_request_denied).";
+    OID4VCI_INVALID_NOTIFICATION_ID: InvalidInput, "The notification_id is unknown or was used (invalid_notification_id).";
+    OID4VCI_OFFER_NOT_FOUND: NotFound, "No credential offer is served under this id (used, expired or unknown).";
+    OID4VCI_CONFIGURATION: Internal, "The OpenID4VCI issuer is misconfigured.";
+
     // The HTTP edge (vc-issue, feature http).
     HTTP_CONFIG_MISSING: Internal, "VcApi::builder() lacks a required part.";
     HTTP_CONFIG_BASE_URL: Internal, "The public base URL is not an absolute http(s) URL without query or fragment.";

@@ -77,6 +77,8 @@
 //! - [`host_error`]: [`HostError`], what a host's signer, key store, DID resolver or schema
 //!   registry reports, with a kind that says whether a retry can help.
 //! - `coordinator` (feature `client`): the client side of VCALM exchanges.
+//! - `oid4vci` (feature `oid4vci`): OpenID for Verifiable Credential Issuance 1.0, the issuer
+//!   today's wallets talk to (its routes are `http::oid4vci_routes`).
 //! - `testing` (feature `testing`): the conformance suites host implementations run.
 //!
 //! # Features
@@ -93,6 +95,8 @@
 //! - `testing`: `testing/`, conformance suites for host implementations of the traits.
 //! - `http`: `http/` (and the `Authorizer` suite in `testing/`).
 //! - `client`: `coordinator/`, the client for VCALM exchanges (reqwest), with QR codes.
+//! - `oid4vci`: `oid4vci/` and `http/oid4vci.rs` (implies `http`, `jwt` and `client`, for the
+//!   QR codes of offers).
 
 #![forbid(unsafe_code)]
 // On docs.rs (and `.ci/run`'s docs step) every item says which feature it needs.
@@ -110,6 +114,8 @@ pub mod guide;
 pub mod host_error;
 #[cfg(feature = "http")]
 pub mod http;
+#[cfg(feature = "oid4vci")]
+pub mod oid4vci;
 pub mod pickup;
 pub mod pipeline;
 pub mod queue;

@@ -278,7 +278,7 @@ fn encode_json(value: &Value) -> Result<String, IssueError> {
     Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 
-fn verifier(key: &PublicKey) -> Result<Box<dyn JwsVerifier>, VerifyError> {
+pub(crate) fn verifier(key: &PublicKey) -> Result<Box<dyn JwsVerifier>, VerifyError> {
     let jwk = public_jwk(key)?;
     let verifier: Box<dyn JwsVerifier> = match key.key_type() {
         KeyType::Ed25519 => Box::new(

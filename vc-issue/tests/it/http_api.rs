@@ -4,5 +4,5 @@
 mod edge;
 mod issue;
 mod pickup;
-mod server;
+pub(crate) mod server;
 mod status;

@@ -29,6 +29,8 @@ mod fixtures;
 mod http_api;
 mod jwt;
 mod nesting;
+#[cfg(feature = "oid4vci")]
+mod oid4vci;
 mod pipeline;
 mod queue;
 mod rdfc;
