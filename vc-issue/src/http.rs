@@ -23,8 +23,14 @@
 //! closed), a whole request within a timeout (`408 REQUEST_TIMEOUT` while the body arrives,
 //! `503 PROCESSING_TIMEOUT` after), a cap on connections, graceful shutdown. Messages and details
 //! that quote the caller are cut to a bounded length ([`ApiError`]).
+//!
+//! Every request runs in an `http.request` span with a request id (the caller's `X-Request-Id`
+//! when it is a short token, a fresh one otherwise), which the response carries back in
+//! [`REQUEST_ID_HEADER`]; a server-side failure is logged in that span with its whole source
+//! chain while the body says only its code (see [`telemetry`](crate::telemetry)).
 
 mod api_error;
+pub mod approvals;
 mod auth;
 mod body;
 mod credential_status;
@@ -35,6 +41,7 @@ mod issuer_api;
 #[cfg(feature = "oid4vci")]
 mod oid4vci;
 mod pickup;
+mod request_trace;
 mod router;
 mod serve;
 mod status_lists;
@@ -45,6 +52,7 @@ pub use error_status::status_of;
 #[cfg(feature = "oid4vci")]
 pub use oid4vci::oid4vci_routes;
 pub use pickup::pickup_routes;
+pub use request_trace::{MAX_REQUEST_ID_LEN, REQUEST_ID_HEADER};
 pub use router::{ConfigError, VcApi, VcApiBuilder};
 pub use serve::{serve, Serve, ServeLimits};
 

@@ -80,6 +80,7 @@
 //! - `oid4vci` (feature `oid4vci`): OpenID for Verifiable Credential Issuance 1.0, the issuer
 //!   today's wallets talk to (its routes are `http::oid4vci_routes`).
 //! - `testing` (feature `testing`): the conformance suites host implementations run.
+//! - [`telemetry`]: the `tracing` spans and (feature `metrics`) metrics an operator reads.
 //!
 //! # Features
 //! Each feature adds the files of one folder or suite (and the line registering a suite in
@@ -97,6 +98,8 @@
 //! - `client`: `coordinator/`, the client for VCALM exchanges (reqwest), with QR codes.
 //! - `oid4vci`: `oid4vci/` and `http/oid4vci.rs` (implies `http`, `jwt` and `client`, for the
 //!   QR codes of offers).
+//! - `metrics`: the counters, histograms and gauges of [`telemetry`] through the `metrics`
+//!   facade (spans and events through `tracing` are always there).
 
 #![forbid(unsafe_code)]
 // On docs.rs (and `.ci/run`'s docs step) every item says which feature it needs.
@@ -122,6 +125,7 @@ pub mod queue;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql_constructors;
 pub mod status_index;
+pub mod telemetry;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
 

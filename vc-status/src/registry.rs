@@ -286,6 +286,7 @@ impl StatusRegistry {
                 )));
             }
             if !granted.is_empty() {
+                record_fill(&list.record, granted.end);
                 let template = StatusEntry::new(
                     self.cfg.format,
                     purpose,
@@ -355,6 +356,9 @@ impl StatusRegistry {
                 .reserve_owned(owner, &list.record.id, 1)
                 .await?;
             if !held.counters.is_empty() {
+                if held.list == list.record.id {
+                    record_fill(&list.record, held.counters.end);
+                }
                 return self.owned_entry(owner, purpose, &held).await;
             }
             if held.list != list.record.id {
@@ -626,4 +630,19 @@ impl StatusRegistry {
     pub async fn active_list_id(&self, purpose: StatusPurpose) -> Result<StatusListId> {
         Ok(self.active_list(purpose).await?.record.id.clone())
     }
+}
+
+/// Reports how full `list` is once its counter reached `allocated` (feature `metrics`: the gauge
+/// `vc_status_list_fill_ratio{list}`, from 0 to 1), so that an operator sees a series roll over
+/// coming; without the feature, nothing.
+fn record_fill(list: &ListRecord, allocated: u64) {
+    #[cfg(feature = "metrics")]
+    if list.capacity > 0 {
+        // Precision is not the point of a fill ratio: f64 is exact far beyond any list's size.
+        #[allow(clippy::cast_precision_loss)]
+        let ratio = allocated.min(list.capacity) as f64 / list.capacity as f64;
+        metrics::gauge!("vc_status_list_fill_ratio", "list" => list.id.to_string()).set(ratio);
+    }
+    #[cfg(not(feature = "metrics"))]
+    let _ = (list, allocated);
 }

@@ -74,7 +74,10 @@ pub(crate) fn shape(router: Router, max_depth: usize) -> Router {
     let edge = Edge {
         limits: parse_limits(max_depth),
     };
-    router.layer(from_fn_with_state(edge, shape_layer))
+    router
+        .layer(from_fn_with_state(edge, shape_layer))
+        // Outermost: a request the shape layer refuses has its id and span too.
+        .layer(from_fn(super::request_trace::trace_request))
 }
 
 async fn shape_layer(State(edge): State<Edge>, mut request: Request, next: Next) -> Response {

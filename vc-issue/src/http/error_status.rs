@@ -43,18 +43,20 @@ fn status_of_class(class: ErrorClass) -> StatusCode {
     }
 }
 
-/// An error with `code`: a client mistake with `message` and `details`, a server-side failure
-/// with only `server_message`.
+/// `error` with `code`: a client mistake with its message and `details`, a server-side failure
+/// with only `server_message`, its cause logged with the whole source chain (inside the
+/// request's span, so with its request id) and kept out of the body.
 pub(crate) fn domain_error(
+    error: &(dyn std::error::Error + 'static),
     code: ErrorCode,
-    message: String,
     details: Value,
     server_message: &'static str,
 ) -> ApiError {
+    crate::telemetry::log_failure(code, error, "the request");
     if code.class().is_server_side() {
         return ApiError::new(code, server_message);
     }
-    ApiError::new(code, message).with_details(details)
+    ApiError::new(code, error.to_string()).with_details(details)
 }
 
 const ISSUER_FAILED: &str = "the issuer could not complete the request";
@@ -65,12 +67,12 @@ pub(crate) fn queue_error(error: QueueError) -> ApiError {
         return ApiError::from(e);
     }
     let details = error.to_json()["details"].take();
-    domain_error(error.code(), error.to_string(), details, ISSUER_FAILED)
+    domain_error(&error, error.code(), details, ISSUER_FAILED)
 }
 
 /// An error of the status registry.
 pub(crate) fn status_error(error: vc_status::Error) -> ApiError {
-    domain_error(error.code(), error.to_string(), Value::Null, ISSUER_FAILED)
+    domain_error(&error, error.code(), Value::Null, ISSUER_FAILED)
 }
 
 /// An error of a data model parse of caller input (a request body, a credential in it): always
@@ -85,28 +87,23 @@ pub(crate) fn core_error(error: vc_core::Error) -> ApiError {
         E::DuplicateKey { key, pointer } => json!({ "key": key, "pointer": pointer }),
         _ => Value::Null,
     };
-    domain_error(error.code(), error.to_string(), details, ISSUER_FAILED)
+    domain_error(&error, error.code(), details, ISSUER_FAILED)
 }
 
 /// An error of the pickup service.
 pub(crate) fn pickup_error(error: PickupError) -> ApiError {
-    domain_error(error.code(), error.to_string(), Value::Null, ISSUER_FAILED)
+    domain_error(&error, error.code(), Value::Null, ISSUER_FAILED)
 }
 
 /// An error of the credential status index.
 pub(crate) fn index_error(error: impl Into<StatusIndexError>) -> ApiError {
     let error = error.into();
-    domain_error(error.code(), error.to_string(), Value::Null, ISSUER_FAILED)
+    domain_error(&error, error.code(), Value::Null, ISSUER_FAILED)
 }
 
 impl From<IssueError> for ApiError {
     fn from(error: IssueError) -> Self {
-        let api = domain_error(
-            error.code(),
-            error.to_string(),
-            error.details(),
-            ISSUER_FAILED,
-        );
+        let api = domain_error(&error, error.code(), error.details(), ISSUER_FAILED);
         match &error {
             IssueError::RateLimitExceeded { retry_after, .. } => api.with_retry_after(*retry_after),
             _ => api,

@@ -80,8 +80,8 @@ impl From<ExchangeError> for ApiError {
         match error {
             ExchangeError::Issue(e) => ApiError::from(e),
             _ => domain_error(
+                &error,
                 error.code(),
-                error.to_string(),
                 error.details(),
                 "the exchange service could not complete the request",
             ),

@@ -9,7 +9,8 @@ use vc_core::ErrorCode;
 
 use super::status_lists::SignedListCache;
 use super::{
-    credential_status, edge, exchanges, issuer_api, pickup, status_lists, Authorizer, BODY_LIMIT,
+    approvals, credential_status, edge, exchanges, issuer_api, pickup, status_lists, Authorizer,
+    BODY_LIMIT,
 };
 use crate::crypto::proof_type::ProofType;
 use crate::exchange::ExchangeService;
@@ -64,6 +65,7 @@ pub(crate) struct ApiState {
 /// |---|---|---|
 /// | `POST /credentials/issue` | authorized | issue from a VC API `{credential, options}` body (`201`) or an [`IssuanceRequest`](crate::IssuanceRequest) (`201`, or `202` + `Location` with a queue) |
 /// | `GET /credentials/issue/{ticketId}` | authorized | poll an asynchronous issuance |
+/// | `POST /credentials/issue/{ticketId}/approve`, `/reject`, `/request-information`, `/information` | authorized | decide on a held ticket, or answer a request for information (see [`approvals`](super::approvals)) |
 /// | `POST /credentials/status` | authorized | revoke, suspend or unsuspend (VC API `UpdateCredentialStatus`) |
 /// | `GET /status-lists/{listId}` | anyone | the signed status list credential |
 /// | `POST /credentials/pickup` | the token holder | the credential of a one-time token, once (with a [`PickupService`]) |
@@ -111,6 +113,22 @@ impl VcApi {
         let own = Router::new()
             .route("/credentials/issue", post(issuer_api::issue))
             .route("/credentials/issue/{ticket_id}", get(issuer_api::poll))
+            .route(
+                "/credentials/issue/{ticket_id}/approve",
+                post(approvals::approve),
+            )
+            .route(
+                "/credentials/issue/{ticket_id}/reject",
+                post(approvals::reject),
+            )
+            .route(
+                "/credentials/issue/{ticket_id}/request-information",
+                post(approvals::request_information),
+            )
+            .route(
+                "/credentials/issue/{ticket_id}/information",
+                post(approvals::provide_information),
+            )
             .route("/credentials/status", post(credential_status::update))
             .route("/status-lists/{list_id}", get(status_lists::serve));
         let mut router = edge::json_gate(own).with_state(self.state);

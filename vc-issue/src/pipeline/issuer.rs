@@ -21,6 +21,8 @@ use crate::pipeline::rate_limit::RateLimit;
 use crate::pipeline::request::{IssuanceRequest, IssuanceResponse, IssuedCredential};
 use crate::pipeline::resolver::{DidResolver, ResolvedDid};
 use crate::pipeline::schema::{validate, SchemaCache, SchemaEntry, SchemaRegistry};
+use crate::telemetry::{self, step};
+use tracing::Instrument;
 
 /// Issues credentials: checks the issuer, the schema, the claims and the holder, builds the
 /// credential, registers its status and signs it, in that order, stopping at the first failure.
@@ -105,11 +107,31 @@ impl Issuer {
     }
 
     /// Issues one credential.
+    ///
+    /// Runs in a `vc.issue` span (schema, issuer and proof type; never claims), each step in a
+    /// `vc.step` span (see [`crate::telemetry`]).
     pub async fn issue(&self, request: IssuanceRequest) -> Result<IssuanceResponse, IssueError> {
-        self.check_rate_limit(&request.issuer_did)?;
-        let checked = self.check(request).await?;
-        let status = self.allocate_status(&checked, 1).await?.pop();
-        self.sign(checked, status).await
+        let span = tracing::info_span!(
+            "vc.issue",
+            schema_id = %request.schema_id,
+            issuer = %request.issuer_did,
+            proof_type = %request.proof_type,
+        );
+        let outcome = async {
+            self.check_rate_limit(&request.issuer_did)?;
+            let checked = self.check(request).await?;
+            let status = self.allocate_status(&checked, 1).await?.pop();
+            self.sign(checked, status).await
+        }
+        .instrument(span.clone())
+        .await;
+        if let Err(e) = &outcome {
+            // The caller has the error (and the HTTP layer logs a server-side one with its
+            // cause); here it is counted, and noted by code only.
+            telemetry::failed(e.code());
+            tracing::debug!(parent: &span, code = e.code().as_str(), "issuance failed");
+        }
+        outcome
     }
 
     /// Takes one permit of the issuer's rate limit (a batch counts as one request).
@@ -139,12 +161,18 @@ impl Issuer {
         proof_type: &crate::ProofType,
     ) -> Result<Prepared, IssueError> {
         let signing = self.inner.suites.securing(proof_type)?;
-        let issuer = self.resolve_issuer(issuer_did).await?;
-        let (verification_method, signer) = self
-            .find_key_for(issuer_did, proof_type, &issuer, &signing)
-            .await?;
-        let schema = self.schema(issuer_did, schema_id).await?;
-        let validator = self.inner.schema_cache.validator(&schema)?;
+        let (verification_method, signer) = step("issuer", async {
+            let issuer = self.resolve_issuer(issuer_did).await?;
+            self.find_key_for(issuer_did, proof_type, &issuer, &signing)
+                .await
+        })
+        .await?;
+        let (schema, validator) = step("schema", async {
+            let schema = self.schema(issuer_did, schema_id).await?;
+            let validator = self.inner.schema_cache.validator(&schema)?;
+            Ok::<_, IssueError>((schema, validator))
+        })
+        .await?;
         Ok(Prepared {
             schema,
             validator,
@@ -172,20 +200,24 @@ impl Issuer {
         mut request: IssuanceRequest,
         prepared: &Prepared,
     ) -> Result<IssuanceRequest, IssueError> {
-        // The claims move into a `Value` for the validator and back: no copy of the claims.
-        let claims = Value::Object(std::mem::take(&mut request.claims));
-        // The claims become `credentialSubject`, one level below the credential.
-        let valid = check_depth(&claims, self.inner.max_nesting - 1)
-            .map_err(IssueError::from)
-            .and_then(|()| validate(&prepared.validator, &prepared.schema.id, &claims));
-        if let Value::Object(claims) = claims {
-            request.claims = claims;
-        }
-        valid?;
-        if let Some(rule) = self.inner.claims_rules.get(&prepared.schema.id) {
-            rule.check(&request.issuer_did, &request.holder_did, &request.claims)?;
-        }
-        if !self.holder_exists(&request.holder_did).await? {
+        step("claims", async {
+            // The claims move into a `Value` for the validator and back: no copy of the claims.
+            let claims = Value::Object(std::mem::take(&mut request.claims));
+            // The claims become `credentialSubject`, one level below the credential.
+            let valid = check_depth(&claims, self.inner.max_nesting - 1)
+                .map_err(IssueError::from)
+                .and_then(|()| validate(&prepared.validator, &prepared.schema.id, &claims));
+            if let Value::Object(claims) = claims {
+                request.claims = claims;
+            }
+            valid?;
+            if let Some(rule) = self.inner.claims_rules.get(&prepared.schema.id) {
+                rule.check(&request.issuer_did, &request.holder_did, &request.claims)?;
+            }
+            Ok::<_, IssueError>(())
+        })
+        .await?;
+        if !step("holder", self.holder_exists(&request.holder_did)).await? {
             return Err(IssueError::HolderNotFound {
                 did: request.holder_did.to_string(),
             });
@@ -202,7 +234,7 @@ impl Issuer {
         if !checked.request.revocable {
             return Ok(Vec::new());
         }
-        Ok(self.reserve_entries(n).await?.collect())
+        Ok(step("status", self.reserve_entries(n)).await?.collect())
     }
 
     /// `n` revocation entries reserved in one registry call, built as they are taken out.
@@ -262,13 +294,17 @@ impl Issuer {
                 source: None,
             })?;
         let options = ProofOptions::assertion(prepared.verification_method.clone(), Some(now));
-        let secured = secure(
-            &prepared.signing,
-            credential,
-            &options,
-            prepared.signer.as_ref(),
+        let secured = step(
+            "sign",
+            secure(
+                &prepared.signing,
+                credential,
+                &options,
+                prepared.signer.as_ref(),
+            ),
         )
         .await?;
+        telemetry::issued();
         Ok((secured, credential_id))
     }
 
@@ -288,13 +324,27 @@ impl Issuer {
         let issuer_did = Did::parse(issuer_id).map_err(|_| IssueError::InvalidRequest {
             reason: "the credential's issuer is not a DID".into(),
         })?;
-        let resolved = self.resolve_issuer(&issuer_did).await?;
-        let (verification_method, signer) = self
-            .find_key_for(&issuer_did, proof_type, &resolved, &signing)
-            .await?;
+        // Status lists are signed here too; the issued counter counts credentials for holders.
+        let for_holder = !["BitstringStatusListCredential", "StatusList2021Credential"]
+            .iter()
+            .any(|t| credential.has_type(t));
+        let (verification_method, signer) = step("issuer", async {
+            let resolved = self.resolve_issuer(&issuer_did).await?;
+            self.find_key_for(&issuer_did, proof_type, &resolved, &signing)
+                .await
+        })
+        .await?;
         let now = DateTime::from(self.inner.clock.now());
         let options = ProofOptions::assertion(verification_method, Some(now));
-        secure(&signing, credential, &options, signer.as_ref()).await
+        let secured = step(
+            "sign",
+            secure(&signing, credential, &options, signer.as_ref()),
+        )
+        .await?;
+        if for_holder {
+            telemetry::issued();
+        }
+        Ok(secured)
     }
 
     fn construct(

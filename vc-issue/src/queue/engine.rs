@@ -23,6 +23,7 @@ use crate::error::IssueError;
 use crate::pipeline::batch::{item_request, BatchRequest, MAX_BATCH_ITEMS};
 use crate::pipeline::issuer::Issuer;
 use crate::pipeline::request::IssuanceRequest;
+use tracing::Instrument;
 
 /// How often a compare-and-set update is retried after losing to a concurrent writer.
 const CAS_ATTEMPTS: usize = 8;
@@ -205,6 +206,9 @@ pub struct WorkReport {
     pub retried: usize,
     /// Tickets whose lease was lost to another worker (their result was discarded).
     pub lost: usize,
+    /// Tickets given back unfinished at shutdown (see [`Worker::run`]), for another worker to
+    /// claim at once; a release does not count as an attempt.
+    pub released: usize,
 }
 
 fn fingerprint(request: &IssuanceRequest) -> Result<String, QueueError> {
@@ -255,6 +259,13 @@ impl IssuanceQueue {
     }
 
     async fn notify(&self, id: &TicketId, from: Option<TicketState>, to: TicketState, actor: &str) {
+        tracing::info!(
+            ticket = %id,
+            from = from.map(TicketState::as_str),
+            to = to.as_str(),
+            actor,
+            "queue transition"
+        );
         let event = TransitionEvent {
             ticket: id.clone(),
             from,
@@ -645,6 +656,7 @@ impl IssuanceQueue {
         Worker {
             queue: self.clone(),
             name: name.into(),
+            grace: Worker::DEFAULT_GRACE,
         }
     }
 
@@ -718,6 +730,26 @@ fn registration_failed(e: impl std::error::Error + Send + Sync + 'static) -> Out
 #[error("the issuer has no status registry")]
 struct NoRegistry;
 
+impl WorkReport {
+    fn add(&mut self, r: &WorkReport) {
+        self.claimed += r.claimed;
+        self.issued += r.issued;
+        self.failed += r.failed;
+        self.retried += r.retried;
+        self.lost += r.lost;
+        self.released += r.released;
+    }
+}
+
+/// A failure of a worker's loop, which goes on after `idle`.
+fn log_round_error(what: &'static str, error: &QueueError) {
+    tracing::warn!(
+        code = error.code().as_str(),
+        error = %crate::telemetry::Chain(error),
+        "{what} failed; retrying"
+    );
+}
+
 fn non_empty(what: &str, value: &str) -> Result<(), QueueError> {
     if value.trim().is_empty() {
         return Err(QueueError::InvalidInput {
@@ -764,6 +796,7 @@ enum Done {
     Failed,
     Retried,
     Lost,
+    Released,
 }
 
 /// Claims approved tickets and issues them. Run as many as you like, in as many processes as
@@ -772,9 +805,23 @@ enum Done {
 pub struct Worker {
     queue: IssuanceQueue,
     name: String,
+    grace: Duration,
 }
 
 impl Worker {
+    /// How long in-flight tickets may go on after shutdown by default (10 s).
+    pub const DEFAULT_GRACE: Duration = Duration::from_secs(10);
+
+    /// How long the tickets in flight when [`run`](Self::run)'s shutdown completes may go on
+    /// before they are released ([`DEFAULT_GRACE`](Self::DEFAULT_GRACE) unless set). Zero
+    /// releases them at once. Keep it below the time the host's supervisor waits after asking a
+    /// process to stop.
+    #[must_use]
+    pub fn drain_grace(mut self, grace: Duration) -> Self {
+        self.grace = grace;
+        self
+    }
+
     /// The worker's name.
     pub fn name(&self) -> &str {
         &self.name
@@ -782,6 +829,17 @@ impl Worker {
 
     /// Claims up to `limit` tickets and issues them (concurrently), recording each result.
     pub async fn run_once(&self, limit: usize) -> Result<WorkReport, QueueError> {
+        let (_keep, never) = tokio::sync::watch::channel(false);
+        self.round(limit, never).await
+    }
+
+    /// [`run_once`](Self::run_once), releasing what is still in flight `grace` after `stop`
+    /// turns true.
+    async fn round(
+        &self,
+        limit: usize,
+        stop: tokio::sync::watch::Receiver<bool>,
+    ) -> Result<WorkReport, QueueError> {
         let q = &self.queue;
         let now = q.now();
         let lease = Lease {
@@ -794,9 +852,12 @@ impl Worker {
             claimed: claimed.len(),
             ..WorkReport::default()
         };
-        let results =
-            futures::future::join_all(claimed.into_iter().map(|record| self.process(record, now)))
-                .await;
+        let results = futures::future::join_all(
+            claimed
+                .into_iter()
+                .map(|record| self.process_or_release(record, now, stop.clone())),
+        )
+        .await;
         let mut first_error = None;
         for result in results {
             match result {
@@ -804,6 +865,7 @@ impl Worker {
                 Ok(Done::Failed) => report.failed += 1,
                 Ok(Done::Retried) => report.retried += 1,
                 Ok(Done::Lost) => report.lost += 1,
+                Ok(Done::Released) => report.released += 1,
                 Err(e) => {
                     first_error.get_or_insert(e);
                 }
@@ -811,7 +873,16 @@ impl Worker {
         }
         match first_error {
             // The tickets whose result could not be stored are taken over once their lease ends.
-            Some(e) if report.issued + report.failed + report.retried + report.lost == 0 => Err(e),
+            Some(e)
+                if report.issued
+                    + report.failed
+                    + report.retried
+                    + report.lost
+                    + report.released
+                    == 0 =>
+            {
+                Err(e)
+            }
             _ => Ok(report),
         }
     }
@@ -825,34 +896,131 @@ impl Worker {
             if r.claimed == 0 {
                 return Ok(total);
             }
-            total.claimed += r.claimed;
-            total.issued += r.issued;
-            total.failed += r.failed;
-            total.retried += r.retried;
-            total.lost += r.lost;
+            total.add(&r);
         }
     }
 
     /// Works until `shutdown` completes: rounds of `batch` tickets, expiring overdue tickets, and
-    /// sleeping `idle` when there was nothing to do. Store errors are retried after `idle`.
+    /// sleeping `idle` when there was nothing to do. Errors are logged (`WARN`, with their
+    /// source chain) and retried after `idle`.
+    ///
+    /// Shutdown drains: no ticket is claimed after `shutdown` completes; the tickets in flight
+    /// get [`drain_grace`](Self::drain_grace) to finish, and those still unfinished then are
+    /// released: stored back as claimable at once, without counting the attempt, so that another
+    /// worker takes them over without waiting for their lease to run out (a status entry an
+    /// interrupted attempt reserved is reused by the next, as after a crash). Returns what the
+    /// rounds did.
     pub async fn run(
         &self,
         batch: usize,
         idle: Duration,
         shutdown: impl std::future::Future<Output = ()>,
-    ) {
+    ) -> WorkReport {
+        let (stop_tx, stop) = tokio::sync::watch::channel(false);
+        let signal = async {
+            shutdown.await;
+            tracing::info!(worker = %self.name, "worker draining");
+            // The receivers live as long as `work`, which ends only after reading this.
+            let _ = stop_tx.send(true);
+        };
         let work = async {
-            loop {
-                let _ = self.queue.expire_overdue(100).await;
-                match self.run_once(batch).await {
-                    Ok(r) if r.claimed > 0 => {}
-                    _ => tokio::time::sleep(idle).await,
+            let mut total = WorkReport::default();
+            while !*stop.borrow() {
+                #[cfg(feature = "metrics")]
+                self.report_depth().await;
+                if let Err(e) = self.queue.expire_overdue(100).await {
+                    log_round_error("expiring overdue tickets", &e);
+                }
+                let claimed = match self.round(batch, stop.clone()).await {
+                    Ok(r) => {
+                        total.add(&r);
+                        r.claimed
+                    }
+                    Err(e) => {
+                        log_round_error("a round of work", &e);
+                        0
+                    }
+                };
+                if claimed == 0 {
+                    let mut wake = stop.clone();
+                    tokio::select! {
+                        () = tokio::time::sleep(idle) => {}
+                        _ = wake.wait_for(|stopped| *stopped) => {}
+                    }
                 }
             }
+            tracing::info!(worker = %self.name, released = total.released, "worker stopped");
+            total
+        };
+        let ((), total) = tokio::join!(signal, work);
+        total
+    }
+
+    /// Sets the queue depth gauges (`vc_issue_queue_depth{state}`) of the states a worker sees.
+    #[cfg(feature = "metrics")]
+    async fn report_depth(&self) {
+        for state in [
+            TicketState::PendingApproval,
+            TicketState::NeedsInformation,
+            TicketState::Approved,
+            TicketState::Issuing,
+        ] {
+            if let Ok(n) = self.queue.inner.store.count(state).await {
+                crate::telemetry::queue_depth(state.as_str(), n);
+            }
+        }
+    }
+
+    /// Issues one claimed ticket, unless `stop` turns true and `grace` passes first: then the
+    /// ticket is released.
+    async fn process_or_release(
+        &self,
+        record: TicketRecord,
+        claimed_at: OffsetDateTime,
+        mut stop: tokio::sync::watch::Receiver<bool>,
+    ) -> Result<Done, QueueError> {
+        let claimed = record.clone();
+        let span = tracing::info_span!(
+            "vc.queue.issue",
+            ticket = %record.id,
+            worker = %self.name,
+            attempt = record.attempts,
+        );
+        let work = self.process(record, claimed_at).instrument(span.clone());
+        let drained = async {
+            if stop.wait_for(|stopped| *stopped).await.is_err() {
+                // The round's sender is gone without a stop: never drain.
+                std::future::pending::<()>().await;
+            }
+            tokio::time::sleep(self.grace).await;
         };
         tokio::select! {
-            () = shutdown => {}
-            () = work => {}
+            done = work => done,
+            () = drained => self.release(claimed).instrument(span).await,
+        }
+    }
+
+    /// Gives a claimed ticket back: `issuing` without a lease (claimable now), the attempt not
+    /// counted. Whatever the interrupted attempt did is redone by the next one: nothing was
+    /// stored, and a status entry it reserved is held for the ticket by the registry.
+    async fn release(&self, mut record: TicketRecord) -> Result<Done, QueueError> {
+        let q = &self.queue;
+        record.lease = None;
+        record.attempts = record.attempts.saturating_sub(1);
+        record.history.push(HistoryEntry::new(
+            TicketState::Issuing,
+            q.now(),
+            &self.name,
+            Some("released at shutdown".into()),
+        ));
+        match q.inner.store.update(&record).await {
+            Ok(_) => {
+                tracing::info!(ticket = %record.id, "ticket released at shutdown");
+                Ok(Done::Released)
+            }
+            // Finished (or taken over) in the meantime: nothing to give back.
+            Err(e) if e.kind() == StoreErrorKind::Conflict => Ok(Done::Lost),
+            Err(e) => Err(e.into()),
         }
     }
 
@@ -901,6 +1069,11 @@ impl Worker {
                 (TicketState::Issued, None)
             }
             Err(Outcome::Retry(e)) if record.attempts < q.inner.max_attempts => {
+                tracing::warn!(
+                    code = e.code().as_str(),
+                    error = %crate::telemetry::Chain(&e),
+                    "issuance will be retried"
+                );
                 let failure = TicketFailure::from(&e);
                 record.failure = Some(failure);
                 if let Some(lease) = record.lease.as_mut() {
@@ -912,6 +1085,8 @@ impl Worker {
                 )
             }
             Err(Outcome::Retry(e) | Outcome::Permanent(e)) => {
+                crate::telemetry::failed(e.code());
+                crate::telemetry::log_failure(e.code(), &e, "a ticket's issuance");
                 record.failure = Some(TicketFailure::from(&e));
                 (TicketState::Failed, Some(e.code().into()))
             }

@@ -73,6 +73,16 @@
 //! - **Transient errors** (resolver, store, KMS) put the ticket back with exponential backoff (the
 //!   lease is extended to the retry time); after `max_attempts` claims, or on a permanent error,
 //!   the ticket is `failed` with the error's code.
+//! - **Shutdown** drains ([`Worker::run`]): no new claims; tickets in flight get
+//!   [`Worker::drain_grace`] to finish, then are released (claimable at once, the attempt not
+//!   counted), so a second worker takes them over without waiting for their lease.
+//!
+//! # Webhooks and notifications
+//! The [`IssuanceObserver`] is called after each transition is stored, with the ticket id, the
+//! states and the actor (never the claims): a host posts that to a webhook, or puts it on its
+//! own outbox table to deliver with retries. It runs inline, so a slow observer slows the
+//! queue; hand slow deliveries to a task or a channel. Polling is the fallback a webhook
+//! receiver uses to fill gaps: `GET /credentials/issue/{ticketId}` answers the state and history.
 //!
 //! # Stores
 //! [`IssuanceStore`] is small: insert (idempotent by key), get, compare-and-set update, claim,

@@ -1,8 +1,10 @@
 //! The HTTP side (feature `http`) over real loopback HTTP: `VcApi`'s issuer endpoints, status
 //! lists and credential pickup, and the edge in front of every router (`edge`).
 
+mod approvals;
 mod edge;
 mod issue;
 mod pickup;
 pub(crate) mod server;
 mod status;
+mod telemetry;

@@ -12,6 +12,7 @@
 mod batch;
 #[cfg(feature = "bbs")]
 mod bbs;
+mod capture;
 mod conformance;
 mod conformance_stores;
 #[cfg(feature = "client")]
@@ -33,6 +34,7 @@ mod nesting;
 mod oid4vci;
 mod pipeline;
 mod queue;
+mod queue_drain;
 mod rdfc;
 
 mod signers;

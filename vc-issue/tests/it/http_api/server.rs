@@ -30,11 +30,16 @@ pub struct Server {
     pub pickup: Option<PickupService>,
 }
 
+/// Wraps the issuer's key in another signer.
+pub type WrapSigner = fn(Arc<Ed25519Signer>) -> Arc<dyn vc_issue::Signer>;
+
 /// How to vary the server.
 #[derive(Default)]
 pub struct Options {
     pub rate_limit: Option<RateLimit>,
     pub queue: bool,
+    /// The queue holds every request for a person (`AlwaysHold`) instead of approving it.
+    pub hold: bool,
     /// Serve pickup over this store, reading this clock.
     pub pickup: Option<(Arc<dyn PickupStore>, Arc<FixedClock>)>,
     /// Extra routers to merge (built once the base URL is known).
@@ -45,6 +50,8 @@ pub struct Options {
     pub limits: Option<ServeLimits>,
     /// Where the status lists live (in memory unless set).
     pub status_store: Option<Arc<dyn vc_status::store::StatusListStore>>,
+    /// What signs for the issuer's key (the key itself unless set): a wrapper that fails, say.
+    pub signer: Option<WrapSigner>,
 }
 
 impl Options {
@@ -99,7 +106,11 @@ pub async fn start(options: Options) -> Server {
     let (listener, base) = listen().await;
     let key = Arc::new(Ed25519Signer::generate());
     let keys = Arc::new(InMemoryKeyStore::new());
-    keys.insert(key.verification_method_id(), key.clone());
+    let signer: Arc<dyn vc_issue::Signer> = match options.signer {
+        Some(wrap) => wrap(key.clone()),
+        None => key.clone(),
+    };
+    keys.insert(key.verification_method_id(), signer);
     let schemas = Arc::new(InMemorySchemaRegistry::new());
     schemas.insert(membership_schema());
     let dids = Arc::new(InMemoryDidRegistry::new());
@@ -128,7 +139,11 @@ pub async fn start(options: Options) -> Server {
         IssuanceQueue::builder()
             .issuer(issuer.clone())
             .store(Arc::new(MemoryIssuanceStore::new()))
-            .policy(Arc::new(AlwaysApprove))
+            .policy(if options.hold {
+                Arc::new(vc_issue::queue::AlwaysHold) as Arc<dyn vc_issue::queue::ApprovalPolicy>
+            } else {
+                Arc::new(AlwaysApprove)
+            })
             .build()
             .unwrap()
     });
