@@ -1,8 +1,8 @@
 //! The [`did:key`](https://w3c-ccg.github.io/did-method-key/) method: a DID that is its own public key.
 //!
 //! `did:key:<multikey>` where the multikey is `z` + base58btc(varint(multicodec) || public key). The
-//! DID document is derived from the key alone, so resolving needs no I/O. Ed25519, P-256 and
-//! BLS12-381 G2 (BBS, `bbs-2023`) keys are supported.
+//! DID document is derived from the key alone, so resolving needs no I/O. Ed25519, P-256, P-384
+//! and BLS12-381 G2 (BBS, `bbs-2023`) keys are supported.
 //!
 //! ```
 //! use vc_core::did_key::{DidKey, KeyType};
@@ -45,6 +45,9 @@ pub enum KeyType {
     Ed25519,
     /// NIST P-256 (multicodec `p256-pub`, 33-byte SEC1 compressed point).
     P256,
+    /// NIST P-384 (multicodec `p384-pub`, 49-byte SEC1 compressed point): the `ecdsa-*` suites'
+    /// second curve (`z82L…` multikeys).
+    P384,
     /// BLS12-381 G2 (multicodec `bls12_381-g2-pub`, 96-byte compressed point): the BBS signature
     /// keys of the `bbs-2023` cryptosuite (`zUC7…` multikeys).
     Bls12381G2,
@@ -56,6 +59,7 @@ impl KeyType {
         match self {
             KeyType::Ed25519 => multicodec::ED25519_PUB,
             KeyType::P256 => multicodec::P256_PUB,
+            KeyType::P384 => multicodec::P384_PUB,
             KeyType::Bls12381G2 => multicodec::BLS12_381_G2_PUB,
         }
     }
@@ -65,51 +69,59 @@ impl KeyType {
         match code {
             multicodec::ED25519_PUB => Some(KeyType::Ed25519),
             multicodec::P256_PUB => Some(KeyType::P256),
+            multicodec::P384_PUB => Some(KeyType::P384),
             multicodec::BLS12_381_G2_PUB => Some(KeyType::Bls12381G2),
             _ => None,
         }
     }
 
-    /// The length of the encoded public key in bytes (32 for Ed25519, 33 for compressed P-256, 96
-    /// for a compressed BLS12-381 G2 point).
+    /// The length of the encoded public key in bytes (32 for Ed25519, 33 for compressed P-256, 49
+    /// for compressed P-384, 96 for a compressed BLS12-381 G2 point).
     pub fn public_key_len(self) -> usize {
         match self {
             KeyType::Ed25519 => 32,
             KeyType::P256 => 33,
+            KeyType::P384 => 49,
             KeyType::Bls12381G2 => 96,
         }
     }
 
-    /// A human-readable name (`Ed25519`, `P-256`, `BLS12-381-G2`).
+    /// A human-readable name (`Ed25519`, `P-256`, `P-384`, `BLS12-381-G2`).
     pub fn name(self) -> &'static str {
         match self {
             KeyType::Ed25519 => "Ed25519",
             KeyType::P256 => "P-256",
+            KeyType::P384 => "P-384",
             KeyType::Bls12381G2 => "BLS12-381-G2",
         }
     }
 
-    /// Checks length and, for P-256, the SEC1 compressed-point tag. The point itself is not checked to
+    /// Whether keys of this type are SEC1 compressed points (the NIST curves).
+    pub fn is_sec1(self) -> bool {
+        matches!(self, KeyType::P256 | KeyType::P384)
+    }
+
+    /// Checks length and, for P-256 and P-384, the SEC1 compressed-point tag. The point itself is not checked to
     /// lie on the curve: that needs curve arithmetic, which belongs to the signature suite.
     fn check(self, key: &[u8]) -> std::result::Result<(), String> {
         let expected = self.public_key_len();
         if key.len() != expected {
-            return Err(match self {
-                KeyType::P256 => format!(
-                    "P-256 public key must be {expected} bytes (SEC1 compressed), got {}",
-                    key.len()
-                ),
-                KeyType::Ed25519 | KeyType::Bls12381G2 => format!(
-                    "{} public key must be {expected} bytes, got {}",
-                    self.name(),
-                    key.len()
-                ),
-            });
+            let form = if self.is_sec1() {
+                " (SEC1 compressed)"
+            } else {
+                ""
+            };
+            return Err(format!(
+                "{} public key must be {expected} bytes{form}, got {}",
+                self.name(),
+                key.len()
+            ));
         }
-        if self == KeyType::P256 && !matches!(key.first(), Some(0x02 | 0x03)) {
-            return Err(
-                "P-256 public key must be SEC1 compressed (leading byte 0x02 or 0x03)".into(),
-            );
+        if self.is_sec1() && !matches!(key.first(), Some(0x02 | 0x03)) {
+            return Err(format!(
+                "{} public key must be SEC1 compressed (leading byte 0x02 or 0x03)",
+                self.name()
+            ));
         }
         Ok(())
     }
@@ -133,7 +145,7 @@ pub struct DidKey {
 }
 
 impl DidKey {
-    /// Wraps a public key, checking its length (and, for P-256, that it is SEC1 compressed).
+    /// Wraps a public key, checking its length (and, for P-256 and P-384, that it is SEC1 compressed).
     pub fn new(key_type: KeyType, public_key: &[u8]) -> Result<Self> {
         key_type.check(public_key).map_err(invalid)?;
         let prefixed = multicodec::encode(key_type.multicodec(), public_key);
@@ -313,7 +325,7 @@ fn invalid(reason: impl Into<String>) -> Error {
 
 fn unknown_codec(code: u64) -> String {
     match code {
-        multicodec::ED25519_PRIV | multicodec::P256_PRIV => {
+        multicodec::ED25519_PRIV | multicodec::P256_PRIV | multicodec::P384_PRIV => {
             format!("multicodec 0x{code:x} is a private key, not a public key")
         }
         _ => format!("unsupported multicodec 0x{code:x}"),
@@ -336,7 +348,12 @@ mod tests {
 
     #[test]
     fn key_type_codecs() {
-        for kt in [KeyType::Ed25519, KeyType::P256, KeyType::Bls12381G2] {
+        for kt in [
+            KeyType::Ed25519,
+            KeyType::P256,
+            KeyType::P384,
+            KeyType::Bls12381G2,
+        ] {
             assert_eq!(KeyType::from_multicodec(kt.multicodec()), Some(kt));
         }
         assert_eq!(KeyType::from_multicodec(multicodec::ED25519_PRIV), None);
@@ -377,6 +394,34 @@ mod tests {
                 .multikey(),
             P256_MK
         );
+    }
+
+    #[test]
+    fn p384_multikey_of_the_w3c_vectors() {
+        // The P-384 key of the W3C vc-di-ecdsa test vectors.
+        const P384_MK: &str =
+            "z82LkuBieyGShVBhvtE2zoiD6Kma4tJGFtkAhxR5pfkp5QPw4LutoYWhvQCnGjdVn14kujQ";
+        let key = DidKey::from_multikey(P384_MK).unwrap();
+        assert_eq!(key.key_type(), KeyType::P384);
+        assert_eq!(key.public_key().len(), 49);
+        assert!(matches!(key.public_key()[0], 0x02 | 0x03));
+        assert_eq!(
+            DidKey::new(KeyType::P384, key.public_key())
+                .unwrap()
+                .multikey(),
+            P384_MK
+        );
+        let mut uncompressed = [4u8; 97];
+        uncompressed[1] = 1;
+        assert!(
+            reason(DidKey::new(KeyType::P384, &uncompressed).unwrap_err()).contains("49 bytes")
+        );
+        let mut bad_tag = key.public_key().to_vec();
+        bad_tag[0] = 0x04;
+        assert!(reason(DidKey::new(KeyType::P384, &bad_tag).unwrap_err()).contains("P-384"));
+        let private =
+            multibase::encode_base58btc(&multicodec::encode(multicodec::P384_PRIV, &[1; 48]));
+        assert!(reason(DidKey::from_multikey(&private).unwrap_err()).contains("private key"));
     }
 
     #[test]

@@ -236,6 +236,7 @@ registry! {
     STATUS_RESERVATION_OWNER_INVALID: InvalidInput, "A status reservation owner is empty, too long, or holds control characters.";
     STATUS_LIST_FOREIGN: NotFound, "An entry's statusListCredential is not a list served by this registry.";
     STATUS_ENTRY_MISMATCH: InvalidInput, "An entry does not match the list it points to (status size or index).";
+    TOKEN_STATUS_LIST_INVALID: InvalidInput, "A Token Status List's status_list is malformed: bits not 1, 2, 4 or 8, lst not unpadded base64url, or not one complete zlib stream.";
     STATUS_CONFIG_ERROR: Internal, "The status registry or decoder is configured inconsistently.";
     RANDOMNESS_UNAVAILABLE: Unavailable, "The operating system's random source failed.";
 
@@ -268,13 +269,29 @@ registry! {
     RATE_LIMIT_EXCEEDED: RateLimited, "The issuer exceeded its rate limit.";
     RESOLUTION_FAILED: Unavailable, "A DID could not be resolved because the resolver failed (not the same as not found).";
     MANDATORY_POINTER_INVALID: InvalidInput, "A mandatory pointer of a bbs-2023 base proof is malformed or selects nothing.";
-    SELECTIVE_POINTER_INVALID: InvalidInput, "A selective pointer of a bbs-2023 derivation is malformed or selects nothing.";
+    SELECTIVE_POINTER_INVALID: InvalidInput, "A selective pointer (of a bbs-2023 derivation, or an SD-JWT VC claim path) is malformed, selects nothing, or is not allowed by the schema.";
     BASE_PROOF_INVALID: InvalidInput, "The credential has no usable bbs-2023 base proof.";
     INTERNAL_ERROR: Internal, "An internal step failed; the cause is in the server's logs.";
 
     // Proof verification and delegation (vc-issue).
     INVALID_SIGNATURE: InvalidInput, "A signature does not verify.";
     MALFORMED_PROOF: InvalidInput, "A proof is malformed.";
+
+    // SD-JWT VCs (vc-issue, feature sd-jwt).
+    SD_JWT_MALFORMED: InvalidInput, "An SD-JWT is not <JWT>~<disclosures>~[KB-JWT], or its header or payload is malformed (typ, alg, _sd_alg, _sd, ...).";
+    SD_JWT_DISCLOSURE_MALFORMED: InvalidInput, "A disclosure is not base64url of a JSON array [salt, name, value] or [salt, value], fits neither its place nor a reserved name, or its claim name already exists.";
+    SD_JWT_DISCLOSURE_UNREFERENCED: InvalidInput, "A disclosure's digest appears nowhere in the issuer-signed payload (a stray or tampered disclosure).";
+    SD_JWT_DIGEST_DUPLICATE: InvalidInput, "A disclosure is presented twice, or a digest appears twice in the issuer-signed payload.";
+    SD_JWT_EXPIRED: InvalidInput, "The SD-JWT VC's exp has passed.";
+    SD_JWT_NOT_YET_VALID: InvalidInput, "The SD-JWT VC's nbf (or iat) lies in the future.";
+    SD_JWT_REVOKED: InvalidInput, "The SD-JWT VC's Token Status List entry says INVALID (revoked).";
+    SD_JWT_SUSPENDED: InvalidInput, "The SD-JWT VC's Token Status List entry says SUSPENDED.";
+    SD_JWT_STATUS_UNKNOWN: InvalidInput, "The SD-JWT VC's Token Status List entry holds a value other than VALID, INVALID or SUSPENDED.";
+    KB_JWT_MISSING: InvalidInput, "A key binding JWT is required but the presentation has none.";
+    KB_JWT_INVALID: InvalidInput, "The key binding JWT is malformed, not signed by the cnf key, not typ kb+jwt, or its sd_hash or iat is wrong.";
+    KB_JWT_MISMATCH: InvalidInput, "The key binding JWT's nonce or aud is not what the verifier expects.";
+    STATUS_LIST_TOKEN_INVALID: InvalidInput, "A Status List Token is malformed, not signed by the issuer, not typ statuslist+jwt, expired, or its sub is not the referenced uri.";
+    STATUS_LIST_UNAVAILABLE: Unavailable, "The Status List Token could not be fetched, so the status could not be checked.";
     NO_PROOF: InvalidInput, "The document has no proof.";
     UNAUTHORIZED_VERIFICATION_METHOD: InvalidInput, "The verification method is not authorized for the proof purpose.";
     KEY_TYPE_MISMATCH: InvalidInput, "The verification method's key type does not fit the proof suite.";
@@ -326,6 +343,23 @@ registry! {
     PICKUP_TTL_INVALID: InvalidInput, "A pickup time to live is zero or too long.";
     PICKUP_CONFIGURATION: Internal, "The pickup service is misconfigured.";
     PICKUP_GONE: Gone, "No credential can be picked up with this token (used, expired or unknown).";
+
+    // OpenID for Verifiable Credential Issuance 1.0 (vc-issue, feature oid4vci). The OAuth error
+    // each answers with is in `vc_issue::oid4vci::Oid4vciError::oauth_error`.
+    OID4VCI_INVALID_REQUEST: InvalidInput, "An OpenID4VCI token or notification request is malformed (invalid_request).";
+    OID4VCI_UNSUPPORTED_GRANT_TYPE: InvalidInput, "The token request's grant type is not supported (unsupported_grant_type).";
+    OID4VCI_INVALID_GRANT: InvalidInput, "The pre-authorized code is unknown, used or expired, or the tx_code is wrong (invalid_grant).";
+    OID4VCI_INVALID_TOKEN: Unauthenticated, "The access token is missing, unknown or expired (invalid_token).";
+    OID4VCI_INVALID_CREDENTIAL_REQUEST: InvalidInput, "The credential request is malformed or not covered by the access token (invalid_credential_request).";
+    OID4VCI_UNKNOWN_CREDENTIAL_CONFIGURATION: InvalidInput, "The credential_configuration_id is not one this issuer supports (unknown_credential_configuration).";
+    OID4VCI_UNKNOWN_CREDENTIAL_IDENTIFIER: InvalidInput, "The credential_identifier is not one the access token covers (unknown_credential_identifier).";
+    OID4VCI_INVALID_PROOF: InvalidInput, "A key proof is missing, malformed, or does not verify (invalid_proof).";
+    OID4VCI_INVALID_NONCE: InvalidInput, "A key proof's nonce is not a fresh c_nonce of this issuer (invalid_nonce).";
+    OID4VCI_INVALID_TRANSACTION_ID: InvalidInput, "The deferred transaction_id is unknown, delivered or expired (invalid_transaction_id).";
+    OID4VCI_CREDENTIAL_REQUEST_DENIED: InvalidInput, "The deferred credential was refused, failed or expired in review (credential_request_denied).";
+    OID4VCI_INVALID_NOTIFICATION_ID: InvalidInput, "The notification_id is unknown or was used (invalid_notification_id).";
+    OID4VCI_OFFER_NOT_FOUND: NotFound, "No credential offer is served under this id (used, expired or unknown).";
+    OID4VCI_CONFIGURATION: Internal, "The OpenID4VCI issuer is misconfigured.";
 
     // The HTTP edge (vc-issue, feature http).
     HTTP_CONFIG_MISSING: Internal, "VcApi::builder() lacks a required part.";

@@ -24,10 +24,14 @@ use crate::error::{Error, Result};
 pub const ED25519_PUB: u64 = 0xed;
 /// `p256-pub`: a P-256 public key (SEC1 compressed, 33 bytes).
 pub const P256_PUB: u64 = 0x1200;
+/// `p384-pub`: a P-384 public key (SEC1 compressed, 49 bytes).
+pub const P384_PUB: u64 = 0x1201;
 /// `ed25519-priv`: an Ed25519 private key seed (32 bytes).
 pub const ED25519_PRIV: u64 = 0x1300;
 /// `p256-priv`: a P-256 private key (32 bytes).
 pub const P256_PRIV: u64 = 0x1306;
+/// `p384-priv`: a P-384 private key (48 bytes).
+pub const P384_PRIV: u64 = 0x1307;
 /// `bls12_381-g2-pub`: a BLS12-381 G2 public key (96 bytes compressed).
 pub const BLS12_381_G2_PUB: u64 = 0xeb;
 

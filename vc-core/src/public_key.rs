@@ -7,8 +7,8 @@ use serde_json::Value;
 use crate::did_key::{DidKey, KeyType};
 use crate::error::{Error, Result};
 
-/// A public key with its type: 32 bytes for Ed25519, a 33-byte compressed SEC1 point for P-256, a
-/// 96-byte compressed G2 point for BLS12-381 (BBS).
+/// A public key with its type: 32 bytes for Ed25519, a 33-byte (49-byte) compressed SEC1 point
+/// for P-256 (P-384), a 96-byte compressed G2 point for BLS12-381 (BBS).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct PublicKey {
     key_type: KeyType,
@@ -16,7 +16,7 @@ pub struct PublicKey {
 }
 
 impl PublicKey {
-    /// Checks the length (and, for P-256, the compressed-point prefix) of `bytes`.
+    /// Checks the length (and, for P-256 and P-384, the compressed-point prefix) of `bytes`.
     pub fn new(key_type: KeyType, bytes: &[u8]) -> Result<Self> {
         // DidKey::new performs exactly these checks.
         let key = DidKey::new(key_type, bytes)?;
@@ -28,7 +28,7 @@ impl PublicKey {
         DidKey::from_multikey(multikey).map(|key| Self::from(&key))
     }
 
-    /// Decodes an Ed25519 (`OKP`) or P-256 (`EC`) public JWK.
+    /// Decodes an Ed25519 (`OKP`), P-256 or P-384 (`EC`) public JWK.
     pub fn from_jwk(jwk: &Value) -> Result<Self> {
         let field = |name: &str| jwk.get(name).and_then(Value::as_str);
         let b64 = |name: &str| -> Result<Vec<u8>> {
@@ -39,20 +39,28 @@ impl PublicKey {
         };
         match (field("kty"), field("crv")) {
             (Some("OKP"), Some("Ed25519")) => Self::new(KeyType::Ed25519, &b64("x")?),
-            (Some("EC"), Some("P-256")) => {
+            (Some("EC"), Some(crv @ ("P-256" | "P-384"))) => {
+                let key_type = if crv == "P-256" {
+                    KeyType::P256
+                } else {
+                    KeyType::P384
+                };
                 let (x, y) = (b64("x")?, b64("y")?);
-                if x.len() != 32 || y.len() != 32 {
-                    return Err(jwk_error("P-256 coordinates must be 32 bytes".into()));
+                let coordinate = key_type.public_key_len() - 1;
+                if x.len() != coordinate || y.len() != coordinate {
+                    return Err(jwk_error(format!(
+                        "{crv} coordinates must be {coordinate} bytes"
+                    )));
                 }
                 // SEC1 compression: the prefix carries the parity of y.
                 let parity = y.last().map_or(0, |b| b & 1);
-                let mut compressed = Vec::with_capacity(33);
+                let mut compressed = Vec::with_capacity(1 + coordinate);
                 compressed.push(0x02 | parity);
                 compressed.extend_from_slice(&x);
-                Self::new(KeyType::P256, &compressed)
+                Self::new(key_type, &compressed)
             }
             _ => Err(jwk_error(
-                "unsupported kty/crv (Ed25519 OKP and P-256 EC are supported)".into(),
+                "unsupported kty/crv (Ed25519 OKP, P-256 and P-384 EC are supported)".into(),
             )),
         }
     }

@@ -31,22 +31,11 @@ pub enum Error {
         /// The limit that applied.
         limit: usize,
     },
-    /// The input nests arrays and objects deeper than the configured limit.
-    #[error("the message nests deeper than {limit} levels at {pointer:?}")]
-    NestingTooDeep {
-        /// The limit that applied.
-        limit: usize,
-        /// JSON pointer to the container past the limit (cut to a safe length).
-        pointer: String,
-    },
-    /// An object of the input gives one key twice.
-    #[error("duplicate key {key:?} in the object at {pointer:?}")]
-    DuplicateKey {
-        /// The key (cut to a safe length).
-        key: String,
-        /// JSON pointer to the object (cut to a safe length).
-        pointer: String,
-    },
+    /// The strict JSON parser refused the input: it nests deeper than the configured limit
+    /// (`NESTING_TOO_DEEP`) or an object gives one key twice (`DUPLICATE_KEY`). The code is the
+    /// parser's own, so a host sees the same code whichever crate parsed the input.
+    #[error(transparent)]
+    Parse(vc_core::Error),
     /// The message `type` is not one this crate knows (or not one the receiving role expects).
     #[error("unknown message type {message_type:?}")]
     UnknownMessageType {
@@ -235,8 +224,7 @@ impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
             Error::MalformedJson { .. } => ErrorCode::MALFORMED_JSON,
-            Error::NestingTooDeep { .. } => ErrorCode::NESTING_TOO_DEEP,
-            Error::DuplicateKey { .. } => ErrorCode::DUPLICATE_KEY,
+            Error::Parse(source) => source.code(),
             Error::MessageTooLarge { .. } => ErrorCode::MESSAGE_TOO_LARGE,
             Error::UnknownMessageType { .. } => ErrorCode::UNKNOWN_MESSAGE_TYPE,
             Error::MissingField { .. } => ErrorCode::MISSING_FIELD,
@@ -278,10 +266,9 @@ impl Error {
             vc_core::Error::DocumentTooLarge { size, limit } => {
                 Error::MessageTooLarge { size, limit }
             }
-            vc_core::Error::NestingTooDeep { limit, pointer } => {
-                Error::NestingTooDeep { limit, pointer }
+            e @ (vc_core::Error::NestingTooDeep { .. } | vc_core::Error::DuplicateKey { .. }) => {
+                Error::Parse(e)
             }
-            vc_core::Error::DuplicateKey { key, pointer } => Error::DuplicateKey { key, pointer },
             other => Error::DataModel { source: other },
         }
     }

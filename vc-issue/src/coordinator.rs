@@ -24,7 +24,7 @@ mod exchange_url;
 mod interaction;
 mod outcome;
 mod poll;
-mod qr;
+pub(crate) mod qr;
 mod response;
 mod snapshot;
 mod state;

@@ -38,6 +38,8 @@ mod edge;
 mod error_status;
 pub mod exchanges;
 mod issuer_api;
+#[cfg(feature = "oid4vci")]
+mod oid4vci;
 mod pickup;
 mod request_trace;
 mod router;
@@ -47,6 +49,8 @@ mod status_lists;
 pub use api_error::ApiError;
 pub use auth::{Authorizer, BearerTokens, Unauthorized};
 pub use error_status::status_of;
+#[cfg(feature = "oid4vci")]
+pub use oid4vci::oid4vci_routes;
 pub use pickup::pickup_routes;
 pub use request_trace::{MAX_REQUEST_ID_LEN, REQUEST_ID_HEADER};
 pub use router::{ConfigError, VcApi, VcApiBuilder};

@@ -54,12 +54,14 @@
 //!   [`DidKeyResolver`]), schemas ([`SchemaRegistry`]: [`InMemorySchemaRegistry`], loads JSON
 //!   files), [`pipeline::delegation`] (the built-in `agent-delegation-v1` schema and the chain
 //!   checker), claims rules and rate limits.
-//! - [`crypto`]: keys and proofs. [`Signer`] ([`Ed25519Signer`], [`P256Signer`]; keys zeroized on
-//!   drop, never printed), [`KeyStore`] ([`InMemoryKeyStore`]), the proof suites
-//!   ([`crypto::suites`]): `eddsa-jcs-2022`, `JcsEd25519Signature2020`, and with the default
-//!   `rdfc` feature `eddsa-rdfc-2022`, `Ed25519Signature2020`, `ecdsa-rdfc-2019` (bundled JSON-LD
-//!   contexts, never fetched); `vc+jwt` with the `jwt` feature; `bbs-2023` (selective disclosure:
-//!   base proofs, `crypto::suites::bbs::derive_proof` for holders, derived-proof verification)
+//! - [`crypto`]: keys and proofs. [`Signer`] ([`Ed25519Signer`], [`P256Signer`],
+//!   [`P384Signer`]; keys zeroized on drop, never printed), [`KeyStore`] ([`InMemoryKeyStore`]),
+//!   the proof suites ([`crypto::suites`]): `eddsa-jcs-2022`, `ecdsa-jcs-2019`,
+//!   `JcsEd25519Signature2020`, and with the default `rdfc` feature `eddsa-rdfc-2022`,
+//!   `Ed25519Signature2020`, `ecdsa-rdfc-2019` (the `ecdsa-*` suites with P-256 and P-384;
+//!   bundled JSON-LD contexts, never fetched); `vc+jwt` with the `jwt` feature; `bbs-2023`
+//!   (selective disclosure: base proofs, `crypto::suites::bbs::derive_proof` for holders,
+//!   derived-proof verification)
 //!   with the `bbs` feature and a `BbsSigner` such as `Bls12381G2Signer`. `BbsBlsSignature2020`
 //!   is refused with a pointer to `bbs-2023`. [`CredentialVerifier`] checks an issuer-authorized
 //!   key and every proof, keeping "invalid" apart from "could not check".
@@ -75,6 +77,8 @@
 //! - [`host_error`]: [`HostError`], what a host's signer, key store, DID resolver or schema
 //!   registry reports, with a kind that says whether a retry can help.
 //! - `coordinator` (feature `client`): the client side of VCALM exchanges.
+//! - `oid4vci` (feature `oid4vci`): OpenID for Verifiable Credential Issuance 1.0, the issuer
+//!   today's wallets talk to (its routes are `http::oid4vci_routes`).
 //! - `testing` (feature `testing`): the conformance suites host implementations run.
 //! - [`telemetry`]: the `tracing` spans and (feature `metrics`) metrics an operator reads.
 //!
@@ -92,6 +96,8 @@
 //! - `testing`: `testing/`, conformance suites for host implementations of the traits.
 //! - `http`: `http/` (and the `Authorizer` suite in `testing/`).
 //! - `client`: `coordinator/`, the client for VCALM exchanges (reqwest), with QR codes.
+//! - `oid4vci`: `oid4vci/` and `http/oid4vci.rs` (implies `http`, `jwt` and `client`, for the
+//!   QR codes of offers).
 //! - `metrics`: the counters, histograms and gauges of [`telemetry`] through the `metrics`
 //!   facade (spans and events through `tracing` are always there).
 
@@ -111,6 +117,8 @@ pub mod guide;
 pub mod host_error;
 #[cfg(feature = "http")]
 pub mod http;
+#[cfg(feature = "oid4vci")]
+pub mod oid4vci;
 pub mod pickup;
 pub mod pipeline;
 pub mod queue;
@@ -125,7 +133,7 @@ pub use crypto::keystore::{InMemoryKeyStore, KeyStore};
 pub use crypto::proof_type::ProofType;
 #[cfg(feature = "bbs")]
 pub use crypto::signer::{BbsSigner, Bls12381G2Signer};
-pub use crypto::signer::{Ed25519Signer, P256Signer, SignatureAlgorithm, Signer};
+pub use crypto::signer::{Ed25519Signer, P256Signer, P384Signer, SignatureAlgorithm, Signer};
 pub use crypto::suites::{ProofOptions, ProofSuite, Suites};
 pub use crypto::verify::{CredentialVerifier, VerifyError};
 pub use error::{BoxError, IssueError, SchemaViolation};

@@ -20,6 +20,7 @@
 //! | [`IssuanceStore`](crate::queue::IssuanceStore) | [`queue`] |
 //! | [`ExchangeStore`](crate::exchange::ExchangeStore) | [`exchange`] |
 //! | [`PickupStore`](crate::pickup::PickupStore) | [`pickup`] |
+//! | `oid4vci::Oid4vciStore` (feature `oid4vci`) | `oid4vci` |
 //! | [`CredentialStatusIndex`](crate::status_index::CredentialStatusIndex) | [`status_index`] |
 
 #[cfg(feature = "http")]
@@ -28,6 +29,8 @@ pub mod canonicalizer;
 pub mod exchange;
 mod failure;
 pub mod keystore;
+#[cfg(feature = "oid4vci")]
+pub mod oid4vci;
 pub mod pickup;
 pub mod queue;
 pub mod resolver;

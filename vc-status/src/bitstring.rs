@@ -217,7 +217,7 @@ impl Bitstring {
         let gz = URL_SAFE_NO_PAD
             .decode(body)
             .map_err(Error::EncodedListBase64)?;
-        let bytes = gunzip_limited(&gz, options.max_bytes)?;
+        let bytes = inflate_limited(GzDecoder::new(gz.as_slice()), gz.len(), options.max_bytes)?;
         let bits = (bytes.len() as u64) * 8;
         let entries = bits / u64::from(options.status_size.bits());
         if entries < options.min_entries || entries == 0 {
@@ -234,13 +234,19 @@ impl Bitstring {
     }
 }
 
-/// Inflates a single GZIP member, refusing output beyond `max_bytes`.
-fn gunzip_limited(gz: &[u8], max_bytes: usize) -> Result<Vec<u8>> {
+/// Inflates what `decoder` reads (a GZIP member here, a zlib stream for the Token Status List),
+/// refusing output beyond `max_bytes`: inflation stops right after the limit. A broken stream is
+/// [`Error::EncodedListGzip`], which the Token Status List maps onto its own code.
+pub(crate) fn inflate_limited(
+    decoder: impl Read,
+    compressed_len: usize,
+    max_bytes: usize,
+) -> Result<Vec<u8>> {
     let limit = u64::try_from(max_bytes)
         .unwrap_or(u64::MAX)
         .saturating_add(1);
-    let mut out = Vec::with_capacity(gz.len().saturating_mul(4).min(max_bytes));
-    GzDecoder::new(gz)
+    let mut out = Vec::with_capacity(compressed_len.saturating_mul(4).min(max_bytes));
+    decoder
         .take(limit)
         .read_to_end(&mut out)
         .map_err(|e| Error::EncodedListGzip(std::sync::Arc::new(e)))?;

@@ -161,22 +161,26 @@ impl StatusRegistryBuilder {
                 purposes.insert(
                     purpose,
                     PurposeConfig {
-                        status_size: StatusSize::ONE,
+                        status_size: self.format.status_size(purpose),
                         messages: None,
                     },
                 );
             }
         }
-        let mut widest = StatusSize::ONE;
+        let mut widest = purposes
+            .values()
+            .map(|c: &PurposeConfig| c.status_size)
+            .max()
+            .unwrap_or(StatusSize::ONE);
         if let Some((size, messages)) = self.messages {
             if !self.format.supports(StatusPurpose::Message) {
-                return Err(config("StatusList2021 has no message lists"));
+                return Err(config("this list format has no message lists"));
             }
             if size.bits() < 2 {
                 return Err(config("message lists need statusSize > 1"));
             }
             validate_status_messages(&messages, size)?;
-            widest = size;
+            widest = widest.max(size);
             purposes.insert(
                 StatusPurpose::Message,
                 PurposeConfig {

@@ -71,6 +71,11 @@ pub fn list_credential(p: &ListCredentialParams<'_>) -> Result<Value> {
             "issuanceDate",
             "expirationDate",
         ),
+        ListFormat::TokenStatusList => {
+            return Err(Error::Config {
+                reason: "a Token Status List is served as a Status List Token, not a credential",
+            })
+        }
     };
     let mut subject = Map::new();
     subject.insert("id".into(), Value::String(format!("{}#list", p.url)));

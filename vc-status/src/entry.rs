@@ -140,7 +140,16 @@ impl StatusEntry {
             return Err(invalid("statusListCredential is empty"));
         }
         if !self.format.supports(self.purpose) {
-            return Err(invalid("statusPurpose not supported by StatusList2021"));
+            return Err(invalid("statusPurpose not supported by the list format"));
+        }
+        if self.format == ListFormat::TokenStatusList {
+            if self.status_message.is_some() {
+                return Err(invalid("TokenStatusListEntry has no statusMessage"));
+            }
+            if self.status_size() != self.format.status_size(self.purpose) {
+                return Err(invalid("TokenStatusListEntry has the wrong statusSize"));
+            }
+            return Ok(());
         }
         let size = self.status_size();
         if self.format == ListFormat::StatusList2021
@@ -207,6 +216,17 @@ impl StatusEntry {
             properties.insert(key.clone(), value.clone());
         }
         resource
+    }
+
+    /// The `status` claim of a Referenced Token (an SD-JWT VC, say) pointing at this entry of a
+    /// Token Status List: `{"status_list": {"idx": .., "uri": ..}}`.
+    pub fn status_claim(&self) -> Value {
+        let mut reference = Map::new();
+        reference.insert("idx".into(), self.index.get().into());
+        reference.insert("uri".into(), self.list_credential.clone().into());
+        let mut status = Map::new();
+        status.insert("status_list".into(), Value::Object(reference));
+        Value::Object(status)
     }
 
     /// The entry's `id`, if any.

@@ -131,6 +131,16 @@ pub enum Error {
         index: StatusListIndex,
     },
 
+    /// A Token Status List's `status_list` is malformed (`bits`, `lst` or its zlib stream).
+    #[error("invalid Token Status List: {reason}")]
+    TokenStatusList {
+        /// What is wrong.
+        reason: &'static str,
+        /// The decoding error, if any.
+        #[source]
+        source: Option<BoxError>,
+    },
+
     /// The registry or decoder was configured inconsistently.
     #[error("invalid configuration: {reason}")]
     Config {
@@ -168,6 +178,7 @@ impl Error {
             Error::InvalidOwner => ErrorCode::STATUS_RESERVATION_OWNER_INVALID,
             Error::ForeignList { .. } => ErrorCode::STATUS_LIST_FOREIGN,
             Error::EntryMismatch { .. } => ErrorCode::STATUS_ENTRY_MISMATCH,
+            Error::TokenStatusList { .. } => ErrorCode::TOKEN_STATUS_LIST_INVALID,
             Error::Config { .. } => ErrorCode::STATUS_CONFIG_ERROR,
             Error::Randomness(_) => ErrorCode::RANDOMNESS_UNAVAILABLE,
             Error::Store(e) => match e.kind() {

@@ -1,5 +1,5 @@
-//! Status lists for vc-issuer-rs: W3C Bitstring Status List v1.0 and StatusList2021, and a
-//! registry that many issuer processes can share.
+//! Status lists for vc-issuer-rs: W3C Bitstring Status List v1.0, StatusList2021 and the IETF
+//! Token Status List (for SD-JWT VCs), and a registry that many issuer processes can share.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -39,6 +39,9 @@
 //! - [`Bitstring`]: the list itself; `encodedList` encoding (GZIP + multibase base64url) and
 //!   decoding with typed errors (`STATUS_LIST_LENGTH_ERROR`, `RANGE_ERROR`, bad prefix, bad GZIP,
 //!   GZIP bombs).
+//! - [`TokenStatusList`]: the IETF Token Status List (`status_list` with `bits` and a zlib `lst`)
+//!   and the claims of its Status List Token ([`status_list_token_claims`]); a registry with
+//!   [`ListFormat::TokenStatusList`] allocates its entries from the same store and allocator.
 //! - [`StatusEntry`]: a `BitstringStatusListEntry` / `StatusList2021Entry`, parsed and validated.
 //! - [`Permutation`]: the keyed bijection that turns an allocation counter into an index.
 //! - [`store::StatusListStore`]: the small async trait backends implement; [`store::MemoryStore`],
@@ -92,6 +95,7 @@ mod status_size;
 pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod token_status_list;
 
 pub use bitstring::{Bitstring, DecodeOptions, DEFAULT_MAX_BYTES, MIN_ENTRIES};
 pub use builder::{StatusRegistryBuilder, LIST_PLACEHOLDER};
@@ -108,3 +112,7 @@ pub use purpose::StatusPurpose;
 pub use registry::{StatusRegistry, MAX_BATCH};
 pub use reservation::Reservation;
 pub use status_size::StatusSize;
+pub use token_status_list::{
+    status_list_reference, status_list_token_claims, StatusListTokenParams, TokenStatusList,
+    TOKEN_STATUS_INVALID, TOKEN_STATUS_SUSPENDED, TOKEN_STATUS_VALID,
+};

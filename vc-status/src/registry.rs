@@ -14,6 +14,7 @@ use crate::reservation::Reservation;
 use crate::store::{
     EntryChange, ListRecord, ReservationRecord, StatusListStore, StoreError, StoreErrorKind,
 };
+use crate::token_status_list::{status_list_token_claims, StatusListTokenParams, TokenStatusList};
 use crate::{
     Bitstring, Error, ListFormat, Permutation, ReservationOwner, Result, StatusEntry, StatusListId,
     StatusListIndex, StatusMessage, StatusPurpose, StatusRegistryBuilder, StatusSize,
@@ -504,13 +505,15 @@ impl StatusRegistry {
     /// Revokes the credential of a `revocation` entry (for good).
     pub async fn revoke(&self, entry: &StatusEntry) -> Result<()> {
         Self::expect_purpose(entry, StatusPurpose::Revocation)?;
-        self.set_status(entry, 1).await
+        let value = self.cfg.format.set_value(StatusPurpose::Revocation);
+        self.set_status(entry, value).await
     }
 
     /// Suspends the credential of a `suspension` entry.
     pub async fn suspend(&self, entry: &StatusEntry) -> Result<()> {
         Self::expect_purpose(entry, StatusPurpose::Suspension)?;
-        self.set_status(entry, 1).await
+        let value = self.cfg.format.set_value(StatusPurpose::Suspension);
+        self.set_status(entry, value).await
     }
 
     /// Lifts the suspension of a `suspension` entry.
@@ -549,7 +552,10 @@ impl StatusRegistry {
         Ok((bits, snapshot.version))
     }
 
-    /// The unsigned status list credential of list `id`, ready to be signed and served.
+    /// The unsigned status list credential of list `id`, ready to be signed and served; for a
+    /// [`ListFormat::TokenStatusList`] registry, the claims of its Status List Token (`sub`,
+    /// `iss`, `iat`, `exp`, `ttl` in seconds, `status_list`), to be signed as a
+    /// `statuslist+jwt`.
     ///
     /// It is cached per list and rebuilt (re-encoded) only when the list's version changed or, with
     /// a validity period, when half of it has passed.
@@ -566,20 +572,35 @@ impl StatusRegistry {
                 return Ok(cached.value.clone());
             }
         }
-        let mut bits = Bitstring::with_len(list.record.capacity, list.record.status_size)?;
-        for &(index, value) in &snapshot.entries {
-            bits.set(index, value)?;
-        }
-        let value = Arc::new(list_credential(&ListCredentialParams {
-            format: self.cfg.format,
-            url: &list.url,
-            issuer: &self.cfg.issuer,
-            purpose: list.record.purpose,
-            bitstring: &bits,
-            valid_from: now,
-            valid_until: self.cfg.validity.map(|v| now + v),
-            ttl_ms: self.cfg.ttl_ms,
-        })?);
+        let value = Arc::new(if self.cfg.format == ListFormat::TokenStatusList {
+            let mut tokens = TokenStatusList::new(list.record.capacity, list.record.status_size)?;
+            for &(index, value) in &snapshot.entries {
+                tokens.set(index, value)?;
+            }
+            status_list_token_claims(&StatusListTokenParams {
+                uri: &list.url,
+                issuer: self.issuer_id(),
+                list: &tokens,
+                issued_at: now,
+                expires_at: self.cfg.validity.map(|v| now + v),
+                ttl_secs: self.cfg.ttl_ms.map(|ms| ms.div_ceil(1000)),
+            })
+        } else {
+            let mut bits = Bitstring::with_len(list.record.capacity, list.record.status_size)?;
+            for &(index, value) in &snapshot.entries {
+                bits.set(index, value)?;
+            }
+            list_credential(&ListCredentialParams {
+                format: self.cfg.format,
+                url: &list.url,
+                issuer: &self.cfg.issuer,
+                purpose: list.record.purpose,
+                bitstring: &bits,
+                valid_from: now,
+                valid_until: self.cfg.validity.map(|v| now + v),
+                ttl_ms: self.cfg.ttl_ms,
+            })?
+        });
         lock(&self.credentials).insert(
             id.clone(),
             CachedCredential {
@@ -595,6 +616,14 @@ impl StatusRegistry {
     pub async fn list_credential_for_url(&self, url: &str) -> Result<Arc<Value>> {
         let id = self.list_id_from_url(url)?;
         self.list_credential(&id).await
+    }
+
+    /// The issuer's id (a string, or an object's `id`), the `iss` of Status List Tokens.
+    fn issuer_id(&self) -> Option<&str> {
+        match &self.cfg.issuer {
+            Value::String(s) => Some(s),
+            other => other.get("id").and_then(Value::as_str),
+        }
     }
 
     /// The list that allocation of `purpose` currently draws from.

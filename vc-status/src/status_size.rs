@@ -14,6 +14,8 @@ pub struct StatusSize(u8);
 impl StatusSize {
     /// One bit per entry, the default.
     pub const ONE: StatusSize = StatusSize(1);
+    /// Two bits per entry (Token Status List suspension lists: VALID, INVALID, SUSPENDED).
+    pub const TWO: StatusSize = StatusSize(2);
 
     /// A status size of `bits`, which must be in `1..=8`.
     pub fn new(bits: u8) -> Result<Self> {

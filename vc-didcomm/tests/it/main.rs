@@ -1,11 +1,5 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    missing_docs,
-    unreachable_pub,
-    dead_code
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+#![allow(missing_docs, unreachable_pub, dead_code)]
 // Flows drive both roles by hand and ignore the `Step`s they already checked.
 #![allow(unused_must_use)]
 

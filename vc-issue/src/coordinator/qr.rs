@@ -53,6 +53,18 @@ impl QrSymbol {
             .build()
     }
 
+    /// The symbol as text for a terminal: two module rows per line in Unicode half blocks, with
+    /// the quiet zone (dark modules as the terminal's foreground).
+    #[cfg(feature = "oid4vci")]
+    pub(crate) fn text(&self) -> String {
+        self.code
+            .render::<qrcode::render::unicode::Dense1x2>()
+            .quiet_zone(true)
+            .dark_color(qrcode::render::unicode::Dense1x2::Light)
+            .light_color(qrcode::render::unicode::Dense1x2::Dark)
+            .build()
+    }
+
     /// An 8-bit grayscale PNG, `scale` pixels per module (clamped to `1..=MAX_PNG_SCALE`), with
     /// the quiet zone: `(modules + 8) * scale` pixels square.
     pub(crate) fn png(&self, scale: u32) -> Result<Vec<u8>, CoordinatorError> {

@@ -24,13 +24,14 @@ use vc_core::{Credential, DataModelVersion, DateTime, DidUrl, PublicKey};
 
 use crate::crypto::proof_type::ProofType;
 use crate::crypto::secured_document::SecuredDocument;
+use crate::crypto::signer::EcdsaCurve;
 use crate::crypto::signer::Signer;
 use crate::crypto::suites::{EnvelopingSuite, ProofOptions};
 use crate::crypto::verify::{CredentialVerifier, VerifyError};
 use crate::error::IssueError;
 
 /// `vc+jwt` as a suite of the registry ([`Suites::default`](crate::Suites) has it); Ed25519
-/// (`EdDSA`) and P-256 (`ES256`) keys.
+/// (`EdDSA`), P-256 (`ES256`) and P-384 (`ES384`) keys.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct VcJwtSuite;
 
@@ -41,7 +42,7 @@ impl EnvelopingSuite for VcJwtSuite {
     }
 
     fn accepts(&self, key_type: KeyType) -> bool {
-        matches!(key_type, KeyType::Ed25519 | KeyType::P256)
+        matches!(key_type, KeyType::Ed25519 | KeyType::P256 | KeyType::P384)
     }
 
     async fn envelop(
@@ -277,7 +278,7 @@ fn encode_json(value: &Value) -> Result<String, IssueError> {
     Ok(URL_SAFE_NO_PAD.encode(bytes))
 }
 
-fn verifier(key: &PublicKey) -> Result<Box<dyn JwsVerifier>, VerifyError> {
+pub(crate) fn verifier(key: &PublicKey) -> Result<Box<dyn JwsVerifier>, VerifyError> {
     let jwk = public_jwk(key)?;
     let verifier: Box<dyn JwsVerifier> = match key.key_type() {
         KeyType::Ed25519 => Box::new(
@@ -290,6 +291,11 @@ fn verifier(key: &PublicKey) -> Result<Box<dyn JwsVerifier>, VerifyError> {
                 .verifier_from_jwk(&jwk)
                 .map_err(|_| malformed("bad key"))?,
         ),
+        KeyType::P384 => Box::new(
+            jws::ES384
+                .verifier_from_jwk(&jwk)
+                .map_err(|_| malformed("bad key"))?,
+        ),
         _ => {
             return Err(VerifyError::UnsupportedSuite {
                 suite: "vc+jwt".into(),
@@ -299,22 +305,15 @@ fn verifier(key: &PublicKey) -> Result<Box<dyn JwsVerifier>, VerifyError> {
     Ok(verifier)
 }
 
-/// The public JWK of a key (P-256 points are decompressed, as JWK requires both coordinates).
+/// The public JWK of a key (P-256 and P-384 points are decompressed, as JWK requires both
+/// coordinates).
 pub fn public_jwk(key: &PublicKey) -> Result<Jwk, VerifyError> {
     let value = match key.key_type() {
         KeyType::Ed25519 => {
             json!({"kty": "OKP", "crv": "Ed25519", "x": URL_SAFE_NO_PAD.encode(key.as_bytes())})
         }
-        KeyType::P256 => {
-            let point = p256::PublicKey::from_sec1_bytes(key.as_bytes())
-                .map_err(|_| malformed("bad P-256 key"))?;
-            let point = p256::elliptic_curve::sec1::ToEncodedPoint::to_encoded_point(&point, false);
-            let (x, y) = (
-                point.x().ok_or_else(|| malformed("bad P-256 key"))?,
-                point.y().ok_or_else(|| malformed("bad P-256 key"))?,
-            );
-            json!({"kty": "EC", "crv": "P-256", "x": URL_SAFE_NO_PAD.encode(x), "y": URL_SAFE_NO_PAD.encode(y)})
-        }
+        KeyType::P256 => ec_jwk("P-256", p256::NistP256::coordinates(key.as_bytes()))?,
+        KeyType::P384 => ec_jwk("P-384", p384::NistP384::coordinates(key.as_bytes()))?,
         _ => {
             return Err(VerifyError::UnsupportedSuite {
                 suite: "vc+jwt".into(),
@@ -325,6 +324,14 @@ pub fn public_jwk(key: &PublicKey) -> Result<Jwk, VerifyError> {
         return Err(malformed("bad key"));
     };
     Jwk::from_map(map).map_err(|_| malformed("bad key"))
+}
+
+/// An `EC` JWK on `crv` from the point's coordinates (`None` when the point is not on the curve).
+fn ec_jwk(crv: &str, coordinates: Option<(Vec<u8>, Vec<u8>)>) -> Result<Value, VerifyError> {
+    let (x, y) = coordinates.ok_or_else(|| malformed("bad EC key"))?;
+    Ok(
+        json!({"kty": "EC", "crv": crv, "x": URL_SAFE_NO_PAD.encode(x), "y": URL_SAFE_NO_PAD.encode(y)}),
+    )
 }
 
 fn malformed(reason: &str) -> VerifyError {

@@ -18,26 +18,37 @@ pub enum ProofType {
     Ed25519Signature2020,
     /// The legacy JCS suite `JcsEd25519Signature2020` (DIF, identity.rs variant).
     JcsEd25519Signature2020,
-    /// Data Integrity `ecdsa-rdfc-2019` with P-256.
+    /// Data Integrity `ecdsa-rdfc-2019`: RDF canonicalization + ECDSA, P-256 with SHA-256 or P-384
+    /// with SHA-384 (the key decides).
     EcdsaRdfc2019,
+    /// Data Integrity `ecdsa-jcs-2019`: JCS + ECDSA, P-256 with SHA-256 or P-384 with SHA-384.
+    EcdsaJcs2019,
+    /// Data Integrity `ecdsa-sd-2023` (selective disclosure; P-256 or P-384 issuer keys).
+    EcdsaSd2023,
     /// Data Integrity `bbs-2023` (selective disclosure).
     Bbs2023,
     /// A JWT: VC-JOSE-COSE (`typ: vc+jwt`) for 2.0, VC-JWT 1.1 (`vc` claim) for 1.1.
     VcJwt,
+    /// An IETF SD-JWT VC (`typ: dc+sd-jwt`), with selectively disclosable claims (feature
+    /// `sd-jwt`).
+    DcSdJwt,
     /// Any other name; issuing with it fails with `UNSUPPORTED_PROOF_TYPE`.
     Other(String),
 }
 
 impl ProofType {
     /// Every proof type this crate knows, in a stable order.
-    pub const KNOWN: [ProofType; 7] = [
+    pub const KNOWN: [ProofType; 10] = [
         ProofType::EddsaJcs2022,
         ProofType::EddsaRdfc2022,
         ProofType::Ed25519Signature2020,
         ProofType::JcsEd25519Signature2020,
         ProofType::EcdsaRdfc2019,
+        ProofType::EcdsaJcs2019,
+        ProofType::EcdsaSd2023,
         ProofType::Bbs2023,
         ProofType::VcJwt,
+        ProofType::DcSdJwt,
     ];
 
     /// The name used in requests and in proofs (`cryptosuite` or `type`).
@@ -48,8 +59,11 @@ impl ProofType {
             ProofType::Ed25519Signature2020 => "Ed25519Signature2020",
             ProofType::JcsEd25519Signature2020 => "JcsEd25519Signature2020",
             ProofType::EcdsaRdfc2019 => "ecdsa-rdfc-2019",
+            ProofType::EcdsaJcs2019 => "ecdsa-jcs-2019",
+            ProofType::EcdsaSd2023 => "ecdsa-sd-2023",
             ProofType::Bbs2023 => "bbs-2023",
             ProofType::VcJwt => "vc+jwt",
+            ProofType::DcSdJwt => "dc+sd-jwt",
             ProofType::Other(name) => name,
         }
     }

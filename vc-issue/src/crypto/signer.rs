@@ -2,8 +2,8 @@
 
 #[cfg(feature = "bbs")]
 mod bls12381;
+mod ecdsa;
 mod ed25519;
-mod p256;
 
 use std::fmt::Debug;
 
@@ -15,8 +15,8 @@ use crate::host_error::HostError;
 
 #[cfg(feature = "bbs")]
 pub use self::bls12381::Bls12381G2Signer;
+pub use self::ecdsa::{EcdsaCurve, EcdsaSigner, NistCurve, P256Signer, P384Signer};
 pub use self::ed25519::Ed25519Signer;
-pub use self::p256::P256Signer;
 
 /// A signature algorithm, as the proof suites and JOSE name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -27,6 +27,8 @@ pub enum SignatureAlgorithm {
     /// ECDSA over P-256 with SHA-256, signatures as 64-byte `r || s` (IEEE P1363, as JWS and Data
     /// Integrity encode them).
     EcdsaP256Sha256,
+    /// ECDSA over P-384 with SHA-384, signatures as 96-byte `r || s`.
+    EcdsaP384Sha384,
     /// BBS with the BLS12-381-SHA-256 ciphersuite (IRTF CFRG BBS signatures): 80-byte signatures
     /// over a vector of messages, as `bbs-2023` uses them (see `BbsSigner`).
     BbsBls12381Sha256,
@@ -38,16 +40,18 @@ impl SignatureAlgorithm {
         match self {
             SignatureAlgorithm::Ed25519 => KeyType::Ed25519,
             SignatureAlgorithm::EcdsaP256Sha256 => KeyType::P256,
+            SignatureAlgorithm::EcdsaP384Sha384 => KeyType::P384,
             SignatureAlgorithm::BbsBls12381Sha256 => KeyType::Bls12381G2,
         }
     }
 
-    /// The JOSE `alg` name (`EdDSA`, `ES256`; `BBS` is the name the JSON Proof Algorithms draft
+    /// The JOSE `alg` name (`EdDSA`, `ES256`, `ES384`; `BBS` is the name the JSON Proof Algorithms draft
     /// gives BBS, which JWS cannot use).
     pub fn jws_name(self) -> &'static str {
         match self {
             SignatureAlgorithm::Ed25519 => "EdDSA",
             SignatureAlgorithm::EcdsaP256Sha256 => "ES256",
+            SignatureAlgorithm::EcdsaP384Sha384 => "ES384",
             SignatureAlgorithm::BbsBls12381Sha256 => "BBS",
         }
     }
@@ -65,7 +69,8 @@ pub trait Signer: Send + Sync + Debug + 'static {
     /// The matching public key (what the verification method publishes).
     fn public_key(&self) -> &PublicKey;
 
-    /// Signs `message`. Ed25519 signs it as is; ECDSA P-256 hashes it with SHA-256 first; a BBS
+    /// Signs `message`. Ed25519 signs it as is; ECDSA hashes it with the curve's hash first
+    /// (SHA-256 for P-256, SHA-384 for P-384); a BBS
     /// key signs the one-message vector `[message]` with an empty header.
     ///
     /// Say [`HostError::unavailable`] when the key's service is down or busy (the queue retries

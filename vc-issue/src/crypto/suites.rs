@@ -7,6 +7,8 @@ mod canonicalizer;
 mod data_integrity;
 #[cfg(feature = "rdfc")]
 mod deep_stack;
+#[cfg(feature = "rdfc")]
+pub mod ecdsa_sd;
 mod enveloping;
 mod jcs_ed25519_2020;
 mod options;
@@ -15,6 +17,8 @@ mod rdfc;
 #[cfg(feature = "rdfc")]
 mod rdfc_template;
 mod securing;
+#[cfg(feature = "rdfc")]
+mod selective;
 mod signature_encoding;
 
 use std::collections::HashMap;
@@ -35,12 +39,16 @@ use crate::error::IssueError;
 pub use bbs::Bbs2023Suite;
 pub use canonicalizer::{Canonicalizer, JcsCanonicalizer};
 pub use data_integrity::DataIntegritySuite;
+#[cfg(feature = "rdfc")]
+pub use ecdsa_sd::EcdsaSd2023Suite;
 pub use enveloping::EnvelopingSuite;
 pub use jcs_ed25519_2020::JcsEd25519Signature2020;
 pub use options::ProofOptions;
 #[cfg(feature = "rdfc")]
 pub use rdfc::{ContextLoader, RdfcCanonicalizer};
 pub use securing::SecuringSuite;
+#[cfg(feature = "rdfc")]
+pub use selective::mandatory::DEFAULT_MANDATORY_POINTERS;
 
 /// A proof suite that embeds its proof in the document it secures (Data Integrity and the legacy
 /// LD/JCS suites).
@@ -52,8 +60,14 @@ pub trait ProofSuite: Send + Sync + Debug + 'static {
     /// The proof type this suite produces.
     fn proof_type(&self) -> ProofType;
 
-    /// The key type it signs and verifies with.
+    /// The key type it signs and verifies with (the first, when it takes several).
     fn key_type(&self) -> KeyType;
+
+    /// Whether it signs and verifies with keys of `key_type` (the `ecdsa-*` suites take P-256 and
+    /// P-384 keys).
+    fn accepts_key(&self, key_type: KeyType) -> bool {
+        key_type == self.key_type()
+    }
 
     /// Contexts a credential of `version` must carry for this suite's proof terms to be defined
     /// (added after the credential's own contexts).
@@ -98,13 +112,15 @@ pub struct Suites {
 }
 
 impl Default for Suites {
-    /// Every suite compiled in: `eddsa-jcs-2022`, `JcsEd25519Signature2020`, with the `rdfc`
-    /// feature `eddsa-rdfc-2022`, `Ed25519Signature2020` and `ecdsa-rdfc-2019`, with the `bbs`
+    /// Every suite compiled in: `eddsa-jcs-2022`, `ecdsa-jcs-2019`, `JcsEd25519Signature2020`, with the `rdfc`
+    /// feature `eddsa-rdfc-2022`, `Ed25519Signature2020`, `ecdsa-rdfc-2019` and `ecdsa-sd-2023` (with
+    /// its default mandatory pointers), with the `bbs`
     /// feature `bbs-2023` (with its default mandatory pointers), and with the `jwt` feature
     /// `vc+jwt` ([`VcJwtSuite`](crate::crypto::jwt::VcJwtSuite)).
     fn default() -> Self {
         let mut suites = Self::empty();
         suites.insert(Arc::new(DataIntegritySuite::eddsa_jcs_2022()));
+        suites.insert(Arc::new(DataIntegritySuite::ecdsa_jcs_2019()));
         suites.insert(Arc::new(JcsEd25519Signature2020));
         #[cfg(feature = "jwt")]
         suites.insert_enveloping(Arc::new(crate::crypto::jwt::VcJwtSuite));
@@ -116,6 +132,7 @@ impl Default for Suites {
             let canonicalizer = shared_canonicalizer();
             #[cfg(feature = "bbs")]
             suites.insert(Arc::new(Bbs2023Suite::new(canonicalizer.clone())));
+            suites.insert(Arc::new(EcdsaSd2023Suite::new(canonicalizer.clone())));
             let rdfc: Arc<dyn Canonicalizer> = canonicalizer;
             suites.insert(Arc::new(DataIntegritySuite::eddsa_rdfc_2022(rdfc.clone())));
             suites.insert(Arc::new(DataIntegritySuite::ed25519_signature_2020(
@@ -204,7 +221,7 @@ pub(crate) fn unsupported(proof_type: &ProofType) -> IssueError {
         "BbsBlsSignature2020" => {
             Some("BbsBlsSignature2020 is superseded by bbs-2023; request bbs-2023")
         }
-        "eddsa-rdfc-2022" | "Ed25519Signature2020" | "ecdsa-rdfc-2019" => {
+        "eddsa-rdfc-2022" | "Ed25519Signature2020" | "ecdsa-rdfc-2019" | "ecdsa-sd-2023" => {
             Some("this suite needs the `rdfc` feature of vc-issue")
         }
         "bbs-2023" => Some("bbs-2023 needs the `bbs` feature of vc-issue"),

@@ -3,10 +3,10 @@
 use std::sync::Arc;
 
 use ed25519_dalek::{Signature as EdSignature, VerifyingKey};
-use p256::ecdsa::signature::Verifier as _;
 use vc_core::did_key::KeyType;
 use vc_core::{Credential, Did, DidUrl, ErrorCode, Proof, PublicKey};
 
+use crate::crypto::signer::EcdsaCurve;
 use crate::crypto::suites::Suites;
 use crate::error::BoxError;
 use crate::pipeline::resolver::DidResolver;
@@ -105,7 +105,8 @@ impl VerifyError {
     }
 }
 
-/// Verifies a raw signature: Ed25519 over the message, or ECDSA P-256/SHA-256 (`r || s`).
+/// Verifies a raw signature: Ed25519 over the message, or ECDSA P-256/SHA-256 or P-384/SHA-384
+/// (`r || s`).
 pub fn verify_signature(
     key: &PublicKey,
     message: &[u8],
@@ -124,17 +125,19 @@ pub fn verify_signature(
             key.verify_strict(message, &signature)
                 .map_err(|_| VerifyError::InvalidSignature)
         }
-        KeyType::P256 => {
-            let key = p256::ecdsa::VerifyingKey::from_sec1_bytes(key.as_bytes())
-                .map_err(|_| VerifyError::InvalidSignature)?;
-            let signature = p256::ecdsa::Signature::from_slice(signature)
-                .map_err(|_| VerifyError::InvalidSignature)?;
-            key.verify(message, &signature)
-                .map_err(|_| VerifyError::InvalidSignature)
-        }
+        KeyType::P256 => ecdsa_result(p256::NistP256::verify(key.as_bytes(), message, signature)),
+        KeyType::P384 => ecdsa_result(p384::NistP384::verify(key.as_bytes(), message, signature)),
         _ => Err(VerifyError::UnsupportedSuite {
             suite: key.key_type().name().to_owned(),
         }),
+    }
+}
+
+fn ecdsa_result(valid: bool) -> Result<(), VerifyError> {
+    if valid {
+        Ok(())
+    } else {
+        Err(VerifyError::InvalidSignature)
     }
 }
 

@@ -82,7 +82,7 @@ impl Authorizer for BearerTokens {
 
 /// The token of an `Authorization: Bearer <token>` value; the scheme is case-insensitive
 /// (RFC 9110 section 11.1).
-fn bearer_token(value: &str) -> Option<&str> {
+pub(crate) fn bearer_token(value: &str) -> Option<&str> {
     let (scheme, token) = value.split_once(' ')?;
     let token = token.trim();
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)

@@ -224,6 +224,14 @@ async fn allocate(
     let needed = match format {
         ListFormat::BitstringStatusList => VC_V2_CONTEXT,
         ListFormat::StatusList2021 => STATUS_LIST_2021_CONTEXT,
+        // Token Status List entries go into SD-JWT VCs, never into a W3C credentialStatus.
+        ListFormat::TokenStatusList => {
+            return Err(ApiError::new(
+                ErrorCode::UNSUPPORTED_STATUS_TYPE,
+                "this issuer's Token Status List entries are for SD-JWT VCs",
+            )
+            .with_details(pointer("/type")))
+        }
     };
     if !credential
         .contexts()

@@ -322,7 +322,8 @@ async fn guarded<T>(
         })
 }
 
-fn item_request(
+/// The request for one item of `batch`: the batch's shared fields with the item's holder, claims and id.
+pub(crate) fn item_request(
     batch: &BatchRequest,
     holder_did: &str,
     claims: Map<String, Value>,

@@ -424,7 +424,7 @@ impl Issuer {
         })
     }
 
-    async fn schema(
+    pub(crate) async fn schema(
         &self,
         issuer_did: &Did,
         schema_id: &str,

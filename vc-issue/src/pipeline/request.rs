@@ -38,6 +38,16 @@ pub struct IssuanceRequest {
     /// A fixed credential id (a fresh `urn:uuid` otherwise).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub credential_id: Option<CredentialId>,
+    /// `dc+sd-jwt` only: the claim paths to make selectively disclosable, a subset of the
+    /// schema's ([`SdJwtVcConfig`](crate::pipeline::schema::SdJwtVcConfig)); all of the
+    /// schema's when absent. A path the schema does not list is `SELECTIVE_POINTER_INVALID`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selectively_disclosable: Option<Vec<String>>,
+    /// `dc+sd-jwt` only: the holder's public JWK, to bind the credential to (`cnf.jwk`). Set it
+    /// only once the holder proved possession of the private key (an OpenID4VCI proof JWT, say).
+    /// Without it, a `did:key` holder's key is used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder_jwk: Option<Value>,
 }
 
 impl IssuanceRequest {
@@ -58,7 +68,21 @@ impl IssuanceRequest {
             revocable: false,
             data_model: DataModelVersion::V2,
             credential_id: None,
+            selectively_disclosable: None,
+            holder_jwk: None,
         }
+    }
+
+    /// `dc+sd-jwt`: narrows the selectively disclosable claims to `paths`.
+    pub fn with_selectively_disclosable(mut self, paths: Vec<String>) -> Self {
+        self.selectively_disclosable = Some(paths);
+        self
+    }
+
+    /// `dc+sd-jwt`: binds the credential to the holder's public JWK (`cnf.jwk`).
+    pub fn with_holder_jwk(mut self, jwk: Value) -> Self {
+        self.holder_jwk = Some(jwk);
+        self
     }
 
     /// Sets the proof type.

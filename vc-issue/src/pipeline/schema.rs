@@ -3,6 +3,7 @@
 
 mod cache;
 mod memory;
+mod sd_jwt_vc;
 
 use std::fmt::Debug;
 use std::sync::Arc;
@@ -16,6 +17,7 @@ use crate::host_error::HostError;
 
 pub(crate) use cache::{validate, SchemaCache};
 pub use memory::InMemorySchemaRegistry;
+pub use sd_jwt_vc::SdJwtVcConfig;
 
 /// What an issuer needs to know about a credential schema.
 ///
@@ -45,6 +47,10 @@ pub struct SchemaEntry {
     /// A human-readable name, also used as the credential `name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    /// How credentials of this schema look as SD-JWT VCs (`dc+sd-jwt`): `vct` and the
+    /// selectively disclosable claims. Without it every claim is always disclosed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sd_jwt_vc: Option<SdJwtVcConfig>,
 }
 
 impl SchemaEntry {
@@ -63,7 +69,14 @@ impl SchemaEntry {
             authorized_issuers: None,
             schema_url: None,
             name: None,
+            sd_jwt_vc: None,
         }
+    }
+
+    /// Sets the SD-JWT VC side of the schema.
+    pub fn with_sd_jwt_vc(mut self, config: SdJwtVcConfig) -> Self {
+        self.sd_jwt_vc = Some(config);
+        self
     }
 
     /// Restricts the schema to these issuers.

@@ -7,7 +7,7 @@ use rand::RngCore;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
-use vc_core::{Clock, CredentialId, Did, ErrorCode, SystemClock};
+use vc_core::{Clock, CredentialId, ErrorCode, SystemClock};
 use vc_status::{ReservationOwner, StatusEntry, StatusPurpose};
 
 use super::error::{QueueError, StoreErrorKind};
@@ -20,7 +20,7 @@ use super::state::{
 };
 use super::store::{Inserted, IssuanceStore};
 use crate::error::IssueError;
-use crate::pipeline::batch::{BatchRequest, MAX_BATCH_ITEMS};
+use crate::pipeline::batch::{item_request, BatchRequest, MAX_BATCH_ITEMS};
 use crate::pipeline::issuer::Issuer;
 use crate::pipeline::request::IssuanceRequest;
 use tracing::Instrument;
@@ -370,22 +370,12 @@ impl IssuanceQueue {
         let mut items = Vec::with_capacity(batch.items.len());
         for (i, item) in batch.items.iter().enumerate() {
             let outcome = async {
-                let holder = Did::parse(&item.holder_did).map_err(|e| {
-                    QueueError::Issue(IssueError::InvalidRequest {
-                        reason: format!("holderDid: {e}"),
-                    })
-                })?;
-                let mut request = IssuanceRequest::new(
-                    batch.schema_id.clone(),
-                    batch.issuer_did.clone(),
-                    holder,
+                let request = item_request(
+                    &batch,
+                    &item.holder_did,
                     item.claims.clone(),
-                )
-                .with_proof_type(batch.proof_type.clone())
-                .revocable(batch.revocable)
-                .with_data_model(batch.data_model);
-                request.expiration_date = batch.expiration_date.clone();
-                request.credential_id = item.credential_id.clone();
+                    item.credential_id.clone(),
+                )?;
                 let key = idempotency_key.map(|k| format!("{k}#{i}"));
                 let position = BatchPosition {
                     batch_id: batch_id.clone(),

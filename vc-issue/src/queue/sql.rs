@@ -16,7 +16,7 @@ pub(super) fn corrupt(what: &'static str) -> StoreError {
 pub(super) const COLUMNS: &str =
     "id, state, version, lease_token, lease_worker, lease_until, attempts, deadline, data";
 
-/// A `issuance_tickets` row, as read from either backend.
+/// An `issuance_tickets` row, as either backend reads or writes it.
 pub(super) struct Columns {
     pub(super) id: String,
     pub(super) state: String,
@@ -58,27 +58,15 @@ impl Columns {
         };
         Ok(r)
     }
-}
 
-/// The values an insert or update writes.
-pub(super) struct Values {
-    pub(super) state: &'static str,
-    pub(super) lease_token: Option<String>,
-    pub(super) lease_worker: Option<String>,
-    pub(super) lease_until: Option<i64>,
-    pub(super) attempts: i64,
-    pub(super) deadline: Option<i64>,
-    pub(super) data: String,
-    pub(super) version: i64,
-}
-
-impl Values {
+    /// The row that stores `r`.
     pub(super) fn of(r: &TicketRecord) -> Result<Self, StoreError> {
         let data = serde_json::to_string(r).map_err(|e| {
             StoreError::new(StoreErrorKind::Internal, "serialize a ticket").with_source(e)
         })?;
         Ok(Self {
-            state: r.state.as_str(),
+            id: r.id.as_str().to_owned(),
+            state: r.state.as_str().to_owned(),
             lease_token: r.lease.as_ref().map(|l| l.token.clone()),
             lease_worker: r.lease.as_ref().map(|l| l.worker.clone()),
             lease_until: r.lease.as_ref().map(|l| to_millis(l.until)),

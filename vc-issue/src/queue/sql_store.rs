@@ -13,7 +13,7 @@ macro_rules! sql_issuance_store {
         use time::OffsetDateTime;
 
         use super::error::StoreErrorKind;
-        use super::sql::{corrupt, map_err, Columns, Values, COLUMNS};
+        use super::sql::{corrupt, map_err, Columns, COLUMNS};
         use super::state::{to_millis, Lease, TicketId, TicketRecord, TicketState};
         use super::store::{Inserted, IssuanceStore};
 
@@ -46,7 +46,7 @@ macro_rules! sql_issuance_store {
             async fn insert(&self, r: &TicketRecord) -> Result<Inserted, StoreError> {
                 let mut stored = r.clone();
                 stored.version = 0;
-                let v = Values::of(&stored)?;
+                let v = Columns::of(&stored)?;
                 let inserted = sqlx::query(
                     "INSERT INTO issuance_tickets (id, state, version, idempotency_key, lease_token, \
                      lease_worker, lease_until, attempts, deadline, data) \
@@ -100,7 +100,7 @@ macro_rules! sql_issuance_store {
             }
 
             async fn update(&self, r: &TicketRecord) -> Result<u64, StoreError> {
-                let v = Values::of(r)?;
+                let v = Columns::of(r)?;
                 let done = sqlx::query(
                     "UPDATE issuance_tickets SET state = $1, version = version + 1, lease_token = $2, \
                      lease_worker = $3, lease_until = $4, attempts = $5, deadline = $6, data = $7 \

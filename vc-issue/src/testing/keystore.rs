@@ -54,7 +54,9 @@ pub async fn check_key_store(
         .map_err(ConformanceError::backend(SIGNS))?;
     if matches!(
         signer.algorithm(),
-        SignatureAlgorithm::Ed25519 | SignatureAlgorithm::EcdsaP256Sha256
+        SignatureAlgorithm::Ed25519
+            | SignatureAlgorithm::EcdsaP256Sha256
+            | SignatureAlgorithm::EcdsaP384Sha384
     ) && verify_signature(signer.public_key(), message, &signature).is_err()
     {
         return Err(ConformanceError::contract(

@@ -225,21 +225,29 @@ async fn every_default_suite_passes() {
     let suites = Suites::default();
     let ed = Ed25519Signer::generate();
     let p256 = P256Signer::generate();
-    let mut types = vec![ProofType::EddsaJcs2022, ProofType::JcsEd25519Signature2020];
+    let p384 = vc_issue::P384Signer::generate();
+    let mut cases: Vec<(ProofType, &dyn Signer)> = vec![
+        (ProofType::EddsaJcs2022, &ed),
+        (ProofType::JcsEd25519Signature2020, &ed),
+        (ProofType::EcdsaJcs2019, &p256),
+        (ProofType::EcdsaJcs2019, &p384),
+    ];
     if cfg!(feature = "rdfc") {
-        types.extend([
-            ProofType::EddsaRdfc2022,
-            ProofType::Ed25519Signature2020,
-            ProofType::EcdsaRdfc2019,
+        cases.extend([
+            (ProofType::EddsaRdfc2022, &ed as &dyn Signer),
+            (ProofType::Ed25519Signature2020, &ed),
+            (ProofType::EcdsaRdfc2019, &p256),
+            (ProofType::EcdsaRdfc2019, &p384),
         ]);
     }
-    for proof_type in types {
+    for (proof_type, signer) in cases {
         let suite = suites.get(&proof_type).unwrap();
-        let (signer, method): (&dyn Signer, _) = if proof_type == ProofType::EcdsaRdfc2019 {
-            (&p256, p256.verification_method_id())
-        } else {
-            (&ed, ed.verification_method_id())
-        };
+        let method = vc_core::did_key::DidKey::new(
+            signer.public_key().key_type(),
+            signer.public_key().as_bytes(),
+        )
+        .unwrap()
+        .verification_method_id();
         check_proof_suite(suite.as_ref(), signer, &method)
             .await
             .unwrap_or_else(|e| panic!("{proof_type}: {e}"));

@@ -5,6 +5,6 @@ mod approvals;
 mod edge;
 mod issue;
 mod pickup;
-mod server;
+pub(crate) mod server;
 mod status;
 mod telemetry;

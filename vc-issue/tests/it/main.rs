@@ -19,6 +19,8 @@ mod conformance_stores;
 mod coordinator_client;
 mod delegation;
 mod did_methods;
+mod ecdsa;
+mod ecdsa_sd;
 // The registry's table names each code's HTTP status.
 #[cfg(feature = "http")]
 mod error_codes;
@@ -29,6 +31,8 @@ mod fixtures;
 mod http_api;
 mod jwt;
 mod nesting;
+#[cfg(feature = "oid4vci")]
+mod oid4vci;
 mod pipeline;
 mod queue;
 mod queue_drain;

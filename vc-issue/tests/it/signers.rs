@@ -1,7 +1,7 @@
 //! The shipped signers pass the signer conformance checks, and keep their secrets.
 
 use vc_issue::testing::signer::check_signer;
-use vc_issue::{Ed25519Signer, P256Signer};
+use vc_issue::{Ed25519Signer, P256Signer, P384Signer};
 
 #[tokio::test]
 async fn local_signers_conform() {
@@ -11,6 +11,10 @@ async fn local_signers_conform() {
         .unwrap();
     check_signer(&P256Signer::generate()).await.unwrap();
     check_signer(&P256Signer::from_bytes(&[2; 32]).unwrap())
+        .await
+        .unwrap();
+    check_signer(&P384Signer::generate()).await.unwrap();
+    check_signer(&P384Signer::from_bytes(&[2; 48]).unwrap())
         .await
         .unwrap();
 }

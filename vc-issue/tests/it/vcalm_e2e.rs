@@ -178,7 +178,7 @@ impl Wallet {
 }
 
 /// Decodes a grayscale PNG QR code.
-fn decode_qr(png_bytes: &[u8]) -> String {
+pub fn decode_qr(png_bytes: &[u8]) -> String {
     let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes));
     let mut reader = decoder.read_info().unwrap();
     let mut pixels = vec![0; reader.output_buffer_size()];

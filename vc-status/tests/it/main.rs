@@ -15,4 +15,5 @@ mod multiprocess;
 mod registry;
 mod stores;
 mod support;
+mod token_status_list;
 mod vectors;

@@ -10,7 +10,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use vc_status::store::StatusListStore;
-use vc_status::{StatusEntry, StatusListId, StatusPurpose, StatusRegistry};
+use vc_status::{ListFormat, StatusEntry, StatusListId, StatusPurpose, StatusRegistry};
 
 const ROLE: &str = "MP_ROLE";
 const PROCESSES: usize = 4;
@@ -73,9 +73,16 @@ impl Backend {
     }
 }
 
+/// The children's registry: Bitstring Status List, or the Token Status List with `MP_FORMAT=token`
+/// (the same allocator over the same tables).
 fn registry(store: Arc<dyn StatusListStore>) -> StatusRegistry {
+    let format = match std::env::var("MP_FORMAT").as_deref() {
+        Ok("token") => ListFormat::TokenStatusList,
+        _ => ListFormat::BitstringStatusList,
+    };
     StatusRegistry::builder()
         .store(store)
+        .format(format)
         .list_url_template(TEMPLATE)
         .issuer("did:example:issuer")
         .namespace("mp")
@@ -180,10 +187,24 @@ fn child_process_entry() {
 }
 
 fn allocation_across_processes(backend: &Backend, dir: &Path) {
+    allocation_across_processes_in(backend, dir, "bitstring")
+}
+
+fn token_allocation_across_processes(backend: &Backend, dir: &Path) {
+    allocation_across_processes_in(backend, dir, "token")
+}
+
+fn allocation_across_processes_in(backend: &Backend, dir: &Path, format: &str) {
     // Migrate once up front (children racing on migrations is covered by the retry, but the
     // allocation race is what this test is about).
     runtime().block_on(async { drop(backend.open().await) });
-    let outs = run_children(backend, "allocate", PROCESSES, dir, &[]);
+    let outs = run_children(
+        backend,
+        "allocate",
+        PROCESSES,
+        dir,
+        &[("MP_FORMAT", format.to_owned())],
+    );
     let mut seen = HashSet::new();
     let mut per_list: BTreeMap<String, HashSet<u64>> = BTreeMap::new();
     for out in outs {
@@ -307,6 +328,14 @@ fn sqlite_four_processes_allocate_without_duplicates_across_rollover() {
 
 #[cfg(feature = "sqlite")]
 #[test]
+fn sqlite_four_processes_allocate_token_status_list_entries_without_duplicates() {
+    let dir = tempfile::tempdir().unwrap();
+    let backend = Backend::Sqlite(dir.path().join("tokens.db"));
+    token_allocation_across_processes(&backend, dir.path());
+}
+
+#[cfg(feature = "sqlite")]
+#[test]
 fn sqlite_two_processes_revoke_without_losing_updates() {
     let dir = tempfile::tempdir().unwrap();
     let backend = Backend::Sqlite(dir.path().join("revoke.db"));
@@ -343,4 +372,10 @@ fn postgres_four_processes_allocate_without_duplicates_across_rollover() {
 #[test]
 fn postgres_two_processes_revoke_without_losing_updates() {
     with_postgres("mprevoke", revocation_across_processes);
+}
+
+#[cfg(feature = "postgres")]
+#[test]
+fn postgres_four_processes_allocate_token_status_list_entries_without_duplicates() {
+    with_postgres("mptokens", token_allocation_across_processes);
 }

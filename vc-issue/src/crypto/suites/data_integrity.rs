@@ -1,15 +1,16 @@
 //! The hashed Data Integrity suites: canonicalize the proof configuration and the document, hash
-//! each with SHA-256, sign the concatenation, encode the signature as base58btc multibase.
+//! each (SHA-256; SHA-384 for P-384 keys, as vc-di-ecdsa says), sign the concatenation, encode the
+//! signature as base58btc multibase.
 //!
-//! `eddsa-jcs-2022`, `eddsa-rdfc-2022`, `ecdsa-rdfc-2019` and the legacy `Ed25519Signature2020`
-//! differ only in the canonicalization, the key type and a few proof properties, so one type with a
-//! per-suite configuration serves them all.
+//! `eddsa-jcs-2022`, `eddsa-rdfc-2022`, `ecdsa-rdfc-2019`, `ecdsa-jcs-2019` and the legacy
+//! `Ed25519Signature2020` differ only in the canonicalization, the key types and a few proof
+//! properties, so one type with a per-suite configuration serves them all.
 
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
+use sha2::{Digest, Sha256, Sha384};
 use vc_core::context::{DATA_INTEGRITY_V2, ED25519_2020_V1};
 use vc_core::did_key::KeyType;
 use vc_core::proof::DATA_INTEGRITY_PROOF;
@@ -30,7 +31,8 @@ pub struct DataIntegritySuite {
     /// The proof's `type` (`DataIntegrityProof`, or the legacy suite's own type).
     type_name: &'static str,
     cryptosuite: Option<&'static str>,
-    key_type: KeyType,
+    /// The key types it takes, the first being [`ProofSuite::key_type`].
+    key_types: &'static [KeyType],
     canonicalizer: Arc<dyn Canonicalizer>,
     /// `eddsa-jcs-2022` keeps the `@context` in the emitted proof (as the W3C vectors do).
     context_in_proof: bool,
@@ -45,7 +47,7 @@ impl DataIntegritySuite {
             proof_type: ProofType::EddsaJcs2022,
             type_name: DATA_INTEGRITY_PROOF,
             cryptosuite: Some("eddsa-jcs-2022"),
-            key_type: KeyType::Ed25519,
+            key_types: &[KeyType::Ed25519],
             canonicalizer: Arc::new(JcsCanonicalizer),
             context_in_proof: true,
             contexts_v1: &[DATA_INTEGRITY_V2],
@@ -59,7 +61,7 @@ impl DataIntegritySuite {
             proof_type: ProofType::EddsaRdfc2022,
             type_name: DATA_INTEGRITY_PROOF,
             cryptosuite: Some("eddsa-rdfc-2022"),
-            key_type: KeyType::Ed25519,
+            key_types: &[KeyType::Ed25519],
             canonicalizer,
             context_in_proof: false,
             contexts_v1: &[DATA_INTEGRITY_V2],
@@ -67,17 +69,23 @@ impl DataIntegritySuite {
         }
     }
 
-    /// `ecdsa-rdfc-2019` with P-256, with an RDF canonicalizer.
+    /// `ecdsa-rdfc-2019` with P-256 or P-384 keys, with an RDF canonicalizer.
     pub fn ecdsa_rdfc_2019(canonicalizer: Arc<dyn Canonicalizer>) -> Self {
         Self {
             proof_type: ProofType::EcdsaRdfc2019,
-            type_name: DATA_INTEGRITY_PROOF,
             cryptosuite: Some("ecdsa-rdfc-2019"),
-            key_type: KeyType::P256,
-            canonicalizer,
-            context_in_proof: false,
-            contexts_v1: &[DATA_INTEGRITY_V2],
-            contexts_v2: &[],
+            key_types: ECDSA_KEYS,
+            ..Self::eddsa_rdfc_2022(canonicalizer)
+        }
+    }
+
+    /// `ecdsa-jcs-2019` with P-256 or P-384 keys.
+    pub fn ecdsa_jcs_2019() -> Self {
+        Self {
+            proof_type: ProofType::EcdsaJcs2019,
+            cryptosuite: Some("ecdsa-jcs-2019"),
+            key_types: ECDSA_KEYS,
+            ..Self::eddsa_jcs_2022()
         }
     }
 
@@ -87,7 +95,7 @@ impl DataIntegritySuite {
             proof_type: ProofType::Ed25519Signature2020,
             type_name: "Ed25519Signature2020",
             cryptosuite: None,
-            key_type: KeyType::Ed25519,
+            key_types: &[KeyType::Ed25519],
             canonicalizer,
             context_in_proof: false,
             contexts_v1: &[ED25519_2020_V1],
@@ -109,14 +117,25 @@ impl DataIntegritySuite {
         proof
     }
 
-    /// SHA-256(canonical proof config) || SHA-256(canonical document): the bytes that are signed.
-    fn hash_data(&self, config: &Value, document: &Value) -> Result<[u8; 64], IssueError> {
-        let mut data = [0u8; 64];
-        data[..32].copy_from_slice(&Sha256::digest(self.canonicalizer.canonicalize(config)?));
-        data[32..].copy_from_slice(&Sha256::digest(self.canonicalizer.canonicalize(document)?));
-        Ok(data)
+    /// hash(canonical proof config) || hash(canonical document): the bytes that are signed. The
+    /// hash is SHA-384 for P-384 keys, SHA-256 for every other.
+    fn hash_data(
+        &self,
+        key_type: KeyType,
+        config: &Value,
+        document: &Value,
+    ) -> Result<Vec<u8>, IssueError> {
+        let config = self.canonicalizer.canonicalize(config)?;
+        let document = self.canonicalizer.canonicalize(document)?;
+        Ok(match key_type {
+            KeyType::P384 => [Sha384::digest(config), Sha384::digest(document)].concat(),
+            _ => [Sha256::digest(config), Sha256::digest(document)].concat(),
+        })
     }
 }
+
+/// The keys of the `ecdsa-*` suites.
+const ECDSA_KEYS: &[KeyType] = &[KeyType::P256, KeyType::P384];
 
 /// The configuration of `proof` as JSON: the proof without `proofValue`, with the document's
 /// `@context` when the proof has none. `serialized` is the proof as the credential's serialization
@@ -191,7 +210,11 @@ impl ProofSuite for DataIntegritySuite {
     }
 
     fn key_type(&self) -> KeyType {
-        self.key_type
+        self.key_types[0]
+    }
+
+    fn accepts_key(&self, key_type: KeyType) -> bool {
+        self.key_types.contains(&key_type)
     }
 
     fn required_contexts(&self, version: DataModelVersion) -> &'static [&'static str] {
@@ -207,14 +230,15 @@ impl ProofSuite for DataIntegritySuite {
         options: &ProofOptions,
         signer: &dyn Signer,
     ) -> Result<Proof, IssueError> {
-        if signer.algorithm().key_type() != self.key_type {
+        let key_type = signer.algorithm().key_type();
+        if !self.accepts_key(key_type) {
             return Err(IssueError::SigningFailed { source: None });
         }
         let document = secured_document(secured, None)?;
         let mut proof = self.proof_options(options);
         let config = proof_configuration(&proof, None, &document)
             .map_err(|e| IssueError::internal("proof configuration", e))?;
-        let data = self.hash_data(&config, &document)?;
+        let data = self.hash_data(key_type, &config, &document)?;
         let signature = signer.sign(&data).await.map_err(IssueError::signing)?;
         proof.proof_value = Some(signature_encoding::encode_multibase(&signature));
         if self.context_in_proof {
@@ -232,7 +256,7 @@ impl ProofSuite for DataIntegritySuite {
         proof: &Proof,
         key: &PublicKey,
     ) -> Result<(), VerifyError> {
-        if key.key_type() != self.key_type {
+        if !self.accepts_key(key.key_type()) {
             return Err(VerifyError::KeyTypeMismatch {
                 suite: self.proof_type.to_string(),
                 key_type: key.key_type().name(),
@@ -272,7 +296,7 @@ impl ProofSuite for DataIntegritySuite {
             }
         })?;
         let data = self
-            .hash_data(&config, &document)
+            .hash_data(key.key_type(), &config, &document)
             .map_err(canonicalization)?;
         verify_signature(key, &data, &signature)
     }

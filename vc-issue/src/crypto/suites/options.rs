@@ -18,6 +18,10 @@ pub struct ProofOptions {
     pub challenge: Option<String>,
     /// The domain(s) the proof is bound to.
     pub domain: Option<OneOrMany<String>>,
+    /// The selective-disclosure suites' (`bbs-2023`, `ecdsa-sd-2023`) mandatory JSON pointers for
+    /// this proof, what a holder must always reveal; `None` leaves the suite's own choice. Other
+    /// suites ignore it.
+    pub mandatory_pointers: Option<Vec<String>>,
 }
 
 impl ProofOptions {
@@ -30,6 +34,7 @@ impl ProofOptions {
             expires: None,
             challenge: None,
             domain: None,
+            mandatory_pointers: None,
         }
     }
 
@@ -47,6 +52,19 @@ impl ProofOptions {
             expires: None,
             challenge: Some(challenge.into()),
             domain: domain.map(OneOrMany::One),
+            mandatory_pointers: None,
         }
+    }
+
+    /// The same options with these mandatory pointers (selective-disclosure suites; each must
+    /// select something, or signing fails with `MANDATORY_POINTER_INVALID`).
+    #[must_use]
+    pub fn with_mandatory_pointers<I, S>(mut self, pointers: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.mandatory_pointers = Some(pointers.into_iter().map(Into::into).collect());
+        self
     }
 }

@@ -31,7 +31,7 @@ impl SecuringSuite {
     /// Whether the suite signs with keys of `key_type`.
     pub fn accepts(&self, key_type: KeyType) -> bool {
         match self {
-            SecuringSuite::Embedded(suite) => suite.key_type() == key_type,
+            SecuringSuite::Embedded(suite) => suite.accepts_key(key_type),
             SecuringSuite::Enveloping(suite) => suite.accepts(key_type),
         }
     }

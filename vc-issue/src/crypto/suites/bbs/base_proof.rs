@@ -5,9 +5,7 @@
 use std::sync::Arc;
 
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use vc_core::did_key::KeyType;
-use vc_core::proof::DATA_INTEGRITY_PROOF;
 use vc_core::{Proof, PublicKey};
 use zkryptium::bbsplus::ciphersuites::Bls12381Sha256;
 use zkryptium::bbsplus::keys::BBSplusPublicKey;
@@ -15,92 +13,36 @@ use zkryptium::schemes::algorithms::BBSplus;
 use zkryptium::schemes::generics::Signature;
 
 use super::cbor::BaseProofValue;
-use super::group::{canonicalize_and_group, PointerKind};
-use super::label_map::shuffled_label_map;
 use super::CRYPTOSUITE;
 use crate::crypto::signer::BbsSigner;
+use crate::crypto::suites::selective::label_map::shuffled_label_map;
+use crate::crypto::suites::selective::transform::{self, quads_hash, BaseTransform};
+pub(super) use crate::crypto::suites::selective::transform::{proof_config, proof_hash};
 use crate::crypto::suites::{ProofOptions, RdfcCanonicalizer};
 use crate::crypto::verify::VerifyError;
 use crate::error::IssueError;
 
-/// The canonical N-Quads of a credential split by the mandatory pointers (HMAC labels).
-#[derive(Debug)]
-pub(super) struct BaseTransform {
-    /// Quads the mandatory pointers select, in canonical order.
-    pub(super) mandatory: Vec<String>,
-    /// The others: the BBS messages, in canonical order.
-    pub(super) non_mandatory: Vec<String>,
-}
-
-/// Transformation: relabel with `hmac_key`, group by `mandatory_pointers`.
+/// Transformation: relabel with the shuffled HMAC labels of `hmac_key`, group by
+/// `mandatory_pointers`.
 pub(super) fn transform(
     canonicalizer: &RdfcCanonicalizer,
     document: &Value,
     hmac_key: &[u8],
     mandatory_pointers: &[String],
 ) -> Result<BaseTransform, IssueError> {
-    let grouped = canonicalize_and_group(
+    transform::transform(
         canonicalizer,
         document,
         |canonical| {
             shuffled_label_map(canonical, hmac_key).map_err(|e| IssueError::internal("HMAC key", e))
         },
-        &[(mandatory_pointers, PointerKind::Mandatory)],
-    )?;
-    let group = grouped
-        .groups
-        .into_iter()
-        .next()
-        .ok_or(IssueError::Internal {
-            context: "bbs-2023 grouping",
-            source: None,
-        })?;
-    Ok(BaseTransform {
-        mandatory: group.matching.into_values().collect(),
-        non_mandatory: group.non_matching.into_values().collect(),
-    })
-}
-
-/// The proof configuration: the proof's options with the document's `@context`.
-pub(super) fn proof_config(document: &Value, options: &ProofOptions) -> Proof {
-    let mut proof = Proof::new(DATA_INTEGRITY_PROOF);
-    proof.context = document.get("@context").cloned();
-    proof.cryptosuite = Some(CRYPTOSUITE.to_owned());
-    proof.created = options.created.clone();
-    proof.expires = options.expires.clone();
-    proof.verification_method = Some(options.verification_method.as_str().to_owned());
-    proof.proof_purpose = Some(options.proof_purpose.clone());
-    proof.challenge = options.challenge.clone();
-    proof.domain = options.domain.clone();
-    proof
-}
-
-/// SHA-256 of the canonical proof configuration (`proof` without `proofValue`, with the document's
-/// `@context` when it has none).
-pub(super) fn proof_hash(
-    canonicalizer: &RdfcCanonicalizer,
-    proof: &Proof,
-    document: &Value,
-) -> Result<[u8; 32], IssueError> {
-    let mut config = proof.clone();
-    config.proof_value = None;
-    if config.context.is_none() {
-        config.context = document.get("@context").cloned();
-    }
-    let config = serde_json::to_value(&config)
-        .map_err(|e| IssueError::internal("proof configuration", e))?;
-    Ok(Sha256::digest(canonicalizer.canonical_nquads(&config)?.as_bytes()).into())
+        mandatory_pointers,
+    )
 }
 
 /// SHA-256(proof configuration) || SHA-256(joined mandatory quads).
 pub(super) fn bbs_header(proof_hash: &[u8; 32], mandatory: &[String]) -> Vec<u8> {
-    let mut hasher = Sha256::new();
-    for line in mandatory {
-        hasher.update(line.as_bytes());
-    }
-    let mut header = proof_hash.to_vec();
-    header.extend_from_slice(&hasher.finalize());
-    header
+    [proof_hash.as_slice(), &quads_hash(mandatory)].concat()
 }
 
 /// The BBS messages: the non-mandatory quads as bytes.
@@ -121,7 +63,7 @@ pub(super) async fn create(
     if public_key.key_type() != KeyType::Bls12381G2 {
         return Err(IssueError::SigningFailed { source: None });
     }
-    let mut proof = proof_config(document, options);
+    let mut proof = proof_config(CRYPTOSUITE, document, options);
     let transformed = transform(canonicalizer, document, hmac_key, &mandatory_pointers)?;
     let header = bbs_header(
         &proof_hash(canonicalizer, &proof, document)?,

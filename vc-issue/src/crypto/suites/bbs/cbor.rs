@@ -4,16 +4,16 @@
 
 use std::collections::BTreeMap;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use ciborium::Value;
+
+use crate::crypto::suites::selective::cbor::{
+    bytes, decode, encode, pointers, text_array, uint, uint_array, uints, DecodeError,
+};
 
 /// The CBOR tag of a baseline base proof (`0xd9 0x5d 0x02` on the wire).
 const BASE_TAG: u64 = 0x5d02;
 /// The CBOR tag of a baseline derived proof (`0xd9 0x5d 0x03`).
 const DERIVED_TAG: u64 = 0x5d03;
-/// Multibase prefix of base64url without padding.
-const BASE64URL: char = 'u';
 
 /// The components of a base proof (what the issuer gives the holder).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,9 +45,6 @@ pub(super) struct DerivedProofValue {
     pub(super) presentation_header: Vec<u8>,
 }
 
-/// Why a `proofValue` does not decode (kept short: it ends up in `MALFORMED_PROOF`).
-pub(super) type DecodeError = &'static str;
-
 impl BaseProofValue {
     /// `u2V0C…`.
     pub(super) fn encode(&self) -> Result<String, ciborium::ser::Error<std::io::Error>> {
@@ -56,12 +53,7 @@ impl BaseProofValue {
             Value::Bytes(self.header.clone()),
             Value::Bytes(self.public_key.clone()),
             Value::Bytes(self.hmac_key.clone()),
-            Value::Array(
-                self.mandatory_pointers
-                    .iter()
-                    .map(|p| Value::Text(p.clone()))
-                    .collect(),
-            ),
+            pointers(&self.mandatory_pointers),
         ]);
         encode(BASE_TAG, array)
     }
@@ -76,16 +68,7 @@ impl BaseProofValue {
             header: bytes(header, 64, "the BBS header is 64 bytes")?,
             public_key: bytes(public_key, 96, "the public key is 96 bytes")?,
             hmac_key: bytes(hmac_key, 32, "the HMAC key is 32 bytes")?,
-            mandatory_pointers: match pointers {
-                Value::Array(items) => items
-                    .into_iter()
-                    .map(|item| match item {
-                        Value::Text(text) => Ok(text),
-                        _ => Err("mandatory pointers are strings"),
-                    })
-                    .collect::<Result<_, _>>()?,
-                _ => return Err("mandatory pointers are an array"),
-            },
+            mandatory_pointers: text_array(pointers)?,
         };
         Ok(value)
     }
@@ -94,7 +77,6 @@ impl BaseProofValue {
 impl DerivedProofValue {
     /// `u2V0D…`.
     pub(super) fn encode(&self) -> Result<String, ciborium::ser::Error<std::io::Error>> {
-        let uints = |values: &[u64]| Value::Array(values.iter().map(|&v| v.into()).collect());
         let array = Value::Array(vec![
             Value::Bytes(self.proof.clone()),
             Value::Map(
@@ -137,58 +119,6 @@ impl DerivedProofValue {
             selective_indexes: uint_array(selective)?,
             presentation_header,
         })
-    }
-}
-
-fn encode(tag: u64, array: Value) -> Result<String, ciborium::ser::Error<std::io::Error>> {
-    let mut bytes = Vec::new();
-    ciborium::into_writer(&Value::Tag(tag, Box::new(array)), &mut bytes)?;
-    let mut out = String::with_capacity(1 + bytes.len() * 4 / 3 + 2);
-    out.push(BASE64URL);
-    URL_SAFE_NO_PAD.encode_string(&bytes, &mut out);
-    Ok(out)
-}
-
-fn decode(proof_value: &str, tag: u64, wrong: DecodeError) -> Result<Vec<Value>, DecodeError> {
-    let body = proof_value
-        .strip_prefix(BASE64URL)
-        .ok_or("proofValue is not base64url multibase ('u')")?;
-    let bytes = URL_SAFE_NO_PAD
-        .decode(body)
-        .map_err(|_| "proofValue is not base64url")?;
-    let header = [0xd9, (tag >> 8) as u8, tag as u8];
-    if !bytes.starts_with(&header) {
-        return Err(wrong);
-    }
-    let value: Value =
-        ciborium::from_reader(bytes.as_slice()).map_err(|_| "proofValue is not CBOR")?;
-    match value {
-        Value::Tag(found, inner) if found == tag => match *inner {
-            Value::Array(items) => Ok(items),
-            _ => Err("proofValue is not a CBOR array"),
-        },
-        _ => Err(wrong),
-    }
-}
-
-fn bytes(value: Value, len: usize, reason: DecodeError) -> Result<Vec<u8>, DecodeError> {
-    match value {
-        Value::Bytes(bytes) if bytes.len() == len => Ok(bytes),
-        _ => Err(reason),
-    }
-}
-
-fn uint(value: Value) -> Result<u64, DecodeError> {
-    match value {
-        Value::Integer(int) => u64::try_from(int).map_err(|_| "indexes are unsigned integers"),
-        _ => Err("indexes are unsigned integers"),
-    }
-}
-
-fn uint_array(value: Value) -> Result<Vec<u64>, DecodeError> {
-    match value {
-        Value::Array(items) => items.into_iter().map(uint).collect(),
-        _ => Err("indexes are an array"),
     }
 }
 

@@ -11,11 +11,10 @@ use zkryptium::schemes::generics::PoKSignature;
 
 use super::base_proof::messages;
 use super::cbor::{BaseProofValue, DerivedProofValue};
-use super::group::{canonicalize_and_group, PointerKind};
-use super::label_map::{b_index, c14n_index, canonical_id_map, shuffled_label_map};
-use super::selection::select_json_ld;
 use super::suite::Bbs2023Suite;
 use super::CRYPTOSUITE;
+use crate::crypto::suites::selective::disclosure::{base_proof, disclose};
+use crate::crypto::suites::selective::label_map::{b_index, shuffled_label_map};
 use crate::crypto::suites::RdfcCanonicalizer;
 use crate::error::IssueError;
 
@@ -47,67 +46,23 @@ pub(super) fn derive(
     presentation_header: &[u8],
 ) -> Result<Credential, IssueError> {
     let invalid = |reason| IssueError::BaseProofInvalid { reason };
-    let mut base_proofs = credential
-        .proofs()
-        .iter()
-        .filter(|p| p.cryptosuite.as_deref() == Some(CRYPTOSUITE));
-    let base_proof = base_proofs
-        .next()
-        .ok_or_else(|| invalid("the credential has no bbs-2023 proof"))?;
-    if base_proofs.next().is_some() {
-        return Err(invalid("the credential has more than one bbs-2023 proof"));
-    }
+    let base_proof = base_proof(credential, CRYPTOSUITE)?;
     let base = base_proof
         .proof_value
         .as_deref()
         .ok_or_else(|| invalid("the bbs-2023 proof has no proofValue"))
         .and_then(|value| BaseProofValue::decode(value).map_err(invalid))?;
     let document = credential.without_proof().to_value()?;
-
-    let combined: Vec<String> = base
-        .mandatory_pointers
-        .iter()
-        .chain(selective_pointers)
-        .cloned()
-        .collect();
-    let grouped = canonicalize_and_group(
+    let disclosure = disclose(
         canonicalizer,
         &document,
         |canonical| {
             shuffled_label_map(canonical, &base.hmac_key)
                 .map_err(|e| IssueError::internal("HMAC key", e))
         },
-        &[
-            (&base.mandatory_pointers, PointerKind::Mandatory),
-            (selective_pointers, PointerKind::Selective),
-            (&combined, PointerKind::Selective),
-        ],
-    )
-    .map_err(|e| match e {
-        // The issuer's pointers selected when it signed; if they no longer do, the credential changed.
-        IssueError::MandatoryPointerInvalid { .. } => {
-            invalid("the mandatory pointers do not match the credential")
-        }
-        other => other,
-    })?;
-    let [mandatory, selective, combined_group] =
-        <[_; 3]>::try_from(grouped.groups).map_err(|_| IssueError::Internal {
-            context: "bbs-2023 grouping",
-            source: None,
-        })?;
-
-    // Positions of the mandatory quads among the revealed (combined) quads.
-    let combined_indexes: Vec<usize> = combined_group.matching.keys().copied().collect();
-    let mandatory_indexes = positions(mandatory.matching.keys(), &combined_indexes)?;
-    // Positions of the selected quads among the signed messages (the non-mandatory quads); a
-    // selected quad that is also mandatory is revealed through the header instead.
-    let non_mandatory_indexes: Vec<usize> = mandatory.non_matching.keys().copied().collect();
-    let selective_indexes: Vec<usize> = selective
-        .matching
-        .keys()
-        .filter_map(|index| non_mandatory_indexes.binary_search(index).ok())
-        .collect();
-    let messages = messages(&mandatory.non_matching.into_values().collect::<Vec<_>>());
+        &base.mandatory_pointers,
+        selective_pointers,
+    )?;
 
     let public_key = BBSplusPublicKey::from_bytes(&base.public_key)
         .map_err(|_| invalid("the public key is not a BLS12-381 G2 point"))?;
@@ -116,38 +71,30 @@ pub(super) fn derive(
         &base.signature,
         Some(&base.header),
         Some(presentation_header),
-        Some(&messages),
-        Some(&selective_indexes),
+        Some(&messages(&disclosure.non_mandatory)),
+        Some(&disclosure.selective_indexes),
     )
     .map_err(|e| IssueError::SigningFailed {
         source: Some(std::sync::Arc::new(BbsProofError(e.to_string()))),
     })?;
 
-    // The verifier canonicalizes the reveal document; tell it which HMAC label each of its
-    // canonical labels stands for.
     let mut label_map = BTreeMap::new();
-    for (input, c14n) in canonical_id_map(&combined_group.deskolemized) {
-        let hmac_label = grouped.label_map.get(&input);
-        match (c14n_index(&c14n), hmac_label.and_then(b_index)) {
-            (Some(n), Some(m)) => label_map.insert(n, m),
-            _ => {
-                return Err(IssueError::Internal {
-                    context: "bbs-2023 label map",
-                    source: None,
-                })
-            }
-        };
+    for (n, label) in &disclosure.label_map {
+        let m = b_index(label).ok_or(IssueError::Internal {
+            context: "bbs-2023 label map",
+            source: None,
+        })?;
+        label_map.insert(*n, m);
     }
-
-    let reveal = select_json_ld(&document, &combined)
-        .map_err(|(pointer, reason)| PointerKind::Selective.error(pointer, reason))?
-        .unwrap_or_else(|| serde_json::json!({}));
-    let mut revealed = Credential::from_value(reveal)?;
     let value = DerivedProofValue {
         proof: bbs_proof.to_bytes(),
         label_map,
-        mandatory_indexes: to_u64(&mandatory_indexes),
-        selective_indexes: to_u64(&selective_indexes),
+        mandatory_indexes: disclosure.mandatory_indexes,
+        selective_indexes: disclosure
+            .selective_indexes
+            .iter()
+            .map(|&i| i as u64)
+            .collect(),
         presentation_header: presentation_header.to_vec(),
     };
     let mut proof: Proof = base_proof.clone();
@@ -156,29 +103,9 @@ pub(super) fn derive(
             .encode()
             .map_err(|e| IssueError::internal("bbs-2023 proof value", e))?,
     );
+    let mut revealed = disclosure.reveal;
     revealed.add_proof(proof);
     Ok(revealed)
-}
-
-/// The position of each of `indexes` in `among` (which contains them all, sorted).
-fn positions<'a>(
-    indexes: impl Iterator<Item = &'a usize>,
-    among: &[usize],
-) -> Result<Vec<usize>, IssueError> {
-    indexes
-        .map(|index| {
-            among
-                .binary_search(index)
-                .map_err(|_| IssueError::Internal {
-                    context: "bbs-2023 mandatory indexes",
-                    source: None,
-                })
-        })
-        .collect()
-}
-
-fn to_u64(indexes: &[usize]) -> Vec<u64> {
-    indexes.iter().map(|&i| i as u64).collect()
 }
 
 /// A failure inside the BBS library while proving.

@@ -24,15 +24,12 @@
 mod base_proof;
 mod cbor;
 mod derived_proof;
-mod group;
-mod label_map;
-mod selection;
-mod skolem;
 mod suite;
 mod verify;
 
+pub use super::selective::mandatory::DEFAULT_MANDATORY_POINTERS;
 pub use derived_proof::derive_proof;
-pub use suite::{Bbs2023Suite, DEFAULT_MANDATORY_POINTERS};
+pub use suite::Bbs2023Suite;
 
 /// The cryptosuite name.
 pub const CRYPTOSUITE: &str = "bbs-2023";

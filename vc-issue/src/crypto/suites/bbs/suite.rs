@@ -4,7 +4,6 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use serde_json::Value;
 use vc_core::context::DATA_INTEGRITY_V2;
 use vc_core::did_key::KeyType;
 use vc_core::proof::DATA_INTEGRITY_PROOF;
@@ -16,31 +15,10 @@ use super::{base_proof, derived_proof, verify, CRYPTOSUITE};
 use crate::crypto::proof_type::ProofType;
 use crate::crypto::secured_document::{unsecured_json, SecuredDocument};
 use crate::crypto::signer::{BbsSigner, Signer};
+use crate::crypto::suites::selective::mandatory::Mandatory;
 use crate::crypto::suites::{ProofOptions, ProofSuite, RdfcCanonicalizer};
 use crate::crypto::verify::VerifyError;
 use crate::error::IssueError;
-
-/// The mandatory pointers of [`Bbs2023Suite::default`], each used only when the credential has
-/// the property: what a verifier needs to check the credential at all (issuer, validity period,
-/// status, schema). Holders always reveal these.
-pub const DEFAULT_MANDATORY_POINTERS: &[&str] = &[
-    "/issuer",
-    "/validFrom",
-    "/validUntil",
-    "/issuanceDate",
-    "/expirationDate",
-    "/credentialStatus",
-    "/credentialSchema",
-];
-
-/// Which mandatory pointers a base proof gets.
-#[derive(Debug, Clone)]
-enum Mandatory {
-    /// [`DEFAULT_MANDATORY_POINTERS`] that the credential has.
-    Defaults,
-    /// Exactly these (each must select something).
-    Exactly(Vec<String>),
-}
 
 /// The `bbs-2023` cryptosuite (see the [module documentation](super)).
 ///
@@ -54,7 +32,7 @@ pub struct Bbs2023Suite {
 }
 
 impl Default for Bbs2023Suite {
-    /// Bundled contexts, [`DEFAULT_MANDATORY_POINTERS`].
+    /// Bundled contexts, [`DEFAULT_MANDATORY_POINTERS`](super::DEFAULT_MANDATORY_POINTERS).
     fn default() -> Self {
         Self::new(Arc::new(RdfcCanonicalizer::default()))
     }
@@ -62,11 +40,11 @@ impl Default for Bbs2023Suite {
 
 impl Bbs2023Suite {
     /// The suite over `canonicalizer` (share one with the `-rdfc-` suites to share processed
-    /// contexts), with [`DEFAULT_MANDATORY_POINTERS`].
+    /// contexts), with [`DEFAULT_MANDATORY_POINTERS`](super::DEFAULT_MANDATORY_POINTERS).
     pub fn new(canonicalizer: Arc<RdfcCanonicalizer>) -> Self {
         Self {
             canonicalizer,
-            mandatory: Mandatory::Defaults,
+            mandatory: Mandatory::default(),
         }
     }
 
@@ -80,22 +58,6 @@ impl Bbs2023Suite {
     {
         self.mandatory = Mandatory::Exactly(pointers.into_iter().map(Into::into).collect());
         self
-    }
-
-    /// The mandatory pointers a base proof of `document` gets.
-    fn mandatory_pointers(&self, document: &Value) -> Vec<String> {
-        match &self.mandatory {
-            Mandatory::Exactly(pointers) => pointers.clone(),
-            Mandatory::Defaults => DEFAULT_MANDATORY_POINTERS
-                .iter()
-                .filter(|pointer| {
-                    pointer
-                        .strip_prefix('/')
-                        .is_some_and(|key| document.get(key).is_some())
-                })
-                .map(|pointer| (*pointer).to_owned())
-                .collect(),
-        }
     }
 
     /// Adds a base proof with a given HMAC key instead of a fresh random one: for reproducing test
@@ -125,7 +87,7 @@ impl Bbs2023Suite {
         hmac_key: &[u8; 32],
     ) -> Result<Proof, IssueError> {
         let document = unsecured_json(document)?;
-        let pointers = self.mandatory_pointers(&document);
+        let pointers = self.mandatory.pointers(options, &document);
         base_proof::create(
             &self.canonicalizer,
             &document,

@@ -8,7 +8,8 @@ use zkryptium::schemes::generics::PoKSignature;
 
 use super::base_proof::{bbs_header, bbs_public_key, canonicalization, messages, proof_hash};
 use super::cbor::DerivedProofValue;
-use super::label_map::{canonical_id_map, label_map_from_proof, relabel};
+use crate::crypto::suites::selective::label_map::b_label;
+use crate::crypto::suites::selective::verify_data::revealed_quads;
 use crate::crypto::suites::RdfcCanonicalizer;
 use crate::crypto::verify::VerifyError;
 
@@ -30,29 +31,13 @@ pub(super) fn verify_derived(
     let public_key = bbs_public_key(key)?;
     let hash = proof_hash(canonicalizer, proof, document).map_err(canonicalization)?;
 
-    let quads = canonicalizer.quads(document).map_err(canonicalization)?;
-    let label_map = label_map_from_proof(&canonical_id_map(&quads), &value.label_map)
-        .ok_or_else(|| malformed("the label map does not cover the revealed blank nodes"))?;
-    let nquads = relabel(&quads, &label_map)
-        .ok_or_else(|| malformed("the label map does not cover the revealed blank nodes"))?;
-
-    let mut is_mandatory = vec![false; nquads.len()];
-    for &index in &value.mandatory_indexes {
-        let slot = usize::try_from(index)
-            .ok()
-            .and_then(|i| is_mandatory.get_mut(i))
-            .ok_or_else(|| malformed("a mandatory index is out of range"))?;
-        *slot = true;
-    }
-    let mut mandatory = Vec::with_capacity(value.mandatory_indexes.len());
-    let mut disclosed = Vec::with_capacity(nquads.len());
-    for (quad, is_mandatory) in nquads.into_iter().zip(is_mandatory) {
-        if is_mandatory {
-            mandatory.push(quad);
-        } else {
-            disclosed.push(quad);
-        }
-    }
+    let revealed = revealed_quads(
+        canonicalizer,
+        document,
+        |n| value.label_map.get(&n).map(|m| b_label(*m)),
+        &value.mandatory_indexes,
+    )?;
+    let (mandatory, disclosed) = (revealed.mandatory, revealed.disclosed);
     let header = bbs_header(&hash, &mandatory);
 
     // Checks that keep malformed input away from the BBS library's assumptions.

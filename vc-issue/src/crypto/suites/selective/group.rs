@@ -14,7 +14,7 @@ use crate::error::IssueError;
 
 /// Which pointers a group holds (decides the error code of a bad pointer).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum PointerKind {
+pub(crate) enum PointerKind {
     /// The issuer's mandatory pointers.
     Mandatory,
     /// The holder's selective pointers (or mandatory + selective).
@@ -22,7 +22,7 @@ pub(super) enum PointerKind {
 }
 
 impl PointerKind {
-    pub(super) fn error(self, pointer: &str, reason: PointerError) -> IssueError {
+    pub(crate) fn error(self, pointer: &str, reason: PointerError) -> IssueError {
         let pointer = pointer.to_owned();
         match self {
             PointerKind::Mandatory => IssueError::MandatoryPointerInvalid { pointer, reason },
@@ -33,28 +33,28 @@ impl PointerKind {
 
 /// The quads of one group, by their index in the canonical N-Quads.
 #[derive(Debug, Default)]
-pub(super) struct Group {
+pub(crate) struct Group {
     /// Quads the selection covers.
-    pub(super) matching: BTreeMap<usize, String>,
+    pub(crate) matching: BTreeMap<usize, String>,
     /// The others.
-    pub(super) non_matching: BTreeMap<usize, String>,
+    pub(crate) non_matching: BTreeMap<usize, String>,
     /// The selection's quads with the skolemization undone (before relabelling).
-    pub(super) deskolemized: Vec<LexicalQuad>,
+    pub(crate) deskolemized: Vec<LexicalQuad>,
 }
 
 /// The result of [`canonicalize_and_group`].
 #[derive(Debug)]
-pub(super) struct Grouped {
+pub(crate) struct Grouped {
     /// The groups, in the order they were asked for.
-    pub(super) groups: Vec<Group>,
+    pub(crate) groups: Vec<Group>,
     /// The label map the factory made.
-    pub(super) label_map: LabelMap,
+    pub(crate) label_map: LabelMap,
 }
 
 /// Canonicalizes `document` (an object), relabels its blank nodes with the map that
 /// `label_map_factory` makes from the canonical labels, and matches each group's selection against
 /// the result.
-pub(super) fn canonicalize_and_group(
+pub(crate) fn canonicalize_and_group(
     canonicalizer: &RdfcCanonicalizer,
     document: &Value,
     label_map_factory: impl FnOnce(&[(BlankIdBuf, BlankIdBuf)]) -> Result<LabelMap, IssueError>,
@@ -103,13 +103,13 @@ fn skolemized_quads(
 ) -> Result<Vec<LexicalQuad>, IssueError> {
     let quads = canonicalizer.quads(document)?;
     deskolemize(quads).map_err(|reason| IssueError::InvalidRequest {
-        reason: format!("bbs-2023 cannot select from this credential: {reason}"),
+        reason: format!("selective disclosure cannot select from this credential: {reason}"),
     })
 }
 
 fn unlabelled() -> IssueError {
     IssueError::Internal {
-        context: "bbs-2023 blank node relabelling",
+        context: "selective disclosure blank node relabelling",
         source: None,
     }
 }

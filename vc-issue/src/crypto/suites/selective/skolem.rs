@@ -11,12 +11,12 @@ use serde_json::Value;
 const SKOLEM_PREFIX: &str = "urn:bnid:";
 
 /// Why a document cannot be skolemized faithfully.
-pub(super) type SkolemError = &'static str;
+pub(crate) type SkolemError = &'static str;
 
 /// Gives every node object of `document` without an `id` (or with a blank node `id`) a skolem IRI.
 ///
 /// Node objects are the JSON objects outside `@context` that are not value, list or set objects.
-pub(super) fn skolemize(document: &Value) -> Value {
+pub(crate) fn skolemize(document: &Value) -> Value {
     let mut document = document.clone();
     let mut state = State::default();
     state.visit(&mut document);
@@ -84,7 +84,7 @@ impl State {
 /// Fails when the quads have a blank node that skolemization did not name (JSON-LD lists,
 /// `@graph` containers, blank node references), or a skolem IRI ended up in a literal (a JSON
 /// literal, or an `id` that is not an alias of `@id`): the selections would not line up.
-pub(super) fn deskolemize(quads: Vec<LexicalQuad>) -> Result<Vec<LexicalQuad>, SkolemError> {
+pub(crate) fn deskolemize(quads: Vec<LexicalQuad>) -> Result<Vec<LexicalQuad>, SkolemError> {
     quads
         .into_iter()
         .map(|rdf_types::Quad(subject, predicate, object, graph)| {

@@ -6,10 +6,10 @@
 use serde_json::{Map, Value};
 
 /// Why a pointer does not select.
-pub(super) type PointerError = &'static str;
+pub(crate) type PointerError = &'static str;
 
 /// The reference tokens of `pointer` (`/a/b~1c` → `["a", "b/c"]`).
-pub(super) fn parse_pointer(pointer: &str) -> Result<Vec<String>, PointerError> {
+pub(crate) fn parse_pointer(pointer: &str) -> Result<Vec<String>, PointerError> {
     if pointer.is_empty() {
         return Err("the empty pointer (whole document) cannot be selected");
     }
@@ -140,7 +140,7 @@ fn init_properties(source: &Map<String, Value>) -> Vec<(String, Node)> {
 
 /// The selection of `pointers` from `document` (which must be an object), or `None` when there are
 /// no pointers. A pointer that does not parse or selects nothing is returned as the error, with why.
-pub(super) fn select_json_ld<'p>(
+pub(crate) fn select_json_ld<'p>(
     document: &Value,
     pointers: &'p [String],
 ) -> Result<Option<Value>, (&'p str, PointerError)> {

@@ -1,0 +1,239 @@
+//! The OpenID4VCI 1.0 routes (feature `oid4vci`) of an [`Oid4vciIssuer`]: metadata, offers by
+//! reference, and the token, nonce, credential, deferred credential and notification
+//! endpoints.
+//!
+//! Errors of these endpoints carry the specification's `{"error", "error_description"}` (what a
+//! wallet acts on) together with the library's `code` and `message`; the status is the code's
+//! ([`status_of`](super::status_of)); `invalid_token` adds `WWW-Authenticate: Bearer`. The edge
+//! in front of them is the library's: refusals made before a handler runs (size, media type,
+//! duplicate keys, nesting) are in the `{code, message, details}` shape.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Path, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde_json::json;
+
+use super::auth::bearer_token;
+use super::body::json_body;
+use super::issuer_api::no_store;
+use super::{edge, status_of, BODY_LIMIT};
+use crate::oid4vci::{paths, CredentialResponse, Oid4vciError, Oid4vciIssuer};
+
+/// The OpenID4VCI routes of `issuer`, with the library's edge: serve them alone, or merge them
+/// into a [`VcApi`](super::VcApi) with [`VcApiBuilder::merge`](super::VcApiBuilder::merge).
+///
+/// | route | what |
+/// |---|---|
+/// | `GET /.well-known/openid-credential-issuer[/<issuer path>]` | Credential Issuer Metadata |
+/// | `GET /.well-known/oauth-authorization-server[/<issuer path>]` | Authorization Server Metadata |
+/// | `GET <issuer path>/oid4vci/offers/{id}` | an offer by reference, once |
+/// | `POST <issuer path>/oid4vci/token` | the token endpoint (form-encoded, pre-authorized code grant) |
+/// | `POST <issuer path>/oid4vci/nonce` | a fresh `c_nonce` |
+/// | `POST <issuer path>/oid4vci/credential` | credentials (Bearer access token) |
+/// | `POST <issuer path>/oid4vci/deferred_credential` | deferred credentials (Bearer) |
+/// | `POST <issuer path>/oid4vci/notification` | notifications (Bearer), `204` |
+pub fn oid4vci_routes(issuer: Oid4vciIssuer) -> Router {
+    let prefix = url::Url::parse(issuer.credential_issuer())
+        .map(|u| u.path().trim_end_matches('/').to_owned())
+        .unwrap_or_default();
+    let at = |path: &str| format!("{prefix}{path}");
+    let json_routes = Router::new()
+        .route(&at(paths::CREDENTIAL), post(credential))
+        .route(&at(paths::DEFERRED_CREDENTIAL), post(deferred_credential))
+        .route(&at(paths::NOTIFICATION), post(notification))
+        .route(&at(paths::NONCE), post(nonce))
+        .with_state(issuer.clone());
+    let other_routes = Router::new()
+        .route(
+            &format!("{}{prefix}", paths::ISSUER_METADATA),
+            get(issuer_metadata),
+        )
+        .route(
+            &format!("{}{prefix}", paths::AS_METADATA),
+            get(authorization_server_metadata),
+        )
+        .route(&format!("{}/{{id}}", at(paths::OFFERS)), get(offer))
+        .route(&at(paths::TOKEN), post(token))
+        .with_state(issuer);
+    edge::shape(
+        edge::json_gate(json_routes)
+            .merge(other_routes)
+            .layer(DefaultBodyLimit::max(BODY_LIMIT)),
+        vc_core::ParseLimits::DEFAULT_MAX_DEPTH,
+    )
+}
+
+/// An [`Oid4vciError`] on the wire.
+struct OAuthError(Oid4vciError);
+
+impl From<Oid4vciError> for OAuthError {
+    fn from(error: Oid4vciError) -> Self {
+        Self(error)
+    }
+}
+
+impl IntoResponse for OAuthError {
+    fn into_response(self) -> Response {
+        let code = self.0.code();
+        let server_side = code.class().is_server_side();
+        let message = if server_side {
+            "the issuer could not complete the request".to_owned()
+        } else {
+            let mut message = self.0.to_string();
+            if message.len() > super::ApiError::MAX_MESSAGE_LEN {
+                let mut cut = super::ApiError::MAX_MESSAGE_LEN;
+                while !message.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                message.truncate(cut);
+            }
+            message
+        };
+        let body = json!({
+            "error": self.0.oauth_error(),
+            "error_description": message,
+            "code": code.to_string(),
+            "message": message,
+        });
+        let mut response = no_store((status_of(code), Json(body)).into_response());
+        if matches!(self.0, Oid4vciError::InvalidToken) {
+            response.headers_mut().insert(
+                WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer error=\"invalid_token\""),
+            );
+        }
+        response
+    }
+}
+
+fn access_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(bearer_token)
+}
+
+#[expect(
+    clippy::result_large_err,
+    reason = "a Response is built once, on the refusal path of a request: boxing it would buy nothing"
+)]
+fn json_request(body: Result<Bytes, BytesRejection>) -> Result<serde_json::Value, Response> {
+    json_body(body).map_err(IntoResponse::into_response)
+}
+
+async fn issuer_metadata(State(issuer): State<Oid4vciIssuer>) -> Result<Response, OAuthError> {
+    Ok(Json(issuer.metadata().await?).into_response())
+}
+
+async fn authorization_server_metadata(State(issuer): State<Oid4vciIssuer>) -> Response {
+    Json(issuer.authorization_server_metadata()).into_response()
+}
+
+async fn offer(
+    State(issuer): State<Oid4vciIssuer>,
+    Path(id): Path<String>,
+) -> Result<Response, OAuthError> {
+    Ok(no_store(
+        Json(issuer.take_offer(&id).await?).into_response(),
+    ))
+}
+
+/// The token request is `application/x-www-form-urlencoded` (RFC 6749 §4.1.3); a parameter given
+/// twice is refused (§3.2), as is any other media type.
+async fn token(
+    State(issuer): State<Oid4vciIssuer>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Response> {
+    let form = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| {
+            v.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        });
+    let invalid = |reason: &str| OAuthError(Oid4vciError::invalid_request(reason)).into_response();
+    if !form {
+        return Err(invalid(
+            "the token request is application/x-www-form-urlencoded",
+        ));
+    }
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            edge::too_large().into_response()
+        } else {
+            invalid("the body could not be read")
+        }
+    })?;
+    let mut params = std::collections::BTreeMap::new();
+    for (name, value) in url::form_urlencoded::parse(&body) {
+        if params.insert(name.clone(), value).is_some() {
+            return Err(invalid(&format!("the parameter `{name}` is given twice")));
+        }
+    }
+    let param = |name: &str| params.get(name).map(|v| v.as_ref());
+    let grant_type = param("grant_type").ok_or_else(|| invalid("grant_type is missing"))?;
+    let answer = issuer
+        .token(grant_type, param("pre-authorized_code"), param("tx_code"))
+        .await
+        .map_err(|e| OAuthError(e).into_response())?;
+    Ok(no_store(Json(answer).into_response()))
+}
+
+async fn nonce(State(issuer): State<Oid4vciIssuer>) -> Result<Response, OAuthError> {
+    Ok(no_store(Json(issuer.nonce().await?).into_response()))
+}
+
+fn credential_response(response: CredentialResponse) -> Response {
+    match response {
+        CredentialResponse::Issued(body) => no_store((StatusCode::OK, Json(body)).into_response()),
+        CredentialResponse::Pending(body) => {
+            no_store((StatusCode::ACCEPTED, Json(body)).into_response())
+        }
+    }
+}
+
+async fn credential(
+    State(issuer): State<Oid4vciIssuer>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Response> {
+    let request = json_request(body)?;
+    let response = issuer
+        .credential(access_token(&headers), &request)
+        .await
+        .map_err(|e| OAuthError(e).into_response())?;
+    Ok(credential_response(response))
+}
+
+async fn deferred_credential(
+    State(issuer): State<Oid4vciIssuer>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Response> {
+    let request = json_request(body)?;
+    let response = issuer
+        .deferred_credential(access_token(&headers), &request)
+        .await
+        .map_err(|e| OAuthError(e).into_response())?;
+    Ok(credential_response(response))
+}
+
+async fn notification(
+    State(issuer): State<Oid4vciIssuer>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Response> {
+    let request = json_request(body)?;
+    issuer
+        .notify(access_token(&headers), &request)
+        .await
+        .map_err(|e| OAuthError(e).into_response())?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,99 @@
+//! OpenID for Verifiable Credential Issuance 1.0 (feature `oid4vci`): the issuer the EUDI
+//! Wallet, credo and the OpenWallet Foundation's libraries talk to, over the same pipeline,
+//! schema registry and approval queue as every other path.
+//!
+//! A schema of the registry in a format is a [`CredentialConfiguration`]; an [`Oid4vciIssuer`]
+//! serves its metadata, makes [`CredentialOffer`]s with a pre-authorized code (and an optional
+//! [`TxCode`]), and answers the token, nonce, credential, deferred credential and notification
+//! endpoints; `http::oid4vci_routes` puts them on HTTP.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use serde_json::json;
+//! use vc_issue::oid4vci::{CredentialConfiguration, CredentialFormat, OfferRequest, Oid4vciIssuer, TxCode};
+//! # use vc_issue::{Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore, InMemorySchemaRegistry,
+//! #     Issuer, ProofType, SchemaEntry};
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let key = Arc::new(Ed25519Signer::from_seed(&[7; 32]));
+//! # let keys = Arc::new(InMemoryKeyStore::new());
+//! # keys.insert(key.verification_method_id(), key.clone());
+//! # let schemas = Arc::new(InMemorySchemaRegistry::new());
+//! # schemas.insert(SchemaEntry::new("degree", json!({"type": "object"}),
+//! #     vec!["UniversityDegreeCredential".into()],
+//! #     vec!["https://www.w3.org/ns/credentials/examples/v2".into()]));
+//! # let issuer = Issuer::builder().resolver(Arc::new(InMemoryDidRegistry::new()))
+//! #     .schemas(schemas).keys(keys).build()?;
+//! let oid4vci = Oid4vciIssuer::builder()
+//!     .issuer(issuer)
+//!     .issuer_did(key.did())
+//!     .credential_issuer("https://university.example")
+//!     .configuration(CredentialConfiguration::new(
+//!         "degree_ldp", "degree", CredentialFormat::LdpVc(ProofType::EddsaRdfc2022)))
+//!     .build()?;
+//!
+//! let claims = json!({"degree": {"name": "BSc"}}).as_object().cloned().unwrap_or_default();
+//! let offer = oid4vci
+//!     .create_offer(OfferRequest::new().credential("degree_ldp", claims).tx_code(TxCode::numeric(6)))
+//!     .await?;
+//! assert!(offer.uri().starts_with("openid-credential-offer://?credential_offer="));
+//! assert_eq!(offer.tx_code().map(str::len), Some(6)); // to send the student by e-mail
+//! let svg = offer.qr_svg()?;
+//! # let _ = svg;
+//! # Ok(()) }
+//! ```
+//!
+//! # Security
+//! - Pre-authorized codes, access tokens, `c_nonce`s, transaction and notification ids are 256
+//!   bits from the operating system's CSPRNG; stores keep only their SHA-256 digests (a
+//!   `tx_code` as a digest bound to its code). An offer served by reference carries its code,
+//!   so it is stored until fetched once, then deleted.
+//! - Codes and nonces are redeemed by one atomic take (`DELETE ... RETURNING` in SQL): of
+//!   concurrent requests, on any number of processes sharing the database, one wins.
+//! - A wrong `tx_code` costs an attempt; the last one removes the code. An unknown, a used, an
+//!   expired code and a wrong `tx_code` all answer `invalid_grant`.
+//! - A key proof must be `typ` `openid4vci-proof+jwt`, ES256 or EdDSA, for this issuer (`aud`),
+//!   recent (`iat`), with a fresh `c_nonce`; its key is a `jwk` (bound as its `did:key`) or a
+//!   `did:key`/`did:jwk` `kid`. Each proof of a batch has its own key and credential.
+//!
+//! # Stores
+//! [`Oid4vciStore`] is small (insert, get, take, take with a check, purge).
+//! [`MemoryOid4vciStore`], `SqliteOid4vciStore` (feature `sqlite`) and `PostgresOid4vciStore`
+//! (feature `postgres`) pass the conformance suite in `testing::oid4vci` (feature `testing`).
+//!
+//! # Not yet
+//! The authorization code flow, DPoP, `x5c` proof keys, credential response encryption and
+//! `dc+sd-jwt` (a [`CredentialFormat`] variant once the pipeline signs SD-JWT VCs).
+
+mod configuration;
+mod error;
+mod format;
+mod metadata;
+mod notification;
+mod offer;
+mod proof;
+mod service;
+mod store;
+
+#[cfg(feature = "postgres")]
+mod postgres;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+mod sql_store;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+pub use configuration::CredentialConfiguration;
+pub use error::Oid4vciError;
+pub use format::CredentialFormat;
+pub use notification::{Notification, NotificationEvent, NotificationObserver, RecordingObserver};
+pub use offer::{
+    CredentialOffer, OfferRequest, TxCode, TxCodeInputMode, MAX_TX_CODE_LENGTH, OFFER_SCHEME,
+    PRE_AUTHORIZED_GRANT,
+};
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresOid4vciStore;
+pub use proof::{MAX_PROOF_LEN, PROOF_ALGS, PROOF_TYP};
+pub use service::{defaults, paths, CredentialResponse, Oid4vciIssuer, Oid4vciIssuerBuilder};
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteOid4vciStore;
+pub use store::{Checked, Entry, EntryKind, MemoryOid4vciStore, Oid4vciStore};

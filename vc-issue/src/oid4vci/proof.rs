@@ -1,0 +1,211 @@
+//! Key proofs (OpenID4VCI 1.0 §8.2.1.1 and Appendix F.1): a JWT of `typ`
+//! `openid4vci-proof+jwt`, signed by the key the credential is bound to, for this issuer
+//! (`aud`), now (`iat`), and with a fresh `c_nonce`.
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use josekit::jws;
+use serde_json::Value;
+use time::OffsetDateTime;
+use vc_core::did_key::{DidKey, KeyType};
+use vc_core::{Did, DidUrl, ParseLimits, PublicKey};
+
+use super::error::Oid4vciError;
+
+/// The `typ` a key proof's header must carry.
+pub const PROOF_TYP: &str = "openid4vci-proof+jwt";
+
+/// The JWS algorithms key proofs may use (what `proof_signing_alg_values_supported` says).
+pub const PROOF_ALGS: [&str; 2] = ["ES256", "EdDSA"];
+
+/// The longest key proof read (8 KiB): a proof is a header with a key, three claims and a
+/// signature, well under 1 KiB.
+pub const MAX_PROOF_LEN: usize = 8 * 1024;
+
+/// How far in the future a proof's `iat` may be (clock skew between wallet and issuer).
+const FUTURE_SKEW: time::Duration = time::Duration::seconds(60);
+
+/// A key proof that verified: the holder it binds the credential to, and its nonce.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct VerifiedProof {
+    /// The DID of the proof key: `did:key` for a `jwk` header, the DID of a `kid`.
+    pub(crate) holder: Did,
+    /// The `nonce` claim.
+    pub(crate) nonce: Option<String>,
+}
+
+/// Verifies `jwt` as a key proof for the credential issuer `audience` at `now`, with an `iat`
+/// no older than `max_age`.
+pub(crate) fn verify(
+    jwt: &str,
+    audience: &str,
+    now: OffsetDateTime,
+    max_age: time::Duration,
+) -> Result<VerifiedProof, Oid4vciError> {
+    if jwt.len() > MAX_PROOF_LEN {
+        return Err(Oid4vciError::invalid_proof("the proof is too long"));
+    }
+    let header = decode_part(jwt.split('.').next().unwrap_or_default(), "header")?;
+    if header.get("typ").and_then(Value::as_str) != Some(PROOF_TYP) {
+        return Err(Oid4vciError::invalid_proof(format!(
+            "the proof's typ must be {PROOF_TYP}"
+        )));
+    }
+    let alg = header
+        .get("alg")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if !PROOF_ALGS.contains(&alg) {
+        return Err(Oid4vciError::invalid_proof(
+            "the proof's alg must be ES256 or EdDSA",
+        ));
+    }
+    let (key, holder) = match (header.get("jwk"), header.get("kid"), header.get("x5c")) {
+        (Some(jwk), None, None) => key_of_jwk(jwk)?,
+        (None, Some(Value::String(kid)), None) => key_of_kid(kid)?,
+        (None, None, Some(_)) => {
+            return Err(Oid4vciError::invalid_proof(
+                "x5c proof keys are not supported; use jwk or a did:key/did:jwk kid",
+            ))
+        }
+        _ => {
+            return Err(Oid4vciError::invalid_proof(
+                "the proof names its key with exactly one of jwk or kid",
+            ))
+        }
+    };
+    let expected_alg = match key.key_type() {
+        KeyType::Ed25519 => "EdDSA",
+        KeyType::P256 => "ES256",
+        _ => "",
+    };
+    if alg != expected_alg {
+        return Err(Oid4vciError::invalid_proof(
+            "the proof's alg does not fit its key",
+        ));
+    }
+    let verifier = crate::crypto::jwt::verifier(&key)
+        .map_err(|_| Oid4vciError::invalid_proof("the proof key is not usable"))?;
+    let (payload, _) = jws::deserialize_compact(jwt, verifier.as_ref())
+        .map_err(|_| Oid4vciError::invalid_proof("the proof's signature does not verify"))?;
+    let claims = vc_core::parse::parse_value(&payload, &ParseLimits::default())
+        .map_err(|_| Oid4vciError::invalid_proof("the proof's payload is not a JSON object"))?;
+    check_audience(&claims, audience)?;
+    check_issued_at(&claims, now, max_age)?;
+    let nonce = match claims.get("nonce") {
+        None => None,
+        Some(Value::String(nonce)) => Some(nonce.clone()),
+        Some(_) => {
+            return Err(Oid4vciError::invalid_proof(
+                "the proof's nonce is not a string",
+            ))
+        }
+    };
+    Ok(VerifiedProof { holder, nonce })
+}
+
+fn decode_part(part: &str, what: &str) -> Result<Value, Oid4vciError> {
+    let bytes = URL_SAFE_NO_PAD
+        .decode(part)
+        .map_err(|_| Oid4vciError::invalid_proof(format!("the proof's {what} is not base64url")))?;
+    let value = vc_core::parse::parse_value(&bytes, &ParseLimits::default())
+        .map_err(|_| Oid4vciError::invalid_proof(format!("the proof's {what} is not JSON")))?;
+    if !value.is_object() {
+        return Err(Oid4vciError::invalid_proof(format!(
+            "the proof's {what} is not a JSON object"
+        )));
+    }
+    Ok(value)
+}
+
+/// A `jwk` header: a public key (never a private one), bound as its `did:key`.
+fn key_of_jwk(jwk: &Value) -> Result<(PublicKey, Did), Oid4vciError> {
+    if jwk.get("d").is_some() {
+        return Err(Oid4vciError::invalid_proof(
+            "the proof's jwk contains a private key",
+        ));
+    }
+    let key = PublicKey::from_jwk(jwk).map_err(|_| {
+        Oid4vciError::invalid_proof("the proof's jwk is not an Ed25519 or P-256 key")
+    })?;
+    let did = DidKey::new(key.key_type(), key.as_bytes())
+        .map_err(|_| Oid4vciError::invalid_proof("the proof's jwk is not a usable key"))?
+        .did();
+    Ok((key, did))
+}
+
+/// A `kid` header: a DID URL of `did:key` or `did:jwk`, bound as that DID.
+fn key_of_kid(kid: &str) -> Result<(PublicKey, Did), Oid4vciError> {
+    let url = DidUrl::parse(kid)
+        .map_err(|_| Oid4vciError::invalid_proof("the proof's kid is not a DID URL"))?;
+    let did = url.to_did();
+    let key = match did.method() {
+        "key" => {
+            let key = DidKey::parse(kid)
+                .map_err(|_| Oid4vciError::invalid_proof("the proof's kid is not a did:key key"))?;
+            PublicKey::new(key.key_type(), key.public_key())
+                .map_err(|_| Oid4vciError::invalid_proof("the proof's kid is not a usable key"))?
+        }
+        "jwk" => {
+            if url.fragment().is_some_and(|f| f != "0") {
+                return Err(Oid4vciError::invalid_proof(
+                    "a did:jwk kid's fragment must be #0",
+                ));
+            }
+            key_of_did_jwk(&did)?
+        }
+        _ => {
+            return Err(Oid4vciError::invalid_proof(
+                "the proof's kid must be a did:key or did:jwk DID URL",
+            ))
+        }
+    };
+    Ok((key, did))
+}
+
+/// The key of a `did:jwk` (its method-specific id is the base64url of the public JWK). Parsed
+/// here because the workspace's resolvers do not know `did:jwk` yet.
+fn key_of_did_jwk(did: &Did) -> Result<PublicKey, Oid4vciError> {
+    let bad = || Oid4vciError::invalid_proof("the proof's did:jwk does not hold a public JWK");
+    let bytes = URL_SAFE_NO_PAD
+        .decode(did.method_specific_id())
+        .map_err(|_| bad())?;
+    let jwk = vc_core::parse::parse_value(&bytes, &ParseLimits::default()).map_err(|_| bad())?;
+    if jwk.get("d").is_some() {
+        return Err(bad());
+    }
+    PublicKey::from_jwk(&jwk).map_err(|_| bad())
+}
+
+fn check_audience(claims: &Value, audience: &str) -> Result<(), Oid4vciError> {
+    let matches = match claims.get("aud") {
+        Some(Value::String(aud)) => aud == audience,
+        Some(Value::Array(auds)) => auds.iter().any(|a| a.as_str() == Some(audience)),
+        _ => false,
+    };
+    if !matches {
+        return Err(Oid4vciError::invalid_proof(
+            "the proof's aud is not this credential issuer",
+        ));
+    }
+    Ok(())
+}
+
+fn check_issued_at(
+    claims: &Value,
+    now: OffsetDateTime,
+    max_age: time::Duration,
+) -> Result<(), Oid4vciError> {
+    let iat = claims
+        .get("iat")
+        .and_then(Value::as_i64)
+        .ok_or_else(|| Oid4vciError::invalid_proof("the proof has no numeric iat"))?;
+    let iat = OffsetDateTime::from_unix_timestamp(iat)
+        .map_err(|_| Oid4vciError::invalid_proof("the proof's iat is out of range"))?;
+    if iat > now + FUTURE_SKEW || iat < now - max_age {
+        return Err(Oid4vciError::invalid_proof(
+            "the proof's iat is outside the accepted window",
+        ));
+    }
+    Ok(())
+}

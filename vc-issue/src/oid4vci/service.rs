@@ -1,0 +1,955 @@
+//! [`Oid4vciIssuer`]: the credential issuer and its built-in authorization server, without HTTP
+//! (the routes are in `http`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+use std::sync::Arc;
+
+use serde_json::{json, Map, Value};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use vc_core::{Clock, Did, SystemClock};
+
+use super::configuration::CredentialConfiguration;
+use super::error::Oid4vciError;
+use super::notification::{Notification, NotificationEvent, NotificationObserver};
+use super::offer::{CredentialOffer, OfferRequest, PRE_AUTHORIZED_GRANT};
+use super::proof::{self, VerifiedProof};
+use super::store::{Checked, Entry, EntryKind, MemoryOid4vciStore, Oid4vciStore};
+use crate::pickup::{PickupToken, TokenDigest};
+use crate::pipeline::issuer::Issuer;
+use crate::pipeline::request::IssuanceRequest;
+use crate::queue::{IssuanceQueue, TicketId, TicketState};
+
+/// The paths of the endpoints, below the credential issuer's URL.
+pub mod paths {
+    /// The token endpoint (built-in authorization server).
+    pub const TOKEN: &str = "/oid4vci/token";
+    /// The nonce endpoint.
+    pub const NONCE: &str = "/oid4vci/nonce";
+    /// The credential endpoint.
+    pub const CREDENTIAL: &str = "/oid4vci/credential";
+    /// The deferred credential endpoint.
+    pub const DEFERRED_CREDENTIAL: &str = "/oid4vci/deferred_credential";
+    /// The notification endpoint.
+    pub const NOTIFICATION: &str = "/oid4vci/notification";
+    /// Offers by reference: `<OFFERS>/<id>`.
+    pub const OFFERS: &str = "/oid4vci/offers";
+    /// Where the credential issuer metadata is served (for an issuer URL without a path).
+    pub const ISSUER_METADATA: &str = "/.well-known/openid-credential-issuer";
+    /// Where the authorization server metadata is served (for an issuer URL without a path).
+    pub const AS_METADATA: &str = "/.well-known/oauth-authorization-server";
+}
+
+/// Defaults of [`Oid4vciIssuerBuilder`]: short lives for everything that is a bearer secret.
+pub mod defaults {
+    /// How long a pre-authorized code lives unless the offer says otherwise.
+    pub const CODE_TTL: time::Duration = time::Duration::minutes(10);
+    /// The longest a pre-authorized code may live.
+    pub const MAX_CODE_TTL: time::Duration = time::Duration::days(7);
+    /// How long an access token lives.
+    pub const TOKEN_TTL: time::Duration = time::Duration::minutes(10);
+    /// How long a `c_nonce` lives.
+    pub const NONCE_TTL: time::Duration = time::Duration::minutes(5);
+    /// How old a key proof's `iat` may be.
+    pub const PROOF_MAX_AGE: time::Duration = time::Duration::minutes(5);
+    /// How long a deferred transaction and a notification id live.
+    pub const TRANSACTION_TTL: time::Duration = time::Duration::days(1);
+    /// How many wrong `tx_code`s a pre-authorized code survives (the last one removes it).
+    pub const TX_CODE_ATTEMPTS: u32 = 3;
+    /// How many key proofs (credentials) one credential request may carry.
+    pub const BATCH_SIZE: usize = 4;
+    /// The `interval` (seconds) a deferred response asks the wallet to wait.
+    pub const DEFERRED_INTERVAL: u64 = 5;
+}
+
+/// What the credential and deferred credential endpoints answer: credentials (`200`) or a
+/// transaction still pending (`202`).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum CredentialResponse {
+    /// `{"credentials": [{"credential": ...}], "notification_id"}`.
+    Issued(Value),
+    /// `{"transaction_id", "interval"}`.
+    Pending(Value),
+}
+
+/// The credential issuer of OpenID4VCI 1.0 with its built-in authorization server (the
+/// pre-authorized code grant), over the issuing pipeline, the approval queue and an
+/// [`Oid4vciStore`]. Cheap to clone.
+#[derive(Clone)]
+pub struct Oid4vciIssuer {
+    pub(crate) inner: Arc<Inner>,
+}
+
+pub(crate) struct Inner {
+    pub(crate) issuer: Issuer,
+    pub(crate) issuer_did: Did,
+    pub(crate) credential_issuer: String,
+    pub(crate) display_name: Option<String>,
+    pub(crate) configurations: BTreeMap<String, CredentialConfiguration>,
+    pub(crate) store: Arc<dyn Oid4vciStore>,
+    pub(crate) queue: Option<IssuanceQueue>,
+    pub(crate) observer: Option<Arc<dyn NotificationObserver>>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) token_ttl: time::Duration,
+    pub(crate) nonce_ttl: time::Duration,
+    pub(crate) proof_max_age: time::Duration,
+    pub(crate) transaction_ttl: time::Duration,
+    pub(crate) tx_code_attempts: u32,
+    pub(crate) batch_size: usize,
+    pub(crate) deferred_interval: u64,
+}
+
+impl fmt::Debug for Oid4vciIssuer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Oid4vciIssuer")
+            .field("credential_issuer", &self.inner.credential_issuer)
+            .field("issuer_did", &self.inner.issuer_did)
+            .field(
+                "configurations",
+                &self.inner.configurations.keys().collect::<Vec<_>>(),
+            )
+            .field("store", &self.inner.store)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Oid4vciIssuer {
+    /// Starts building.
+    pub fn builder() -> Oid4vciIssuerBuilder {
+        Oid4vciIssuerBuilder::default()
+    }
+
+    /// The credential issuer identifier (its URL, without a trailing `/`).
+    pub fn credential_issuer(&self) -> &str {
+        &self.inner.credential_issuer
+    }
+
+    /// The store.
+    pub fn store(&self) -> &Arc<dyn Oid4vciStore> {
+        &self.inner.store
+    }
+
+    /// The configurations, by id.
+    pub fn configurations(&self) -> impl Iterator<Item = &CredentialConfiguration> {
+        self.inner.configurations.values()
+    }
+
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.inner.credential_issuer)
+    }
+
+    fn now(&self) -> OffsetDateTime {
+        self.inner.clock.now()
+    }
+
+    fn configuration(&self, id: &str) -> Result<&CredentialConfiguration, Oid4vciError> {
+        self.inner
+            .configurations
+            .get(id)
+            .ok_or(Oid4vciError::UnknownCredentialConfiguration)
+    }
+
+    /// Makes a credential offer with a pre-authorized code: checks the claims against each
+    /// configuration's schema now (a wallet should not learn of a bad offer at the end), stores
+    /// the code's digest (and the `tx_code`'s), and returns the offer.
+    pub async fn create_offer(
+        &self,
+        request: OfferRequest,
+    ) -> Result<CredentialOffer, Oid4vciError> {
+        if request.credentials.is_empty() {
+            return Err(Oid4vciError::invalid_request(
+                "an offer names at least one credential",
+            ));
+        }
+        let ttl = request.ttl.unwrap_or(defaults::CODE_TTL);
+        if !ttl.is_positive() || ttl > defaults::MAX_CODE_TTL {
+            return Err(Oid4vciError::invalid_request(
+                "a pre-authorized code lives more than 0 s and at most 7 days",
+            ));
+        }
+        let mut credentials = Map::new();
+        for (id, claims) in &request.credentials {
+            let configuration = self.configuration(id)?;
+            if credentials.contains_key(id) {
+                return Err(Oid4vciError::invalid_request(
+                    "an offer names each configuration once",
+                ));
+            }
+            // The issuer itself stands in for the holder, whom only the key proof will name.
+            let probe = IssuanceRequest::new(
+                configuration.schema_id.clone(),
+                self.inner.issuer_did.clone(),
+                self.inner.issuer_did.clone(),
+                claims.clone(),
+            )
+            .with_proof_type(configuration.format.proof_type())
+            .with_data_model(configuration.format.data_model());
+            self.inner.issuer.check(probe).await?;
+            credentials.insert(id.clone(), Value::Object(claims.clone()));
+        }
+        if let Some(tx_code) = &request.tx_code {
+            tx_code.check()?;
+        }
+        let code = secret()?;
+        let tx_code = request.tx_code.as_ref().map(|t| t.generate());
+        let expires_at = self.now() + ttl;
+        let mut entry = Entry::new(
+            EntryKind::PreAuthorizedCode,
+            code.digest(),
+            json!({ "credentials": credentials }),
+            expires_at,
+        );
+        if let Some(tx) = &tx_code {
+            entry = entry.with_check(
+                tx_code_digest(code.expose(), tx),
+                self.inner.tx_code_attempts,
+            );
+        }
+        self.inner.store.insert(&entry).await?;
+
+        let mut grant = Map::new();
+        grant.insert("pre-authorized_code".into(), json!(code.expose()));
+        if let Some(tx_code) = &request.tx_code {
+            grant.insert("tx_code".into(), tx_code.to_json());
+        }
+        let offer = json!({
+            "credential_issuer": self.inner.credential_issuer,
+            "credential_configuration_ids": request.credentials.iter().map(|(id, _)| id).collect::<Vec<_>>(),
+            "grants": { PRE_AUTHORIZED_GRANT: grant },
+        });
+        let reference = if request.by_reference {
+            let id = secret()?;
+            let record = Entry::new(EntryKind::Offer, id.digest(), offer.clone(), expires_at);
+            self.inner.store.insert(&record).await?;
+            Some(self.url(&format!("{}/{}", paths::OFFERS, id.expose())))
+        } else {
+            None
+        };
+        Ok(CredentialOffer {
+            offer,
+            tx_code,
+            reference,
+            expires_at,
+        })
+    }
+
+    /// The offer served by reference under `id`, once (it carries the pre-authorized code, so it
+    /// does not stay on the server after the wallet fetched it).
+    pub async fn take_offer(&self, id: &str) -> Result<Value, Oid4vciError> {
+        let digest = TokenDigest::of_presented(id).ok_or(Oid4vciError::OfferNotFound)?;
+        self.inner
+            .store
+            .take(EntryKind::Offer, &digest, self.now())
+            .await?
+            .ok_or(Oid4vciError::OfferNotFound)
+    }
+
+    /// The token endpoint (RFC 6749 §4.1.3, OpenID4VCI 1.0 §6): redeems a pre-authorized code
+    /// (with its `tx_code`), once, for an access token.
+    pub async fn token(
+        &self,
+        grant_type: &str,
+        pre_authorized_code: Option<&str>,
+        tx_code: Option<&str>,
+    ) -> Result<Value, Oid4vciError> {
+        if grant_type != PRE_AUTHORIZED_GRANT {
+            return Err(Oid4vciError::UnsupportedGrantType);
+        }
+        let code = pre_authorized_code
+            .ok_or_else(|| Oid4vciError::invalid_request("pre-authorized_code is missing"))?;
+        let digest = TokenDigest::of_presented(code).ok_or(Oid4vciError::InvalidGrant)?;
+        let check = tx_code.map(|tx| tx_code_digest(code, tx));
+        let now = self.now();
+        let grant = match self
+            .inner
+            .store
+            .take_checked(EntryKind::PreAuthorizedCode, &digest, check.as_ref(), now)
+            .await?
+        {
+            Checked::Taken(grant) => grant,
+            _ => return Err(Oid4vciError::InvalidGrant),
+        };
+        let credentials = grant
+            .get("credentials")
+            .and_then(Value::as_object)
+            .ok_or_else(|| Oid4vciError::config("a stored grant has no credentials"))?;
+        let token = secret()?;
+        let expires_at = now + self.inner.token_ttl;
+        let ids: Vec<&String> = credentials.keys().collect();
+        self.inner
+            .store
+            .insert(&Entry::new(
+                EntryKind::AccessToken,
+                token.digest(),
+                json!({ "configurations": ids }),
+                expires_at,
+            ))
+            .await?;
+        for (id, claims) in credentials {
+            let entry = Entry::new(
+                EntryKind::Authorization,
+                authorization_digest(&token.digest(), id),
+                json!({ "claims": claims }),
+                expires_at,
+            );
+            self.inner.store.insert(&entry).await?;
+        }
+        Ok(json!({
+            "access_token": token.expose(),
+            "token_type": "Bearer",
+            "expires_in": self.inner.token_ttl.whole_seconds(),
+        }))
+    }
+
+    /// The nonce endpoint (§7): a fresh `c_nonce`, good for one credential request.
+    pub async fn nonce(&self) -> Result<Value, Oid4vciError> {
+        let nonce = secret()?;
+        let entry = Entry::new(
+            EntryKind::Nonce,
+            nonce.digest(),
+            Value::Null,
+            self.now() + self.inner.nonce_ttl,
+        );
+        self.inner.store.insert(&entry).await?;
+        Ok(json!({ "c_nonce": nonce.expose() }))
+    }
+
+    /// The digest of a live access token, and the configurations it covers.
+    async fn authorized(&self, access_token: Option<&str>) -> Result<TokenDigest, Oid4vciError> {
+        let digest = access_token
+            .and_then(TokenDigest::of_presented)
+            .ok_or(Oid4vciError::InvalidToken)?;
+        self.inner
+            .store
+            .get(EntryKind::AccessToken, &digest, self.now())
+            .await?
+            .ok_or(Oid4vciError::InvalidToken)?;
+        Ok(digest)
+    }
+
+    /// The credential endpoint (§8): checks the access token, the request, each key proof and
+    /// its `c_nonce`, and issues one credential per proof, each bound to its proof's key,
+    /// through the pipeline (or submits them to the approval queue, for a deferred
+    /// configuration).
+    pub async fn credential(
+        &self,
+        access_token: Option<&str>,
+        request: &Value,
+    ) -> Result<CredentialResponse, Oid4vciError> {
+        let token = self.authorized(access_token).await?;
+        let body = request
+            .as_object()
+            .ok_or_else(|| Oid4vciError::invalid_credential_request("the body is not an object"))?;
+        for key in body.keys() {
+            match key.as_str() {
+                "credential_configuration_id" | "credential_identifier" | "proofs" => {}
+                "proof" => {
+                    return Err(Oid4vciError::invalid_credential_request(
+                        "`proof` is not part of OpenID4VCI 1.0: send `proofs`",
+                    ))
+                }
+                "credential_response_encryption" => {
+                    return Err(Oid4vciError::invalid_credential_request(
+                        "credential response encryption is not supported",
+                    ))
+                }
+                other => {
+                    return Err(Oid4vciError::invalid_credential_request(format!(
+                        "unknown parameter `{other}`"
+                    )))
+                }
+            }
+        }
+        let id = match (
+            body.get("credential_configuration_id"),
+            body.get("credential_identifier"),
+        ) {
+            (Some(Value::String(id)), None) => {
+                self.configuration(id)?;
+                id.clone()
+            }
+            // This issuer's credential identifiers are the configuration ids an access token
+            // covers.
+            (None, Some(Value::String(id))) => {
+                if !self.inner.configurations.contains_key(id) {
+                    return Err(Oid4vciError::UnknownCredentialIdentifier);
+                }
+                id.clone()
+            }
+            _ => {
+                return Err(Oid4vciError::invalid_credential_request(
+                    "give exactly one of credential_configuration_id and credential_identifier, as a string",
+                ))
+            }
+        };
+        let configuration = self.configuration(&id)?.clone();
+        let holders = self.verify_proofs(body.get("proofs")).await?;
+
+        let authorization = authorization_digest(&token, &id);
+        let now = self.now();
+        let granted = self
+            .inner
+            .store
+            .take(EntryKind::Authorization, &authorization, now)
+            .await?
+            .ok_or_else(|| {
+                Oid4vciError::invalid_credential_request(
+                    "the access token does not cover this configuration, or it was issued",
+                )
+            })?;
+        let claims = granted
+            .get("claims")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default();
+        let requests: Vec<IssuanceRequest> = holders
+            .into_iter()
+            .map(|holder| {
+                IssuanceRequest::new(
+                    configuration.schema_id.clone(),
+                    self.inner.issuer_did.clone(),
+                    holder,
+                    claims.clone(),
+                )
+                .with_proof_type(configuration.format.proof_type())
+                .with_data_model(configuration.format.data_model())
+                .revocable(configuration.revocable)
+            })
+            .collect();
+        let outcome = if configuration.deferred {
+            self.submit(&token, &id, requests).await
+        } else {
+            self.issue(&token, &id, requests).await
+        };
+        if outcome.is_err() {
+            // Nothing was issued: the wallet may try again with the same access token.
+            let restore = Entry::new(
+                EntryKind::Authorization,
+                authorization,
+                granted,
+                now + self.inner.token_ttl,
+            );
+            let _ = self.inner.store.insert(&restore).await;
+        }
+        outcome
+    }
+
+    /// Verifies every key proof and takes their (one, shared) `c_nonce`; returns the holders.
+    async fn verify_proofs(&self, proofs: Option<&Value>) -> Result<Vec<Did>, Oid4vciError> {
+        let proofs = proofs
+            .and_then(Value::as_object)
+            .ok_or_else(|| Oid4vciError::invalid_proof("the request has no `proofs` object"))?;
+        if proofs.len() != 1 || !proofs.contains_key("jwt") {
+            return Err(Oid4vciError::invalid_proof(
+                "`proofs` must hold exactly one proof type, `jwt`",
+            ));
+        }
+        let jwts = proofs
+            .get("jwt")
+            .and_then(Value::as_array)
+            .filter(|jwts| !jwts.is_empty())
+            .ok_or_else(|| Oid4vciError::invalid_proof("`proofs.jwt` is not a non-empty array"))?;
+        if jwts.len() > self.inner.batch_size {
+            return Err(Oid4vciError::invalid_credential_request(format!(
+                "at most {} proofs (batch_size) per request",
+                self.inner.batch_size
+            )));
+        }
+        let now = self.now();
+        let mut verified: Vec<VerifiedProof> = Vec::with_capacity(jwts.len());
+        for jwt in jwts {
+            let jwt = jwt
+                .as_str()
+                .ok_or_else(|| Oid4vciError::invalid_proof("a proof is not a string"))?;
+            verified.push(proof::verify(
+                jwt,
+                &self.inner.credential_issuer,
+                now,
+                self.inner.proof_max_age,
+            )?);
+        }
+        let nonces: BTreeSet<Option<&str>> = verified.iter().map(|p| p.nonce.as_deref()).collect();
+        let nonce = match nonces.into_iter().collect::<Vec<_>>().as_slice() {
+            [Some(nonce)] => (*nonce).to_owned(),
+            [None] => return Err(Oid4vciError::InvalidNonce),
+            _ => {
+                return Err(Oid4vciError::invalid_proof(
+                    "the proofs of one request carry the same nonce",
+                ))
+            }
+        };
+        let holders: BTreeSet<&Did> = verified.iter().map(|p| &p.holder).collect();
+        if holders.len() != verified.len() {
+            return Err(Oid4vciError::invalid_proof(
+                "each proof of a batch is signed by its own key",
+            ));
+        }
+        let digest = TokenDigest::of_presented(&nonce).ok_or(Oid4vciError::InvalidNonce)?;
+        self.inner
+            .store
+            .take(EntryKind::Nonce, &digest, now)
+            .await?
+            .ok_or(Oid4vciError::InvalidNonce)?;
+        Ok(verified.into_iter().map(|p| p.holder).collect())
+    }
+
+    async fn issue(
+        &self,
+        token: &TokenDigest,
+        id: &str,
+        requests: Vec<IssuanceRequest>,
+    ) -> Result<CredentialResponse, Oid4vciError> {
+        let mut credentials = Vec::with_capacity(requests.len());
+        let mut credential_ids = Vec::with_capacity(requests.len());
+        for request in requests {
+            let response = self.inner.issuer.issue(request).await?;
+            credential_ids.push(response.credential_id.to_string());
+            credentials.push(json!({ "credential": response.credential }));
+        }
+        self.issued(token, id, credentials, credential_ids).await
+    }
+
+    /// The response of issued credentials, with a notification id for them.
+    async fn issued(
+        &self,
+        token: &TokenDigest,
+        id: &str,
+        credentials: Vec<Value>,
+        credential_ids: Vec<String>,
+    ) -> Result<CredentialResponse, Oid4vciError> {
+        let notification = secret()?;
+        let entry = Entry::new(
+            EntryKind::Notification,
+            notification.digest(),
+            json!({
+                "token": hex(token),
+                "configuration_id": id,
+                "credential_ids": credential_ids,
+            }),
+            self.now() + self.inner.transaction_ttl,
+        );
+        self.inner.store.insert(&entry).await?;
+        Ok(CredentialResponse::Issued(json!({
+            "credentials": credentials,
+            "notification_id": notification.expose(),
+        })))
+    }
+
+    async fn submit(
+        &self,
+        token: &TokenDigest,
+        id: &str,
+        requests: Vec<IssuanceRequest>,
+    ) -> Result<CredentialResponse, Oid4vciError> {
+        let queue = self
+            .inner
+            .queue
+            .as_ref()
+            .ok_or_else(|| Oid4vciError::config("a deferred configuration needs a queue"))?;
+        let mut tickets = Vec::with_capacity(requests.len());
+        for request in requests {
+            tickets.push(queue.submit(request, None).await?.id.to_string());
+        }
+        let transaction = secret()?;
+        let entry = Entry::new(
+            EntryKind::Transaction,
+            transaction.digest(),
+            json!({ "token": hex(token), "configuration_id": id, "tickets": tickets }),
+            self.now() + self.inner.transaction_ttl,
+        );
+        self.inner.store.insert(&entry).await?;
+        Ok(self.pending(transaction.expose()))
+    }
+
+    fn pending(&self, transaction_id: &str) -> CredentialResponse {
+        CredentialResponse::Pending(json!({
+            "transaction_id": transaction_id,
+            "interval": self.inner.deferred_interval,
+        }))
+    }
+
+    /// The tickets of a deferred transaction, after checking it belongs to `token`.
+    async fn transaction(
+        &self,
+        token: &TokenDigest,
+        transaction_id: &str,
+    ) -> Result<(TokenDigest, Value), Oid4vciError> {
+        let digest =
+            TokenDigest::of_presented(transaction_id).ok_or(Oid4vciError::InvalidTransactionId)?;
+        let record = self
+            .inner
+            .store
+            .get(EntryKind::Transaction, &digest, self.now())
+            .await?
+            .filter(|r| r.get("token").and_then(Value::as_str) == Some(hex(token).as_str()))
+            .ok_or(Oid4vciError::InvalidTransactionId)?;
+        Ok((digest, record))
+    }
+
+    /// The deferred credential endpoint (§9): the credentials of a transaction once a reviewer
+    /// approved and a worker issued them, `Pending` until then, `credential_request_denied` when
+    /// one was rejected, failed or expired.
+    pub async fn deferred_credential(
+        &self,
+        access_token: Option<&str>,
+        request: &Value,
+    ) -> Result<CredentialResponse, Oid4vciError> {
+        let token = self.authorized(access_token).await?;
+        let transaction_id = single_string_field(request, "transaction_id")
+            .map_err(Oid4vciError::invalid_credential_request)?;
+        let (digest, record) = self.transaction(&token, transaction_id).await?;
+        let queue = self
+            .inner
+            .queue
+            .as_ref()
+            .ok_or_else(|| Oid4vciError::config("a deferred configuration needs a queue"))?;
+        let tickets = record
+            .get("tickets")
+            .and_then(Value::as_array)
+            .ok_or_else(|| Oid4vciError::config("a stored transaction has no tickets"))?;
+        let mut credentials = Vec::with_capacity(tickets.len());
+        let mut credential_ids = Vec::with_capacity(tickets.len());
+        for ticket in tickets {
+            let id = ticket
+                .as_str()
+                .and_then(TicketId::parse)
+                .ok_or_else(|| Oid4vciError::config("a stored ticket id is malformed"))?;
+            let status = queue.status(&id).await?;
+            match (status.state, status.response) {
+                (TicketState::Issued, Some(response)) => {
+                    credential_ids.push(response.credential_id.to_string());
+                    credentials.push(json!({ "credential": response.credential }));
+                }
+                (state, _) if state.is_terminal() => {
+                    self.inner
+                        .store
+                        .take(EntryKind::Transaction, &digest, self.now())
+                        .await?;
+                    return Err(Oid4vciError::CredentialRequestDenied);
+                }
+                _ => return Ok(self.pending(transaction_id)),
+            }
+        }
+        // Delivered once: of concurrent polls, one takes the transaction and answers.
+        self.inner
+            .store
+            .take(EntryKind::Transaction, &digest, self.now())
+            .await?
+            .ok_or(Oid4vciError::InvalidTransactionId)?;
+        let id = record
+            .get("configuration_id")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_owned();
+        self.issued(&token, &id, credentials, credential_ids).await
+    }
+
+    /// The notification endpoint (§11): checks the id was handed to this access token, once,
+    /// and tells the observer.
+    pub async fn notify(
+        &self,
+        access_token: Option<&str>,
+        request: &Value,
+    ) -> Result<Notification, Oid4vciError> {
+        let token = self.authorized(access_token).await?;
+        let body = request
+            .as_object()
+            .ok_or_else(|| Oid4vciError::invalid_request("the body is not an object"))?;
+        if let Some(other) = body.keys().find(|k| {
+            !matches!(
+                k.as_str(),
+                "notification_id" | "event" | "event_description"
+            )
+        }) {
+            return Err(Oid4vciError::invalid_request(format!(
+                "unknown parameter `{other}`"
+            )));
+        }
+        let id = body
+            .get("notification_id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| Oid4vciError::invalid_request("notification_id is missing"))?;
+        let event = body
+            .get("event")
+            .and_then(Value::as_str)
+            .and_then(NotificationEvent::parse)
+            .ok_or_else(|| Oid4vciError::invalid_request("event is not a known event"))?;
+        let description = match body.get("event_description") {
+            None => None,
+            Some(Value::String(d)) if d.is_ascii() && d.len() <= 1024 => Some(d.clone()),
+            Some(_) => {
+                return Err(Oid4vciError::invalid_request(
+                    "event_description is ASCII text of at most 1024 characters",
+                ))
+            }
+        };
+        let digest = TokenDigest::of_presented(id).ok_or(Oid4vciError::InvalidNotificationId)?;
+        let now = self.now();
+        let record = self
+            .inner
+            .store
+            .get(EntryKind::Notification, &digest, now)
+            .await?
+            .filter(|r| r.get("token").and_then(Value::as_str) == Some(hex(&token).as_str()))
+            .ok_or(Oid4vciError::InvalidNotificationId)?;
+        self.inner
+            .store
+            .take(EntryKind::Notification, &digest, now)
+            .await?
+            .ok_or(Oid4vciError::InvalidNotificationId)?;
+        let notification = Notification {
+            event,
+            description,
+            configuration_id: record
+                .get("configuration_id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            credential_ids: record
+                .get("credential_ids")
+                .and_then(Value::as_array)
+                .map(|ids| {
+                    ids.iter()
+                        .filter_map(|i| i.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        if let Some(observer) = &self.inner.observer {
+            observer.notified(&notification).await;
+        }
+        Ok(notification)
+    }
+
+    /// Removes expired codes, tokens, nonces, offers, transactions and notification ids; returns
+    /// how many. Run it now and then: expired entries are otherwise removed only when presented.
+    pub async fn purge_expired(&self) -> Result<u64, Oid4vciError> {
+        Ok(self.inner.store.purge_expired(self.now()).await?)
+    }
+}
+
+/// `request` is `{"<field>": "<string>"}` and nothing else; the string.
+fn single_string_field<'a>(request: &'a Value, field: &str) -> Result<&'a str, String> {
+    let body = request
+        .as_object()
+        .ok_or_else(|| "the body is not an object".to_owned())?;
+    if let Some(other) = body.keys().find(|k| k.as_str() != field) {
+        return Err(format!("unknown parameter `{other}`"));
+    }
+    body.get(field)
+        .and_then(Value::as_str)
+        .ok_or_else(|| format!("{field} is missing or not a string"))
+}
+
+/// A fresh 256-bit secret (codes, tokens, nonces, ids).
+fn secret() -> Result<PickupToken, Oid4vciError> {
+    PickupToken::generate().map_err(|e| Oid4vciError::Randomness(Arc::new(e)))
+}
+
+/// What a `tx_code` is stored as: bound to its pre-authorized code, so that the digest of a short
+/// code is no lookup table.
+fn tx_code_digest(code: &str, tx_code: &str) -> TokenDigest {
+    let mut hasher = Sha256::new();
+    hasher.update(b"oid4vci tx_code\0");
+    hasher.update(code.trim().as_bytes());
+    hasher.update(b"\0");
+    hasher.update(tx_code.as_bytes());
+    TokenDigest::from_bytes(hasher.finalize().into())
+}
+
+/// The key of what an access token covers for one configuration.
+fn authorization_digest(token: &TokenDigest, configuration_id: &str) -> TokenDigest {
+    let mut hasher = Sha256::new();
+    hasher.update(token.as_bytes());
+    hasher.update(configuration_id.as_bytes());
+    TokenDigest::from_bytes(hasher.finalize().into())
+}
+
+fn hex(digest: &TokenDigest) -> String {
+    digest
+        .as_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Builds an [`Oid4vciIssuer`]: `issuer`, `issuer_did`, `credential_issuer` and at least one
+/// configuration are required.
+#[derive(Default)]
+#[must_use]
+pub struct Oid4vciIssuerBuilder {
+    issuer: Option<Issuer>,
+    issuer_did: Option<Did>,
+    credential_issuer: Option<String>,
+    display_name: Option<String>,
+    configurations: Vec<CredentialConfiguration>,
+    store: Option<Arc<dyn Oid4vciStore>>,
+    queue: Option<IssuanceQueue>,
+    observer: Option<Arc<dyn NotificationObserver>>,
+    clock: Option<Arc<dyn Clock>>,
+    tx_code_attempts: Option<u32>,
+    batch_size: Option<usize>,
+    deferred_interval: Option<u64>,
+    token_ttl: Option<time::Duration>,
+    nonce_ttl: Option<time::Duration>,
+}
+
+impl fmt::Debug for Oid4vciIssuerBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Oid4vciIssuerBuilder")
+            .field("credential_issuer", &self.credential_issuer)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Oid4vciIssuerBuilder {
+    /// The pipeline that signs (required).
+    pub fn issuer(mut self, issuer: Issuer) -> Self {
+        self.issuer = Some(issuer);
+        self
+    }
+
+    /// The DID credentials are issued by (required; its keys are in the issuer's key store).
+    pub fn issuer_did(mut self, did: Did) -> Self {
+        self.issuer_did = Some(did);
+        self
+    }
+
+    /// The credential issuer identifier: the public `https` URL the router is mounted at
+    /// (required). Key proofs must name it as `aud`.
+    pub fn credential_issuer(mut self, url: impl Into<String>) -> Self {
+        self.credential_issuer = Some(url.into());
+        self
+    }
+
+    /// The issuer's name in the metadata's `display`.
+    pub fn display_name(mut self, name: impl Into<String>) -> Self {
+        self.display_name = Some(name.into());
+        self
+    }
+
+    /// Adds a credential configuration (at least one; ids unique).
+    pub fn configuration(mut self, configuration: CredentialConfiguration) -> Self {
+        self.configurations.push(configuration);
+        self
+    }
+
+    /// Where codes, tokens, nonces and transactions are kept (in memory by default; SQLite or
+    /// PostgreSQL to survive restarts and share them between processes).
+    pub fn store(mut self, store: Arc<dyn Oid4vciStore>) -> Self {
+        self.store = Some(store);
+        self
+    }
+
+    /// The approval queue deferred configurations submit to (required with one).
+    pub fn queue(mut self, queue: IssuanceQueue) -> Self {
+        self.queue = Some(queue);
+        self
+    }
+
+    /// Hears the wallet's notifications.
+    pub fn observer(mut self, observer: Arc<dyn NotificationObserver>) -> Self {
+        self.observer = Some(observer);
+        self
+    }
+
+    /// Replaces the system clock, so expiry can be tested without sleeping.
+    pub fn clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
+    }
+
+    /// How many wrong `tx_code`s a pre-authorized code survives ([`defaults::TX_CODE_ATTEMPTS`]).
+    pub fn tx_code_attempts(mut self, attempts: u32) -> Self {
+        self.tx_code_attempts = Some(attempts);
+        self
+    }
+
+    /// How many key proofs one credential request may carry ([`defaults::BATCH_SIZE`]); the
+    /// metadata's `batch_credential_issuance.batch_size`.
+    pub fn batch_size(mut self, size: usize) -> Self {
+        self.batch_size = Some(size);
+        self
+    }
+
+    /// The seconds a deferred response asks the wallet to wait ([`defaults::DEFERRED_INTERVAL`]).
+    pub fn deferred_interval(mut self, seconds: u64) -> Self {
+        self.deferred_interval = Some(seconds);
+        self
+    }
+
+    /// How long an access token lives ([`defaults::TOKEN_TTL`]).
+    pub fn token_ttl(mut self, ttl: time::Duration) -> Self {
+        self.token_ttl = Some(ttl);
+        self
+    }
+
+    /// How long a `c_nonce` lives ([`defaults::NONCE_TTL`]).
+    pub fn nonce_ttl(mut self, ttl: time::Duration) -> Self {
+        self.nonce_ttl = Some(ttl);
+        self
+    }
+
+    /// Checks the parts and builds.
+    pub fn build(self) -> Result<Oid4vciIssuer, Oid4vciError> {
+        let missing = |part: &str| Oid4vciError::config(format!("the builder needs {part}"));
+        let issuer = self.issuer.ok_or_else(|| missing("an issuer"))?;
+        let issuer_did = self.issuer_did.ok_or_else(|| missing("an issuer DID"))?;
+        let url = self
+            .credential_issuer
+            .ok_or_else(|| missing("a credential issuer URL"))?;
+        let credential_issuer = crate::pickup::normalize_base_url(&url).map_err(|_| {
+            Oid4vciError::config(
+                "the credential issuer is not an http(s) URL without query or fragment",
+            )
+        })?;
+        let mut configurations = BTreeMap::new();
+        for configuration in self.configurations {
+            if configuration.deferred && self.queue.is_none() {
+                return Err(Oid4vciError::config(
+                    "a deferred configuration needs a queue",
+                ));
+            }
+            let id = configuration.id.clone();
+            if configurations.insert(id, configuration).is_some() {
+                return Err(Oid4vciError::config("configuration ids are unique"));
+            }
+        }
+        if configurations.is_empty() {
+            return Err(missing("a credential configuration"));
+        }
+        let batch_size = self.batch_size.unwrap_or(defaults::BATCH_SIZE);
+        let tx_code_attempts = self.tx_code_attempts.unwrap_or(defaults::TX_CODE_ATTEMPTS);
+        if batch_size == 0 || tx_code_attempts == 0 {
+            return Err(Oid4vciError::config(
+                "the batch size and the tx_code attempts are at least 1",
+            ));
+        }
+        Ok(Oid4vciIssuer {
+            inner: Arc::new(Inner {
+                issuer,
+                issuer_did,
+                credential_issuer,
+                display_name: self.display_name,
+                configurations,
+                store: self
+                    .store
+                    .unwrap_or_else(|| Arc::new(MemoryOid4vciStore::new())),
+                queue: self.queue,
+                observer: self.observer,
+                clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
+                token_ttl: self.token_ttl.unwrap_or(defaults::TOKEN_TTL),
+                nonce_ttl: self.nonce_ttl.unwrap_or(defaults::NONCE_TTL),
+                proof_max_age: defaults::PROOF_MAX_AGE,
+                transaction_ttl: defaults::TRANSACTION_TTL,
+                tx_code_attempts,
+                batch_size,
+                deferred_interval: self
+                    .deferred_interval
+                    .unwrap_or(defaults::DEFERRED_INTERVAL),
+            }),
+        })
+    }
+}

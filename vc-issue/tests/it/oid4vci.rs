@@ -1,0 +1,8 @@
+//! OpenID4VCI 1.0 (feature `oid4vci`) over real loopback HTTP, with a wallet written here: the
+//! pre-authorized flow for each format, `tx_code`, batches, the deferred path through the
+//! approval queue, notifications, and hostile input (replays, races, bad proofs, odd bodies).
+
+mod flow;
+mod harness;
+mod hostile;
+mod stores;
