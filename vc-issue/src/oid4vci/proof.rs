@@ -11,6 +11,7 @@ use vc_core::did_key::{DidKey, KeyType};
 use vc_core::{Did, DidUrl, ParseLimits, PublicKey};
 
 use super::error::Oid4vciError;
+use crate::pipeline::resolver::DidJwkResolver;
 
 /// The `typ` a key proof's header must carry.
 pub const PROOF_TYP: &str = "openid4vci-proof+jwt";
@@ -163,18 +164,16 @@ fn key_of_kid(kid: &str) -> Result<(PublicKey, Did), Oid4vciError> {
     Ok((key, did))
 }
 
-/// The key of a `did:jwk` (its method-specific id is the base64url of the public JWK). Parsed
-/// here because the workspace's resolvers do not know `did:jwk` yet.
+/// The key of a `did:jwk`: its document's one verification method (see [`DidJwkResolver`]).
 fn key_of_did_jwk(did: &Did) -> Result<PublicKey, Oid4vciError> {
     let bad = || Oid4vciError::invalid_proof("the proof's did:jwk does not hold a public JWK");
-    let bytes = URL_SAFE_NO_PAD
-        .decode(did.method_specific_id())
-        .map_err(|_| bad())?;
-    let jwk = vc_core::parse::parse_value(&bytes, &ParseLimits::default()).map_err(|_| bad())?;
-    if jwk.get("d").is_some() {
-        return Err(bad());
-    }
-    PublicKey::from_jwk(&jwk).map_err(|_| bad())
+    let resolved = DidJwkResolver::resolve_now(did).ok_or_else(bad)?;
+    let method = resolved
+        .document
+        .verification_method
+        .first()
+        .ok_or_else(bad)?;
+    method.public_key().map_err(|_| bad())
 }
 
 fn check_audience(claims: &Value, audience: &str) -> Result<(), Oid4vciError> {

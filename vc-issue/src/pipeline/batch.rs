@@ -136,7 +136,7 @@ impl Issuer {
         }
         self.check_rate_limit(&batch.issuer_did)?;
         let prepared = Arc::new(
-            self.prepare(&batch.issuer_did, &batch.schema_id, &batch.proof_type)
+            self.prepare(&batch.issuer_did, &batch.schema_id, &batch.proof_type, None)
                 .await?,
         );
         // The items move into the workers (not copied): a 10,000-item batch is held once.

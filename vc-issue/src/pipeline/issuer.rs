@@ -146,24 +146,30 @@ impl Issuer {
     /// allocating or signing. Asynchronous issuance calls this at submit time.
     pub async fn check(&self, request: IssuanceRequest) -> Result<CheckedRequest, IssueError> {
         let prepared = Arc::new(
-            self.prepare(&request.issuer_did, &request.schema_id, &request.proof_type)
-                .await?,
+            self.prepare(
+                &request.issuer_did,
+                &request.schema_id,
+                &request.proof_type,
+                request.verification_method.as_ref(),
+            )
+            .await?,
         );
         self.check_item(request, &prepared).await
     }
 
-    /// Steps 1 and 2: the issuer (resolvable, active, with a usable key) and the schema (known,
-    /// authorizing this issuer).
+    /// Steps 1 and 2: the issuer (resolvable, active, with a usable key, `wanted` when named)
+    /// and the schema (known, authorizing this issuer).
     pub(crate) async fn prepare(
         &self,
         issuer_did: &Did,
         schema_id: &str,
         proof_type: &crate::ProofType,
+        wanted: Option<&DidUrl>,
     ) -> Result<Prepared, IssueError> {
         let signing = self.inner.suites.securing(proof_type)?;
         let (verification_method, signer) = step("issuer", async {
             let issuer = self.resolve_issuer(issuer_did).await?;
-            self.find_key_for(issuer_did, proof_type, &issuer, &signing)
+            self.find_key_for(issuer_did, proof_type, &issuer, &signing, wanted)
                 .await
         })
         .await?;
@@ -330,7 +336,7 @@ impl Issuer {
             .any(|t| credential.has_type(t));
         let (verification_method, signer) = step("issuer", async {
             let resolved = self.resolve_issuer(&issuer_did).await?;
-            self.find_key_for(&issuer_did, proof_type, &resolved, &signing)
+            self.find_key_for(&issuer_did, proof_type, &resolved, &signing, None)
                 .await
         })
         .await?;
@@ -390,17 +396,26 @@ impl Issuer {
         Ok(builder.build()?)
     }
 
-    /// The first `assertionMethod` of the issuer whose key type fits the suite and whose signer the
-    /// key store holds (with the same public key).
+    /// The first `assertionMethod` of the issuer (`wanted` only, when named) whose key type fits
+    /// the suite and whose signer the key store holds (with the same public key).
+    ///
+    /// This is what makes key rotation work: publish the new key's method first (or take the old
+    /// key out of the key store with [`KeyStore::remove`]) and the new key signs, while the old
+    /// method, left in the DID document, keeps verifying what it signed.
     async fn find_key_for(
         &self,
         issuer_did: &Did,
         proof_type: &crate::ProofType,
         issuer: &ResolvedDid,
         signing: &SecuringSuite,
+        wanted: Option<&DidUrl>,
     ) -> Result<(DidUrl, Arc<dyn Signer>), IssueError> {
         let document = &issuer.document;
-        for method in document.assertion_methods() {
+        let methods = document
+            .assertion_methods()
+            .into_iter()
+            .filter(|m| wanted.is_none_or(|w| document.absolute_id(&m.id) == w.as_str()));
+        for method in methods {
             let Ok(key) = method.public_key() else {
                 continue;
             };

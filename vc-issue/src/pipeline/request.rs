@@ -48,6 +48,10 @@ pub struct IssuanceRequest {
     /// Without it, a `did:key` holder's key is used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holder_jwk: Option<Value>,
+    /// The issuer's verification method to sign with (an absolute DID URL of one of its
+    /// `assertionMethod`s whose key the key store holds); the first usable one when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification_method: Option<vc_core::DidUrl>,
 }
 
 impl IssuanceRequest {
@@ -70,7 +74,15 @@ impl IssuanceRequest {
             credential_id: None,
             selectively_disclosable: None,
             holder_jwk: None,
+            verification_method: None,
         }
+    }
+
+    /// Signs with this verification method of the issuer (see
+    /// [`verification_method`](Self::verification_method)).
+    pub fn with_verification_method(mut self, method: vc_core::DidUrl) -> Self {
+        self.verification_method = Some(method);
+        self
     }
 
     /// `dc+sd-jwt`: narrows the selectively disclosable claims to `paths`.

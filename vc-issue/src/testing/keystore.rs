@@ -88,3 +88,64 @@ pub async fn check_key_store(
         Err(source) => Err(ConformanceError::backend(UNKNOWN)(source)),
     }
 }
+
+/// Checks listing and removal, on a store that offers them: `known` (held) is listed, `unknown`
+/// is not; removing `known` says it was held, after which it gives no signer and is not listed;
+/// removing it again says it was not held. Destructive: `known` is gone afterwards.
+pub async fn check_list_and_remove(
+    store: &dyn KeyStore,
+    known: &DidUrl,
+    unknown: &DidUrl,
+) -> Result<(), ConformanceError> {
+    const LISTED: &str = "a held verification method is listed, an unknown one is not";
+    let listed = store
+        .list()
+        .await
+        .map_err(ConformanceError::backend(LISTED))?;
+    if !listed.contains(known) || listed.contains(unknown) {
+        return Err(ConformanceError::contract(
+            LISTED,
+            format!("listed {listed:?}"),
+        ));
+    }
+
+    const REMOVED: &str = "a removed verification method gives no signer and is not listed";
+    let held = store
+        .remove(known)
+        .await
+        .map_err(ConformanceError::backend(REMOVED))?;
+    if !held {
+        return Err(ConformanceError::contract(
+            REMOVED,
+            "removing a held key said it was not held",
+        ));
+    }
+    if store
+        .signer(known)
+        .await
+        .map_err(ConformanceError::backend(REMOVED))?
+        .is_some()
+    {
+        return Err(ConformanceError::contract(
+            REMOVED,
+            "the removed key still signs",
+        ));
+    }
+    let listed = store
+        .list()
+        .await
+        .map_err(ConformanceError::backend(REMOVED))?;
+    if listed.contains(known) {
+        return Err(ConformanceError::contract(
+            REMOVED,
+            "the removed key is still listed",
+        ));
+    }
+
+    const AGAIN: &str = "removing what is not held says so";
+    match store.remove(known).await {
+        Ok(false) => Ok(()),
+        Ok(true) => Err(ConformanceError::contract(AGAIN, "removed twice")),
+        Err(source) => Err(ConformanceError::backend(AGAIN)(source)),
+    }
+}

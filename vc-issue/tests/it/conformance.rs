@@ -30,6 +30,28 @@ async fn the_in_memory_key_store_passes() {
     check_key_store(&keys, &p256.verification_method_id(), &unknown)
         .await
         .unwrap();
+    vc_issue::testing::keystore::check_list_and_remove(
+        &keys,
+        &ed.verification_method_id(),
+        &unknown,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        keys.list().await.unwrap(),
+        vec![p256.verification_method_id()]
+    );
+    // A store that offers neither says so, and the suite reports it as the backend's failure.
+    let key: Arc<dyn Signer> = p256.clone();
+    let listless = EveryMethodIsMine(key);
+    assert_eq!(
+        listless.list().await.unwrap_err().kind(),
+        vc_issue::HostErrorKind::Refused
+    );
+    assert!(matches!(
+        vc_issue::testing::keystore::check_list_and_remove(&listless, &unknown, &unknown).await,
+        Err(ConformanceError::Backend { .. })
+    ));
 }
 
 /// Answers every lookup with the same key: a store that cannot tell its keys apart.

@@ -30,6 +30,7 @@ mod fixtures;
 #[cfg(feature = "http")]
 mod http_api;
 mod jwt;
+mod key_rotation;
 mod nesting;
 #[cfg(feature = "oid4vci")]
 mod oid4vci;

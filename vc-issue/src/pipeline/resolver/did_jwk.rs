@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde_json::{json, Map, Value};
+use vc_core::parse::{parse_value, ParseLimits};
 use vc_core::{Did, DidDocument};
 
 use super::{DidResolver, ResolvedDid};
@@ -49,7 +50,8 @@ fn decode(encoded: &str) -> Option<Map<String, Value>> {
         return None;
     }
     let bytes = URL_SAFE_NO_PAD.decode(encoded).ok()?;
-    let Value::Object(jwk) = serde_json::from_slice(&bytes).ok()? else {
+    // Duplicate keys refused: the DID must mean one key.
+    let Value::Object(jwk) = parse_value(&bytes, &ParseLimits::default()).ok()? else {
         return None;
     };
     let public = jwk.get("kty").is_some_and(Value::is_string)
