@@ -190,10 +190,30 @@ fn unknown_contexts_and_undefined_terms_are_errors_not_fetches() {
         "issuanceDate": "2020-01-01T00:00:00Z",
         "credentialSubject": {"id": "did:example:2", "undefinedTerm": 1}
     });
-    assert_eq!(
-        canonicalizer.canonicalize(&v1).unwrap_err().code(),
-        "INVALID_REQUEST"
+    let err = canonicalizer.canonicalize(&v1).unwrap_err();
+    assert_eq!(err.code(), "INVALID_REQUEST");
+    assert!(
+        err.to_string()
+            .contains("`undefinedTerm` at /credentialSubject/undefinedTerm"),
+        "the term and its path: {err}"
     );
+    // An undefined type, in an array, and a term an inline context defines.
+    let typed = serde_json::json!({
+        "@context": ["https://www.w3.org/2018/credentials/v1",
+                     {"degree": "https://example.org/degree"}],
+        "type": ["VerifiableCredential", "AlumniCredential"],
+        "issuer": "did:example:1",
+        "issuanceDate": "2020-01-01T00:00:00Z",
+        "credentialSubject": {"id": "did:example:2", "degree": "BSc"}
+    });
+    let err = canonicalizer.canonicalize(&typed).unwrap_err();
+    assert!(
+        err.to_string().contains("`AlumniCredential` at /type/1"),
+        "{err}"
+    );
+    let mut defined = typed.clone();
+    defined["type"] = serde_json::json!(["VerifiableCredential"]);
+    canonicalizer.canonicalize(&defined).unwrap();
 
     let mut tab = read_json("vectors/vc-di-eddsa/unsigned.json");
     tab["name"] = "Alumni\tCredential".into();

@@ -207,6 +207,35 @@ impl RdfcCanonicalizer {
             move || futures::executor::block_on(expand_to_quads(&loader, body, active)),
             refused_by_json_ld(),
         )?
+        .map_err(|e| self.name_undefined_term(object).unwrap_or(e))
+    }
+
+    /// Why expansion failed, when it is a term none of the document's contexts defines: the
+    /// term and its JSON pointer (ssi's error names neither).
+    fn name_undefined_term(&self, object: &Map<String, Value>) -> Option<IssueError> {
+        let context = object.get("@context")?;
+        let mut defined = HashSet::new();
+        collect_context_terms(
+            &serde_json::json!({ "@context": context }),
+            false,
+            &mut defined,
+        );
+        let urls: Vec<&Value> = match context {
+            Value::Array(items) => items.iter().collect(),
+            other => vec![other],
+        };
+        for url in urls.iter().filter_map(|u| u.as_str()) {
+            if let Some(document) = self.loader.documents.get(url) {
+                let document = document.document().clone().into_serde_json();
+                collect_context_terms(&document, false, &mut defined);
+            }
+        }
+        let mut pointer = String::new();
+        let (term, at) = undefined_term(&defined, &Value::Object(object.clone()), &mut pointer)?;
+        Some(invalid(&format!(
+            "the term `{term}` at {at} is defined by none of the credential's contexts \
+             (add a context that defines it, e.g. the schema's `contexts`)"
+        )))
     }
 
     fn active_context(&self, context: &Value) -> Result<Arc<json_ld::Context>, IssueError> {
@@ -324,6 +353,67 @@ fn canonical_form(quads: &[LexicalQuad]) -> String {
 /// it could not take, so it is refused like any other it cannot expand.
 fn refused_by_json_ld() -> IssueError {
     invalid("JSON-LD processing failed on this document")
+}
+
+/// The first key or type name of `value` (depth first, in document order) that is neither a
+/// keyword, an IRI nor a term in `defined`, and its JSON pointer (`pointer` is where `value` is).
+fn undefined_term(
+    defined: &HashSet<String>,
+    value: &Value,
+    pointer: &mut String,
+) -> Option<(String, String)> {
+    let is_term = |s: &str| !s.starts_with('@') && !s.contains(':') && !s.is_empty();
+    let at = |pointer: &str, token: &str| {
+        format!("{pointer}/{}", token.replace('~', "~0").replace('/', "~1"))
+    };
+    match value {
+        Value::Object(map) => {
+            for (key, item) in map {
+                if key == "@context" {
+                    continue;
+                }
+                if is_term(key) && !defined.contains(key) {
+                    return Some((key.clone(), at(pointer, key)));
+                }
+                let len = pointer.len();
+                *pointer = at(pointer, key);
+                let types: Vec<(Option<usize>, &str)> = match (key.as_str(), item) {
+                    ("type" | "@type", Value::String(t)) => vec![(None, t.as_str())],
+                    ("type" | "@type", Value::Array(ts)) => ts
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, t)| t.as_str().map(|t| (Some(i), t)))
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                for (i, t) in types {
+                    if is_term(t) && !defined.contains(t) {
+                        let place = i.map_or_else(|| pointer.clone(), |i| format!("{pointer}/{i}"));
+                        return Some((t.to_owned(), place));
+                    }
+                }
+                let found = undefined_term(defined, item, pointer);
+                pointer.truncate(len);
+                if found.is_some() {
+                    return found;
+                }
+            }
+            None
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = pointer.len();
+                pointer.push_str(&format!("/{i}"));
+                let found = undefined_term(defined, item, pointer);
+                pointer.truncate(len);
+                if found.is_some() {
+                    return found;
+                }
+            }
+            None
+        }
+        _ => None,
+    }
 }
 
 fn invalid(reason: &str) -> IssueError {
