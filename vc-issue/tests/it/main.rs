@@ -37,6 +37,8 @@ mod oid4vci;
 mod pipeline;
 mod queue;
 mod queue_drain;
+#[cfg(feature = "http")]
+mod queue_webhook;
 mod rdfc;
 
 mod signers;
