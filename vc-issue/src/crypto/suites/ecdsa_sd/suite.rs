@@ -27,8 +27,10 @@ use crate::error::IssueError;
 
 /// The `ecdsa-sd-2023` cryptosuite (see the [module documentation](super)).
 ///
-/// Signs with P-256 or P-384 issuer keys ([`P256Signer`], [`P384Signer`](crate::P384Signer), or a
-/// host's); a fresh HMAC key and a fresh ephemeral P-256 key are drawn for every credential.
+/// Signs with P-256 issuer keys ([`P256Signer`], or a host's); a fresh HMAC key and a fresh
+/// ephemeral P-256 key are drawn for every credential. P-384 issuer keys are refused: the base
+/// proof value of the specification's implementation (Digital Bazaar's) holds a 64-byte base
+/// signature only, so their holders could not derive from a P-384 base proof.
 #[derive(Debug, Clone)]
 pub struct EcdsaSd2023Suite {
     canonicalizer: Arc<RdfcCanonicalizer>,
@@ -43,7 +45,7 @@ impl Default for EcdsaSd2023Suite {
 }
 
 /// The key types an `ecdsa-sd-2023` issuer signs with.
-const ISSUER_KEYS: [KeyType; 2] = [KeyType::P256, KeyType::P384];
+const ISSUER_KEYS: [KeyType; 1] = [KeyType::P256];
 
 impl EcdsaSd2023Suite {
     /// The suite over `canonicalizer` (share one with the `-rdfc-` suites to share processed
