@@ -106,15 +106,7 @@ impl DataIntegritySuite {
     /// The proof to sign, without `@context`: the configuration gets the document's (below), the
     /// proof keeps it only when the suite puts it there.
     fn proof_options(&self, options: &ProofOptions) -> Proof {
-        let mut proof = Proof::new(self.type_name);
-        proof.cryptosuite = self.cryptosuite.map(str::to_owned);
-        proof.created = options.created.clone();
-        proof.expires = options.expires.clone();
-        proof.verification_method = Some(options.verification_method.as_str().to_owned());
-        proof.proof_purpose = Some(options.proof_purpose.clone());
-        proof.challenge = options.challenge.clone();
-        proof.domain = options.domain.clone();
-        proof
+        options.proof(self.type_name, self.cryptosuite)
     }
 
     /// hash(canonical proof config) || hash(canonical document): the bytes that are signed. The

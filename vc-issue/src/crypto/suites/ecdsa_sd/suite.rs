@@ -7,7 +7,6 @@ use async_trait::async_trait;
 use serde_json::Value;
 use vc_core::context::DATA_INTEGRITY_V2;
 use vc_core::did_key::KeyType;
-use vc_core::proof::DATA_INTEGRITY_PROOF;
 use vc_core::{multicodec, Credential, DataModelVersion, Proof, PublicKey};
 use zeroize::Zeroizing;
 
@@ -21,6 +20,7 @@ use crate::crypto::suites::selective::mandatory::Mandatory;
 use crate::crypto::suites::selective::transform::{
     proof_config, proof_hash, quads_hash, transform, BaseTransform,
 };
+use crate::crypto::suites::selective::verify_data::checked_proof_value;
 use crate::crypto::suites::{ProofOptions, ProofSuite, RdfcCanonicalizer};
 use crate::crypto::verify::{verify_signature, VerifyError};
 use crate::error::IssueError;
@@ -276,23 +276,10 @@ impl ProofSuite for EcdsaSd2023Suite {
         proof: &Proof,
         key: &PublicKey,
     ) -> Result<(), VerifyError> {
-        if !self.accepts_key(key.key_type()) {
-            return Err(VerifyError::KeyTypeMismatch {
-                suite: CRYPTOSUITE.to_owned(),
-                key_type: key.key_type().name(),
-            });
-        }
+        let value = checked_proof_value(proof, CRYPTOSUITE, key, self.accepts_key(key.key_type()))?;
         let malformed = |reason: &str| VerifyError::MalformedProof {
             reason: reason.to_owned(),
         };
-        if proof.type_ != DATA_INTEGRITY_PROOF || proof.cryptosuite.as_deref() != Some(CRYPTOSUITE)
-        {
-            return Err(malformed("not an ecdsa-sd-2023 DataIntegrityProof"));
-        }
-        let value = proof
-            .proof_value
-            .as_deref()
-            .ok_or_else(|| malformed("no proofValue"))?;
         let unsecured = || unsecured_json(document).map_err(canonicalization);
         if value.starts_with("u2V0B") {
             let derived = DerivedProofValue::decode(value).map_err(malformed)?;
