@@ -26,6 +26,7 @@ use super::body::json_body;
 use super::error_status::core_error;
 use super::{ApiError, BODY_LIMIT};
 use crate::crypto::verify::{CredentialVerifier, VerifyError};
+#[cfg(feature = "rdfc")]
 use crate::error::IssueError;
 
 /// The verifier routes alone (no token needed: verifying reveals nothing the caller did not
@@ -33,18 +34,18 @@ use crate::error::IssueError;
 /// duplicate keys and nesting; every error in the JSON shape. Merge them into a
 /// [`VcApi`](super::VcApi) with [`VcApiBuilder::merge`](super::VcApiBuilder::merge).
 ///
-/// `POST /credentials/derive` derives `ecdsa-sd-2023` proofs (and `bbs-2023` ones with the `bbs`
-/// feature) from a base proof: `{"verifiableCredential", "options": {"selectivePointers",
+/// `POST /credentials/derive` (feature `rdfc`) derives `ecdsa-sd-2023` proofs (and `bbs-2023`
+/// ones with the `bbs` feature) from a base proof: `{"verifiableCredential", "options": {"selectivePointers",
 /// "presentationHeader"}}` answers `201 {"verifiableCredential"}`.
 pub fn verifier_routes(verifier: Arc<CredentialVerifier>) -> Router {
-    super::edge::library_routes(
-        Router::new()
-            .route("/credentials/verify", post(verify_credential))
-            .route("/presentations/verify", post(verify_presentation))
-            .route("/credentials/derive", post(derive))
-            .with_state(verifier),
-    )
-    .layer(DefaultBodyLimit::max(BODY_LIMIT))
+    let router = Router::new()
+        .route("/credentials/verify", post(verify_credential))
+        .route("/presentations/verify", post(verify_presentation));
+    // Without the RDF suites there is no selective-disclosure suite to derive with.
+    #[cfg(feature = "rdfc")]
+    let router = router.route("/credentials/derive", post(derive));
+    super::edge::library_routes(router.with_state(verifier))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
 }
 
 /// `VerifyCredentialRequest`.
@@ -76,6 +77,7 @@ struct VerifyOptions {
 }
 
 /// `DeriveCredentialRequest`.
+#[cfg(feature = "rdfc")]
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct DeriveRequest {
@@ -84,6 +86,7 @@ struct DeriveRequest {
     options: DeriveOptions,
 }
 
+#[cfg(feature = "rdfc")]
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct DeriveOptions {
@@ -187,50 +190,53 @@ async fn verify_presentation(
     )
 }
 
+#[cfg(feature = "rdfc")]
 async fn derive(
     State(_verifier): State<Arc<CredentialVerifier>>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let request: DeriveRequest = request(body, "DeriveCredentialRequest")?;
     let credential = Credential::from_value(request.verifiable_credential).map_err(core_error)?;
-    let suite = credential
-        .proofs()
-        .iter()
-        .find_map(|proof| proof.cryptosuite.clone())
-        .unwrap_or_default();
-    let pointers = &request.options.selective_pointers;
-    let derived = match suite.as_str() {
-        #[cfg(feature = "rdfc")]
-        crate::crypto::suites::ecdsa_sd::CRYPTOSUITE
-            if request.options.presentation_header.is_none() =>
-        {
-            crate::crypto::suites::ecdsa_sd::derive_proof(&credential, pointers)?
-        }
-        #[cfg(feature = "bbs")]
-        crate::crypto::suites::bbs::CRYPTOSUITE => crate::crypto::suites::bbs::derive_proof(
-            &credential,
-            pointers,
-            request
-                .options
-                .presentation_header
-                .as_deref()
-                .unwrap_or_default()
-                .as_bytes(),
-        )?,
-        _ => {
-            return Err(IssueError::BaseProofInvalid {
-                reason: "no base proof of a selective-disclosure suite this server derives \
-                         (ecdsa-sd-2023 without presentationHeader, bbs-2023)",
-            }
-            .into())
-        }
-    };
+    let derived = derive_credential(&credential, &request.options)?;
     let value = derived.to_value().map_err(core_error)?;
     Ok((
         StatusCode::CREATED,
         Json(json!({ "verifiableCredential": value })),
     )
         .into_response())
+}
+
+/// The derivation the credential's base proof asks for.
+#[cfg(feature = "rdfc")]
+fn derive_credential(
+    credential: &Credential,
+    options: &DeriveOptions,
+) -> Result<Credential, IssueError> {
+    let suite = credential
+        .proofs()
+        .iter()
+        .find_map(|proof| proof.cryptosuite.as_deref())
+        .unwrap_or_default();
+    let pointers = &options.selective_pointers;
+    match suite {
+        crate::crypto::suites::ecdsa_sd::CRYPTOSUITE if options.presentation_header.is_none() => {
+            crate::crypto::suites::ecdsa_sd::derive_proof(credential, pointers)
+        }
+        #[cfg(feature = "bbs")]
+        crate::crypto::suites::bbs::CRYPTOSUITE => crate::crypto::suites::bbs::derive_proof(
+            credential,
+            pointers,
+            options
+                .presentation_header
+                .as_deref()
+                .unwrap_or_default()
+                .as_bytes(),
+        ),
+        _ => Err(IssueError::BaseProofInvalid {
+            reason: "no base proof of a selective-disclosure suite this server derives \
+                     (ecdsa-sd-2023 without presentationHeader, bbs-2023)",
+        }),
+    }
 }
 
 #[cfg(test)]
