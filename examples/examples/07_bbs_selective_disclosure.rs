@@ -20,7 +20,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use vc_issue::crypto::suites::bbs::derive_proof;
-use vc_issue::{Bls12381G2Signer, CredentialVerifier, ProofType};
+use vc_issue::{Bls12381G2Signer, ProofType};
 
 #[derive(Default)]
 struct Args {
@@ -78,27 +78,9 @@ async fn run(args: Args) -> Result<(), String> {
     }
     // The issuer: a BLS12-381 key published as did:key:zUC7…
     let key = Arc::new(issuer_key(args.seed.as_deref())?);
-    let (issuer, dids) = vc_examples::degree_issuer(key.verification_method_id(), key.clone())?;
-    let request = vc_examples::degree_request(&key.did(), &ProofType::Bbs2023)?;
-
-    let response = issuer
-        .issue(request)
-        .await
-        .map_err(|e| e.to_json().to_string())?;
-    let base = response
-        .credential
-        .as_credential()
-        .ok_or("bbs-2023 embeds its proof")?;
-    let verifier = CredentialVerifier::new(dids);
-    verifier
-        .verify(base)
-        .await
-        .map_err(|e| format!("base proof: {e}"))?;
-    eprintln!(
-        "issued {} by {} with a bbs-2023 base proof (verified)",
-        response.credential_id,
-        key.did()
-    );
+    let (base, verifier) =
+        vc_examples::issue_degree(key.verification_method_id(), key, &ProofType::Bbs2023).await?;
+    let base = &base;
     if let Some(path) = &args.base_out {
         vc_examples::write_credential(Some(path), base)?;
     }

@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use vc_issue::crypto::suites::ecdsa_sd::derive_proof;
-use vc_issue::{CredentialVerifier, P256Signer, P384Signer, ProofType, Signer};
+use vc_issue::{P256Signer, P384Signer, ProofType, Signer};
 
 struct Args {
     suite: ProofType,
@@ -74,8 +74,8 @@ fn parse_args() -> Result<Args, String> {
     Ok(args)
 }
 
-/// The issuer key, its DID and verification method.
-fn issuer_key(args: &Args) -> Result<(Arc<dyn Signer>, vc_core::Did, vc_core::DidUrl), String> {
+/// The issuer key and its verification method.
+fn issuer_key(args: &Args) -> Result<(Arc<dyn Signer>, vc_core::DidUrl), String> {
     let seed = match &args.seed {
         Some(hex) => Some(
             (0..hex.len())
@@ -91,15 +91,15 @@ fn issuer_key(args: &Args) -> Result<(Arc<dyn Signer>, vc_core::Did, vc_core::Di
             Some(bytes) => P384Signer::from_bytes(&bytes).map_err(|e| e.to_string())?,
             None => P384Signer::generate(),
         };
-        let (did, method) = (key.did(), key.verification_method_id());
-        (Arc::new(key), did, method)
+        let method = key.verification_method_id();
+        (Arc::new(key), method)
     } else {
         let key = match seed {
             Some(bytes) => P256Signer::from_bytes(&bytes).map_err(|e| e.to_string())?,
             None => P256Signer::generate(),
         };
-        let (did, method) = (key.did(), key.verification_method_id());
-        (Arc::new(key), did, method)
+        let method = key.verification_method_id();
+        (Arc::new(key), method)
     })
 }
 
@@ -109,26 +109,9 @@ async fn run(args: Args) -> Result<(), String> {
         eprintln!("{path}: verifies");
         return Ok(());
     }
-    let (key, did, method) = issuer_key(&args)?;
-    let (issuer, dids) = vc_examples::degree_issuer(method, key)?;
-    let request = vc_examples::degree_request(&did, &args.suite)?;
-    let response = issuer
-        .issue(request)
-        .await
-        .map_err(|e| e.to_json().to_string())?;
-    let issued = response
-        .credential
-        .as_credential()
-        .ok_or("the ECDSA suites embed their proof")?;
-    let verifier = CredentialVerifier::new(dids);
-    verifier
-        .verify(issued)
-        .await
-        .map_err(|e| format!("issued credential: {e}"))?;
-    eprintln!(
-        "issued {} by {did} with {} (verified)",
-        response.credential_id, args.suite
-    );
+    let (key, method) = issuer_key(&args)?;
+    let (issued, verifier) = vc_examples::issue_degree(method, key, &args.suite).await?;
+    let issued = &issued;
     if args.suite != ProofType::EcdsaSd2023 {
         return vc_examples::write_credential(args.out.as_deref(), issued);
     }

@@ -41,12 +41,15 @@ pub fn one_key(
     keys
 }
 
-/// An issuer of the university degree with one key (`signer`, published as `did:key`), and the
-/// DID registry it and its verifier resolve with.
-pub fn degree_issuer(
+/// Issues the university degree (`examples/data/degree-request.json`) by `signer`, published as
+/// the `did:key` of `verification_method`, with `proof_type`; checks it with a verifier over the
+/// same DIDs, says so on stderr, and returns the credential and that verifier.
+pub async fn issue_degree(
     verification_method: vc_core::DidUrl,
     signer: Arc<dyn Signer>,
-) -> Result<(Issuer, Arc<InMemoryDidRegistry>), String> {
+    proof_type: &ProofType,
+) -> Result<(Credential, CredentialVerifier), String> {
+    let did = verification_method.to_did();
     let dids = Arc::new(InMemoryDidRegistry::new());
     let issuer = Issuer::builder()
         .resolver(dids.clone())
@@ -54,20 +57,34 @@ pub fn degree_issuer(
         .keys(one_key(verification_method, signer))
         .build()
         .map_err(|e| e.to_string())?;
-    Ok((issuer, dids))
-}
-
-/// `examples/data/degree-request.json` from `issuer_did`, signed with `proof_type`.
-pub fn degree_request(
-    issuer_did: &vc_core::Did,
-    proof_type: &ProofType,
-) -> Result<IssuanceRequest, String> {
     let path = data_dir().join("degree-request.json");
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut request: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-    request["issuerDid"] = Value::String(issuer_did.to_string());
+    request["issuerDid"] = Value::String(did.to_string());
     request["proofType"] = Value::String(proof_type.to_string());
-    serde_json::from_value(request).map_err(|e| e.to_string())
+    let request: IssuanceRequest = serde_json::from_value(request).map_err(|e| e.to_string())?;
+    let response = issuer
+        .issue(request)
+        .await
+        .map_err(|e| e.to_json().to_string())?;
+    let credential = response
+        .credential
+        .as_credential()
+        .ok_or_else(|| format!("{proof_type} does not embed its proof"))?
+        .clone();
+    let verifier = CredentialVerifier::new(dids);
+    verifier
+        .verify(&credential)
+        .await
+        .map_err(|e| format!("issued credential: {e}"))?;
+    #[allow(clippy::print_stderr)]
+    {
+        eprintln!(
+            "issued {} by {did} with {proof_type} (verified)",
+            response.credential_id
+        );
+    }
+    Ok((credential, verifier))
 }
 
 /// Writes `credential` as pretty JSON to `path`, or to stdout without one.
