@@ -19,11 +19,8 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use serde_json::Value;
-use vc_core::Credential;
 use vc_issue::crypto::suites::bbs::derive_proof;
-use vc_issue::{
-    Bls12381G2Signer, CredentialVerifier, InMemoryDidRegistry, IssuanceRequest, Issuer, ProofType,
-};
+use vc_issue::{Bls12381G2Signer, ProofType};
 
 #[derive(Default)]
 struct Args {
@@ -73,72 +70,19 @@ fn issuer_key(seed: Option<&str>) -> Result<Bls12381G2Signer, String> {
     }
 }
 
-fn write(path: Option<&str>, credential: &Credential) -> Result<(), String> {
-    let value = credential.to_value().map_err(|e| e.to_string())?;
-    let text = serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?;
-    match path {
-        Some(path) => std::fs::write(path, text + "\n").map_err(|e| format!("{path}: {e}")),
-        None => {
-            println!("{text}");
-            Ok(())
-        }
-    }
-}
-
-async fn verify_file(path: &str) -> Result<(), String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))?;
-    let credential = Credential::from_json(&text).map_err(|e| format!("{path}: {e}"))?;
-    CredentialVerifier::new(Arc::new(InMemoryDidRegistry::new()))
-        .verify(&credential)
-        .await
-        .map_err(|e| format!("{path}: {} ({e})", e.code()))?;
-    eprintln!("{path}: the derived proof verifies");
-    Ok(())
-}
-
 async fn run(args: Args) -> Result<(), String> {
     if let Some(path) = &args.verify {
-        return verify_file(path).await;
+        vc_examples::verify_file(path).await?;
+        eprintln!("{path}: the derived proof verifies");
+        return Ok(());
     }
     // The issuer: a BLS12-381 key published as did:key:zUC7…
     let key = Arc::new(issuer_key(args.seed.as_deref())?);
-    let keys = vc_examples::one_key(key.verification_method_id(), key.clone());
-    let schemas = vc_examples::degree_schemas().map_err(|e| e.to_string())?;
-    let dids = Arc::new(InMemoryDidRegistry::new());
-    let issuer = Issuer::builder()
-        .resolver(dids.clone())
-        .schemas(schemas)
-        .keys(keys)
-        .build()
-        .map_err(|e| e.to_string())?;
-
-    let path = vc_examples::data_dir().join("degree-request.json");
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let mut request: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-    request["issuerDid"] = Value::String(key.did().to_string());
-    request["proofType"] = Value::String(ProofType::Bbs2023.to_string());
-    let request: IssuanceRequest = serde_json::from_value(request).map_err(|e| e.to_string())?;
-
-    let response = issuer
-        .issue(request)
-        .await
-        .map_err(|e| e.to_json().to_string())?;
-    let base = response
-        .credential
-        .as_credential()
-        .ok_or("bbs-2023 embeds its proof")?;
-    let verifier = CredentialVerifier::new(dids);
-    verifier
-        .verify(base)
-        .await
-        .map_err(|e| format!("base proof: {e}"))?;
-    eprintln!(
-        "issued {} by {} with a bbs-2023 base proof (verified)",
-        response.credential_id,
-        key.did()
-    );
+    let (base, verifier) =
+        vc_examples::issue_degree(key.verification_method_id(), key, &ProofType::Bbs2023).await?;
+    let base = &base;
     if let Some(path) = &args.base_out {
-        write(Some(path), base)?;
+        vc_examples::write_credential(Some(path), base)?;
     }
 
     // The holder reveals only what the verifier needs.
@@ -158,7 +102,7 @@ async fn run(args: Args) -> Result<(), String> {
         "derived a proof revealing {:?}: credentialSubject is now {subject} (verified)",
         args.reveal
     );
-    write(args.out.as_deref(), &derived)
+    vc_examples::write_credential(args.out.as_deref(), &derived)
 }
 
 #[tokio::main(flavor = "current_thread")]

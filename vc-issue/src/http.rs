@@ -45,6 +45,7 @@ mod request_trace;
 mod router;
 mod serve;
 mod status_lists;
+mod verifier_api;
 
 pub use api_error::ApiError;
 pub use auth::{Authorizer, BearerTokens, Unauthorized};
@@ -55,6 +56,7 @@ pub use pickup::pickup_routes;
 pub use request_trace::{MAX_REQUEST_ID_LEN, REQUEST_ID_HEADER};
 pub use router::{ConfigError, VcApi, VcApiBuilder};
 pub use serve::{serve, Serve, ServeLimits};
+pub use verifier_api::verifier_routes;
 
 /// The largest request body any endpoint reads (256 KiB): a credential request or a wallet's
 /// presentation is a few KiB, and a bound keeps a hostile client from filling memory.

@@ -23,7 +23,7 @@ pub enum ProofType {
     EcdsaRdfc2019,
     /// Data Integrity `ecdsa-jcs-2019`: JCS + ECDSA, P-256 with SHA-256 or P-384 with SHA-384.
     EcdsaJcs2019,
-    /// Data Integrity `ecdsa-sd-2023` (selective disclosure; P-256 or P-384 issuer keys).
+    /// Data Integrity `ecdsa-sd-2023` (selective disclosure; P-256 issuer keys).
     EcdsaSd2023,
     /// Data Integrity `bbs-2023` (selective disclosure).
     Bbs2023,

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use ed25519_dalek::{Signature as EdSignature, VerifyingKey};
 use vc_core::did_key::KeyType;
-use vc_core::{Credential, Did, DidUrl, ErrorCode, Proof, PublicKey};
+use vc_core::{Credential, Did, DidUrl, ErrorCode, Presentation, Proof, PublicKey};
 
 use crate::crypto::signer::EcdsaCurve;
 use crate::crypto::suites::Suites;
@@ -66,6 +66,15 @@ pub enum VerifyError {
         /// The suite name.
         suite: String,
     },
+    /// A presentation proof's `challenge` is not the one the verifier expects.
+    #[error("the proof's challenge is not the expected one")]
+    WrongChallenge,
+    /// A presentation proof's `domain` does not include the one the verifier expects.
+    #[error("the proof's domain is not the expected one")]
+    WrongDomain,
+    /// A presentation's `holder` is not the controller of the key that signed it.
+    #[error("the presentation's holder did not sign it")]
+    HolderMismatch,
     /// Canonicalization failed (could not check).
     #[error("could not canonicalize the document")]
     Canonicalization {
@@ -89,6 +98,9 @@ impl VerifyError {
             VerifyError::ResolutionFailed { .. } => ErrorCode::RESOLUTION_FAILED,
             VerifyError::UnsupportedSuite { .. } => ErrorCode::UNSUPPORTED_SUITE,
             VerifyError::Canonicalization { .. } => ErrorCode::CANONICALIZATION_FAILED,
+            VerifyError::WrongChallenge => ErrorCode::WRONG_CHALLENGE,
+            VerifyError::WrongDomain => ErrorCode::WRONG_DOMAIN,
+            VerifyError::HolderMismatch => ErrorCode::HOLDER_MISMATCH,
         }
     }
 
@@ -101,6 +113,9 @@ impl VerifyError {
                 | VerifyError::NoProof
                 | VerifyError::UnauthorizedVerificationMethod { .. }
                 | VerifyError::KeyTypeMismatch { .. }
+                | VerifyError::WrongChallenge
+                | VerifyError::WrongDomain
+                | VerifyError::HolderMismatch
         )
     }
 }
@@ -165,19 +180,79 @@ impl CredentialVerifier {
             return Err(VerifyError::NoProof);
         }
         for proof in proofs {
-            let key = self.authorized_key(credential, proof).await?;
+            let key = self
+                .authorized_key(proof, credential.issuer_id(), "assertionMethod")
+                .await?;
             let suite = self.suites.for_proof(proof)?;
             suite.verify_proof(credential, proof, &key)?;
         }
         Ok(())
     }
 
-    /// The public key of `proof`'s verification method, after checking that the issuer authorizes it
-    /// for the proof's purpose.
+    /// Verifies a presentation: each of its proofs (at least one) by a verification method of the
+    /// holder (the signer must be the `holder`, when there is one) for the proof's purpose
+    /// (`authentication` when it names none), bound to `challenge` and `domain` when given; then
+    /// every credential it carries, as [`verify`](Self::verify) does.
+    pub async fn verify_presentation(
+        &self,
+        presentation: &Presentation,
+        challenge: Option<&str>,
+        domain: Option<&str>,
+    ) -> Result<(), VerifyError> {
+        let proofs = presentation.proofs();
+        if proofs.is_empty() {
+            return Err(VerifyError::NoProof);
+        }
+        for proof in proofs {
+            if challenge.is_some() && proof.challenge.as_deref() != challenge {
+                return Err(VerifyError::WrongChallenge);
+            }
+            if let Some(expected) = domain {
+                let bound = proof
+                    .domain
+                    .as_ref()
+                    .is_some_and(|d| d.iter().any(|d| d == expected));
+                if !bound {
+                    return Err(VerifyError::WrongDomain);
+                }
+            }
+            let signer = proof
+                .verification_method
+                .as_deref()
+                .and_then(|vm| DidUrl::parse(vm).ok())
+                .map(|vm| vm.to_did());
+            if let (Some(holder), Some(signer)) = (presentation.holder_id(), &signer) {
+                if holder != signer.as_str() {
+                    return Err(VerifyError::HolderMismatch);
+                }
+            }
+            let controller = signer.map(|did| did.as_str().to_owned());
+            let key = self
+                .authorized_key(proof, controller.as_deref(), "authentication")
+                .await?;
+            self.suites
+                .for_proof(proof)?
+                .verify_proof(presentation, proof, &key)?;
+        }
+        let credentials = presentation
+            .credentials()
+            .map_err(|e| VerifyError::MalformedProof {
+                reason: format!("verifiableCredential: {e}"),
+            })?;
+        for credential in &credentials {
+            self.verify(credential).await?;
+        }
+        Ok(())
+    }
+
+    /// The public key of `proof`'s verification method, after checking that its controller is
+    /// `controller` (the issuer, the holder) and authorizes it for the proof's purpose
+    /// (`default_purpose` when it names none).
     async fn authorized_key(
         &self,
-        credential: &Credential,
         proof: &Proof,
+        controller: Option<&str>,
+        default_purpose: &str,
     ) -> Result<PublicKey, VerifyError> {
         let malformed = |reason: &str| VerifyError::MalformedProof {
             reason: reason.to_owned(),
@@ -188,17 +263,17 @@ impl CredentialVerifier {
             .ok_or_else(|| malformed("no verificationMethod"))?;
         let method =
             DidUrl::parse(method).map_err(|_| malformed("verificationMethod is not a DID URL"))?;
-        let purpose = proof.proof_purpose.as_deref().unwrap_or("assertionMethod");
-        let controller = method.to_did();
+        let purpose = proof.proof_purpose.as_deref().unwrap_or(default_purpose);
+        let did = method.to_did();
         let unauthorized = || VerifyError::UnauthorizedVerificationMethod {
             verification_method: method.as_str().to_owned(),
             purpose: purpose.to_owned(),
-            issuer: credential.issuer_id().unwrap_or_default().to_owned(),
+            issuer: controller.unwrap_or_default().to_owned(),
         };
-        if credential.issuer_id() != Some(controller.as_str()) {
+        if controller != Some(did.as_str()) {
             return Err(unauthorized());
         }
-        let document = self.resolve(&controller).await?;
+        let document = self.resolve(&did).await?;
         let methods = match purpose {
             "assertionMethod" => document.assertion_methods(),
             "authentication" => document.authentication_methods(),

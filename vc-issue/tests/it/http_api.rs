@@ -8,3 +8,4 @@ mod pickup;
 pub(crate) mod server;
 mod status;
 mod telemetry;
+mod verifier;

@@ -11,6 +11,13 @@ use crate::error::IssueError;
 pub trait Canonicalizer: Send + Sync + Debug + 'static {
     /// The canonical bytes of `document` (a credential without proof, or a proof configuration).
     fn canonicalize(&self, document: &Value) -> Result<Vec<u8>, IssueError>;
+
+    /// Whether the output names blank nodes with labels that RDFC-1.0 derives with SHA-256
+    /// (`_:c14nN`): the `ecdsa-*` suites with P-384 keys need SHA-384 labels instead, which such a
+    /// canonicalizer cannot make for a document with more than one blank node.
+    fn labels_with_sha256(&self) -> bool {
+        false
+    }
 }
 
 /// RFC 8785 JSON Canonicalization.

@@ -106,15 +106,7 @@ impl DataIntegritySuite {
     /// The proof to sign, without `@context`: the configuration gets the document's (below), the
     /// proof keeps it only when the suite puts it there.
     fn proof_options(&self, options: &ProofOptions) -> Proof {
-        let mut proof = Proof::new(self.type_name);
-        proof.cryptosuite = self.cryptosuite.map(str::to_owned);
-        proof.created = options.created.clone();
-        proof.expires = options.expires.clone();
-        proof.verification_method = Some(options.verification_method.as_str().to_owned());
-        proof.proof_purpose = Some(options.proof_purpose.clone());
-        proof.challenge = options.challenge.clone();
-        proof.domain = options.domain.clone();
-        proof
+        options.proof(self.type_name, self.cryptosuite)
     }
 
     /// hash(canonical proof config) || hash(canonical document): the bytes that are signed. The
@@ -127,11 +119,33 @@ impl DataIntegritySuite {
     ) -> Result<Vec<u8>, IssueError> {
         let config = self.canonicalizer.canonicalize(config)?;
         let document = self.canonicalizer.canonicalize(document)?;
+        if key_type == KeyType::P384
+            && self.canonicalizer.labels_with_sha256()
+            && [&config, &document]
+                .iter()
+                .any(|c| has_second_blank_node(c))
+        {
+            // RDFC-1.0 with SHA-384 could order (and so label) the blank nodes differently: a
+            // proof made here would not verify elsewhere. One blank node is `_:c14n0` either way.
+            return Err(IssueError::UnsupportedProofType {
+                proof_type: self.proof_type.to_string(),
+                hint: Some(
+                    "with a P-384 key, ecdsa-rdfc-2019 needs RDF canonicalization with SHA-384 \
+                     labels, supported here only for documents with at most one blank node: give \
+                     the credential and its subject ids, or use ecdsa-jcs-2019 or a P-256 key",
+                ),
+            });
+        }
         Ok(match key_type {
             KeyType::P384 => [Sha384::digest(config), Sha384::digest(document)].concat(),
             _ => [Sha256::digest(config), Sha256::digest(document)].concat(),
         })
     }
+}
+
+/// Whether canonical N-Quads name a second blank node (`_:c14n1`).
+fn has_second_blank_node(canonical: &[u8]) -> bool {
+    canonical.windows(8).any(|w| w == b"_:c14n1 ")
 }
 
 /// The keys of the `ecdsa-*` suites.

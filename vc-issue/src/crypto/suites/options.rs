@@ -1,6 +1,6 @@
 //! The options of one proof.
 
-use vc_core::{DateTime, DidUrl, OneOrMany};
+use vc_core::{DateTime, DidUrl, OneOrMany, Proof};
 
 /// What a proof says besides its signature: who signs, why, and when.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,5 +66,18 @@ impl ProofOptions {
     {
         self.mandatory_pointers = Some(pointers.into_iter().map(Into::into).collect());
         self
+    }
+
+    /// The proof these options describe, of `type_name` (and `cryptosuite`), without a value.
+    pub(crate) fn proof(&self, type_name: &str, cryptosuite: Option<&str>) -> Proof {
+        let mut proof = Proof::new(type_name);
+        proof.cryptosuite = cryptosuite.map(str::to_owned);
+        proof.created = self.created.clone();
+        proof.expires = self.expires.clone();
+        proof.verification_method = Some(self.verification_method.as_str().to_owned());
+        proof.proof_purpose = Some(self.proof_purpose.clone());
+        proof.challenge = self.challenge.clone();
+        proof.domain = self.domain.clone();
+        proof
     }
 }

@@ -340,6 +340,11 @@ impl Canonicalizer for RdfcCanonicalizer {
     fn canonicalize(&self, document: &Value) -> Result<Vec<u8>, IssueError> {
         self.canonical_nquads(document).map(String::into_bytes)
     }
+
+    /// ssi's RDFC-1.0 hashes with SHA-256 only.
+    fn labels_with_sha256(&self) -> bool {
+        true
+    }
 }
 
 /// RDFC-1.0 of `quads`, serialized as sorted N-Quads lines (what ssi's `canonical_form_of` does).

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use vc_core::{Credential, Proof};
+use vc_core::Credential;
 use zkryptium::bbsplus::ciphersuites::Bls12381Sha256;
 use zkryptium::bbsplus::keys::BBSplusPublicKey;
 use zkryptium::schemes::algorithms::BBSplus;
@@ -13,7 +13,9 @@ use super::base_proof::messages;
 use super::cbor::{BaseProofValue, DerivedProofValue};
 use super::suite::Bbs2023Suite;
 use super::CRYPTOSUITE;
-use crate::crypto::suites::selective::disclosure::{base_proof, disclose};
+use crate::crypto::suites::selective::disclosure::{
+    decoded_base_proof, disclose, with_derived_proof,
+};
 use crate::crypto::suites::selective::label_map::{b_index, shuffled_label_map};
 use crate::crypto::suites::RdfcCanonicalizer;
 use crate::error::IssueError;
@@ -46,12 +48,7 @@ pub(super) fn derive(
     presentation_header: &[u8],
 ) -> Result<Credential, IssueError> {
     let invalid = |reason| IssueError::BaseProofInvalid { reason };
-    let base_proof = base_proof(credential, CRYPTOSUITE)?;
-    let base = base_proof
-        .proof_value
-        .as_deref()
-        .ok_or_else(|| invalid("the bbs-2023 proof has no proofValue"))
-        .and_then(|value| BaseProofValue::decode(value).map_err(invalid))?;
+    let (base_proof, base) = decoded_base_proof(credential, CRYPTOSUITE, BaseProofValue::decode)?;
     let document = credential.without_proof().to_value()?;
     let disclosure = disclose(
         canonicalizer,
@@ -97,15 +94,7 @@ pub(super) fn derive(
             .collect(),
         presentation_header: presentation_header.to_vec(),
     };
-    let mut proof: Proof = base_proof.clone();
-    proof.proof_value = Some(
-        value
-            .encode()
-            .map_err(|e| IssueError::internal("bbs-2023 proof value", e))?,
-    );
-    let mut revealed = disclosure.reveal;
-    revealed.add_proof(proof);
-    Ok(revealed)
+    with_derived_proof(disclosure.reveal, base_proof, value.encode())
 }
 
 /// A failure inside the BBS library while proving.

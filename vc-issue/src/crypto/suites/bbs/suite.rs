@@ -6,7 +6,6 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use vc_core::context::DATA_INTEGRITY_V2;
 use vc_core::did_key::KeyType;
-use vc_core::proof::DATA_INTEGRITY_PROOF;
 use vc_core::{Credential, DataModelVersion, Proof, PublicKey};
 use zeroize::Zeroizing;
 
@@ -16,6 +15,7 @@ use crate::crypto::proof_type::ProofType;
 use crate::crypto::secured_document::{unsecured_json, SecuredDocument};
 use crate::crypto::signer::{BbsSigner, Signer};
 use crate::crypto::suites::selective::mandatory::Mandatory;
+use crate::crypto::suites::selective::verify_data::checked_proof_value;
 use crate::crypto::suites::{ProofOptions, ProofSuite, RdfcCanonicalizer};
 use crate::crypto::verify::VerifyError;
 use crate::error::IssueError;
@@ -154,23 +154,15 @@ impl ProofSuite for Bbs2023Suite {
         proof: &Proof,
         key: &PublicKey,
     ) -> Result<(), VerifyError> {
-        if key.key_type() != KeyType::Bls12381G2 {
-            return Err(VerifyError::KeyTypeMismatch {
-                suite: CRYPTOSUITE.to_owned(),
-                key_type: key.key_type().name(),
-            });
-        }
+        let value = checked_proof_value(
+            proof,
+            CRYPTOSUITE,
+            key,
+            key.key_type() == KeyType::Bls12381G2,
+        )?;
         let malformed = |reason: &str| VerifyError::MalformedProof {
             reason: reason.to_owned(),
         };
-        if proof.type_ != DATA_INTEGRITY_PROOF || proof.cryptosuite.as_deref() != Some(CRYPTOSUITE)
-        {
-            return Err(malformed("not a bbs-2023 DataIntegrityProof"));
-        }
-        let value = proof
-            .proof_value
-            .as_deref()
-            .ok_or_else(|| malformed("no proofValue"))?;
         let unsecured = || unsecured_json(document).map_err(base_proof::canonicalization);
         if value.starts_with("u2V0D") {
             let derived = DerivedProofValue::decode(value).map_err(malformed)?;

@@ -19,7 +19,7 @@ const QUAD_SIGNATURE_LEN: usize = 64;
 /// The components of a base proof (what the issuer gives the holder).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) struct BaseProofValue {
-    /// The issuer's signature over proof hash || proof key || mandatory hash (64 or 96 bytes).
+    /// The issuer's P-256 signature over proof hash || proof key || mandatory hash (64 bytes).
     pub(super) base_signature: Vec<u8>,
     /// The ephemeral P-256 public key, multicodec-prefixed.
     pub(super) public_key: Vec<u8>,
@@ -62,8 +62,8 @@ fn signatures(value: Value) -> Result<Vec<Vec<u8>>, DecodeError> {
 
 fn base_signature(value: Value) -> Result<Vec<u8>, DecodeError> {
     match value {
-        Value::Bytes(bytes) if matches!(bytes.len(), 64 | 96) => Ok(bytes),
-        _ => Err("the base signature is 64 or 96 bytes"),
+        Value::Bytes(bytes) if bytes.len() == 64 => Ok(bytes),
+        _ => Err("the base signature is 64 bytes"),
     }
 }
 
@@ -153,7 +153,7 @@ mod tests {
     #[test]
     fn round_trips_and_prefixes() {
         let base = BaseProofValue {
-            base_signature: vec![1; 96],
+            base_signature: vec![1; 64],
             public_key: vec![2; 35],
             hmac_key: vec![3; 32],
             signatures: vec![vec![4; 64], vec![5; 64]],

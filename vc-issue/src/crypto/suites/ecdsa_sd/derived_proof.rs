@@ -7,7 +7,9 @@ use vc_core::{Credential, Proof, PublicKey};
 use super::cbor::{BaseProofValue, DerivedProofValue};
 use super::suite::{canonicalization, verify_signatures, EcdsaSd2023Suite};
 use super::CRYPTOSUITE;
-use crate::crypto::suites::selective::disclosure::{base_proof, disclose};
+use crate::crypto::suites::selective::disclosure::{
+    decoded_base_proof, disclose, with_derived_proof,
+};
 use crate::crypto::suites::selective::label_map::{hmac_label_map, u_bytes, u_label};
 use crate::crypto::suites::selective::transform::proof_hash;
 use crate::crypto::suites::selective::verify_data::revealed_quads;
@@ -40,12 +42,7 @@ pub(super) fn derive(
     selective_pointers: &[String],
 ) -> Result<Credential, IssueError> {
     let invalid = |reason| IssueError::BaseProofInvalid { reason };
-    let base_proof = base_proof(credential, CRYPTOSUITE)?;
-    let base = base_proof
-        .proof_value
-        .as_deref()
-        .ok_or_else(|| invalid("the ecdsa-sd-2023 proof has no proofValue"))
-        .and_then(|value| BaseProofValue::decode(value).map_err(invalid))?;
+    let (base_proof, base) = decoded_base_proof(credential, CRYPTOSUITE, BaseProofValue::decode)?;
     let document = credential.without_proof().to_value()?;
     let disclosure = disclose(
         canonicalizer,
@@ -86,15 +83,7 @@ pub(super) fn derive(
         label_map,
         mandatory_indexes: disclosure.mandatory_indexes,
     };
-    let mut proof: Proof = base_proof.clone();
-    proof.proof_value = Some(
-        value
-            .encode()
-            .map_err(|e| IssueError::internal("ecdsa-sd-2023 proof value", e))?,
-    );
-    let mut revealed = disclosure.reveal;
-    revealed.add_proof(proof);
-    Ok(revealed)
+    with_derived_proof(disclosure.reveal, base_proof, value.encode())
 }
 
 /// Checks the derived proof `value` (of `proof`) on `document` (without its proofs) with the

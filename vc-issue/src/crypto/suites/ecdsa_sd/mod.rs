@@ -4,8 +4,7 @@
 //! - Issuer: [`EcdsaSd2023Suite`] adds a *base proof* (`proofValue` `u2V0A…`). The credential is
 //!   canonicalized (RDFC-1.0) with blank nodes relabelled through an HMAC key chosen per
 //!   credential; the quads the issuer's *mandatory* JSON pointers select are hashed, every other
-//!   quad is signed on its own with an ephemeral P-256 key, and the issuer's key (P-256 or P-384)
-//!   signs the proof configuration's hash, the ephemeral public key and the mandatory hash.
+//!   quad is signed on its own with an ephemeral P-256 key, and the issuer's P-256 key signs the proof configuration's hash, the ephemeral public key and the mandatory hash.
 //! - Holder: [`derive_proof`] (or [`EcdsaSd2023Suite::derive_proof`]) reveals the mandatory quads
 //!   plus those selected with *selective* JSON pointers, keeping only their signatures (a *derived
 //!   proof*, `u2V0B…`).

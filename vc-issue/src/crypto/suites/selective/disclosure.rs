@@ -28,6 +28,37 @@ pub(crate) struct Disclosure {
     pub(crate) reveal: Credential,
 }
 
+/// The one proof of `credential` with `cryptosuite` and its `proofValue` decoded with `decode`, or
+/// `BASE_PROOF_INVALID`.
+pub(crate) fn decoded_base_proof<'a, T>(
+    credential: &'a Credential,
+    cryptosuite: &str,
+    decode: impl FnOnce(&str) -> Result<T, &'static str>,
+) -> Result<(&'a Proof, T), IssueError> {
+    let proof = base_proof(credential, cryptosuite)?;
+    let value = proof
+        .proof_value
+        .as_deref()
+        .ok_or(IssueError::BaseProofInvalid {
+            reason: "the base proof has no proofValue",
+        })?;
+    let decoded = decode(value).map_err(|reason| IssueError::BaseProofInvalid { reason })?;
+    Ok((proof, decoded))
+}
+
+/// `reveal` with `base_proof` in place, carrying `proof_value` (the derived proof's encoding).
+pub(crate) fn with_derived_proof(
+    mut reveal: Credential,
+    base_proof: &Proof,
+    proof_value: Result<String, ciborium::ser::Error<std::io::Error>>,
+) -> Result<Credential, IssueError> {
+    let mut proof = base_proof.clone();
+    proof.proof_value =
+        Some(proof_value.map_err(|e| IssueError::internal("derived proof value", e))?);
+    reveal.add_proof(proof);
+    Ok(reveal)
+}
+
 /// The one proof of `credential` with `cryptosuite`, or `BASE_PROOF_INVALID`.
 pub(crate) fn base_proof<'a>(
     credential: &'a Credential,

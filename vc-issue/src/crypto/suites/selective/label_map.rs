@@ -22,6 +22,7 @@ pub(crate) fn canonical_id_map(quads: &[LexicalQuad]) -> Vec<(BlankIdBuf, BlankI
         .collect()
 }
 
+#[cfg(feature = "bbs")]
 /// The issuer's label map (`createShuffledIdLabelMapFunction`): each canonical label (`c14nN`,
 /// without `_:`) is HMAC-SHA-256'd with `hmac_key`, the base64url digests are sorted, and a node's
 /// new label is `_:b` + the position of its digest.
@@ -79,6 +80,7 @@ pub(crate) fn c14n_index(label: &BlankIdBuf) -> Option<u64> {
     label.suffix().strip_prefix("c14n")?.parse().ok()
 }
 
+#[cfg(feature = "bbs")]
 /// `M` of `_:bM`.
 pub(crate) fn b_index(label: &BlankIdBuf) -> Option<u64> {
     label.suffix().strip_prefix('b')?.parse().ok()
@@ -98,6 +100,7 @@ pub(crate) fn u_bytes(label: &BlankIdBuf) -> Option<Vec<u8>> {
         .ok()
 }
 
+#[cfg(feature = "bbs")]
 /// `_:bM`.
 pub(crate) fn b_label(index: u64) -> BlankIdBuf {
     // `_:b` followed by digits is always a valid blank node identifier.

@@ -52,15 +52,8 @@ pub(crate) fn transform(
 
 /// The proof configuration of `cryptosuite`: the proof's options with the document's `@context`.
 pub(crate) fn proof_config(cryptosuite: &str, document: &Value, options: &ProofOptions) -> Proof {
-    let mut proof = Proof::new(DATA_INTEGRITY_PROOF);
+    let mut proof = options.proof(DATA_INTEGRITY_PROOF, Some(cryptosuite));
     proof.context = document.get("@context").cloned();
-    proof.cryptosuite = Some(cryptosuite.to_owned());
-    proof.created = options.created.clone();
-    proof.expires = options.expires.clone();
-    proof.verification_method = Some(options.verification_method.as_str().to_owned());
-    proof.proof_purpose = Some(options.proof_purpose.clone());
-    proof.challenge = options.challenge.clone();
-    proof.domain = options.domain.clone();
     proof
 }
 

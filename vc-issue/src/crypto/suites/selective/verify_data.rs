@@ -4,6 +4,8 @@
 
 use rdf_types::BlankIdBuf;
 use serde_json::Value;
+use vc_core::proof::DATA_INTEGRITY_PROOF;
+use vc_core::{Proof, PublicKey};
 
 use super::label_map::{canonical_id_map, label_map_from_proof, relabel};
 use crate::crypto::suites::RdfcCanonicalizer;
@@ -59,4 +61,28 @@ pub(crate) fn revealed_quads(
         }
     }
     Ok(revealed)
+}
+
+/// The `proofValue` of `proof`, once the key fits (`accepts`) and the proof is a
+/// `DataIntegrityProof` of `cryptosuite`.
+pub(crate) fn checked_proof_value<'p>(
+    proof: &'p Proof,
+    cryptosuite: &str,
+    key: &PublicKey,
+    accepts: bool,
+) -> Result<&'p str, VerifyError> {
+    if !accepts {
+        return Err(VerifyError::KeyTypeMismatch {
+            suite: cryptosuite.to_owned(),
+            key_type: key.key_type().name(),
+        });
+    }
+    let malformed = |reason: String| VerifyError::MalformedProof { reason };
+    if proof.type_ != DATA_INTEGRITY_PROOF || proof.cryptosuite.as_deref() != Some(cryptosuite) {
+        return Err(malformed(format!("not a {cryptosuite} DataIntegrityProof")));
+    }
+    proof
+        .proof_value
+        .as_deref()
+        .ok_or_else(|| malformed("no proofValue".to_owned()))
 }
