@@ -36,6 +36,8 @@ mod pipeline;
 mod queue;
 mod queue_drain;
 mod rdfc;
+#[cfg(feature = "sd-jwt")]
+mod sd_jwt;
 
 mod signers;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
