@@ -6,11 +6,16 @@
 //!     cargo run -p vc-examples --example 08_sd_jwt_vc -- [--p256] [--reveal <claim path>]...
 //!         [--out-dir <dir>]
 //!
+//!     cargo run -p vc-examples --example 08_sd_jwt_vc -- --verify <sd-jwt file>
+//!         --issuer-jwk <jwk.json> [--status-list-jwt <file>] [--kb-nonce <n> --kb-aud <aud>]
+//!
 //! `--p256` signs with ES256 (EdDSA otherwise). `--reveal` chooses what the holder discloses
 //! (claim paths as the schema names them; `/degree/name` by default). `--out-dir` writes what an
 //! independent verifier needs (`.ci/interop-sdjwt` uses it): `sd-jwt.txt` (as issued),
 //! `presentation.txt` (with the KB-JWT; `nonce`, `aud` in `kb.json`), `issuer.did`,
 //! `status-list.jwt` and `status-list-revoked.jwt`. What happened goes to stdout.
+//! `--verify` checks an SD-JWT VC made elsewhere (another implementation's) with our verifier and
+//! the issuer's public JWK: prints `VERIFIED` and the claims, or `FAILED <code>` (exit 1).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::process::ExitCode;
@@ -29,18 +34,20 @@ use vc_status::{ListFormat, StatusEntry, StatusRegistry};
 const AUDIENCE: &str = "https://verifier.example";
 const NONCE: &str = "n-0S6_WzA2Mj";
 
+#[derive(Default)]
 struct Args {
+    verify: Option<String>,
+    issuer_jwk: Option<String>,
+    status_list_jwt: Option<String>,
+    kb_nonce: Option<String>,
+    kb_aud: Option<String>,
     p256: bool,
     reveal: Vec<String>,
     out_dir: Option<std::path::PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args {
-        p256: false,
-        reveal: Vec::new(),
-        out_dir: None,
-    };
+    let mut args = Args::default();
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -48,6 +55,11 @@ fn parse_args() -> Result<Args, String> {
             "--p256" => args.p256 = true,
             "--reveal" => args.reveal.push(value()?),
             "--out-dir" => args.out_dir = Some(value()?.into()),
+            "--verify" => args.verify = Some(value()?),
+            "--issuer-jwk" => args.issuer_jwk = Some(value()?),
+            "--status-list-jwt" => args.status_list_jwt = Some(value()?),
+            "--kb-nonce" => args.kb_nonce = Some(value()?),
+            "--kb-aud" => args.kb_aud = Some(value()?),
             other => return Err(format!("unknown flag {other}")),
         }
     }
@@ -202,6 +214,47 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// `--verify`: another implementation's SD-JWT VC through our verifier.
+async fn verify_foreign(args: &Args, file: &str) -> Result<bool, Box<dyn std::error::Error>> {
+    let sd_jwt = std::fs::read_to_string(file)?;
+    let jwk: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(
+        args.issuer_jwk.as_ref().ok_or("--issuer-jwk is required")?,
+    )?)?;
+    let key = vc_core::PublicKey::from_jwk(&jwk)?;
+    let mut verifier =
+        SdJwtVcVerifier::new().issuer_key(jwk.get("kid").and_then(|k| k.as_str()), key);
+    if let (Some(nonce), Some(aud)) = (&args.kb_nonce, &args.kb_aud) {
+        verifier = verifier.require_key_binding(aud.as_str(), nonce.as_str());
+    }
+    if let Some(file) = &args.status_list_jwt {
+        let token = std::fs::read_to_string(file)?;
+        // The token is served at its `sub`.
+        let payload = token.split('.').nth(1).ok_or("not a JWT")?;
+        let payload: serde_json::Value = serde_json::from_slice(&base64::Engine::decode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            payload,
+        )?)?;
+        let sub = payload["sub"].as_str().ok_or("no sub")?;
+        verifier = verifier.status_lists(Arc::new(
+            StaticStatusListTokens::new().with(sub, token.trim()),
+        ));
+    }
+    match verifier.verify(sd_jwt.trim()).await {
+        Ok(verified) => {
+            println!("VERIFIED (status {:?})", verified.status);
+            println!(
+                "{}",
+                serde_json::to_string(&serde_json::Value::Object(verified.claims))?
+            );
+            Ok(true)
+        }
+        Err(e) => {
+            println!("FAILED {} ({e})", e.code());
+            Ok(false)
+        }
+    }
+}
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = match parse_args() {
@@ -211,6 +264,16 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if let Some(file) = args.verify.clone() {
+        return match verify_foreign(&args, &file).await {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::FAILURE,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(2)
+            }
+        };
+    }
     match run(args).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
