@@ -389,6 +389,30 @@ impl Issuer {
         Ok(token)
     }
 
+    /// The public JWKs of `did`'s `assertionMethod` keys that can sign `dc+sd-jwt` (Ed25519,
+    /// P-256), each with its verification method id as `kid`: the `jwks` of the JWT VC Issuer
+    /// Metadata.
+    #[cfg(feature = "sd-jwt")]
+    pub async fn jwt_vc_issuer_jwks(&self, did: &Did) -> Result<Value, IssueError> {
+        let resolved = self.resolve_issuer(did).await?;
+        let document = &resolved.document;
+        let mut keys = Vec::new();
+        for method in document.assertion_methods() {
+            let Ok(key) = method.public_key() else {
+                continue;
+            };
+            let Ok(jwk) = crate::crypto::jwt::public_jwk(&key) else {
+                continue;
+            };
+            let mut jwk = jwk.as_ref().clone();
+            jwk.insert("kid".into(), document.absolute_id(&method.id).into());
+            keys.push(Value::Object(jwk));
+        }
+        let mut jwks = Map::new();
+        jwks.insert("keys".into(), Value::Array(keys));
+        Ok(Value::Object(jwks))
+    }
+
     /// Signs a credential the host built itself (a status list credential, a credential from the VC
     /// API's `/credentials/issue`), with a key of its `issuer` usable for `proof_type`.
     ///

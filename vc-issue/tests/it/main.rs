@@ -38,6 +38,8 @@ mod queue_drain;
 mod rdfc;
 #[cfg(feature = "sd-jwt")]
 mod sd_jwt;
+#[cfg(all(feature = "sd-jwt", feature = "http"))]
+mod sd_jwt_http;
 
 mod signers;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
