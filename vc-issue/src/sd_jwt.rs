@@ -12,7 +12,7 @@
 //!   narrowed by the request's `selectivelyDisclosable`) as disclosures, recursively, with decoy
 //!   digests, `_sd_alg` `sha-256` and 128-bit salts from the OS CSPRNG. Header `typ: dc+sd-jwt`,
 //!   `kid` the verification method; signed through the async [`Signer`](crate::Signer) (EdDSA,
-//!   ES256). The result is [`IssuedCredential::Jwt`](crate::IssuedCredential::Jwt) holding the
+//!   ES256, ES384). The result is [`IssuedCredential::Jwt`](crate::IssuedCredential::Jwt) holding the
 //!   compact `<JWT>~<disclosure>~...~`.
 //! - Holding: [`present`] discloses a chosen subset, with a key binding JWT ([`KeyBinding`]).
 //! - Verifying: [`SdJwtVcVerifier`]: the issuer's signature, every disclosure (a stray, tampered or

@@ -16,7 +16,7 @@ use crate::sd_jwt::decode::{decode, SdJwtParts};
 use crate::sd_jwt::jws;
 
 /// `dc+sd-jwt` as a suite of the registry ([`Suites::default`](crate::Suites) has it with the
-/// `sd-jwt` feature): Ed25519 (`EdDSA`) and P-256 (`ES256`) keys.
+/// `sd-jwt` feature): Ed25519 (`EdDSA`), P-256 (`ES256`) and P-384 (`ES384`) keys.
 ///
 /// An SD-JWT VC is made from an issuance request (its schema says which claims are selectively
 /// disclosable), so the pipeline issues it ([`Issuer::issue`](crate::Issuer::issue) with
@@ -32,7 +32,7 @@ impl EnvelopingSuite for SdJwtVcSuite {
     }
 
     fn accepts(&self, key_type: KeyType) -> bool {
-        matches!(key_type, KeyType::Ed25519 | KeyType::P256)
+        matches!(key_type, KeyType::Ed25519 | KeyType::P256 | KeyType::P384)
     }
 
     async fn envelop(

@@ -143,6 +143,38 @@ async fn eddsa_and_es256_sd_jwt_vcs_come_out_of_the_pipeline_and_verify() {
 }
 
 #[tokio::test]
+async fn es384_sd_jwt_vcs_are_issued_with_a_p384_key_and_verify() {
+    let key = Arc::new(vc_issue::P384Signer::from_bytes(&[11; 48]).unwrap());
+    let setup = Setup::with(|b| b);
+    let keys = Arc::new(vc_issue::InMemoryKeyStore::new());
+    keys.insert(key.verification_method_id(), key.clone());
+    let schemas = Arc::new(vc_issue::InMemorySchemaRegistry::new());
+    schemas.insert(sd_schema());
+    let issuer = vc_issue::Issuer::builder()
+        .resolver(setup.dids.clone())
+        .schemas(schemas)
+        .keys(keys)
+        .clock(Arc::new(FixedClock::new(NOW)))
+        .build()
+        .unwrap();
+    let request = IssuanceRequest::new(
+        "university-degree-v1",
+        key.did(),
+        setup.holder.clone(),
+        claims(),
+    )
+    .with_proof_type(ProofType::DcSdJwt);
+    let response = issuer.issue(request).await.unwrap();
+    let sd_jwt = response.credential.as_jwt().unwrap();
+    assert_eq!(
+        segment(sd_jwt.split('~').next().unwrap(), 0)["alg"],
+        "ES384"
+    );
+    let verified = verifier().verify(sd_jwt).await.unwrap();
+    assert_eq!(verified.claims["gpa"], 3.7);
+}
+
+#[tokio::test]
 async fn every_salt_and_every_issuance_differs() {
     let setup = setup();
     let a = issue(&setup, request(&setup, false)).await;
