@@ -7,15 +7,14 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
 use vc_core::ErrorCode;
-use vc_status::StatusListId;
 
-use super::error_status::status_error;
 use super::router::ApiState;
+use super::status_lists::unsigned_list;
 use super::ApiError;
 use crate::sd_jwt::STATUS_LIST_JWT_MEDIA_TYPE;
 
@@ -23,18 +22,7 @@ pub(crate) async fn status_list_token(
     State(state): State<Arc<ApiState>>,
     Path(list_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let not_found = || ApiError::new(ErrorCode::STATUS_LIST_NOT_FOUND, "no such status list");
-    let registry = state.issuer.token_status_registry().ok_or_else(not_found)?;
-    let id = StatusListId::new(list_id).map_err(|_| not_found())?;
-    // The registry answers from its per-version cache; an unknown list is a 404 here.
-    registry.list_credential(&id).await.map_err(|e| {
-        let error = status_error(e);
-        if error.status() == StatusCode::NOT_FOUND {
-            not_found()
-        } else {
-            error
-        }
-    })?;
+    let (id, _) = unsigned_list(state.issuer.token_status_registry(), list_id).await?;
     let token = state.issuer.status_list_token(&id).await?;
     Ok((
         [(
