@@ -43,6 +43,8 @@ mod oid4vci;
 mod pickup;
 mod request_trace;
 mod router;
+#[cfg(feature = "sd-jwt")]
+mod sd_jwt_vc;
 mod serve;
 mod status_lists;
 mod verifier_api;

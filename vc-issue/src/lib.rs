@@ -122,6 +122,8 @@ pub mod oid4vci;
 pub mod pickup;
 pub mod pipeline;
 pub mod queue;
+#[cfg(feature = "sd-jwt")]
+pub mod sd_jwt;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
 mod sql_constructors;
 pub mod status_index;

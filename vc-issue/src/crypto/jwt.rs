@@ -123,7 +123,17 @@ pub async fn sign_document(
         }
     };
     let payload = payload(document.to_json()?, kind, version)?;
-    let input = format!("{}.{}", encode_json(&header)?, encode_json(&payload)?);
+    sign_jws(&header, &payload, signer).await
+}
+
+/// The compact JWS of `header` and `payload`, signed through the async `signer` (Ed25519 and
+/// P-256 `r || s` signatures are already in their JWS encodings).
+pub(crate) async fn sign_jws(
+    header: &Value,
+    payload: &Value,
+    signer: &dyn Signer,
+) -> Result<String, IssueError> {
+    let input = format!("{}.{}", encode_json(header)?, encode_json(payload)?);
     let signature = signer
         .sign(input.as_bytes())
         .await

@@ -124,6 +124,8 @@ impl Default for Suites {
         suites.insert(Arc::new(JcsEd25519Signature2020));
         #[cfg(feature = "jwt")]
         suites.insert_enveloping(Arc::new(crate::crypto::jwt::VcJwtSuite));
+        #[cfg(feature = "sd-jwt")]
+        suites.insert_enveloping(Arc::new(crate::sd_jwt::SdJwtVcSuite));
         #[cfg(feature = "rdfc")]
         {
             // One canonicalizer for the whole process: the suites (and every `Suites::default()`, e.g.
@@ -230,6 +232,10 @@ pub(crate) fn unsupported(proof_type: &ProofType) -> IssueError {
             Some("vc+jwt is an enveloping suite: insert VcJwtSuite with Suites::insert_enveloping")
         }
         "vc+jwt" => Some("vc+jwt needs the `jwt` feature of vc-issue"),
+        "dc+sd-jwt" if cfg!(feature = "sd-jwt") => Some(
+            "dc+sd-jwt is an enveloping suite: insert SdJwtVcSuite with Suites::insert_enveloping",
+        ),
+        "dc+sd-jwt" => Some("dc+sd-jwt needs the `sd-jwt` feature of vc-issue"),
         _ => None,
     };
     IssueError::UnsupportedProofType {

@@ -63,12 +63,6 @@ pub(crate) async fn update(
     let Value::Object(body) = body else {
         return Err(ApiError::bad_request("the body must be a JSON object"));
     };
-    let registry = state.issuer.status_registry().ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::STATUS_NOT_SUPPORTED,
-            "this issuer keeps no status lists",
-        )
-    })?;
     let credential_id = match body.get("credentialId") {
         None | Some(Value::Null) => None,
         Some(Value::String(id)) if !id.is_empty() => Some(id.clone()),
@@ -90,11 +84,40 @@ pub(crate) async fn update(
             set: item.set,
         });
     }
+    // Token Status List entries (SD-JWT VCs) change in the issuer's Token Status List registry,
+    // every other entry in the W3C one; one request changes entries of one registry.
+    let token_format = vc_status::ListFormat::TokenStatusList;
+    let tokens = changes
+        .iter()
+        .filter(|c| c.entry.format() == token_format)
+        .count();
+    if tokens != 0 && tokens != changes.len() {
+        return Err(ApiError::bad_request(
+            "Token Status List entries and other entries cannot change in one request",
+        ));
+    }
+    let registry = if tokens == 0 {
+        state.issuer.status_registry()
+    } else {
+        state.issuer.token_status_registry()
+    }
+    .ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::STATUS_NOT_SUPPORTED,
+            "this issuer keeps no status lists of that format",
+        )
+    })?;
     // All or nothing: the registry checks every change, then the store applies them in one
-    // transaction.
+    // transaction. A set entry holds its format's value (SUSPENDED is 0x02 in a Token Status List).
     let updates: Vec<(&StatusEntry, u8)> = changes
         .iter()
-        .map(|change| (&change.entry, u8::from(change.set)))
+        .map(|change| {
+            let value = match change.set {
+                true => registry.format().set_value(change.entry.purpose()),
+                false => 0,
+            };
+            (&change.entry, value)
+        })
         .collect();
     registry
         .set_statuses(&updates)

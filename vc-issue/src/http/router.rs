@@ -54,6 +54,9 @@ pub(crate) struct ApiState {
     /// The public base URL without a trailing `/` (empty: locations are relative).
     pub(crate) base_url: String,
     pub(crate) status_lists: SignedListCache,
+    /// The issuer DID `GET /.well-known/jwt-vc-issuer` describes, if any.
+    #[cfg(feature = "sd-jwt")]
+    pub(crate) jwt_vc_issuer: Option<vc_core::Did>,
 }
 
 /// The VC API issuer endpoints, credential pickup, and any routers merged in (the VCALM exchange
@@ -68,6 +71,8 @@ pub(crate) struct ApiState {
 /// | `POST /credentials/issue/{ticketId}/approve`, `/reject`, `/request-information`, `/information` | authorized | decide on a held ticket, or answer a request for information (see [`approvals`](super::approvals)) |
 /// | `POST /credentials/status` | authorized | revoke, suspend or unsuspend (VC API `UpdateCredentialStatus`) |
 /// | `GET /status-lists/{listId}` | anyone | the signed status list credential |
+/// | `GET /statuslists/{listId}` | anyone | (feature `sd-jwt`) the signed Token Status List token, `application/statuslist+jwt` |
+/// | `GET /.well-known/jwt-vc-issuer` | anyone | (feature `sd-jwt`) JWT VC Issuer Metadata, with [`VcApiBuilder::jwt_vc_issuer`] |
 /// | `POST /credentials/pickup` | the token holder | the credential of a one-time token, once (with a [`PickupService`]) |
 /// | `POST /workflows/{id}/exchanges`, `GET /workflows/{id}/exchanges/{exchangeId}` | authorized | create and read VCALM exchanges (with an [`ExchangeService`], see [`exchanges`](super::exchanges)) |
 /// | `POST /workflows/{id}/exchanges/{exchangeId}`, `GET …/protocols` | the wallet holding the URL | take part in an exchange (with an [`ExchangeService`]) |
@@ -131,6 +136,16 @@ impl VcApi {
             )
             .route("/credentials/status", post(credential_status::update))
             .route("/status-lists/{list_id}", get(status_lists::serve));
+        #[cfg(feature = "sd-jwt")]
+        let own = own
+            .route(
+                "/statuslists/{list_id}",
+                get(super::sd_jwt_vc::status_list_token),
+            )
+            .route(
+                "/.well-known/jwt-vc-issuer",
+                get(super::sd_jwt_vc::jwt_vc_issuer),
+            );
         let mut router = edge::json_gate(own).with_state(self.state);
         if let Some(service) = self.pickup {
             router = router.merge(pickup::pickup_routes(service));
@@ -156,6 +171,8 @@ pub struct VcApiBuilder {
     exchanges: Option<Arc<ExchangeService>>,
     status_index: Option<Arc<dyn CredentialStatusIndex>>,
     base_url: Option<String>,
+    #[cfg(feature = "sd-jwt")]
+    jwt_vc_issuer: Option<vc_core::Did>,
     status_list_proof_type: Option<ProofType>,
     merged: Vec<Router>,
     max_nesting: Option<usize>,
@@ -246,6 +263,15 @@ impl VcApiBuilder {
         self
     }
 
+    /// (feature `sd-jwt`) Publishes the JWT VC Issuer Metadata of `did` (the `iss` of the SD-JWT
+    /// VCs this API's issuer signs) at `GET /.well-known/jwt-vc-issuer`: `issuer` and the `jwks`
+    /// of its `assertionMethod` keys, each with its verification method as `kid`.
+    #[cfg(feature = "sd-jwt")]
+    pub fn jwt_vc_issuer(mut self, did: vc_core::Did) -> Self {
+        self.jwt_vc_issuer = Some(did);
+        self
+    }
+
     /// Checks the parts and builds.
     pub fn build(self) -> Result<VcApi, ConfigError> {
         let base_url = match self.base_url {
@@ -272,6 +298,8 @@ impl VcApiBuilder {
                 .unwrap_or_else(|| Arc::new(MemoryCredentialStatusIndex::new())),
             base_url,
             status_lists: SignedListCache::new(self.status_list_proof_type.unwrap_or_default()),
+            #[cfg(feature = "sd-jwt")]
+            jwt_vc_issuer: self.jwt_vc_issuer,
         };
         Ok(VcApi {
             state: Arc::new(state),

@@ -54,12 +54,15 @@ impl SignedListCache {
     }
 }
 
-pub(crate) async fn serve(
-    State(state): State<Arc<ApiState>>,
-    Path(list_id): Path<String>,
-) -> Result<Response, ApiError> {
+/// The unsigned list credential (or Token Status List claims) of `list_id` in `registry`, from
+/// the registry's per-version cache: a missing registry, a malformed id and an unknown list are
+/// all `404 STATUS_LIST_NOT_FOUND`.
+pub(crate) async fn unsigned_list(
+    registry: Option<&Arc<vc_status::StatusRegistry>>,
+    list_id: String,
+) -> Result<(StatusListId, Arc<Value>), ApiError> {
     let not_found = || ApiError::new(ErrorCode::STATUS_LIST_NOT_FOUND, "no such status list");
-    let registry = state.issuer.status_registry().ok_or_else(not_found)?;
+    let registry = registry.ok_or_else(not_found)?;
     let id = StatusListId::new(list_id).map_err(|_| not_found())?;
     let unsigned = registry.list_credential(&id).await.map_err(|e| {
         let error = status_error(e);
@@ -69,6 +72,14 @@ pub(crate) async fn serve(
             error
         }
     })?;
+    Ok((id, unsigned))
+}
+
+pub(crate) async fn serve(
+    State(state): State<Arc<ApiState>>,
+    Path(list_id): Path<String>,
+) -> Result<Response, ApiError> {
+    let (id, unsigned) = unsigned_list(state.issuer.status_registry(), list_id).await?;
     let cache = &state.status_lists;
     let signed = match cache.cached(&id, &unsigned) {
         Some(signed) => signed,

@@ -162,7 +162,9 @@ impl Issuer {
         }
         // Every status entry of the batch comes from one registry call, made once every worker
         // knows how many of its items passed the checks.
-        let allocated = self.hand_out_statuses(handshakes).await;
+        let allocated = self
+            .hand_out_statuses(&shared.prepared.signing.proof_type(), handshakes)
+            .await;
         let mut items = Vec::with_capacity(count);
         for worker in workers {
             match worker.await {
@@ -186,14 +188,18 @@ impl Issuer {
     /// thread that embeds and frees them: built here, the workers' frees of them contended for
     /// this thread's allocator arena (measured: 1.60x -> 1.72x on two cores). On failure no
     /// worker gets entries, so none signs, and the error is returned.
-    async fn hand_out_statuses(&self, mut handshakes: Vec<Coordinator>) -> Result<(), IssueError> {
+    async fn hand_out_statuses(
+        &self,
+        proof_type: &ProofType,
+        mut handshakes: Vec<Coordinator>,
+    ) -> Result<(), IssueError> {
         let mut counts = Vec::with_capacity(handshakes.len());
         for handshake in &mut handshakes {
             // A worker that stopped before reporting needs no entries.
             counts.push((&mut handshake.count).await.unwrap_or(0));
         }
         let total = counts.iter().sum();
-        let mut reserved = self.reserve_entries(total).await?;
+        let mut reserved = self.reserve_entries(proof_type, total).await?;
         for (handshake, count) in handshakes.into_iter().zip(counts) {
             // A worker gone by now has nothing left to sign with these entries.
             let _ = handshake.entries.send(reserved.take_first(count));

@@ -39,6 +39,9 @@ struct Inner {
     schemas: Arc<dyn SchemaRegistry>,
     keys: Arc<dyn KeyStore>,
     status: Option<Arc<StatusRegistry>>,
+    token_status: Option<Arc<StatusRegistry>>,
+    #[cfg(feature = "sd-jwt")]
+    status_tokens: crate::sd_jwt::StatusTokenCache,
     suites: Suites,
     clock: Arc<dyn Clock>,
     rate_limit: Option<RateLimit>,
@@ -99,6 +102,20 @@ impl Issuer {
     /// The status registry, when one is configured.
     pub fn status_registry(&self) -> Option<&Arc<StatusRegistry>> {
         self.inner.status.as_ref()
+    }
+
+    /// The Token Status List registry (SD-JWT VC status), when one is configured.
+    pub fn token_status_registry(&self) -> Option<&Arc<StatusRegistry>> {
+        self.inner.token_status.as_ref()
+    }
+
+    /// The registry whose entries credentials of `proof_type` get: the Token Status List one for
+    /// `dc+sd-jwt`, the W3C one for every other format.
+    fn status_registry_for(&self, proof_type: &crate::ProofType) -> Option<&Arc<StatusRegistry>> {
+        match proof_type {
+            crate::ProofType::DcSdJwt => self.inner.token_status.as_ref(),
+            _ => self.inner.status.as_ref(),
+        }
     }
 
     /// The suites this issuer signs with.
@@ -240,21 +257,27 @@ impl Issuer {
         if !checked.request.revocable {
             return Ok(Vec::new());
         }
-        Ok(step("status", self.reserve_entries(n)).await?.collect())
+        let proof_type = checked.prepared.signing.proof_type();
+        Ok(step("status", self.reserve_entries(&proof_type, n))
+            .await?
+            .collect())
     }
 
-    /// `n` revocation entries reserved in one registry call, built as they are taken out.
-    pub(crate) async fn reserve_entries(&self, n: usize) -> Result<Reservation, IssueError> {
+    /// `n` revocation entries for credentials of `proof_type`, reserved in one registry call,
+    /// built as they are taken out.
+    pub(crate) async fn reserve_entries(
+        &self,
+        proof_type: &crate::ProofType,
+        n: usize,
+    ) -> Result<Reservation, IssueError> {
         if n == 0 {
             return Ok(Reservation::default());
         }
-        let registry =
-            self.inner
-                .status
-                .as_ref()
-                .ok_or_else(|| IssueError::StatusRegistrationFailed {
-                    source: Arc::new(NoStatusRegistry),
-                })?;
+        let registry = self.status_registry_for(proof_type).ok_or_else(|| {
+            IssueError::StatusRegistrationFailed {
+                source: Arc::new(NoStatusRegistry),
+            }
+        })?;
         registry
             .reserve(StatusPurpose::Revocation, n)
             .await
@@ -288,6 +311,23 @@ impl Issuer {
         prepared: &Prepared,
         status: Option<&StatusEntry>,
     ) -> Result<(IssuedCredential, CredentialId), IssueError> {
+        #[cfg(feature = "sd-jwt")]
+        if prepared.signing.proof_type() == crate::ProofType::DcSdJwt {
+            let credential_id = request
+                .credential_id
+                .clone()
+                .unwrap_or_else(CredentialId::new_uuid);
+            let issuer = request.issuer_did.to_string();
+            let envelope = crate::sd_jwt::issue::Envelope {
+                issuer: &issuer,
+                issued_at: self.inner.clock.now(),
+                verification_method: &prepared.verification_method,
+                signer: prepared.signer.as_ref(),
+                status,
+            };
+            let compact = crate::sd_jwt::issue::issue(request, &prepared.schema, envelope).await?;
+            return Ok((IssuedCredential::Jwt(compact), credential_id));
+        }
         let now = DateTime::from(self.inner.clock.now());
         let credential = self.construct(request, prepared, status, now.clone())?;
         let credential_id = credential
@@ -312,6 +352,71 @@ impl Issuer {
         .await?;
         telemetry::issued();
         Ok((secured, credential_id))
+    }
+
+    /// The signed Status List Token (`statuslist+jwt`) of list `id` of the Token Status List
+    /// registry, signed by a key of its issuer (the registry's `issuer`, a DID) usable for
+    /// `dc+sd-jwt`. Signed once per list version: until a status changes (or half the token's
+    /// validity passes) the same token is handed back.
+    #[cfg(feature = "sd-jwt")]
+    pub async fn status_list_token(
+        &self,
+        id: &vc_status::StatusListId,
+    ) -> Result<String, IssueError> {
+        let registry = self.inner.token_status.as_ref().ok_or_else(|| {
+            IssueError::StatusRegistrationFailed {
+                source: Arc::new(NoStatusRegistry),
+            }
+        })?;
+        let claims = registry.list_credential(id).await.map_err(|e| {
+            IssueError::StatusRegistrationFailed {
+                source: Arc::new(e),
+            }
+        })?;
+        if let Some(token) = self.inner.status_tokens.get(id, &claims) {
+            return Ok(token);
+        }
+        let issuer_did = claims
+            .get("iss")
+            .and_then(Value::as_str)
+            .and_then(|iss| Did::parse(iss).ok())
+            .ok_or_else(|| IssueError::InvalidRequest {
+                reason: "the Token Status List registry's issuer is not a DID".into(),
+            })?;
+        let proof_type = crate::ProofType::DcSdJwt;
+        let signing = self.inner.suites.securing(&proof_type)?;
+        let resolved = self.resolve_issuer(&issuer_did).await?;
+        let (method, signer) = self
+            .find_key_for(&issuer_did, &proof_type, &resolved, &signing)
+            .await?;
+        let token =
+            crate::sd_jwt::sign_status_list_token(&claims, &method, signer.as_ref()).await?;
+        self.inner.status_tokens.put(id, claims, token.clone());
+        Ok(token)
+    }
+
+    /// The public JWKs of `did`'s `assertionMethod` keys that can sign `dc+sd-jwt` (Ed25519,
+    /// P-256), each with its verification method id as `kid`: the `jwks` of the JWT VC Issuer
+    /// Metadata.
+    #[cfg(feature = "sd-jwt")]
+    pub async fn jwt_vc_issuer_jwks(&self, did: &Did) -> Result<Value, IssueError> {
+        let resolved = self.resolve_issuer(did).await?;
+        let document = &resolved.document;
+        let mut keys = Vec::new();
+        for method in document.assertion_methods() {
+            let Ok(key) = method.public_key() else {
+                continue;
+            };
+            let Ok(jwk) = crate::crypto::jwt::public_jwk(&key) else {
+                continue;
+            };
+            let mut jwk = jwk.as_ref().clone();
+            jwk.insert("kid".into(), document.absolute_id(&method.id).into());
+            keys.push(Value::Object(jwk));
+        }
+        let mut jwks = Map::new();
+        jwks.insert("keys".into(), Value::Array(keys));
+        Ok(Value::Object(jwks))
     }
 
     /// Signs a credential the host built itself (a status list credential, a credential from the VC
@@ -519,6 +624,7 @@ pub struct IssuerBuilder {
     schemas: Option<Arc<dyn SchemaRegistry>>,
     keys: Option<Arc<dyn KeyStore>>,
     status: Option<Arc<StatusRegistry>>,
+    token_status: Option<Arc<StatusRegistry>>,
     suites: Option<Suites>,
     clock: Option<Arc<dyn Clock>>,
     rate_limit: Option<RateLimit>,
@@ -556,6 +662,14 @@ impl IssuerBuilder {
     /// Allocates status entries for revocable credentials.
     pub fn status_registry(mut self, registry: Arc<StatusRegistry>) -> Self {
         self.status = Some(registry);
+        self
+    }
+
+    /// Allocates Token Status List entries for revocable `dc+sd-jwt` credentials (a registry of
+    /// [`ListFormat::TokenStatusList`](vc_status::ListFormat::TokenStatusList), usually over the
+    /// same store as the W3C one, under its own namespace).
+    pub fn token_status_registry(mut self, registry: Arc<StatusRegistry>) -> Self {
+        self.token_status = Some(registry);
         self
     }
 
@@ -597,12 +711,31 @@ impl IssuerBuilder {
         let missing = |part: &str| IssueError::InvalidRequest {
             reason: format!("Issuer::builder() needs {part}"),
         };
+        let token_format = vc_status::ListFormat::TokenStatusList;
+        if self
+            .token_status
+            .as_ref()
+            .is_some_and(|r| r.format() != token_format)
+            || self
+                .status
+                .as_ref()
+                .is_some_and(|r| r.format() == token_format)
+        {
+            return Err(IssueError::InvalidRequest {
+                reason: "the token status registry must be of the Token Status List format, and \
+                         only it"
+                    .into(),
+            });
+        }
         Ok(Issuer {
             inner: Arc::new(Inner {
                 resolver: self.resolver.ok_or_else(|| missing("a resolver"))?,
                 schemas: self.schemas.ok_or_else(|| missing("a schema registry"))?,
                 keys: self.keys.ok_or_else(|| missing("a key store"))?,
                 status: self.status,
+                token_status: self.token_status,
+                #[cfg(feature = "sd-jwt")]
+                status_tokens: Default::default(),
                 suites: self.suites.unwrap_or_default(),
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 rate_limit: self.rate_limit,

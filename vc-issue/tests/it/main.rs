@@ -40,6 +40,10 @@ mod queue_drain;
 #[cfg(feature = "http")]
 mod queue_webhook;
 mod rdfc;
+#[cfg(feature = "sd-jwt")]
+mod sd_jwt;
+#[cfg(all(feature = "sd-jwt", feature = "http"))]
+mod sd_jwt_http;
 
 mod signers;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
