@@ -12,7 +12,7 @@ use super::service::{paths, Oid4vciIssuer};
 
 /// How a credential is bound to the wallet's key: the `did:key` of a `jwk` proof key, or the DID
 /// of a `kid`.
-const BINDING_METHODS: [&str; 3] = ["jwk", "did:key", "did:jwk"];
+const BINDING_METHODS: [&str; 2] = ["jwk", "did:key"];
 
 impl Oid4vciIssuer {
     /// The Credential Issuer Metadata: endpoints, `batch_credential_issuance`, `display`, and one

@@ -610,7 +610,6 @@ impl Oid4vciIssuer {
             .and_then(Value::as_array)
             .ok_or_else(|| Oid4vciError::config("a stored transaction has no tickets"))?;
         let mut credentials = Vec::with_capacity(tickets.len());
-        let mut credential_ids = Vec::with_capacity(tickets.len());
         for ticket in tickets {
             let id = ticket
                 .as_str()
@@ -619,7 +618,6 @@ impl Oid4vciIssuer {
             let status = queue.status(&id).await?;
             match (status.state, status.response) {
                 (TicketState::Issued, Some(response)) => {
-                    credential_ids.push(response.credential_id.to_string());
                     credentials.push(json!({ "credential": response.credential }));
                 }
                 (state, _) if state.is_terminal() => {
@@ -638,12 +636,12 @@ impl Oid4vciIssuer {
             .take(EntryKind::Transaction, &digest, self.now())
             .await?
             .ok_or(Oid4vciError::InvalidTransactionId)?;
-        let id = record
-            .get("configuration_id")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_owned();
-        self.issued(&token, &id, credentials, credential_ids).await
+        // No `notification_id` here, though §9.2 allows one: the OpenWallet Foundation's client
+        // (`@openid4vc/openid4vci` 0.4.6, what credo uses) refuses a deferred response that has
+        // both `credentials` and `notification_id` (its check is inverted).
+        Ok(CredentialResponse::Issued(
+            json!({ "credentials": credentials }),
+        ))
     }
 
     /// The notification endpoint (§11): checks the id was handed to this access token, once,

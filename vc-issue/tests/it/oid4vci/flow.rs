@@ -271,7 +271,8 @@ async fn a_deferred_credential_is_pending_until_a_reviewer_approves() {
     let vc = Credential::from_value(credential.clone()).unwrap();
     h.verifier().verify(&vc).await.unwrap();
     assert_eq!(credential["credentialSubject"]["id"], key.did().as_str());
-    assert!(issued["notification_id"].is_string());
+    // Left out for the OpenWallet Foundation's client, which refuses it (see the service).
+    assert!(issued.get("notification_id").is_none());
 
     // Delivered once.
     let again = h
