@@ -52,7 +52,7 @@
 //!   concurrent requests, on any number of processes sharing the database, one wins.
 //! - A wrong `tx_code` costs an attempt; the last one removes the code. An unknown, a used, an
 //!   expired code and a wrong `tx_code` all answer `invalid_grant`.
-//! - A key proof must be `typ` `openid4vci-proof+jwt`, ES256 or EdDSA, for this issuer (`aud`),
+//! - A key proof must be `typ` `openid4vci-proof+jwt`, ES256, ES384 or EdDSA, for this issuer (`aud`),
 //!   recent (`iat`), with a fresh `c_nonce`; its key is a `jwk` (bound as its `did:key`) or a
 //!   `did:key`/`did:jwk` `kid`. Each proof of a batch has its own key and credential.
 //!

@@ -16,7 +16,7 @@ use super::error::Oid4vciError;
 pub const PROOF_TYP: &str = "openid4vci-proof+jwt";
 
 /// The JWS algorithms key proofs may use (what `proof_signing_alg_values_supported` says).
-pub const PROOF_ALGS: [&str; 2] = ["ES256", "EdDSA"];
+pub const PROOF_ALGS: [&str; 3] = ["ES256", "ES384", "EdDSA"];
 
 /// The longest key proof read (8 KiB): a proof is a header with a key, three claims and a
 /// signature, well under 1 KiB.
@@ -57,7 +57,7 @@ pub(crate) fn verify(
         .unwrap_or_default();
     if !PROOF_ALGS.contains(&alg) {
         return Err(Oid4vciError::invalid_proof(
-            "the proof's alg must be ES256 or EdDSA",
+            "the proof's alg must be ES256, ES384 or EdDSA",
         ));
     }
     let (key, holder) = match (header.get("jwk"), header.get("kid"), header.get("x5c")) {
@@ -77,6 +77,7 @@ pub(crate) fn verify(
     let expected_alg = match key.key_type() {
         KeyType::Ed25519 => "EdDSA",
         KeyType::P256 => "ES256",
+        KeyType::P384 => "ES384",
         _ => "",
     };
     if alg != expected_alg {

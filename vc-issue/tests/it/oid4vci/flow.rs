@@ -57,7 +57,7 @@ async fn the_metadata_lists_every_configuration_from_the_schema_registry() {
     );
     assert_eq!(
         ldp["proof_types_supported"]["jwt"]["proof_signing_alg_values_supported"],
-        json!(["ES256", "EdDSA"])
+        json!(["ES256", "ES384", "EdDSA"])
     );
     let jwt = &configurations[JWT];
     assert_eq!(jwt["format"], "jwt_vc_json");

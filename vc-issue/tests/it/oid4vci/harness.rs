@@ -15,7 +15,8 @@ use vc_issue::queue::{
     AlwaysHold, IssuanceObserver, IssuanceQueue, MemoryIssuanceStore, TicketId, TransitionEvent,
 };
 use vc_issue::{
-    CredentialVerifier, Ed25519Signer, InMemoryDidRegistry, P256Signer, ProofType, Signer,
+    CredentialVerifier, Ed25519Signer, InMemoryDidRegistry, P256Signer, P384Signer, ProofType,
+    Signer,
 };
 use vc_status::StatusRegistry;
 
@@ -170,6 +171,7 @@ fn issuer_with_status(
 pub enum HolderKey {
     Ed25519(Ed25519Signer),
     P256(P256Signer),
+    P384(P384Signer),
 }
 
 impl HolderKey {
@@ -181,10 +183,15 @@ impl HolderKey {
         Self::P256(P256Signer::generate())
     }
 
+    pub fn p384() -> Self {
+        Self::P384(P384Signer::generate())
+    }
+
     fn signer(&self) -> &dyn Signer {
         match self {
             Self::Ed25519(s) => s,
             Self::P256(s) => s,
+            Self::P384(s) => s,
         }
     }
 
@@ -192,6 +199,7 @@ impl HolderKey {
         match self {
             Self::Ed25519(s) => s.did(),
             Self::P256(s) => s.did(),
+            Self::P384(s) => s.did(),
         }
     }
 
@@ -199,6 +207,7 @@ impl HolderKey {
         match self {
             Self::Ed25519(s) => s.verification_method_id().to_string(),
             Self::P256(s) => s.verification_method_id().to_string(),
+            Self::P384(s) => s.verification_method_id().to_string(),
         }
     }
 
