@@ -23,7 +23,7 @@
 
 use std::process::ExitCode;
 
-use vc_examples::signal::stop_signal;
+use vc_examples::signal::serve_until_stopped;
 use vc_examples::vcalm::cli::{
     process_env, server_args, write_secret_file, SecretSource, ServerArgs, SERVER_USAGE,
 };
@@ -56,15 +56,7 @@ async fn run(args: ServerArgs) -> Result<(), Error> {
     eprintln!("token: {token_note}");
     eprintln!("workflow: {}", server.workflow_url());
     eprintln!("database: {}", server.db_path().display());
-    match args.serve_for {
-        Some(duration) => {
-            tokio::select! {
-                () = tokio::time::sleep(duration) => {}
-                signal = stop_signal() => signal?,
-            }
-        }
-        None => stop_signal().await?,
-    }
+    serve_until_stopped(args.serve_for).await?;
     eprintln!("shutting down");
     server.shutdown().await
 }

@@ -37,7 +37,7 @@ use axum::routing::post;
 use axum::{Json, Router};
 use rand::RngCore;
 use serde_json::{json, Map, Value};
-use vc_examples::signal::stop_signal;
+use vc_examples::signal::serve_until_stopped;
 use vc_examples::vcalm::cli::write_secret_file;
 use vc_examples::{data_dir, degree_schemas, one_key};
 use vc_issue::http::{oid4vci_routes, serve, Authorizer, BearerTokens, ServeLimits, VcApi};
@@ -319,15 +319,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             .with_graceful_shutdown(async { stopped.await.unwrap_or(()) })
             .into_future(),
     );
-    match args.serve_for {
-        Some(duration) => {
-            tokio::select! {
-                () = tokio::time::sleep(duration) => {}
-                signal = stop_signal() => signal?,
-            }
-        }
-        None => stop_signal().await?,
-    }
+    serve_until_stopped(args.serve_for).await?;
     eprintln!("shutting down");
     let _ = stop.send(());
     server.await??;

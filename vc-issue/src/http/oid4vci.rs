@@ -118,14 +118,6 @@ fn access_token(headers: &HeaderMap) -> Option<&str> {
         .and_then(bearer_token)
 }
 
-#[expect(
-    clippy::result_large_err,
-    reason = "a Response is built once, on the refusal path of a request: boxing it would buy nothing"
-)]
-fn json_request(body: Result<Bytes, BytesRejection>) -> Result<serde_json::Value, Response> {
-    json_body(body).map_err(IntoResponse::into_response)
-}
-
 async fn issuer_metadata(State(issuer): State<Oid4vciIssuer>) -> Result<Response, OAuthError> {
     Ok(Json(issuer.metadata().await?).into_response())
 }
@@ -199,41 +191,56 @@ fn credential_response(response: CredentialResponse) -> Response {
     }
 }
 
-async fn credential(
-    State(issuer): State<Oid4vciIssuer>,
+/// The endpoints a wallet calls with its access token and a JSON body.
+#[derive(Debug, Clone, Copy)]
+enum WalletEndpoint {
+    Credential,
+    DeferredCredential,
+    Notification,
+}
+
+async fn wallet_request(
+    endpoint: WalletEndpoint,
+    issuer: Oid4vciIssuer,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Response, Response> {
-    let request = json_request(body)?;
-    let response = issuer
-        .credential(access_token(&headers), &request)
-        .await
-        .map_err(|e| OAuthError(e).into_response())?;
-    Ok(credential_response(response))
+) -> Response {
+    let request = match json_body(body) {
+        Ok(request) => request,
+        Err(refused) => return refused.into_response(),
+    };
+    let token = access_token(&headers);
+    let outcome = match endpoint {
+        WalletEndpoint::Credential => issuer
+            .credential(token, &request)
+            .await
+            .map(credential_response),
+        WalletEndpoint::DeferredCredential => issuer
+            .deferred_credential(token, &request)
+            .await
+            .map(credential_response),
+        WalletEndpoint::Notification => issuer
+            .notify(token, &request)
+            .await
+            .map(|_| StatusCode::NO_CONTENT.into_response()),
+    };
+    outcome.unwrap_or_else(|e| OAuthError(e).into_response())
+}
+
+type WalletBody = Result<Bytes, BytesRejection>;
+
+async fn credential(State(i): State<Oid4vciIssuer>, h: HeaderMap, b: WalletBody) -> Response {
+    wallet_request(WalletEndpoint::Credential, i, h, b).await
 }
 
 async fn deferred_credential(
-    State(issuer): State<Oid4vciIssuer>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, Response> {
-    let request = json_request(body)?;
-    let response = issuer
-        .deferred_credential(access_token(&headers), &request)
-        .await
-        .map_err(|e| OAuthError(e).into_response())?;
-    Ok(credential_response(response))
+    State(i): State<Oid4vciIssuer>,
+    h: HeaderMap,
+    b: WalletBody,
+) -> Response {
+    wallet_request(WalletEndpoint::DeferredCredential, i, h, b).await
 }
 
-async fn notification(
-    State(issuer): State<Oid4vciIssuer>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, Response> {
-    let request = json_request(body)?;
-    issuer
-        .notify(access_token(&headers), &request)
-        .await
-        .map_err(|e| OAuthError(e).into_response())?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+async fn notification(State(i): State<Oid4vciIssuer>, h: HeaderMap, b: WalletBody) -> Response {
+    wallet_request(WalletEndpoint::Notification, i, h, b).await
 }
