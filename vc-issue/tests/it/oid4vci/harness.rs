@@ -72,6 +72,24 @@ pub async fn start_sharing(
     store: Arc<dyn Oid4vciStore>,
     status_store: Arc<dyn vc_status::store::StatusListStore>,
 ) -> Harness {
+    start_full(store, status_store, false).await
+}
+
+/// An issuer that requires DPoP.
+pub async fn start_dpop() -> Harness {
+    start_full(
+        Arc::new(MemoryOid4vciStore::new()),
+        Arc::new(vc_status::store::MemoryStore::new()),
+        true,
+    )
+    .await
+}
+
+async fn start_full(
+    store: Arc<dyn Oid4vciStore>,
+    status_store: Arc<dyn vc_status::store::StatusListStore>,
+    dpop: bool,
+) -> Harness {
     let (listener, base) = listen().await;
     let issuer_key = Arc::new(Ed25519Signer::from_seed(&[42; 32]));
     let dids = Arc::new(InMemoryDidRegistry::new());
@@ -123,6 +141,7 @@ pub async fn start_sharing(
         .observer(notifications.clone())
         .deferred_interval(1)
         .batch_size(3)
+        .dpop(dpop)
         .build()
         .unwrap();
     let router = VcApi::builder()
