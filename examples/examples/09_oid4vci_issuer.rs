@@ -29,6 +29,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use vc_examples::flags::each_flag;
 
 use async_trait::async_trait;
 use axum::extract::State;
@@ -71,10 +72,8 @@ struct Args {
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args::default();
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
-        match flag.as_str() {
+    each_flag(std::env::args().skip(1), |flag, value| {
+        match flag {
             "--port" => args.port = value()?.parse().map_err(|_| "--port takes a port")?,
             "--serve-for" => {
                 let seconds: u64 = value()?
@@ -87,7 +86,8 @@ fn parse_args() -> Result<Args, String> {
             "--help" | "-h" => return Err(String::new()),
             other => return Err(format!("unknown flag {other}")),
         }
-    }
+        Ok(())
+    })?;
     Ok(args)
 }
 

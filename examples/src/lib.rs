@@ -11,6 +11,7 @@ use std::sync::Arc;
 use vc_issue::{InMemoryKeyStore, InMemorySchemaRegistry, IssueError, Signer};
 
 pub mod exit;
+pub mod flags;
 pub mod signal;
 pub mod vcalm;
 
