@@ -23,6 +23,7 @@
 
 use std::process::ExitCode;
 
+use vc_examples::signal::serve_until_stopped;
 use vc_examples::vcalm::cli::{
     process_env, server_args, write_secret_file, SecretSource, ServerArgs, SERVER_USAGE,
 };
@@ -55,37 +56,13 @@ async fn run(args: ServerArgs) -> Result<(), Error> {
     eprintln!("token: {token_note}");
     eprintln!("workflow: {}", server.workflow_url());
     eprintln!("database: {}", server.db_path().display());
-    match args.serve_for {
-        Some(duration) => {
-            tokio::select! {
-                () = tokio::time::sleep(duration) => {}
-                signal = stop_signal() => signal?,
-            }
-        }
-        None => stop_signal().await?,
-    }
+    serve_until_stopped(args.serve_for).await?;
     eprintln!("shutting down");
     server.shutdown().await
 }
 
 /// Ctrl-C, or on Unix also SIGTERM (`kill`), so that a stopped server still shuts down cleanly
 /// and removes its token file.
-async fn stop_signal() -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        let mut terminate =
-            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
-        tokio::select! {
-            signal = tokio::signal::ctrl_c() => signal,
-            _ = terminate.recv() => Ok(()),
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        tokio::signal::ctrl_c().await
-    }
-}
-
 #[tokio::main]
 async fn main() -> ExitCode {
     match server_args(std::env::args().skip(1), &process_env) {

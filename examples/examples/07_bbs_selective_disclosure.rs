@@ -17,6 +17,7 @@
 
 use std::process::ExitCode;
 use std::sync::Arc;
+use vc_examples::flags::each_flag;
 
 use serde_json::Value;
 use vc_issue::crypto::suites::bbs::derive_proof;
@@ -34,10 +35,8 @@ struct Args {
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args::default();
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
-        match flag.as_str() {
+    each_flag(std::env::args().skip(1), |flag, value| {
+        match flag {
             "--out" => args.out = Some(value()?),
             "--base-out" => args.base_out = Some(value()?),
             "--reveal" => args.reveal.push(value()?),
@@ -47,7 +46,8 @@ fn parse_args() -> Result<Args, String> {
             "--help" | "-h" => return Err(String::new()),
             other => return Err(format!("unknown flag {other}")),
         }
-    }
+        Ok(())
+    })?;
     if args.reveal.is_empty() {
         args.reveal.push("/credentialSubject/degree/name".into());
     }

@@ -16,6 +16,8 @@ use vc_issue::{
 };
 
 pub mod exit;
+pub mod flags;
+pub mod signal;
 pub mod vcalm;
 
 /// The `examples/data` folder (schemas and requests the examples read).

@@ -355,6 +355,7 @@ registry! {
     OID4VCI_UNKNOWN_CREDENTIAL_IDENTIFIER: InvalidInput, "The credential_identifier is not one the access token covers (unknown_credential_identifier).";
     OID4VCI_INVALID_PROOF: InvalidInput, "A key proof is missing, malformed, or does not verify (invalid_proof).";
     OID4VCI_INVALID_NONCE: InvalidInput, "A key proof's nonce is not a fresh c_nonce of this issuer (invalid_nonce).";
+    OID4VCI_INVALID_DPOP_PROOF: Unauthenticated, "A DPoP proof is missing, malformed, replayed or not for this request and token (invalid_dpop_proof).";
     OID4VCI_INVALID_TRANSACTION_ID: InvalidInput, "The deferred transaction_id is unknown, delivered or expired (invalid_transaction_id).";
     OID4VCI_CREDENTIAL_REQUEST_DENIED: InvalidInput, "The deferred credential was refused, failed or expired in review (credential_request_denied).";
     OID4VCI_INVALID_NOTIFICATION_ID: InvalidInput, "The notification_id is unknown or was used (invalid_notification_id).";

@@ -52,9 +52,12 @@
 //!   concurrent requests, on any number of processes sharing the database, one wins.
 //! - A wrong `tx_code` costs an attempt; the last one removes the code. An unknown, a used, an
 //!   expired code and a wrong `tx_code` all answer `invalid_grant`.
-//! - A key proof must be `typ` `openid4vci-proof+jwt`, ES256 or EdDSA, for this issuer (`aud`),
+//! - A key proof must be `typ` `openid4vci-proof+jwt`, ES256, ES384 or EdDSA, for this issuer (`aud`),
 //!   recent (`iat`), with a fresh `c_nonce`; its key is a `jwk` (bound as its `did:key`) or a
 //!   `did:key`/`did:jwk` `kid`. Each proof of a batch has its own key and credential.
+//! - DPoP (RFC 9449), required with `Oid4vciIssuerBuilder::dpop`: the token is bound to the key
+//!   of the token request's proof, and every later request proves it again (`htm`, `htu`,
+//!   `ath`, a `jti` used once).
 //!
 //! # Stores
 //! [`Oid4vciStore`] is small (insert, get, take, take with a check, purge).
@@ -62,10 +65,11 @@
 //! (feature `postgres`) pass the conformance suite in `testing::oid4vci` (feature `testing`).
 //!
 //! # Not yet
-//! The authorization code flow, DPoP, `x5c` proof keys, credential response encryption and
+//! The authorization code flow, DPoP nonces, `x5c` proof keys, credential response encryption and
 //! `dc+sd-jwt` (a [`CredentialFormat`] variant once the pipeline signs SD-JWT VCs).
 
 mod configuration;
+mod dpop;
 mod error;
 mod format;
 mod metadata;
@@ -83,6 +87,7 @@ mod sql_store;
 mod sqlite;
 
 pub use configuration::CredentialConfiguration;
+pub use dpop::DPOP_TYP;
 pub use error::Oid4vciError;
 pub use format::CredentialFormat;
 pub use notification::{Notification, NotificationEvent, NotificationObserver, RecordingObserver};
@@ -93,7 +98,9 @@ pub use offer::{
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresOid4vciStore;
 pub use proof::{MAX_PROOF_LEN, PROOF_ALGS, PROOF_TYP};
-pub use service::{defaults, paths, CredentialResponse, Oid4vciIssuer, Oid4vciIssuerBuilder};
+pub use service::{
+    defaults, paths, CredentialResponse, Oid4vciIssuer, Oid4vciIssuerBuilder, Presented,
+};
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteOid4vciStore;
 pub use store::{Checked, Entry, EntryKind, MemoryOid4vciStore, Oid4vciStore};

@@ -4,7 +4,9 @@
 //!
 //! Errors of these endpoints carry the specification's `{"error", "error_description"}` (what a
 //! wallet acts on) together with the library's `code` and `message`; the status is the code's
-//! ([`status_of`](super::status_of)); `invalid_token` adds `WWW-Authenticate: Bearer`. The edge
+//! ([`status_of`](super::status_of)); `invalid_token` adds `WWW-Authenticate: Bearer`,
+//! `invalid_dpop_proof` `WWW-Authenticate: DPoP`. Access tokens come as `Authorization: Bearer`,
+//! or `Authorization: DPoP` with a `DPoP` proof header (RFC 9449). The edge
 //! in front of them is the library's: refusals made before a handler runs (size, media type,
 //! duplicate keys, nesting) are in the `{code, message, details}` shape.
 
@@ -18,11 +20,10 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
 
-use super::auth::bearer_token;
 use super::body::json_body;
 use super::issuer_api::no_store;
 use super::{edge, status_of, BODY_LIMIT};
-use crate::oid4vci::{paths, CredentialResponse, Oid4vciError, Oid4vciIssuer};
+use crate::oid4vci::{paths, CredentialResponse, Oid4vciError, Oid4vciIssuer, Presented};
 
 /// The OpenID4VCI routes of `issuer`, with the library's edge: serve them alone, or merge them
 /// into a [`VcApi`](super::VcApi) with [`VcApiBuilder::merge`](super::VcApiBuilder::merge).
@@ -101,29 +102,55 @@ impl IntoResponse for OAuthError {
             "message": message,
         });
         let mut response = no_store((status_of(code), Json(body)).into_response());
-        if matches!(self.0, Oid4vciError::InvalidToken) {
-            response.headers_mut().insert(
-                WWW_AUTHENTICATE,
-                HeaderValue::from_static("Bearer error=\"invalid_token\""),
-            );
+        let challenge = match self.0 {
+            Oid4vciError::InvalidToken => Some("Bearer error=\"invalid_token\""),
+            Oid4vciError::InvalidDpopProof { .. } => Some("DPoP error=\"invalid_dpop_proof\""),
+            _ => None,
+        };
+        if let Some(challenge) = challenge {
+            response
+                .headers_mut()
+                .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
         }
         response
     }
 }
 
-fn access_token(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(bearer_token)
+/// The `DPoP` header: none, or exactly one (RFC 9449 §4.3).
+fn dpop_header(headers: &HeaderMap) -> Result<Option<&str>, Oid4vciError> {
+    let mut values = headers.get_all("dpop").iter();
+    match (values.next(), values.next()) {
+        (None, _) => Ok(None),
+        (Some(value), None) => value
+            .to_str()
+            .map(Some)
+            .map_err(|_| Oid4vciError::invalid_dpop_proof("the DPoP header is not text")),
+        (Some(_), Some(_)) => Err(Oid4vciError::invalid_dpop_proof(
+            "the DPoP header is given twice",
+        )),
+    }
 }
 
-#[expect(
-    clippy::result_large_err,
-    reason = "a Response is built once, on the refusal path of a request: boxing it would buy nothing"
-)]
-fn json_request(body: Result<Bytes, BytesRejection>) -> Result<serde_json::Value, Response> {
-    json_body(body).map_err(IntoResponse::into_response)
+/// The access token of `Authorization: Bearer <token>` or `Authorization: DPoP <token>` (the
+/// scheme case-insensitive), with the `DPoP` header.
+fn presented(headers: &HeaderMap) -> Result<Presented<'_>, Oid4vciError> {
+    let mut presented = Presented {
+        dpop_proof: dpop_header(headers)?,
+        ..Presented::default()
+    };
+    let value = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
+    if let Some((scheme, token)) = value.and_then(|v| v.split_once(' ')) {
+        let token = token.trim();
+        if !token.is_empty() {
+            if scheme.eq_ignore_ascii_case("bearer") {
+                presented.token = Some(token);
+            } else if scheme.eq_ignore_ascii_case("dpop") {
+                presented.token = Some(token);
+                presented.dpop_scheme = true;
+            }
+        }
+    }
+    Ok(presented)
 }
 
 async fn issuer_metadata(State(issuer): State<Oid4vciIssuer>) -> Result<Response, OAuthError> {
@@ -179,8 +206,14 @@ async fn token(
     }
     let param = |name: &str| params.get(name).map(|v| v.as_ref());
     let grant_type = param("grant_type").ok_or_else(|| invalid("grant_type is missing"))?;
+    let dpop = dpop_header(&headers).map_err(|e| OAuthError(e).into_response())?;
     let answer = issuer
-        .token(grant_type, param("pre-authorized_code"), param("tx_code"))
+        .token(
+            grant_type,
+            param("pre-authorized_code"),
+            param("tx_code"),
+            dpop,
+        )
         .await
         .map_err(|e| OAuthError(e).into_response())?;
     Ok(no_store(Json(answer).into_response()))
@@ -199,41 +232,59 @@ fn credential_response(response: CredentialResponse) -> Response {
     }
 }
 
-async fn credential(
-    State(issuer): State<Oid4vciIssuer>,
+/// The endpoints a wallet calls with its access token and a JSON body.
+#[derive(Debug, Clone, Copy)]
+enum WalletEndpoint {
+    Credential,
+    DeferredCredential,
+    Notification,
+}
+
+async fn wallet_request(
+    endpoint: WalletEndpoint,
+    issuer: Oid4vciIssuer,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Response, Response> {
-    let request = json_request(body)?;
-    let response = issuer
-        .credential(access_token(&headers), &request)
-        .await
-        .map_err(|e| OAuthError(e).into_response())?;
-    Ok(credential_response(response))
+) -> Response {
+    let request = match json_body(body) {
+        Ok(request) => request,
+        Err(refused) => return refused.into_response(),
+    };
+    let token = match presented(&headers) {
+        Ok(presented) => presented,
+        Err(refused) => return OAuthError(refused).into_response(),
+    };
+    let outcome = match endpoint {
+        WalletEndpoint::Credential => issuer
+            .credential(token, &request)
+            .await
+            .map(credential_response),
+        WalletEndpoint::DeferredCredential => issuer
+            .deferred_credential(token, &request)
+            .await
+            .map(credential_response),
+        WalletEndpoint::Notification => issuer
+            .notify(token, &request)
+            .await
+            .map(|_| StatusCode::NO_CONTENT.into_response()),
+    };
+    outcome.unwrap_or_else(|e| OAuthError(e).into_response())
+}
+
+type WalletBody = Result<Bytes, BytesRejection>;
+
+async fn credential(State(i): State<Oid4vciIssuer>, h: HeaderMap, b: WalletBody) -> Response {
+    wallet_request(WalletEndpoint::Credential, i, h, b).await
 }
 
 async fn deferred_credential(
-    State(issuer): State<Oid4vciIssuer>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, Response> {
-    let request = json_request(body)?;
-    let response = issuer
-        .deferred_credential(access_token(&headers), &request)
-        .await
-        .map_err(|e| OAuthError(e).into_response())?;
-    Ok(credential_response(response))
+    State(i): State<Oid4vciIssuer>,
+    h: HeaderMap,
+    b: WalletBody,
+) -> Response {
+    wallet_request(WalletEndpoint::DeferredCredential, i, h, b).await
 }
 
-async fn notification(
-    State(issuer): State<Oid4vciIssuer>,
-    headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Response, Response> {
-    let request = json_request(body)?;
-    issuer
-        .notify(access_token(&headers), &request)
-        .await
-        .map_err(|e| OAuthError(e).into_response())?;
-    Ok(StatusCode::NO_CONTENT.into_response())
+async fn notification(State(i): State<Oid4vciIssuer>, h: HeaderMap, b: WalletBody) -> Response {
+    wallet_request(WalletEndpoint::Notification, i, h, b).await
 }

@@ -50,6 +50,13 @@ pub enum Oid4vciError {
         /// What is wrong with it.
         reason: String,
     },
+    /// A DPoP proof is missing where the token or the configuration requires one, malformed,
+    /// replayed, or does not fit the request or the token's key.
+    #[error("invalid DPoP proof: {reason}")]
+    InvalidDpopProof {
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A key proof's `nonce` is not a fresh `c_nonce` of this issuer (used, expired, unknown).
     #[error("the proof's nonce is not a fresh c_nonce")]
     InvalidNonce,
@@ -103,6 +110,7 @@ impl Oid4vciError {
             Self::UnknownCredentialIdentifier => ErrorCode::OID4VCI_UNKNOWN_CREDENTIAL_IDENTIFIER,
             Self::InvalidProof { .. } => ErrorCode::OID4VCI_INVALID_PROOF,
             Self::InvalidNonce => ErrorCode::OID4VCI_INVALID_NONCE,
+            Self::InvalidDpopProof { .. } => ErrorCode::OID4VCI_INVALID_DPOP_PROOF,
             Self::InvalidTransactionId => ErrorCode::OID4VCI_INVALID_TRANSACTION_ID,
             Self::CredentialRequestDenied => ErrorCode::OID4VCI_CREDENTIAL_REQUEST_DENIED,
             Self::InvalidNotificationId => ErrorCode::OID4VCI_INVALID_NOTIFICATION_ID,
@@ -121,7 +129,7 @@ impl Oid4vciError {
     }
 
     /// The error name of the specifications (RFC 6749 §5.2, RFC 6750 §3.1, OpenID4VCI 1.0 §8.3.1,
-    /// §9.3, §11.3): what a wallet acts on. Errors of the pipeline the caller can fix are
+    /// §9.3, §11.3, RFC 9449 §7.1): what a wallet acts on. Errors of the pipeline the caller can fix are
     /// `invalid_credential_request`; failures on this side are `server_error`.
     pub fn oauth_error(&self) -> &'static str {
         match self {
@@ -134,6 +142,7 @@ impl Oid4vciError {
             Self::UnknownCredentialIdentifier => "unknown_credential_identifier",
             Self::InvalidProof { .. } => "invalid_proof",
             Self::InvalidNonce => "invalid_nonce",
+            Self::InvalidDpopProof { .. } => "invalid_dpop_proof",
             Self::InvalidTransactionId => "invalid_transaction_id",
             Self::CredentialRequestDenied => "credential_request_denied",
             Self::InvalidNotificationId => "invalid_notification_id",
@@ -163,6 +172,12 @@ impl Oid4vciError {
 
     pub(crate) fn invalid_proof(reason: impl Into<String>) -> Self {
         Self::InvalidProof {
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn invalid_dpop_proof(reason: impl Into<String>) -> Self {
+        Self::InvalidDpopProof {
             reason: reason.into(),
         }
     }

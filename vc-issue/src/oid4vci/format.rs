@@ -74,6 +74,7 @@ impl CredentialFormat {
             CredentialFormat::JwtVcJson => match issuer_key {
                 Some(KeyType::Ed25519) => vec![json!("EdDSA")],
                 Some(KeyType::P256) => vec![json!("ES256")],
+                Some(KeyType::P384) => vec![json!("ES384")],
                 _ => Vec::new(),
             },
         }

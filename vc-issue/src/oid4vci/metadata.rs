@@ -12,7 +12,7 @@ use super::service::{paths, Oid4vciIssuer};
 
 /// How a credential is bound to the wallet's key: the `did:key` of a `jwk` proof key, or the DID
 /// of a `kid`.
-const BINDING_METHODS: [&str; 3] = ["jwk", "did:key", "did:jwk"];
+const BINDING_METHODS: [&str; 2] = ["jwk", "did:key"];
 
 impl Oid4vciIssuer {
     /// The Credential Issuer Metadata: endpoints, `batch_credential_issuance`, `display`, and one
@@ -95,7 +95,8 @@ impl Oid4vciIssuer {
     }
 
     /// The Authorization Server Metadata of the built-in server: the token endpoint, the
-    /// pre-authorized code grant, and that wallets need not authenticate to use it.
+    /// pre-authorized code grant, that wallets need not authenticate to use it, and the DPoP
+    /// proof algorithms it takes.
     pub fn authorization_server_metadata(&self) -> Value {
         json!({
             "issuer": self.credential_issuer(),
@@ -104,6 +105,7 @@ impl Oid4vciIssuer {
             "pre-authorized_grant_anonymous_access_supported": true,
             "response_types_supported": [],
             "token_endpoint_auth_methods_supported": ["none"],
+            "dpop_signing_alg_values_supported": PROOF_ALGS,
         })
     }
 }

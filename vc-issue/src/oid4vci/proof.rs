@@ -17,7 +17,7 @@ use crate::pipeline::resolver::DidJwkResolver;
 pub const PROOF_TYP: &str = "openid4vci-proof+jwt";
 
 /// The JWS algorithms key proofs may use (what `proof_signing_alg_values_supported` says).
-pub const PROOF_ALGS: [&str; 2] = ["ES256", "EdDSA"];
+pub const PROOF_ALGS: [&str; 3] = ["ES256", "ES384", "EdDSA"];
 
 /// The longest key proof read (8 KiB): a proof is a header with a key, three claims and a
 /// signature, well under 1 KiB.
@@ -35,6 +35,16 @@ pub(crate) struct VerifiedProof {
     pub(crate) nonce: Option<String>,
 }
 
+/// A JWT whose signature verified with the key its header names.
+pub(crate) struct Opened {
+    /// The key that signed it.
+    pub(crate) key: PublicKey,
+    /// The DID of that key: `did:key` for a `jwk` header, the DID of a `kid`.
+    pub(crate) holder: Did,
+    /// Its claims.
+    pub(crate) claims: Value,
+}
+
 /// Verifies `jwt` as a key proof for the credential issuer `audience` at `now`, with an `iat`
 /// no older than `max_age`.
 pub(crate) fn verify(
@@ -43,13 +53,31 @@ pub(crate) fn verify(
     now: OffsetDateTime,
     max_age: time::Duration,
 ) -> Result<VerifiedProof, Oid4vciError> {
+    let Opened { holder, claims, .. } = open(jwt, PROOF_TYP, true)?;
+    check_audience(&claims, audience)?;
+    check_issued_at(&claims, now, max_age)?;
+    let nonce = match claims.get("nonce") {
+        None => None,
+        Some(Value::String(nonce)) => Some(nonce.clone()),
+        Some(_) => {
+            return Err(Oid4vciError::invalid_proof(
+                "the proof's nonce is not a string",
+            ))
+        }
+    };
+    Ok(VerifiedProof { holder, nonce })
+}
+
+/// Checks the header (`typ`, an algorithm of [`PROOF_ALGS`] that fits the key, the key as `jwk`,
+/// or as a `kid` when `allow_kid`) and the signature of `jwt`. Errors are `invalid_proof`.
+pub(crate) fn open(jwt: &str, typ: &str, allow_kid: bool) -> Result<Opened, Oid4vciError> {
     if jwt.len() > MAX_PROOF_LEN {
         return Err(Oid4vciError::invalid_proof("the proof is too long"));
     }
     let header = decode_part(jwt.split('.').next().unwrap_or_default(), "header")?;
-    if header.get("typ").and_then(Value::as_str) != Some(PROOF_TYP) {
+    if header.get("typ").and_then(Value::as_str) != Some(typ) {
         return Err(Oid4vciError::invalid_proof(format!(
-            "the proof's typ must be {PROOF_TYP}"
+            "the proof's typ must be {typ}"
         )));
     }
     let alg = header
@@ -58,26 +86,32 @@ pub(crate) fn verify(
         .unwrap_or_default();
     if !PROOF_ALGS.contains(&alg) {
         return Err(Oid4vciError::invalid_proof(
-            "the proof's alg must be ES256 or EdDSA",
+            "the proof's alg must be ES256, ES384 or EdDSA",
         ));
     }
     let (key, holder) = match (header.get("jwk"), header.get("kid"), header.get("x5c")) {
         (Some(jwk), None, None) => key_of_jwk(jwk)?,
-        (None, Some(Value::String(kid)), None) => key_of_kid(kid)?,
+        (None, Some(Value::String(kid)), None) if allow_kid => key_of_kid(kid)?,
         (None, None, Some(_)) => {
             return Err(Oid4vciError::invalid_proof(
                 "x5c proof keys are not supported; use jwk or a did:key/did:jwk kid",
             ))
         }
-        _ => {
+        _ if allow_kid => {
             return Err(Oid4vciError::invalid_proof(
                 "the proof names its key with exactly one of jwk or kid",
+            ))
+        }
+        _ => {
+            return Err(Oid4vciError::invalid_proof(
+                "the proof carries its key as jwk, and only so",
             ))
         }
     };
     let expected_alg = match key.key_type() {
         KeyType::Ed25519 => "EdDSA",
         KeyType::P256 => "ES256",
+        KeyType::P384 => "ES384",
         _ => "",
     };
     if alg != expected_alg {
@@ -91,18 +125,16 @@ pub(crate) fn verify(
         .map_err(|_| Oid4vciError::invalid_proof("the proof's signature does not verify"))?;
     let claims = vc_core::parse::parse_value(&payload, &ParseLimits::default())
         .map_err(|_| Oid4vciError::invalid_proof("the proof's payload is not a JSON object"))?;
-    check_audience(&claims, audience)?;
-    check_issued_at(&claims, now, max_age)?;
-    let nonce = match claims.get("nonce") {
-        None => None,
-        Some(Value::String(nonce)) => Some(nonce.clone()),
-        Some(_) => {
-            return Err(Oid4vciError::invalid_proof(
-                "the proof's nonce is not a string",
-            ))
-        }
-    };
-    Ok(VerifiedProof { holder, nonce })
+    if !claims.is_object() {
+        return Err(Oid4vciError::invalid_proof(
+            "the proof's payload is not a JSON object",
+        ));
+    }
+    Ok(Opened {
+        key,
+        holder,
+        claims,
+    })
 }
 
 fn decode_part(part: &str, what: &str) -> Result<Value, Oid4vciError> {
@@ -190,7 +222,7 @@ fn check_audience(claims: &Value, audience: &str) -> Result<(), Oid4vciError> {
     Ok(())
 }
 
-fn check_issued_at(
+pub(crate) fn check_issued_at(
     claims: &Value,
     now: OffsetDateTime,
     max_age: time::Duration,

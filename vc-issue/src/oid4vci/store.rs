@@ -35,6 +35,8 @@ pub enum EntryKind {
     Transaction,
     /// A notification id of issued credentials.
     Notification,
+    /// A DPoP proof's `jti` (with its key's thumbprint), kept while the proof could be replayed.
+    DpopJti,
 }
 
 impl EntryKind {
@@ -48,6 +50,7 @@ impl EntryKind {
             EntryKind::Offer => "offer",
             EntryKind::Transaction => "transaction",
             EntryKind::Notification => "notification",
+            EntryKind::DpopJti => "dpop_jti",
         }
     }
 }

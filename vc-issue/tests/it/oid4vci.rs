@@ -2,6 +2,7 @@
 //! pre-authorized flow for each format, `tx_code`, batches, the deferred path through the
 //! approval queue, notifications, and hostile input (replays, races, bad proofs, odd bodies).
 
+mod dpop;
 mod flow;
 mod harness;
 mod hostile;

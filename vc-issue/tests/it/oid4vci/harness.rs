@@ -15,7 +15,8 @@ use vc_issue::queue::{
     AlwaysHold, IssuanceObserver, IssuanceQueue, MemoryIssuanceStore, TicketId, TransitionEvent,
 };
 use vc_issue::{
-    CredentialVerifier, Ed25519Signer, InMemoryDidRegistry, P256Signer, ProofType, Signer,
+    CredentialVerifier, Ed25519Signer, InMemoryDidRegistry, P256Signer, P384Signer, ProofType,
+    Signer,
 };
 use vc_status::StatusRegistry;
 
@@ -71,6 +72,24 @@ pub async fn start_sharing(
     store: Arc<dyn Oid4vciStore>,
     status_store: Arc<dyn vc_status::store::StatusListStore>,
 ) -> Harness {
+    start_full(store, status_store, false).await
+}
+
+/// An issuer that requires DPoP.
+pub async fn start_dpop() -> Harness {
+    start_full(
+        Arc::new(MemoryOid4vciStore::new()),
+        Arc::new(vc_status::store::MemoryStore::new()),
+        true,
+    )
+    .await
+}
+
+async fn start_full(
+    store: Arc<dyn Oid4vciStore>,
+    status_store: Arc<dyn vc_status::store::StatusListStore>,
+    dpop: bool,
+) -> Harness {
     let (listener, base) = listen().await;
     let issuer_key = Arc::new(Ed25519Signer::from_seed(&[42; 32]));
     let dids = Arc::new(InMemoryDidRegistry::new());
@@ -122,6 +141,7 @@ pub async fn start_sharing(
         .observer(notifications.clone())
         .deferred_interval(1)
         .batch_size(3)
+        .dpop(dpop)
         .build()
         .unwrap();
     let router = VcApi::builder()
@@ -170,6 +190,7 @@ fn issuer_with_status(
 pub enum HolderKey {
     Ed25519(Ed25519Signer),
     P256(P256Signer),
+    P384(P384Signer),
 }
 
 impl HolderKey {
@@ -181,10 +202,15 @@ impl HolderKey {
         Self::P256(P256Signer::generate())
     }
 
+    pub fn p384() -> Self {
+        Self::P384(P384Signer::generate())
+    }
+
     fn signer(&self) -> &dyn Signer {
         match self {
             Self::Ed25519(s) => s,
             Self::P256(s) => s,
+            Self::P384(s) => s,
         }
     }
 
@@ -192,6 +218,7 @@ impl HolderKey {
         match self {
             Self::Ed25519(s) => s.did(),
             Self::P256(s) => s.did(),
+            Self::P384(s) => s.did(),
         }
     }
 
@@ -199,6 +226,7 @@ impl HolderKey {
         match self {
             Self::Ed25519(s) => s.verification_method_id().to_string(),
             Self::P256(s) => s.verification_method_id().to_string(),
+            Self::P384(s) => s.verification_method_id().to_string(),
         }
     }
 
