@@ -37,6 +37,7 @@ mod credential_status;
 mod edge;
 mod error_status;
 pub mod exchanges;
+pub mod instance;
 mod issuer_api;
 #[cfg(feature = "oid4vci")]
 mod oid4vci;
@@ -45,12 +46,14 @@ mod request_trace;
 mod router;
 mod serve;
 mod status_lists;
+mod suite_choice;
 
 pub use api_error::ApiError;
-pub use auth::{Authorizer, BearerTokens, Unauthorized};
+pub use auth::{Authorizer, BearerTokens, Principal, Unauthorized};
 pub use error_status::status_of;
 #[cfg(feature = "oid4vci")]
 pub use oid4vci::oid4vci_routes;
+pub use instance::{InstanceConfigError, InstanceId, IssuerInstance, IssuerInstanceBuilder};
 pub use pickup::pickup_routes;
 pub use request_trace::{MAX_REQUEST_ID_LEN, REQUEST_ID_HEADER};
 pub use router::{ConfigError, VcApi, VcApiBuilder};
