@@ -51,9 +51,9 @@ mod suite_choice;
 pub use api_error::ApiError;
 pub use auth::{Authorizer, BearerTokens, Principal, Unauthorized};
 pub use error_status::status_of;
+pub use instance::{InstanceConfigError, InstanceId, IssuerInstance, IssuerInstanceBuilder};
 #[cfg(feature = "oid4vci")]
 pub use oid4vci::oid4vci_routes;
-pub use instance::{InstanceConfigError, InstanceId, IssuerInstance, IssuerInstanceBuilder};
 pub use pickup::pickup_routes;
 pub use request_trace::{MAX_REQUEST_ID_LEN, REQUEST_ID_HEADER};
 pub use router::{ConfigError, VcApi, VcApiBuilder};
