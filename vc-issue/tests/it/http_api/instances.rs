@@ -443,28 +443,27 @@ async fn options_choose_the_suite_and_the_proof_properties() {
     }
 }
 
-/// `bbs-2023` through the VC API with the caller's mandatory pointers: what they name is revealed
-/// in every derivation, the rest only when the holder chooses.
-#[cfg(feature = "bbs")]
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn bbs_2023_takes_mandatory_pointers_from_the_options() {
-    use vc_issue::crypto::suites::bbs::derive_proof;
-    use vc_issue::Bls12381G2Signer;
-
+/// A default instance over `key` (suite `suite`), and the credential it issues through the VC API
+/// with `mandatoryPointers: [/issuer, /credentialSubject/alumniOf]`, checked by the verifier.
+async fn issued_with_mandatory_pointers(
+    key: Arc<dyn Signer>,
+    did: vc_core::Did,
+    vm: vc_core::DidUrl,
+    suite: ProofType,
+) -> (Credential, CredentialVerifier) {
     let (listener, base) = listen().await;
     let dids = Arc::new(InMemoryDidRegistry::new());
-    let bls = Arc::new(Bls12381G2Signer::generate());
     let keys = Arc::new(InMemoryKeyStore::new());
-    keys.insert(bls.verification_method_id(), bls.clone());
+    keys.insert(vm, key);
     let issuer = Issuer::builder()
         .resolver(dids.clone())
         .schemas(Arc::new(InMemorySchemaRegistry::new()))
         .keys(keys)
         .build()
         .unwrap();
-    let instance = IssuerInstance::builder(InstanceId::new("badges").unwrap(), issuer)
-        .did(bls.did())
-        .default_suite(ProofType::Bbs2023)
+    let instance = IssuerInstance::builder(InstanceId::new("sd").unwrap(), issuer)
+        .did(did.clone())
+        .default_suite(suite.clone())
         .build()
         .unwrap();
     let api = VcApi::builder()
@@ -477,7 +476,7 @@ async fn bbs_2023_takes_mandatory_pointers_from_the_options() {
         "@context": ["https://www.w3.org/ns/credentials/v2",
                      "https://www.w3.org/ns/credentials/examples/v2"],
         "type": ["VerifiableCredential", "ExampleAlumniCredential"],
-        "issuer": bls.did().to_string(),
+        "issuer": did.to_string(),
         "validFrom": "2025-01-01T00:00:00Z",
         "credentialSubject": {"alumniOf": "Example University", "name": "Jayden Doe"}
     });
@@ -494,13 +493,52 @@ async fn bbs_2023_takes_mandatory_pointers_from_the_options() {
     assert_eq!(status, 201, "{reply}");
     assert_eq!(
         reply["verifiableCredential"]["proof"]["cryptosuite"],
-        "bbs-2023"
+        suite.as_str()
     );
     let base_vc = Credential::from_value(reply["verifiableCredential"].clone()).unwrap();
-    let verifier = CredentialVerifier::new(dids.clone());
+    let verifier = CredentialVerifier::new(dids);
     verifier.verify(&base_vc).await.unwrap();
+    (base_vc, verifier)
+}
+
+/// `bbs-2023` through the VC API with the caller's mandatory pointers: what they name is revealed
+/// in every derivation, the rest only when the holder chooses.
+#[cfg(feature = "bbs")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bbs_2023_takes_mandatory_pointers_from_the_options() {
+    use vc_issue::crypto::suites::bbs::derive_proof;
+    let bls = Arc::new(vc_issue::Bls12381G2Signer::generate());
+    let (base_vc, verifier) = issued_with_mandatory_pointers(
+        bls.clone(),
+        bls.did(),
+        bls.verification_method_id(),
+        ProofType::Bbs2023,
+    )
+    .await;
     // Revealing nothing selectively still reveals the mandatory claim, and only it.
     let derived = derive_proof(&base_vc, &[], b"").unwrap();
+    let revealed = derived.to_value().unwrap();
+    assert_eq!(
+        revealed["credentialSubject"],
+        json!({"alumniOf": "Example University"})
+    );
+    verifier.verify(&derived).await.unwrap();
+}
+
+/// `ecdsa-sd-2023` likewise.
+#[cfg(feature = "rdfc")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ecdsa_sd_2023_takes_mandatory_pointers_from_the_options() {
+    use vc_issue::crypto::suites::ecdsa_sd::derive_proof;
+    let p256 = Arc::new(P256Signer::generate());
+    let (base_vc, verifier) = issued_with_mandatory_pointers(
+        p256.clone(),
+        p256.did(),
+        p256.verification_method_id(),
+        ProofType::EcdsaSd2023,
+    )
+    .await;
+    let derived = derive_proof(&base_vc, &[]).unwrap();
     let revealed = derived.to_value().unwrap();
     assert_eq!(
         revealed["credentialSubject"],
