@@ -235,13 +235,18 @@ impl Server {
 
     /// Checks a credential's proof against its issuer's DID.
     pub async fn verify(&self, vc: &Value) -> Credential {
-        let credential = Credential::from_value(vc.clone()).unwrap();
-        CredentialVerifier::new(self.dids.clone())
-            .verify(&credential)
-            .await
-            .unwrap();
-        credential
+        verify_with(&self.dids, vc).await
     }
+}
+
+/// Parses `vc` and checks its proof against its issuer's DID, resolved by `dids`.
+pub async fn verify_with(dids: &Arc<InMemoryDidRegistry>, vc: &Value) -> Credential {
+    let credential = Credential::from_value(vc.clone()).unwrap();
+    CredentialVerifier::new(dids.clone())
+        .verify(&credential)
+        .await
+        .unwrap();
+    credential
 }
 
 /// The status code and the JSON body.
