@@ -14,8 +14,8 @@ out="$(mktemp -d)"
 trap 'rm -rf "$out"' EXIT
 
 (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
-(cd "$repo" && cargo build -q -p vc-examples --example 09_ecdsa_suites)
-example="$target/debug/examples/09_ecdsa_suites"
+(cd "$repo" && cargo build -q -p vc-examples --example 11_ecdsa_suites)
+example="$target/debug/examples/11_ecdsa_suites"
 db_verify() { (cd "$here" && node verify.js "$@"); }
 db_derive() { (cd "$here" && node derive.js "$@"); }
 seed_p256=0303030303030303030303030303030303030303030303030303030303030303

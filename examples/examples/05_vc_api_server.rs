@@ -4,6 +4,12 @@
 //!
 //!     cargo run -p vc-examples --example 05_vc_api_server -- [--addr <ip:port>] [--db <file>]
 //!         [--seed-file <file>] [--token-file <file>] [--serve-for <secs>]
+//!         [--instance <name>=<ed25519|p256|p384|bls12381>[:<suite>,...]]...
+//!
+//! Next to the default instance (the bare routes: `POST /credentials/issue`, ...) it serves one
+//! issuer instance per key type at `/issuers/{name}/credentials/issue` (`ed25519`, `p256`,
+//! `p384`, `bls12381`, each with every suite of its key type, see `vc_examples::vcalm::instances`),
+//! or the ones `--instance` names; stderr lists each with its DID.
 //!
 //! The bearer token and the issuer key's seed (64 hex characters) are read from a file
 //! (`--token-file`, `--seed-file`) or from the environment (`VC_API_TOKEN`, `VC_ISSUER_SEED`),
@@ -53,6 +59,12 @@ async fn run(args: ServerArgs) -> Result<(), Error> {
     // The only stdout line, so that a script can read it and close the pipe.
     println!("listening on {}", server.base_url());
     eprintln!("issuer: {}", server.issuer_did());
+    for (name, did, suite) in server.instances() {
+        eprintln!(
+            "instance {name}: {did} ({suite} by default) at {}/issuers/{name}/credentials/issue",
+            server.base_url()
+        );
+    }
     eprintln!("token: {token_note}");
     eprintln!("workflow: {}", server.workflow_url());
     eprintln!("database: {}", server.db_path().display());

@@ -4,6 +4,7 @@
 //! examples' command lines ([`cli`]: secrets from the environment or a file, never from argv).
 
 pub mod cli;
+pub mod instances;
 pub mod server;
 pub mod wallet;
 

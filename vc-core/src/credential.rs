@@ -10,7 +10,8 @@ use crate::entity::Entity;
 use crate::error::{Error, Result};
 use crate::language::LanguageValue;
 use crate::one_or_many::OneOrMany;
-use crate::parse::{check_depth, from_json_slice, ParseLimits};
+use crate::parse::{check_depth, parse_value, ParseLimits};
+use crate::preserve;
 use crate::proof::Proof;
 use crate::resource::TypedResource;
 use crate::subject::CredentialSubject;
@@ -95,14 +96,17 @@ impl Credential {
     /// keys: see [`parse`](crate::parse)).
     ///
     /// Malformed JSON is [`Error::MalformedJson`]; well-formed JSON of the wrong shape is
-    /// [`Error::InvalidDocument`]. Parsing does not [`validate`](Self::validate).
+    /// [`Error::InvalidDocument`]. Parsing does not [`validate`](Self::validate), but it refuses
+    /// what the credential could not write back as it was sent (a `null`, a language value object
+    /// with a key besides `@value`, `@language` and `@direction`) as [`Error::Invalid`], with the
+    /// pointer: what is signed must be what was sent.
     pub fn from_json(json: &str) -> Result<Self> {
         Self::from_json_with_limits(json.as_bytes(), &ParseLimits::default())
     }
 
     /// Parses a credential from JSON bytes under explicit limits.
     pub fn from_json_with_limits(json: &[u8], limits: &ParseLimits) -> Result<Self> {
-        from_json_slice(json, limits)
+        Self::from_sent(&parse_value(json, limits)?)
     }
 
     /// Converts a JSON value into a credential, refusing one that nests deeper than
@@ -114,7 +118,18 @@ impl Credential {
     /// Converts a JSON value into a credential under `limits.max_depth`.
     pub fn from_value_with_limits(value: Value, limits: &ParseLimits) -> Result<Self> {
         check_depth(&value, limits.max_depth)?;
-        serde_json::from_value(value).map_err(Error::from_json)
+        Self::from_sent(&value)
+    }
+
+    /// Reads a credential that must write back to what was sent: a language value object that
+    /// breaks its rules, or anything else the typed form would drop or change (a `null`), is
+    /// refused as [`Error::Invalid`] with its pointer.
+    fn from_sent(sent: &Value) -> Result<Self> {
+        validation::finish(preserve::raw_rules(sent))?;
+        let credential = Credential::deserialize(sent).map_err(Error::from_json)?;
+        let kept = serde_json::to_value(&credential).map_err(Error::from_json)?;
+        validation::finish(preserve::difference(sent, &kept).into_iter().collect())?;
+        Ok(credential)
     }
 
     /// The credential as a JSON value.

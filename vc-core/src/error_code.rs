@@ -217,6 +217,10 @@ registry! {
     RESOURCE_ID_MISSING: InvalidInput, "Rule: a credentialSchema entry has no id.";
     INVALID_PROOF: InvalidInput, "Rule: a proof lacks a property its type requires.";
     INVALID_EMBEDDED_CREDENTIAL: InvalidInput, "Rule: a credential embedded in a presentation does not parse as a credential.";
+    LANGUAGE_VALUE_INVALID: InvalidInput, "Rule: a language value object holds a key besides @value, @language and @direction, or one of them is malformed.";
+    VALUE_NOT_PRESERVED: InvalidInput, "Rule: a value (null, or a shape the data model does not have) would not be signed as it was sent.";
+    RELATED_RESOURCE_INVALID: InvalidInput, "Rule: a relatedResource entry is not an object with a URL id unique among them and a well-formed digestSRI or digestMultibase.";
+    RELATED_RESOURCE_DIGEST_MISMATCH: InvalidInput, "A relatedResource the issuer can read does not have the digest the credential gives for it.";
 
     // Status lists (vc-status).
     ENCODED_LIST_PREFIX_ERROR: InvalidInput, "An encodedList does not start with the multibase base64url prefix u.";
@@ -235,6 +239,7 @@ registry! {
     STATUS_LIST_ID_INVALID: NotFound, "A status list id is empty or uses characters outside [A-Za-z0-9._-], so it names no list.";
     STATUS_RESERVATION_OWNER_INVALID: InvalidInput, "A status reservation owner is empty, too long, or holds control characters.";
     STATUS_LIST_FOREIGN: NotFound, "An entry's statusListCredential is not a list served by this registry.";
+    STATUS_LIST_OF_ANOTHER_ISSUER: Forbidden, "The status list belongs to another issuer (another registry sharing the store): its entries are not this issuer's.";
     STATUS_ENTRY_MISMATCH: InvalidInput, "An entry does not match the list it points to (status size or index).";
     TOKEN_STATUS_LIST_INVALID: InvalidInput, "A Token Status List's status_list is malformed: bits not 1, 2, 4 or 8, lst not unpadded base64url, or not one complete zlib stream.";
     STATUS_CONFIG_ERROR: Internal, "The status registry or decoder is configured inconsistently.";
@@ -264,6 +269,7 @@ registry! {
     SIGNING_FAILED: Internal, "Signing failed, or the signer refused.";
     SIGNER_UNAVAILABLE: Unavailable, "The signer (a KMS, an HSM) could not be reached or was busy.";
     SCHEMA_REGISTRY_UNAVAILABLE: Unavailable, "The schema registry could not be reached or was busy.";
+    RESOURCE_LOADER_UNAVAILABLE: Unavailable, "The host's loader of related resources could not be reached.";
     UNSUPPORTED_PROOF_TYPE: InvalidInput, "The proof type is not supported or not compiled in.";
     UNKNOWN_CONTEXT: InvalidInput, "A JSON-LD context is not bundled (contexts are never fetched at sign time).";
     RATE_LIMIT_EXCEEDED: RateLimited, "The issuer exceeded its rate limit.";
@@ -278,7 +284,7 @@ registry! {
     MALFORMED_PROOF: InvalidInput, "A proof is malformed.";
 
     // SD-JWT VCs (vc-issue, feature sd-jwt).
-    SD_JWT_MALFORMED: InvalidInput, "An SD-JWT is not <JWT>~<disclosures>~[KB-JWT], or its header or payload is malformed (typ, alg, _sd_alg, _sd, ...).";
+    SD_JWT_MALFORMED: InvalidInput, "An SD-JWT is not a JWT, its disclosures and an optional KB-JWT joined by `~`, or its header or payload is malformed (typ, alg, _sd_alg, _sd, ...).";
     SD_JWT_DISCLOSURE_MALFORMED: InvalidInput, "A disclosure is not base64url of a JSON array [salt, name, value] or [salt, value], fits neither its place nor a reserved name, or its claim name already exists.";
     SD_JWT_DISCLOSURE_UNREFERENCED: InvalidInput, "A disclosure's digest appears nowhere in the issuer-signed payload (a stray or tampered disclosure).";
     SD_JWT_DIGEST_DUPLICATE: InvalidInput, "A disclosure is presented twice, or a digest appears twice in the issuer-signed payload.";
@@ -365,6 +371,11 @@ registry! {
     // The HTTP edge (vc-issue, feature http).
     HTTP_CONFIG_MISSING: Internal, "VcApi::builder() lacks a required part.";
     HTTP_CONFIG_BASE_URL: Internal, "The public base URL is not an absolute http(s) URL without query or fragment.";
+    INSTANCE_CONFIG_ERROR: Internal, "An issuer instance is configured inconsistently (a suite its issuer lacks, a default it does not allow, a name used twice).";
+    INSTANCE_NOT_FOUND: NotFound, "No issuer instance of that name is served here.";
+    INSTANCE_FORBIDDEN: Forbidden, "The caller's token may not act for this issuer instance.";
+    INSTANCE_ISSUER_MISMATCH: Forbidden, "The credential or request names an issuer other than the DID this issuer instance issues as.";
+    SUITE_NOT_ALLOWED: InvalidInput, "The issuer instance does not sign with the suite the request names.";
     UNAUTHORIZED: Unauthenticated, "Authentication is required, or the credentials were refused.";
     NOT_FOUND: NotFound, "Nothing is served at this path.";
     METHOD_NOT_ALLOWED: InvalidInput, "The path does not take this method.";

@@ -14,6 +14,7 @@ use crate::error_code::ErrorCode;
 use crate::one_or_many::OneOrMany;
 use crate::presentation::{Presentation, VERIFIABLE_PRESENTATION};
 use crate::proof::{Proof, DATA_INTEGRITY_PROOF};
+use crate::related_resource;
 use crate::resource::TypedResource;
 use crate::uri;
 
@@ -29,7 +30,7 @@ pub struct ValidationError {
 }
 
 impl ValidationError {
-    fn new(pointer: impl Into<String>, rule: Rule) -> Self {
+    pub(crate) fn new(pointer: impl Into<String>, rule: Rule) -> Self {
         Self {
             pointer: pointer.into(),
             rule,
@@ -113,6 +114,26 @@ pub enum Rule {
     /// A credential embedded in a presentation does not parse as a credential.
     #[error("not a credential")]
     InvalidEmbeddedCredential,
+    /// A language value object (`name`, `description`, or any object with `@value` and
+    /// `@language` or `@direction`) holds another key, or a malformed value.
+    #[error("not a language value object: {reason}")]
+    InvalidLanguageValue {
+        /// What is wrong with it.
+        reason: &'static str,
+    },
+    /// A value the credential type cannot hold as it was sent (a `null`, say): parsing would drop
+    /// or change it, so what is signed would not be what was sent.
+    #[error("would not be kept as sent: {reason}")]
+    NotPreserved {
+        /// What would happen to it.
+        reason: &'static str,
+    },
+    /// A `relatedResource` entry breaks VC Data Model 2.0 section 5.3.
+    #[error("relatedResource: {reason}")]
+    InvalidRelatedResource {
+        /// Which rule it breaks.
+        reason: &'static str,
+    },
 }
 
 impl Rule {
@@ -134,6 +155,9 @@ impl Rule {
             Rule::MissingResourceId => ErrorCode::RESOURCE_ID_MISSING,
             Rule::InvalidProof { .. } => ErrorCode::INVALID_PROOF,
             Rule::InvalidEmbeddedCredential => ErrorCode::INVALID_EMBEDDED_CREDENTIAL,
+            Rule::InvalidLanguageValue { .. } => ErrorCode::LANGUAGE_VALUE_INVALID,
+            Rule::NotPreserved { .. } => ErrorCode::VALUE_NOT_PRESERVED,
+            Rule::InvalidRelatedResource { .. } => ErrorCode::RELATED_RESOURCE_INVALID,
         }
     }
 }
@@ -191,7 +215,7 @@ impl IntoIterator for ValidationErrors {
     }
 }
 
-fn finish(errors: Vec<ValidationError>) -> Result<(), ValidationErrors> {
+pub(crate) fn finish(errors: Vec<ValidationError>) -> Result<(), ValidationErrors> {
     if errors.is_empty() {
         Ok(())
     } else {
@@ -244,7 +268,7 @@ pub(crate) fn validate_presentation(presentation: &Presentation) -> Result<(), V
 /// builds) are the common case, and formatting every property's pointer up front was half of
 /// the allocations of building a credential.
 #[derive(Debug, Clone, Copy)]
-enum Pointer<'a> {
+pub(crate) enum Pointer<'a> {
     /// The document itself.
     Root,
     /// A member of the parent object.
@@ -254,11 +278,11 @@ enum Pointer<'a> {
 }
 
 impl<'a> Pointer<'a> {
-    fn child(&'a self, name: &'a str) -> Pointer<'a> {
+    pub(crate) fn child(&'a self, name: &'a str) -> Pointer<'a> {
         Pointer::Member(self, name)
     }
 
-    fn render(&self) -> String {
+    pub(crate) fn render(&self) -> String {
         let mut out = String::new();
         self.write(&mut out);
         out
@@ -311,6 +335,9 @@ fn credential_rules(credential: &Credential, base: &Pointer, errors: &mut Vec<Va
         if let Some(resources) = resources {
             check_resources(name, resources, base, errors);
         }
+    }
+    if let Some(related) = credential.properties.get("relatedResource") {
+        related_resource::check(related, &base.child("relatedResource"), errors);
     }
     check_proofs(credential.proof.as_ref(), base, errors);
 }

@@ -184,6 +184,23 @@ pub enum IssueError {
         /// What is wrong.
         reason: &'static str,
     },
+    /// A `relatedResource` the issuer can read (through its
+    /// [`ResourceLoader`](crate::pipeline::related_resources::ResourceLoader)) does not hash to
+    /// the digest the credential gives for it.
+    #[error("the relatedResource {id} does not have the digest given at {pointer}")]
+    RelatedResourceDigestMismatch {
+        /// The resource's URL.
+        id: String,
+        /// JSON pointer of the entry.
+        pointer: String,
+    },
+    /// The host's resource loader could not be reached.
+    #[error("the resource loader is unavailable")]
+    ResourceLoaderUnavailable {
+        /// The loader's error.
+        #[source]
+        source: BoxError,
+    },
     /// An internal step failed (serialization, canonicalization). Not the caller's fault.
     #[error("internal error: {context}")]
     Internal {
@@ -220,6 +237,10 @@ impl IssueError {
             IssueError::MandatoryPointerInvalid { .. } => ErrorCode::MANDATORY_POINTER_INVALID,
             IssueError::SelectivePointerInvalid { .. } => ErrorCode::SELECTIVE_POINTER_INVALID,
             IssueError::BaseProofInvalid { .. } => ErrorCode::BASE_PROOF_INVALID,
+            IssueError::RelatedResourceDigestMismatch { .. } => {
+                ErrorCode::RELATED_RESOURCE_DIGEST_MISMATCH
+            }
+            IssueError::ResourceLoaderUnavailable { .. } => ErrorCode::RESOURCE_LOADER_UNAVAILABLE,
             IssueError::Internal { .. } => ErrorCode::INTERNAL_ERROR,
         }
     }
@@ -243,6 +264,9 @@ impl IssueError {
             }),
             IssueError::NestingTooDeep { limit, pointer } => {
                 json!({ "limit": limit, "pointer": pointer })
+            }
+            IssueError::RelatedResourceDigestMismatch { pointer, .. } => {
+                json!({ "pointer": pointer })
             }
             IssueError::RateLimitExceeded { retry_after, .. } => {
                 json!({ "retryAfterSeconds": retry_after.as_secs_f64().ceil() as u64 })
@@ -293,6 +317,17 @@ impl IssueError {
                 source: Arc::new(error),
             },
             _ => IssueError::internal("schema registry", error),
+        }
+    }
+
+    /// A resource loader's failure: an outage is `RESOURCE_LOADER_UNAVAILABLE` (retried),
+    /// anything else an internal error (not retried).
+    pub(crate) fn resource_loader(error: HostError) -> Self {
+        match error.kind() {
+            HostErrorKind::Unavailable => IssueError::ResourceLoaderUnavailable {
+                source: Arc::new(error),
+            },
+            _ => IssueError::internal("resource loader", error),
         }
     }
 

@@ -37,6 +37,7 @@ mod credential_status;
 mod edge;
 mod error_status;
 pub mod exchanges;
+pub mod instance;
 mod issuer_api;
 #[cfg(feature = "oid4vci")]
 mod oid4vci;
@@ -47,11 +48,13 @@ mod router;
 mod sd_jwt_vc;
 mod serve;
 mod status_lists;
+mod suite_choice;
 mod verifier_api;
 
 pub use api_error::ApiError;
-pub use auth::{Authorizer, BearerTokens, Unauthorized};
+pub use auth::{Authorizer, BearerTokens, Principal, Unauthorized};
 pub use error_status::status_of;
+pub use instance::{InstanceConfigError, InstanceId, IssuerInstance, IssuerInstanceBuilder};
 #[cfg(feature = "oid4vci")]
 pub use oid4vci::oid4vci_routes;
 pub use pickup::pickup_routes;

@@ -144,8 +144,9 @@ pub use pipeline::batch::{
     BatchItem, BatchItemResult, BatchRequest, BatchResult, ItemStatus, MAX_BATCH_ITEMS,
 };
 pub use pipeline::claims_rule::ClaimsRule;
-pub use pipeline::issuer::{CheckedRequest, Issuer, IssuerBuilder};
+pub use pipeline::issuer::{CheckedRequest, Issuer, IssuerBuilder, SigningOptions};
 pub use pipeline::rate_limit::RateLimit;
+pub use pipeline::related_resources::{ResourceLoader, StaticResources};
 pub use pipeline::request::{IssuanceRequest, IssuanceResponse, IssuedCredential};
 pub use pipeline::resolver::{
     DidJwkResolver, DidKeyResolver, DidResolver, InMemoryDidRegistry, ResolvedDid,

@@ -11,6 +11,10 @@ pub mod claims_rule;
 pub mod delegation;
 pub mod issuer;
 pub mod rate_limit;
+pub mod related_resources;
 pub mod request;
 pub mod resolver;
 pub mod schema;
+mod suite_contexts;
+
+pub use suite_contexts::add_suite_contexts;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use vc_core::ErrorCode;
 
 use crate::store::{StoreError, StoreErrorKind};
-use crate::{StatusListIndex, StatusPurpose};
+use crate::{StatusListId, StatusListIndex, StatusPurpose};
 
 /// A boxed, shareable source error.
 pub type BoxError = Arc<dyn std::error::Error + Send + Sync>;
@@ -122,6 +122,14 @@ pub enum Error {
         url: String,
     },
 
+    /// The list is in this registry's store but belongs to another issuer's registry (another
+    /// namespace): its entries are not this issuer's to change or serve.
+    #[error("status list {list} belongs to another issuer")]
+    ListOfAnotherIssuer {
+        /// The list's id.
+        list: StatusListId,
+    },
+
     /// The entry does not match the list it points to (status size or index).
     #[error("entry does not match its status list: {reason}")]
     EntryMismatch {
@@ -177,6 +185,7 @@ impl Error {
             Error::InvalidListId => ErrorCode::STATUS_LIST_ID_INVALID,
             Error::InvalidOwner => ErrorCode::STATUS_RESERVATION_OWNER_INVALID,
             Error::ForeignList { .. } => ErrorCode::STATUS_LIST_FOREIGN,
+            Error::ListOfAnotherIssuer { .. } => ErrorCode::STATUS_LIST_OF_ANOTHER_ISSUER,
             Error::EntryMismatch { .. } => ErrorCode::STATUS_ENTRY_MISMATCH,
             Error::TokenStatusList { .. } => ErrorCode::TOKEN_STATUS_LIST_INVALID,
             Error::Config { .. } => ErrorCode::STATUS_CONFIG_ERROR,

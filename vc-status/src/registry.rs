@@ -179,6 +179,11 @@ impl StatusRegistry {
             return Ok(open.clone());
         }
         let record = self.cfg.store.get_list(id).await?;
+        // A store may hold the lists of several issuers (one registry each, told apart by their
+        // namespaces): a list of another series is another issuer's, whatever its URL says.
+        if record.series != self.series(record.purpose) {
+            return Err(Error::ListOfAnotherIssuer { list: id.clone() });
+        }
         self.open(record)
     }
 

@@ -42,7 +42,8 @@ pub async fn run_conformance(store: Arc<dyn StatusListStore>) -> Result<()> {
     owned_reservation_at_the_end_of_a_list(store.as_ref()).await?;
     concurrent_owned_reserve(store.clone()).await?;
     registry_rollover(store.clone()).await?;
-    registry_owned_rollover(store).await?;
+    registry_owned_rollover(store.clone()).await?;
+    registries_of_two_issuers(store).await?;
     Ok(())
 }
 
@@ -574,5 +575,44 @@ pub async fn registry_owned_rollover(store: Arc<dyn StatusListStore>) -> Result<
         Some(StoreErrorKind::Conflict),
         "an owner holds one reservation"
     );
+    Ok(())
+}
+
+/// Two issuers' registries on one store, with the same list URL template and their own
+/// namespaces: each allocates from its own lists, and refuses to change or serve the other's
+/// (`STATUS_LIST_OF_ANOTHER_ISSUER`), whatever URL the entry gives.
+pub async fn registries_of_two_issuers(store: Arc<dyn StatusListStore>) -> Result<()> {
+    let registry = |issuer: &str| {
+        StatusRegistry::builder()
+            .store(store.clone())
+            .list_url_template("https://issuers.example/status/{list}")
+            .issuer(issuer)
+            .namespace(unique("ti"))
+            .test_list_size(64)
+            .build()
+    };
+    let first = registry("did:example:first")?;
+    let second = registry("did:example:second")?;
+    let purpose = StatusPurpose::Revocation;
+    let mine = first.allocate(purpose, 1).await?.remove(0);
+    let theirs = second.allocate(purpose, 1).await?.remove(0);
+    assert_ne!(mine.list_credential(), theirs.list_credential());
+    let list = first.list_id_from_url(mine.list_credential())?;
+    for refused in [
+        second.revoke(&mine).await.err(),
+        second.set_statuses(&[(&theirs, 1), (&mine, 1)]).await.err(),
+        second.list_credential(&list).await.err(),
+    ] {
+        assert_eq!(
+            refused.map(|e| e.code()),
+            Some(vc_core::ErrorCode::STATUS_LIST_OF_ANOTHER_ISSUER),
+            "another issuer's list is refused"
+        );
+    }
+    // All or nothing: the refused batch changed neither entry.
+    assert_eq!(first.status(&mine).await?, 0);
+    assert_eq!(second.status(&theirs).await?, 0);
+    first.revoke(&mine).await?;
+    assert_eq!(first.status(&mine).await?, 1);
     Ok(())
 }

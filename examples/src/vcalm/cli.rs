@@ -16,6 +16,7 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use super::instances::InstanceSpec;
 use super::server::{random_token, ServerConfig};
 
 /// The environment variable holding the bearer token.
@@ -85,7 +86,8 @@ pub struct ServerArgs {
 
 /// The usage line of `05_vc_api_server`.
 pub const SERVER_USAGE: &str = "usage: 05_vc_api_server [--addr <ip:port>] [--db <file>] \
-     [--seed-file <file>] [--token-file <file>] [--serve-for <secs>]\n\
+     [--seed-file <file>] [--token-file <file>] [--serve-for <secs>] \
+     [--instance <name>=<ed25519|p256|p384|bls12381>[:<suite>,...]]...\n\
      (or the token in VC_API_TOKEN and the seed in VC_ISSUER_SEED)";
 
 /// Parses `05_vc_api_server`'s arguments (without the program name).
@@ -97,6 +99,7 @@ pub fn server_args(
     let mut token_file = None;
     let mut seed_file = None;
     let mut serve_for = None;
+    let mut instances = Vec::new();
     let mut flags = Flags(args.into_iter());
     while let Some(flag) = flags.next_flag()? {
         let mut value = || flags.value(&flag);
@@ -107,6 +110,9 @@ pub fn server_args(
                     .map_err(|e| ArgsError::Invalid(format!("--addr: {e}")))?
             }
             "--db" => config.db = Some(value()?.into()),
+            "--instance" => {
+                instances.push(InstanceSpec::parse(&value()?).map_err(ArgsError::Invalid)?)
+            }
             "--seed-file" => seed_file = Some(PathBuf::from(value()?)),
             "--token-file" => token_file = Some(PathBuf::from(value()?)),
             "--serve-for" => {
@@ -132,6 +138,9 @@ pub fn server_args(
         }
     };
     config.seed = secret("--seed-file", seed_file, SEED_ENV, env)?.map(|(seed, _)| seed);
+    if !instances.is_empty() {
+        config.instances = instances;
+    }
     Ok(ServerArgs {
         config,
         token_source,

@@ -15,10 +15,11 @@ use vc_issue::exchange::{
 use vc_issue::http::{BearerTokens, VcApi};
 use vc_issue::pickup::{PickupService, SqlitePickupStore};
 use vc_issue::status_index::SqliteCredentialStatusIndex;
-use vc_issue::{DidResolver, Ed25519Signer, InMemoryDidRegistry, Issuer};
+use vc_issue::{DidResolver, Ed25519Signer, InMemoryDidRegistry, Issuer, ProofType};
 use vc_status::store::SqliteStore;
 use vc_status::StatusRegistry;
 
+use super::instances::{self, InstanceSpec};
 use super::Error;
 
 /// The id of the workflow the service runs: DID Authentication, then a university degree.
@@ -42,6 +43,8 @@ pub struct ServerConfig {
     pub seed: Option<String>,
     /// The bearer token coordinators and issuing clients must send.
     pub token: String,
+    /// The named issuer instances served next to the default one (see [`instances`]).
+    pub instances: Vec<InstanceSpec>,
 }
 
 impl ServerConfig {
@@ -52,6 +55,7 @@ impl ServerConfig {
             db: None,
             seed: None,
             token: token.into(),
+            instances: InstanceSpec::defaults(),
         }
     }
 }
@@ -66,6 +70,7 @@ pub struct VcalmServer {
     resolver: Arc<InMemoryDidRegistry>,
     pickup: PickupService,
     issuer: Issuer,
+    instances: Vec<(String, Did, ProofType)>,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
     // Kept so that the temporary database lives as long as the server.
@@ -95,8 +100,9 @@ impl VcalmServer {
         let keys = crate::one_key(key.verification_method_id(), key.clone());
         let schemas = crate::degree_schemas()?;
         let resolver = Arc::new(InMemoryDidRegistry::new());
+        let store = Arc::new(SqliteStore::open(&db_path).await?);
         let status = StatusRegistry::builder()
-            .store(Arc::new(SqliteStore::open(&db_path).await?))
+            .store(store.clone())
             .list_url_template(format!("{base_url}/status-lists/{{list}}"))
             .issuer(issuer_did.as_str())
             .build()?;
@@ -117,7 +123,21 @@ impl VcalmServer {
             Arc::new(SqlitePickupStore::open(&db_path).await?),
             &base_url,
         )?;
-        let router = VcApi::builder()
+        let mut api = VcApi::builder();
+        let mut instances = Vec::with_capacity(config.instances.len());
+        for spec in &config.instances {
+            let (instance, did) = instances::build(
+                spec,
+                config.seed.as_deref(),
+                &base_url,
+                store.clone(),
+                resolver.clone(),
+            )
+            .await?;
+            instances.push((spec.name.clone(), did, spec.default_suite.clone()));
+            api = api.instance(instance);
+        }
+        let router = api
             .issuer(issuer.clone())
             .authorizer(Arc::new(BearerTokens::new([config.token])))
             .base_url(base_url.clone())
@@ -143,6 +163,7 @@ impl VcalmServer {
             resolver,
             pickup,
             issuer,
+            instances,
             shutdown: Some(shutdown),
             task,
             _tempdir: tempdir,
@@ -172,6 +193,11 @@ impl VcalmServer {
     /// A resolver for verifying what the service issued (`did:key` built in).
     pub fn resolver(&self) -> Arc<dyn DidResolver> {
         self.resolver.clone()
+    }
+
+    /// The named instances: name (served at `/issuers/{name}/...`), DID, default suite.
+    pub fn instances(&self) -> &[(String, Did, ProofType)] {
+        &self.instances
     }
 
     /// The issuer the service signs with.

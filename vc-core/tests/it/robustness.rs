@@ -37,12 +37,60 @@ fn wrong_types_are_invalid_documents() {
         json!({"proof": {"type": 1}}),
         json!({"proof": {"cryptosuite": "eddsa-jcs-2022"}}),
         json!({"credentialStatus": [1]}),
-        json!({"name": 5}),
     ] {
         let err = Credential::from_json(&doc.to_string()).unwrap_err();
         assert_eq!(err.code(), "INVALID_DOCUMENT", "{doc}");
         let err = Credential::from_value(doc.clone()).unwrap_err();
         assert_eq!(err.code(), "INVALID_DOCUMENT", "{doc}");
+    }
+}
+
+#[test]
+fn what_the_typed_credential_cannot_keep_is_refused_with_its_pointer() {
+    for (doc, pointer, code) in [
+        (json!({"name": 5}), "/name", "LANGUAGE_VALUE_INVALID"),
+        (
+            json!({"description": {"@value": "x", "@language": "en", "extra": 1}}),
+            "/description",
+            "LANGUAGE_VALUE_INVALID",
+        ),
+        (
+            json!({"credentialSubject": {"n": [{"@value": "x", "@direction": "sideways"}]}}),
+            "/credentialSubject/n/0",
+            "LANGUAGE_VALUE_INVALID",
+        ),
+        (json!({"id": null}), "/id", "INVALID_URL"),
+        (json!({"id": 7}), "/id", "INVALID_URL"),
+        (
+            json!({"validUntil": null}),
+            "/validUntil",
+            "VALUE_NOT_PRESERVED",
+        ),
+        (
+            json!({"credentialSubject": {"id": null, "a": 1}}),
+            "/credentialSubject/id",
+            "INVALID_URL",
+        ),
+        (
+            json!({"evidence": {"type": "E", "id": null}}),
+            "/evidence/id",
+            "INVALID_URL",
+        ),
+    ] {
+        for err in [
+            Credential::from_json(&doc.to_string()).unwrap_err(),
+            Credential::from_value(doc.clone()).unwrap_err(),
+        ] {
+            let vc_core::Error::Invalid(errors) = &err else {
+                panic!("{doc}: {err:?}");
+            };
+            let first = &errors.errors()[0];
+            assert_eq!(
+                (first.pointer.as_str(), first.code().as_str()),
+                (pointer, code),
+                "{doc}"
+            );
+        }
     }
 }
 

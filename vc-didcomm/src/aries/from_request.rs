@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use vc_core::{Clock, Credential, CredentialSubject};
+use vc_issue::pipeline::add_suite_contexts;
 use vc_issue::{IssuanceRequest, IssuedCredential, Suites};
 
 use super::format::{CredentialDetail, LD_PROOF_VC, VC_JWT};
@@ -22,8 +23,8 @@ pub const CREDENTIAL_ATTACHMENT_ID: &str = "credential";
 /// subject, `VerifiableCredential` plus `credential_types`, the request's data model, id and
 /// expiration, `validFrom` from `clock`) and the request's proof type.
 ///
-/// The contexts a Data Integrity suite needs for the data model version are added, as the
-/// pipeline does.
+/// The contexts the request's suite needs for its data model are added by the pipeline's
+/// [`add_suite_contexts`], so the offer shows what will be signed.
 pub fn offer_from_request(
     request: &IssuanceRequest,
     credential_types: &[&str],
@@ -39,11 +40,6 @@ pub fn offer_from_request(
             claims.clone(),
         ))
         .clock(clock);
-    if let Ok(suite) = Suites::default().get(&request.proof_type) {
-        for context in suite.required_contexts(request.data_model) {
-            builder = builder.context(*context);
-        }
-    }
     for type_ in credential_types {
         builder = builder.type_(*type_);
     }
@@ -53,7 +49,10 @@ pub fn offer_from_request(
     if let Some(until) = &request.expiration_date {
         builder = builder.valid_until(until.clone());
     }
-    let credential = builder.build().map_err(Error::from)?;
+    let mut credential = builder.build().map_err(Error::from)?;
+    if let Ok(suite) = Suites::default().securing(&request.proof_type) {
+        add_suite_contexts(&mut credential, &suite);
+    }
     let detail = CredentialDetail::new(credential, request.proof_type.as_str());
     OfferCredential::new(CredentialPreview::from_claims(&claims))
         .attach(detail.to_attachment(DETAIL_ATTACHMENT_ID)?)

@@ -1,12 +1,15 @@
 //! Who may call the authenticated endpoints (creating and reading exchanges, issuing, status
 //! changes).
 
+use std::collections::BTreeSet;
 use std::fmt;
 
 use async_trait::async_trait;
 use axum::http::HeaderMap;
 use sha2::{Digest, Sha256};
-use subtle::ConstantTimeEq;
+use subtle::{ConditionallySelectable, ConstantTimeEq};
+
+use super::instance::InstanceId;
 
 /// The caller could not be authenticated. Deliberately carries no reason: the response is the
 /// same 401 whether the token is missing, malformed or wrong.
@@ -14,69 +17,120 @@ use subtle::ConstantTimeEq;
 #[error("authentication required")]
 pub struct Unauthorized;
 
-/// Decides whether a request to an authenticated endpoint may proceed.
+/// Who an authenticated caller may act for: every issuer instance the router serves, or only
+/// some (a tenant's token limited to its own instances).
+///
+/// The default instance (the bare routes) is named [`InstanceId::DEFAULT`]; a principal limited
+/// to other instances gets `403 INSTANCE_FORBIDDEN` there too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    instances: Option<BTreeSet<InstanceId>>,
+}
+
+impl Principal {
+    /// May act for every instance.
+    pub fn any_instance() -> Self {
+        Self { instances: None }
+    }
+
+    /// May act for these instances only.
+    pub fn instances(instances: impl IntoIterator<Item = InstanceId>) -> Self {
+        Self {
+            instances: Some(instances.into_iter().collect()),
+        }
+    }
+
+    /// Whether the principal may act for `instance`.
+    pub fn may_act_for(&self, instance: &InstanceId) -> bool {
+        self.instances
+            .as_ref()
+            .is_none_or(|allowed| allowed.contains(instance))
+    }
+}
+
+/// Decides whether a request to an authenticated endpoint may proceed, and for whom.
 ///
 /// Hosts implement this for their own scheme (OAuth2 introspection, mTLS identities, API keys);
 /// [`BearerTokens`] is the reference implementation.
 #[async_trait]
 pub trait Authorizer: Send + Sync + fmt::Debug + 'static {
-    /// Checks the request's headers.
-    async fn authorize(&self, headers: &HeaderMap) -> Result<(), Unauthorized>;
+    /// Authenticates the request by its headers and says which issuer instances the caller may
+    /// act for.
+    async fn authorize(&self, headers: &HeaderMap) -> Result<Principal, Unauthorized>;
 }
 
-/// OAuth2 bearer access tokens checked against a configured set.
+/// OAuth2 bearer access tokens checked against a configured set, each for every issuer instance
+/// or for some.
 ///
 /// Only SHA-256 digests of the tokens are kept, and every comparison runs in constant time over
 /// the whole set, so neither a memory dump nor response timing reveals a token.
 #[derive(Clone, Default)]
 pub struct BearerTokens {
-    digests: Vec<[u8; 32]>,
+    tokens: Vec<([u8; 32], Principal)>,
 }
 
 impl BearerTokens {
-    /// Accepts any of `tokens`.
+    /// Accepts any of `tokens`, for every instance.
     pub fn new<I, S>(tokens: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let digests = tokens.into_iter().map(|t| digest(t.as_ref())).collect();
-        Self { digests }
+        let tokens = tokens
+            .into_iter()
+            .map(|t| (digest(t.as_ref()), Principal::any_instance()))
+            .collect();
+        Self { tokens }
     }
 
-    fn accepts(&self, token: &str) -> bool {
+    /// Also accepts `token`, for `instances` only.
+    #[must_use]
+    pub fn with_token_for(
+        mut self,
+        token: impl AsRef<str>,
+        instances: impl IntoIterator<Item = InstanceId>,
+    ) -> Self {
+        self.tokens
+            .push((digest(token.as_ref()), Principal::instances(instances)));
+        self
+    }
+
+    fn principal(&self, token: &str) -> Option<Principal> {
         let candidate = digest(token);
-        // Fold over every entry instead of returning at the first match.
-        self.digests
-            .iter()
-            .fold(subtle::Choice::from(0), |found, known| {
-                found | known.ct_eq(&candidate)
-            })
-            .into()
+        // Look at every entry instead of returning at the first match; the position of the match
+        // is selected in constant time too.
+        let mut found = subtle::Choice::from(0);
+        let mut position = 0u64;
+        for (i, (known, _)) in self.tokens.iter().enumerate() {
+            let hit = known.ct_eq(&candidate);
+            position = u64::conditional_select(&position, &(i as u64), hit & !found);
+            found |= hit;
+        }
+        let found: bool = found.into();
+        let position = usize::try_from(position).ok()?;
+        found
+            .then(|| self.tokens.get(position).map(|(_, p)| p.clone()))
+            .flatten()
     }
 }
 
 impl fmt::Debug for BearerTokens {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("BearerTokens")
-            .field("tokens", &self.digests.len())
+            .field("tokens", &self.tokens.len())
             .finish()
     }
 }
 
 #[async_trait]
 impl Authorizer for BearerTokens {
-    async fn authorize(&self, headers: &HeaderMap) -> Result<(), Unauthorized> {
+    async fn authorize(&self, headers: &HeaderMap) -> Result<Principal, Unauthorized> {
         let value = headers
             .get(axum::http::header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
             .ok_or(Unauthorized)?;
         let token = bearer_token(value).ok_or(Unauthorized)?;
-        if self.accepts(token) {
-            Ok(())
-        } else {
-            Err(Unauthorized)
-        }
+        self.principal(token).ok_or(Unauthorized)
     }
 }
 
@@ -116,5 +170,19 @@ mod tests {
         assert!(auth.authorize(&headers("Bearer ")).await.is_err());
         assert!(auth.authorize(&HeaderMap::new()).await.is_err());
         assert!(!format!("{auth:?}").contains("s3cret"));
+    }
+
+    #[tokio::test]
+    async fn a_limited_token_acts_for_its_instances_only() {
+        let tenant = InstanceId::new("tenant-a").unwrap();
+        let other = InstanceId::new("tenant-b").unwrap();
+        let auth = BearerTokens::new(["admin"]).with_token_for("t-a", [tenant.clone()]);
+        let admin = auth.authorize(&headers("Bearer admin")).await.unwrap();
+        assert!(admin.may_act_for(&tenant) && admin.may_act_for(&other));
+        let limited = auth.authorize(&headers("Bearer t-a")).await.unwrap();
+        assert!(limited.may_act_for(&tenant));
+        assert!(!limited.may_act_for(&other));
+        assert!(!limited.may_act_for(&InstanceId::DEFAULT));
+        assert!(auth.authorize(&headers("Bearer t-b")).await.is_err());
     }
 }

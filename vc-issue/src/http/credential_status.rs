@@ -35,6 +35,7 @@ use vc_status::{StatusEntry, StatusPurpose};
 
 use super::body::json_body;
 use super::error_status::{index_error, status_error};
+use super::instance::{InstancePath, IssuerInstance};
 use super::router::ApiState;
 use super::ApiError;
 
@@ -55,10 +56,12 @@ struct Item {
 
 pub(crate) async fn update(
     State(state): State<Arc<ApiState>>,
+    target: InstancePath,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<Value>, ApiError> {
-    state.authorizer.authorize(&headers).await?;
+    let principal = state.authorizer.authorize(&headers).await?;
+    let instance = &state.instances.for_principal(&target, &principal)?.config;
     let body = json_body(body)?;
     let Value::Object(body) = body else {
         return Err(ApiError::bad_request("the body must be a JSON object"));
@@ -77,7 +80,7 @@ pub(crate) async fn update(
     for item in items {
         let entry = match item.entry {
             Some(entry) => entry,
-            None => find_entry(&state, credential_id.as_deref(), item.purpose).await?,
+            None => find_entry(instance, credential_id.as_deref(), item.purpose).await?,
         };
         changes.push(Change {
             entry,
@@ -97,9 +100,9 @@ pub(crate) async fn update(
         ));
     }
     let registry = if tokens == 0 {
-        state.issuer.status_registry()
+        instance.issuer.status_registry()
     } else {
-        state.issuer.token_status_registry()
+        instance.issuer.token_status_registry()
     }
     .ok_or_else(|| {
         ApiError::new(
@@ -215,7 +218,7 @@ fn parse_item(item: &Value, top_status: Option<&Value>) -> Result<Item, ApiError
 }
 
 async fn find_entry(
-    state: &ApiState,
+    instance: &IssuerInstance,
     credential_id: Option<&str>,
     purpose: StatusPurpose,
 ) -> Result<StatusEntry, ApiError> {
@@ -225,7 +228,11 @@ async fn find_entry(
              (statusListIndex, statusListCredential)",
         )
     })?;
-    let entries = state.status_index.entries(id).await.map_err(index_error)?;
+    let entries = instance
+        .status_index
+        .entries(id)
+        .await
+        .map_err(index_error)?;
     entries
         .into_iter()
         .find(|e| e.purpose() == purpose)

@@ -16,15 +16,18 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use vc_core::{Credential, Did, ErrorCode, OneOrMany, ParseLimits};
+use vc_core::{Credential, DateTime, Did, ErrorCode, OneOrMany, ParseLimits};
 use vc_status::{ListFormat, StatusEntry, StatusPurpose, STATUS_LIST_2021_CONTEXT, VC_V2_CONTEXT};
 
 use super::body::json_body;
 use super::error_status::{core_error, index_error, queue_error, status_error};
+use super::instance::{InstancePath, IssuerInstance, ServedInstance};
 use super::router::ApiState;
+use super::suite_choice::{suite_not_allowed, SuiteOptions};
 use super::ApiError;
 use crate::crypto::proof_type::ProofType;
 use crate::error::IssueError;
+use crate::pipeline::issuer::SigningOptions;
 use crate::pipeline::request::{IssuanceRequest, IssuedCredential};
 use crate::queue::{TicketId, TICKET_PATH};
 
@@ -37,20 +40,41 @@ struct IssueCredentialRequest {
     options: IssueCredentialOptions,
 }
 
-/// The VC API `IssueCredentialOptions`, plus `proofType` (which suite signs; the issuer's default
-/// otherwise).
+/// The VC API `IssueCredentialOptions`, with the suite named the ways common implementations
+/// name it ([`SuiteOptions`]). Member names are checked before (serde cannot deny unknown fields
+/// next to a flattened struct).
 #[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 struct IssueCredentialOptions {
     /// How APIs (`/credentials/status`) refer to the credential; `credential.id` otherwise.
     credential_id: Option<String>,
     /// Asks the issuer for status entries (`{"type": "BitstringStatusListEntry", "statusPurpose":
     /// "revocation"}`; the purpose may be a list, and is `revocation` when absent).
     credential_status: Option<StatusRequest>,
-    proof_type: Option<ProofType>,
-    /// Selective disclosure's mandatory reveals: refused, no selective disclosure suite is served.
+    #[serde(flatten)]
+    suite: SuiteOptions,
+    /// The proof's `created` (the issuer's clock otherwise).
+    created: Option<DateTime>,
+    /// A `challenge` for the proof.
+    challenge: Option<String>,
+    /// The `domain` the proof is bound to.
+    domain: Option<OneOrMany<String>>,
+    /// Selective disclosure's mandatory reveals (`bbs-2023`, `ecdsa-sd-2023`).
     mandatory_pointers: Option<Vec<String>>,
 }
+
+/// Every member `options` may have; another is `400 UNSUPPORTED_OPTION`, naming it.
+const KNOWN_OPTIONS: [&str; 9] = [
+    "credentialId",
+    "credentialStatus",
+    "proofType",
+    "type",
+    "cryptosuite",
+    "created",
+    "challenge",
+    "domain",
+    "mandatoryPointers",
+];
 
 /// `options.credentialStatus`: which entries to allocate.
 #[derive(Debug, Deserialize)]
@@ -64,25 +88,35 @@ struct StatusRequest {
 
 pub(crate) async fn issue(
     State(state): State<Arc<ApiState>>,
+    target: InstancePath,
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    state.authorizer.authorize(&headers).await?;
+    let principal = state.authorizer.authorize(&headers).await?;
+    let instance = state.instances.for_principal(&target, &principal)?;
     let body = json_body(body)?;
     let is_vc_api = body
         .as_object()
         .is_some_and(|o| o.contains_key("credential"));
     if is_vc_api {
+        check_option_names(&body)?;
         let request: IssueCredentialRequest = serde_json::from_value(body)
             .map_err(|e| ApiError::bad_request(format!("not an IssueCredentialRequest: {e}")))?;
-        return issue_credential(&state, request).await;
+        return issue_credential(instance, request).await;
     }
     let request: IssuanceRequest = serde_json::from_value(body).map_err(|e| {
         ApiError::bad_request(format!(
             "expected an IssueCredentialRequest ({{credential, options}}) or an IssuanceRequest: {e}"
         ))
     })?;
-    match &state.queue {
+    let config = &instance.config;
+    check_issuer(config, &request.issuer_did, "/issuerDid")?;
+    if !config.suites.allows(&request.proof_type) {
+        return Err(suite_not_allowed(&request.proof_type, "/proofType"));
+    }
+    // The queue works for the default instance; a named instance issues at once.
+    let queue = state.queue.as_ref().filter(|_| target.is_default());
+    match queue {
         Some(queue) => {
             let key = idempotency_key(&headers)?;
             let ticket = queue
@@ -101,11 +135,11 @@ pub(crate) async fn issue(
         }
         None => {
             if let (true, Some(id)) = (request.revocable, &request.credential_id) {
-                ensure_unrecorded(&state, id.as_str()).await?;
+                ensure_unrecorded(config, id.as_str()).await?;
             }
-            let response = state.issuer.issue(request).await?;
+            let response = config.issuer.issue(request).await?;
             let entries = entries_of_value(response.credential_status.as_ref());
-            record(&state, response.credential_id.as_str(), &entries).await?;
+            record(config, response.credential_id.as_str(), &entries).await?;
             Ok(issued(
                 StatusCode::CREATED,
                 &response.credential,
@@ -115,13 +149,69 @@ pub(crate) async fn issue(
     }
 }
 
+/// Refuses an `options` member this endpoint does not know, naming it (serde would only say
+/// that one was unknown, and as `INVALID_REQUEST`).
+#[expect(
+    clippy::result_large_err,
+    reason = "ApiError is built once, on the refusal path of a request: boxing it would buy nothing"
+)]
+fn check_option_names(body: &Value) -> Result<(), ApiError> {
+    let Some(Value::Object(options)) = body.get("options") else {
+        return Ok(());
+    };
+    match options
+        .keys()
+        .find(|name| !KNOWN_OPTIONS.contains(&name.as_str()))
+    {
+        None => Ok(()),
+        Some(name) => Err(ApiError::new(
+            ErrorCode::UNSUPPORTED_OPTION,
+            format!("this issuer does not support the option {name:?}"),
+        )
+        .with_details(json!({"option": name, "pointer": format!("/options/{name}")}))),
+    }
+}
+
+/// Refuses a credential or request whose issuer is not the DID the instance issues as.
+#[expect(
+    clippy::result_large_err,
+    reason = "ApiError is built once, on the refusal path of a request: boxing it would buy nothing"
+)]
+fn check_issuer(instance: &IssuerInstance, issuer: &Did, pointer: &str) -> Result<(), ApiError> {
+    match instance.did() {
+        Some(did) if did != issuer => Err(ApiError::new(
+            ErrorCode::INSTANCE_ISSUER_MISMATCH,
+            format!("this issuer instance issues as {did}"),
+        )
+        .with_details(json!({"pointer": pointer}))),
+        _ => Ok(()),
+    }
+}
+
 async fn issue_credential(
-    state: &ApiState,
+    instance: &ServedInstance,
     request: IssueCredentialRequest,
 ) -> Result<Response, ApiError> {
+    let config = &instance.config;
     let options = request.options;
-    if options.mandatory_pointers.is_some_and(|p| !p.is_empty()) {
-        return Err(ApiError::new(ErrorCode::UNSUPPORTED_OPTION, "mandatoryPointers needs a selective disclosure suite, which this issuer does not serve",
+    let proof_type = options.suite.choose(&config.suites)?;
+    if let Some(Err(_)) = options.created.as_ref().map(DateTime::instant) {
+        return Err(ApiError::new(
+            ErrorCode::INVALID_DATETIME,
+            "options.created is not a dateTime with a time zone",
+        )
+        .with_details(json!({"pointer": "/options/created"})));
+    }
+    let mandatory_pointers = options.mandatory_pointers.filter(|p| !p.is_empty());
+    if mandatory_pointers.is_some()
+        && !matches!(proof_type, ProofType::Bbs2023 | ProofType::EcdsaSd2023)
+    {
+        return Err(ApiError::new(
+            ErrorCode::UNSUPPORTED_OPTION,
+            format!("mandatoryPointers applies to selective disclosure suites, not {proof_type}"),
+        )
+        .with_details(
+            json!({"option": "mandatoryPointers", "pointer": "/options/mandatoryPointers"}),
         ));
     }
     // The edge has held the whole body to the router's nesting limit; the credential inside is
@@ -134,13 +224,16 @@ async fn issue_credential(
             "the credential already has a proof; send it unsecured",
         ));
     }
+    // The data model first: its refusals name the rule and the pointer.
+    credential.validate().map_err(IssueError::from)?;
     let issuer = Did::parse(credential.issuer_id().unwrap_or_default()).map_err(|_| {
         ApiError::from(IssueError::InvalidRequest {
             reason: "the credential's issuer is not a DID".into(),
         })
     })?;
+    check_issuer(config, &issuer, "/credential/issuer")?;
     // The same per-issuer limit as the pipeline's: signing is the expensive part.
-    state.issuer.check_rate_limit(&issuer)?;
+    config.issuer.check_rate_limit(&issuer)?;
     let credential_id = options.credential_id.or_else(|| credential.id.clone());
     // Only the issuer writes status entries: one the caller wrote could be another
     // credential's, and the credential id that would tie it to "this" credential is the
@@ -155,12 +248,10 @@ async fn issue_credential(
     }
     let entries = match options.credential_status {
         Some(wanted) => {
-            // Refused before an index is spent on it.
-            credential.validate().map_err(IssueError::from)?;
             if let Some(id) = &credential_id {
-                ensure_unrecorded(state, id).await?;
+                ensure_unrecorded(config, id).await?;
             }
-            let entries = allocate(state, &credential, &wanted).await?;
+            let entries = allocate(config, &credential, &wanted).await?;
             let mut resources: Vec<_> = entries.iter().map(StatusEntry::to_resource).collect();
             credential.credential_status = Some(match resources.len() {
                 1 => OneOrMany::One(resources.remove(0)),
@@ -170,13 +261,17 @@ async fn issue_credential(
         }
         None => Vec::new(),
     };
-    let proof_type = options.proof_type.unwrap_or_default();
-    let secured = state
+    let mut signing = SigningOptions::new(proof_type);
+    signing.created = options.created;
+    signing.challenge = options.challenge;
+    signing.domain = options.domain;
+    signing.mandatory_pointers = mandatory_pointers;
+    let secured = config
         .issuer
-        .sign_credential(credential, &proof_type)
+        .sign_credential_with(credential, &signing)
         .await?;
     if let Some(id) = &credential_id {
-        record(state, id, &entries).await?;
+        record(config, id, &entries).await?;
     }
     Ok(issued(StatusCode::CREATED, &secured, Map::new()))
 }
@@ -184,8 +279,8 @@ async fn issue_credential(
 /// Refuses a credential id that already has status entries: `POST /credentials/status` finds an
 /// entry by id and purpose, so a second credential under the same id would make "revoke this
 /// credential" ambiguous.
-async fn ensure_unrecorded(state: &ApiState, credential_id: &str) -> Result<(), ApiError> {
-    let recorded = state
+async fn ensure_unrecorded(instance: &IssuerInstance, credential_id: &str) -> Result<(), ApiError> {
+    let recorded = instance
         .status_index
         .entries(credential_id)
         .await
@@ -201,12 +296,12 @@ async fn ensure_unrecorded(state: &ApiState, credential_id: &str) -> Result<(), 
 /// that the credential's `@context` defines the entry type (nothing is added to what was sent but
 /// the entries themselves).
 async fn allocate(
-    state: &ApiState,
+    instance: &IssuerInstance,
     credential: &Credential,
     wanted: &StatusRequest,
 ) -> Result<Vec<StatusEntry>, ApiError> {
     let pointer = |p: &str| json!({"pointer": format!("/options/credentialStatus{p}")});
-    let registry = state.issuer.status_registry().ok_or_else(|| {
+    let registry = instance.issuer.status_registry().ok_or_else(|| {
         ApiError::new(
             ErrorCode::STATUS_PURPOSE_NOT_SUPPORTED,
             "this issuer keeps no status lists",
@@ -287,7 +382,11 @@ pub(crate) async fn poll(
     match &status.response {
         Some(response) => {
             let entries = entries_of_value(response.credential_status.as_ref());
-            record(&state, response.credential_id.as_str(), &entries).await?;
+            let default = state
+                .instances
+                .default_instance()
+                .ok_or_else(ApiError::internal)?;
+            record(&default.config, response.credential_id.as_str(), &entries).await?;
             Ok(issued(StatusCode::OK, &response.credential, ticket))
         }
         None => Ok(no_store(
@@ -347,14 +446,14 @@ fn entries_of_value(status: Option<&Value>) -> Vec<StatusEntry> {
 }
 
 async fn record(
-    state: &ApiState,
+    instance: &IssuerInstance,
     credential_id: &str,
     entries: &[StatusEntry],
 ) -> Result<(), ApiError> {
     if entries.is_empty() {
         return Ok(());
     }
-    state
+    instance
         .status_index
         .record(credential_id, entries)
         .await

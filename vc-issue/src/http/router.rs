@@ -7,7 +7,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use vc_core::ErrorCode;
 
-use super::status_lists::SignedListCache;
+use super::instance::{InstanceConfigError, InstanceId, Instances, IssuerInstance};
 use super::{
     approvals, credential_status, edge, exchanges, issuer_api, pickup, status_lists, Authorizer,
     BODY_LIMIT,
@@ -32,6 +32,9 @@ pub enum ConfigError {
     /// The public base URL is not an absolute http(s) URL without query or fragment.
     #[error("the public base URL must be an absolute http or https URL without query or fragment")]
     BaseUrl,
+    /// An issuer instance is configured inconsistently.
+    #[error(transparent)]
+    Instance(#[from] InstanceConfigError),
 }
 
 impl ConfigError {
@@ -40,6 +43,7 @@ impl ConfigError {
         match self {
             ConfigError::Missing { .. } => ErrorCode::HTTP_CONFIG_MISSING,
             ConfigError::BaseUrl => ErrorCode::HTTP_CONFIG_BASE_URL,
+            ConfigError::Instance(e) => e.code(),
         }
     }
 }
@@ -47,13 +51,13 @@ impl ConfigError {
 /// What every handler shares.
 #[derive(Debug)]
 pub(crate) struct ApiState {
-    pub(crate) issuer: Issuer,
+    /// The default instance (the bare routes) and the named ones.
+    pub(crate) instances: Instances,
     pub(crate) authorizer: Arc<dyn Authorizer>,
+    /// Asynchronous issuance, for the default instance's `IssuanceRequest`s.
     pub(crate) queue: Option<IssuanceQueue>,
-    pub(crate) status_index: Arc<dyn CredentialStatusIndex>,
     /// The public base URL without a trailing `/` (empty: locations are relative).
     pub(crate) base_url: String,
-    pub(crate) status_lists: SignedListCache,
     /// The issuer DID `GET /.well-known/jwt-vc-issuer` describes, if any.
     #[cfg(feature = "sd-jwt")]
     pub(crate) jwt_vc_issuer: Option<vc_core::Did>,
@@ -71,6 +75,8 @@ pub(crate) struct ApiState {
 /// | `POST /credentials/issue/{ticketId}/approve`, `/reject`, `/request-information`, `/information` | authorized | decide on a held ticket, or answer a request for information (see [`approvals`](super::approvals)) |
 /// | `POST /credentials/status` | authorized | revoke, suspend or unsuspend (VC API `UpdateCredentialStatus`) |
 /// | `GET /status-lists/{listId}` | anyone | the signed status list credential |
+/// | `POST /issuers/{instance}/credentials/issue`, `POST /issuers/{instance}/credentials/status` | authorized for the instance | the same for a named [`IssuerInstance`] (see [`instance`](super::instance)); the bare routes are the default instance |
+/// | `GET /issuers/{instance}/status-lists/{listId}` | anyone | a named instance's status list credential |
 /// | `GET /statuslists/{listId}` | anyone | (feature `sd-jwt`) the signed Token Status List token, `application/statuslist+jwt` |
 /// | `GET /.well-known/jwt-vc-issuer` | anyone | (feature `sd-jwt`) JWT VC Issuer Metadata, with [`VcApiBuilder::jwt_vc_issuer`] |
 /// | `POST /credentials/pickup` | the token holder | the credential of a one-time token, once (with a [`PickupService`]) |
@@ -135,7 +141,19 @@ impl VcApi {
                 post(approvals::provide_information),
             )
             .route("/credentials/status", post(credential_status::update))
-            .route("/status-lists/{list_id}", get(status_lists::serve));
+            .route("/status-lists/{list_id}", get(status_lists::serve))
+            .route(
+                "/issuers/{instance}/credentials/issue",
+                post(issuer_api::issue),
+            )
+            .route(
+                "/issuers/{instance}/credentials/status",
+                post(credential_status::update),
+            )
+            .route(
+                "/issuers/{instance}/status-lists/{list_id}",
+                get(status_lists::serve),
+            );
         #[cfg(feature = "sd-jwt")]
         let own = own
             .route(
@@ -160,11 +178,13 @@ impl VcApi {
     }
 }
 
-/// Builds a [`VcApi`]; `issuer` and `authorizer` are required.
+/// Builds a [`VcApi`]; `authorizer` and an `issuer` (or a `default_instance`) are required.
 #[derive(Debug, Default)]
 #[must_use]
 pub struct VcApiBuilder {
     issuer: Option<Issuer>,
+    default_instance: Option<IssuerInstance>,
+    instances: Vec<IssuerInstance>,
     authorizer: Option<Arc<dyn Authorizer>>,
     queue: Option<IssuanceQueue>,
     pickup: Option<PickupService>,
@@ -179,9 +199,26 @@ pub struct VcApiBuilder {
 }
 
 impl VcApiBuilder {
-    /// Signs credentials and status lists (required).
+    /// Signs credentials and status lists on the bare routes: the default instance, issuing as
+    /// any DID its key store holds keys for, with every suite it has (`eddsa-rdfc-2022` unless a
+    /// request names another). [`default_instance`](Self::default_instance) configures it
+    /// instead.
     pub fn issuer(mut self, issuer: Issuer) -> Self {
         self.issuer = Some(issuer);
+        self
+    }
+
+    /// The default instance (the bare routes), configured like a named one (its id is
+    /// [`InstanceId::DEFAULT`] whatever it was built with); replaces [`issuer`](Self::issuer).
+    pub fn default_instance(mut self, instance: IssuerInstance) -> Self {
+        self.default_instance = Some(instance);
+        self
+    }
+
+    /// Serves `instance` at `/issuers/{instance}/...` (its own DID, keys, suites and status
+    /// lists).
+    pub fn instance(mut self, instance: IssuerInstance) -> Self {
+        self.instances.push(instance);
         self
     }
 
@@ -287,17 +324,25 @@ impl VcApiBuilder {
         if let Some(service) = self.exchanges {
             merged.push(exchanges::routes(service, authorizer.clone()));
         }
+        let status_index = self
+            .status_index
+            .unwrap_or_else(|| Arc::new(MemoryCredentialStatusIndex::new()));
+        let default = match (self.default_instance, self.issuer) {
+            (Some(mut instance), _) => {
+                instance.id = InstanceId::DEFAULT;
+                instance
+            }
+            (None, Some(issuer)) => IssuerInstance::builder(InstanceId::DEFAULT, issuer)
+                .status_index(status_index)
+                .status_list_proof_type(self.status_list_proof_type.unwrap_or_default())
+                .build()?,
+            (None, None) => return Err(ConfigError::Missing { part: "an issuer" }),
+        };
         let state = ApiState {
-            issuer: self
-                .issuer
-                .ok_or(ConfigError::Missing { part: "an issuer" })?,
+            instances: Instances::new(default, self.instances)?,
             authorizer,
             queue: self.queue,
-            status_index: self
-                .status_index
-                .unwrap_or_else(|| Arc::new(MemoryCredentialStatusIndex::new())),
             base_url,
-            status_lists: SignedListCache::new(self.status_list_proof_type.unwrap_or_default()),
             #[cfg(feature = "sd-jwt")]
             jwt_vc_issuer: self.jwt_vc_issuer,
         };

@@ -22,8 +22,9 @@ pub(crate) async fn status_list_token(
     State(state): State<Arc<ApiState>>,
     Path(list_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let (id, _) = unsigned_list(state.issuer.token_status_registry(), list_id).await?;
-    let token = state.issuer.status_list_token(&id).await?;
+    let issuer = default_issuer(&state)?;
+    let (id, _) = unsigned_list(issuer.token_status_registry(), list_id).await?;
+    let token = issuer.status_list_token(&id).await?;
     Ok((
         [(
             header::CONTENT_TYPE,
@@ -43,6 +44,19 @@ pub(crate) async fn jwt_vc_issuer(
             "this API publishes no JWT VC issuer metadata",
         )
     })?;
-    let jwks = state.issuer.jwt_vc_issuer_jwks(did).await?;
+    let jwks = default_issuer(&state)?.jwt_vc_issuer_jwks(did).await?;
     Ok(Json(json!({"issuer": did.as_str(), "jwks": jwks})))
+}
+
+/// The issuer of the default instance, whose Token Status Lists and keys these routes publish.
+#[expect(
+    clippy::result_large_err,
+    reason = "ApiError is built once, on the refusal path of a request: boxing it would buy nothing"
+)]
+fn default_issuer(state: &ApiState) -> Result<&crate::Issuer, ApiError> {
+    state
+        .instances
+        .default_instance()
+        .map(|instance| &instance.config.issuer)
+        .ok_or_else(|| ApiError::new(ErrorCode::NOT_FOUND, "this API has no default issuer"))
 }

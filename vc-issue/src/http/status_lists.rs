@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -18,6 +18,7 @@ use vc_core::{Credential, ErrorCode};
 use vc_status::StatusListId;
 
 use super::error_status::{core_error, status_error};
+use super::instance::InstancePath;
 use super::router::ApiState;
 use super::ApiError;
 use crate::crypto::proof_type::ProofType;
@@ -66,7 +67,10 @@ pub(crate) async fn unsigned_list(
     let id = StatusListId::new(list_id).map_err(|_| not_found())?;
     let unsigned = registry.list_credential(&id).await.map_err(|e| {
         let error = status_error(e);
-        if error.status() == StatusCode::NOT_FOUND {
+        // Another issuer's list (a store shared between instances) is not served here either.
+        if error.status() == StatusCode::NOT_FOUND
+            || error.code() == ErrorCode::STATUS_LIST_OF_ANOTHER_ISSUER
+        {
             not_found()
         } else {
             error
@@ -77,16 +81,20 @@ pub(crate) async fn unsigned_list(
 
 pub(crate) async fn serve(
     State(state): State<Arc<ApiState>>,
-    Path(list_id): Path<String>,
+    target: InstancePath,
 ) -> Result<Response, ApiError> {
-    let (id, unsigned) = unsigned_list(state.issuer.status_registry(), list_id).await?;
-    let cache = &state.status_lists;
+    let not_found = || ApiError::new(ErrorCode::STATUS_LIST_NOT_FOUND, "no such status list");
+    let instance = state.instances.public(&target).map_err(|_| not_found())?;
+    let list_id = target.params.get("list_id").cloned().unwrap_or_default();
+    let (id, unsigned) = unsigned_list(instance.config.issuer.status_registry(), list_id).await?;
+    let cache = &instance.status_lists;
     let signed = match cache.cached(&id, &unsigned) {
         Some(signed) => signed,
         None => {
             let credential = Credential::from_value((*unsigned).clone()).map_err(core_error)?;
             let signed = Arc::new(
-                state
+                instance
+                    .config
                     .issuer
                     .sign_credential(credential, &cache.proof_type)
                     .await?,

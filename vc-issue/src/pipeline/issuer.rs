@@ -18,9 +18,11 @@ use crate::error::IssueError;
 use crate::host_error::HostErrorKind;
 use crate::pipeline::claims_rule::ClaimsRule;
 use crate::pipeline::rate_limit::RateLimit;
+use crate::pipeline::related_resources::{check_related_resources, ResourceLoader};
 use crate::pipeline::request::{IssuanceRequest, IssuanceResponse, IssuedCredential};
 use crate::pipeline::resolver::{DidResolver, ResolvedDid};
 use crate::pipeline::schema::{validate, SchemaCache, SchemaEntry, SchemaRegistry};
+use crate::pipeline::suite_contexts::add_suite_contexts;
 use crate::telemetry::{self, step};
 use tracing::Instrument;
 
@@ -49,6 +51,7 @@ struct Inner {
     max_nesting: usize,
     schema_cache: SchemaCache,
     claims_rules: HashMap<String, Arc<dyn ClaimsRule>>,
+    resources: Option<Arc<dyn ResourceLoader>>,
 }
 
 /// What every request of one issuer, schema and proof type shares once steps 1 and 2 passed: the
@@ -76,6 +79,33 @@ async fn secure(
         SecuringSuite::Enveloping(suite) => Ok(IssuedCredential::Jwt(
             suite.envelop(&credential, options, signer).await?,
         )),
+    }
+}
+
+/// The proof options of [`Issuer::sign_credential_with`].
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct SigningOptions {
+    /// The suite.
+    pub proof_type: crate::ProofType,
+    /// The proof's `created` (the issuer's clock when `None`).
+    pub created: Option<DateTime>,
+    /// A `challenge` for the proof.
+    pub challenge: Option<String>,
+    /// The `domain`(s) the proof is bound to.
+    pub domain: Option<vc_core::OneOrMany<String>>,
+    /// The mandatory pointers of a selective disclosure suite (`bbs-2023`, `ecdsa-sd-2023`); the
+    /// suite's defaults when `None`; refused for other suites.
+    pub mandatory_pointers: Option<Vec<String>>,
+}
+
+impl SigningOptions {
+    /// Signing with `proof_type`, nothing else chosen.
+    pub fn new(proof_type: crate::ProofType) -> Self {
+        Self {
+            proof_type,
+            ..Self::default()
+        }
     }
 }
 
@@ -387,7 +417,7 @@ impl Issuer {
         let signing = self.inner.suites.securing(&proof_type)?;
         let resolved = self.resolve_issuer(&issuer_did).await?;
         let (method, signer) = self
-            .find_key_for(&issuer_did, &proof_type, &resolved, &signing)
+            .find_key_for(&issuer_did, &proof_type, &resolved, &signing, None)
             .await?;
         let token =
             crate::sd_jwt::sign_status_list_token(&claims, &method, signer.as_ref()).await?;
@@ -422,14 +452,47 @@ impl Issuer {
     /// Signs a credential the host built itself (a status list credential, a credential from the VC
     /// API's `/credentials/issue`), with a key of its `issuer` usable for `proof_type`.
     ///
-    /// The credential is validated first; its `issuer` must resolve, be active, and have an
-    /// `assertionMethod` key that this issuer's key store holds.
+    /// The credential is validated first, and its `relatedResource` digests checked where the
+    /// [`resources`](IssuerBuilder::resources) loader holds the resource; its `issuer` must
+    /// resolve, be active, and have an `assertionMethod` key that this issuer's key store holds.
+    /// The suite's contexts for the credential's data model are appended to its `@context` when
+    /// it lacks them ([`add_suite_contexts`]); nothing else
+    /// is added or changed.
     pub async fn sign_credential(
         &self,
         credential: Credential,
         proof_type: &crate::ProofType,
     ) -> Result<IssuedCredential, IssueError> {
+        self.sign_credential_with(credential, &SigningOptions::new(proof_type.clone()))
+            .await
+    }
+
+    /// [`sign_credential`](Self::sign_credential) with the proof options the VC API lets a
+    /// caller choose: `created`, `challenge`, `domain`, and the selective disclosure suites'
+    /// mandatory pointers.
+    pub async fn sign_credential_with(
+        &self,
+        mut credential: Credential,
+        options: &SigningOptions,
+    ) -> Result<IssuedCredential, IssueError> {
         credential.validate()?;
+        if let Some(loader) = &self.inner.resources {
+            check_related_resources(&credential, loader.as_ref()).await?;
+        }
+        let proof_type = &options.proof_type;
+        if options.mandatory_pointers.is_some()
+            && !matches!(
+                proof_type,
+                crate::ProofType::Bbs2023 | crate::ProofType::EcdsaSd2023
+            )
+        {
+            // Other suites would ignore them: refused rather than silently dropped.
+            return Err(IssueError::InvalidRequest {
+                reason: format!(
+                    "mandatory pointers apply to selective disclosure suites, not {proof_type}"
+                ),
+            });
+        }
         let signing = self.inner.suites.securing(proof_type)?;
         let issuer_id = credential.issuer_id().unwrap_or_default();
         let issuer_did = Did::parse(issuer_id).map_err(|_| IssueError::InvalidRequest {
@@ -445,11 +508,18 @@ impl Issuer {
                 .await
         })
         .await?;
-        let now = DateTime::from(self.inner.clock.now());
-        let options = ProofOptions::assertion(verification_method, Some(now));
+        add_suite_contexts(&mut credential, &signing);
+        let created = match &options.created {
+            Some(created) => created.clone(),
+            None => DateTime::from(self.inner.clock.now()),
+        };
+        let mut proof = ProofOptions::assertion(verification_method, Some(created));
+        proof.challenge = options.challenge.clone();
+        proof.domain = options.domain.clone();
+        proof.mandatory_pointers = options.mandatory_pointers.clone();
         let secured = step(
             "sign",
-            secure(&signing, credential, &options, signer.as_ref()),
+            secure(&signing, credential, &proof, signer.as_ref()),
         )
         .await?;
         if for_holder {
@@ -471,14 +541,8 @@ impl Issuer {
             .issuer(&request.issuer_did)
             .valid_from(now)
             .subject(subject(&request.holder_did, request.claims));
-        for context in schema.contexts.iter().map(String::as_str).chain(
-            prepared
-                .signing
-                .required_contexts(request.data_model)
-                .iter()
-                .copied(),
-        ) {
-            builder = builder.context(context);
+        for context in &schema.contexts {
+            builder = builder.context(context.as_str());
         }
         for type_ in &schema.types {
             builder = builder.type_(type_.as_str());
@@ -498,7 +562,9 @@ impl Issuer {
         if let Some(status) = status {
             builder = builder.status(status.to_resource());
         }
-        Ok(builder.build()?)
+        let mut credential = builder.build()?;
+        add_suite_contexts(&mut credential, &prepared.signing);
+        Ok(credential)
     }
 
     /// The first `assertionMethod` of the issuer (`wanted` only, when named) whose key type fits
@@ -630,9 +696,19 @@ pub struct IssuerBuilder {
     rate_limit: Option<RateLimit>,
     max_nesting: Option<usize>,
     claims_rules: HashMap<String, Arc<dyn ClaimsRule>>,
+    resources: Option<Arc<dyn ResourceLoader>>,
 }
 
 impl IssuerBuilder {
+    /// Reads related resources without the network, so that a credential's `relatedResource`
+    /// digests are checked before it is signed (see
+    /// [`related_resources`](crate::pipeline::related_resources)); without one, digests are
+    /// signed as given.
+    pub fn resources(mut self, loader: Arc<dyn ResourceLoader>) -> Self {
+        self.resources = Some(loader);
+        self
+    }
+
     /// Adds a rule on the claims of credentials of `schema_id` (checked after schema validation).
     /// The agent delegation rule is registered by default for
     /// [`delegation::SCHEMA_ID`](crate::pipeline::delegation::SCHEMA_ID).
@@ -745,6 +821,7 @@ impl IssuerBuilder {
                     .clamp(2, ParseLimits::MAX_DEPTH_CEILING),
                 schema_cache: SchemaCache::default(),
                 claims_rules: self.claims_rules,
+                resources: self.resources,
             }),
         })
     }

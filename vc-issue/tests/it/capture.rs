@@ -49,6 +49,15 @@ impl Visit for Fields<'_> {
 }
 
 impl Capture {
+    /// Makes this the thread's subscriber until the guard drops. The interest cache is rebuilt
+    /// afterwards: a callsite that another test's thread registered while no capture existed was
+    /// cached as of no interest, and its events would be lost here.
+    pub fn install(&self) -> tracing::subscriber::DefaultGuard {
+        let guard = tracing::subscriber::set_default(self.clone());
+        tracing::callsite::rebuild_interest_cache();
+        guard
+    }
+
     fn lock(&self) -> MutexGuard<'_, Tables> {
         self.0.lock().unwrap()
     }

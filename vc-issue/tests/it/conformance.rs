@@ -405,7 +405,7 @@ fn a_canonicalizer_that_keeps_member_order_is_caught() {
 mod authorizers {
     use async_trait::async_trait;
     use axum::http::{header::AUTHORIZATION, HeaderMap, HeaderValue};
-    use vc_issue::http::{Authorizer, BearerTokens, Unauthorized};
+    use vc_issue::http::{Authorizer, BearerTokens, Principal, Unauthorized};
     use vc_issue::testing::authorizer::check_authorizer;
     use vc_issue::testing::ConformanceError;
 
@@ -428,8 +428,8 @@ mod authorizers {
 
     #[async_trait]
     impl Authorizer for OpenDoor {
-        async fn authorize(&self, _: &HeaderMap) -> Result<(), Unauthorized> {
-            Ok(())
+        async fn authorize(&self, _: &HeaderMap) -> Result<Principal, Unauthorized> {
+            Ok(Principal::any_instance())
         }
     }
 

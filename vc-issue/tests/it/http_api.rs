@@ -2,7 +2,9 @@
 //! lists and credential pickup, and the edge in front of every router (`edge`).
 
 mod approvals;
+mod data_model;
 mod edge;
+mod instances;
 mod issue;
 mod pickup;
 pub(crate) mod server;

@@ -74,8 +74,9 @@ impl Backend {
 }
 
 /// The children's registry: Bitstring Status List, or the Token Status List with `MP_FORMAT=token`
-/// (the same allocator over the same tables).
-fn registry(store: Arc<dyn StatusListStore>) -> StatusRegistry {
+/// (the same allocator over the same tables); the parent's issuer, so the same namespace as the
+/// parent's registry for that role (a registry refuses the lists of another namespace).
+fn registry(store: Arc<dyn StatusListStore>, namespace: &str) -> StatusRegistry {
     let format = match std::env::var("MP_FORMAT").as_deref() {
         Ok("token") => ListFormat::TokenStatusList,
         _ => ListFormat::BitstringStatusList,
@@ -85,7 +86,7 @@ fn registry(store: Arc<dyn StatusListStore>) -> StatusRegistry {
         .format(format)
         .list_url_template(TEMPLATE)
         .issuer("did:example:issuer")
-        .namespace("mp")
+        .namespace(namespace)
         .test_list_size(LIST_SIZE)
         .build()
         .unwrap()
@@ -154,7 +155,8 @@ fn child_process_entry() {
     let child: usize = std::env::var("MP_CHILD").unwrap().parse().unwrap();
     let out = PathBuf::from(std::env::var("MP_OUT").unwrap());
     runtime().block_on(async move {
-        let reg = registry(backend.open().await);
+        let namespace = if role == "revoke" { "rv" } else { "mp" };
+        let reg = registry(backend.open().await, namespace);
         let mut lines = String::new();
         match role.as_str() {
             "allocate" => {

@@ -84,7 +84,7 @@ async fn bad_vc_api_bodies_are_400_with_a_code() {
         (
             json!({"credential": credential, "options": {"unknown": 1}}),
             400,
-            "INVALID_REQUEST",
+            "UNSUPPORTED_OPTION",
         ),
         (
             json!({"credential": credential, "options": {"proofType": "bogus-2099"}}),

@@ -11,7 +11,7 @@ use vc_issue::pickup::{PickupService, PickupStore};
 use vc_issue::queue::{AlwaysApprove, IssuanceQueue, MemoryIssuanceStore};
 use vc_issue::{
     CredentialVerifier, Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore,
-    InMemorySchemaRegistry, IssuanceRequest, Issuer, ProofType, RateLimit, SchemaEntry,
+    InMemorySchemaRegistry, IssuanceRequest, Issuer, P256Signer, ProofType, RateLimit, SchemaEntry,
 };
 use vc_status::StatusRegistry;
 
@@ -24,6 +24,8 @@ pub struct Server {
     pub issuer: Issuer,
     pub dids: Arc<InMemoryDidRegistry>,
     pub key: Arc<Ed25519Signer>,
+    /// A P-256 key of its own `did:key`, in the same key store (for `ecdsa-rdfc-2019`).
+    pub p256: Arc<P256Signer>,
     pub holder: Did,
     pub registry: Arc<StatusRegistry>,
     pub queue: Option<IssuanceQueue>,
@@ -48,6 +50,8 @@ pub struct Options {
     pub max_nesting: Option<usize>,
     /// The limits `vc_issue::http::serve` serves with (the defaults unless set).
     pub limits: Option<ServeLimits>,
+    /// The issuer's loader of related resources (none unless set).
+    pub resources: Option<Arc<dyn vc_issue::ResourceLoader>>,
     /// Where the status lists live (in memory unless set).
     pub status_store: Option<Arc<dyn vc_status::store::StatusListStore>>,
     /// What signs for the issuer's key (the key itself unless set): a wrapper that fails, say.
@@ -111,6 +115,8 @@ pub async fn start(options: Options) -> Server {
         None => key.clone(),
     };
     keys.insert(key.verification_method_id(), signer);
+    let p256 = Arc::new(P256Signer::generate());
+    keys.insert(p256.verification_method_id(), p256.clone());
     let schemas = Arc::new(InMemorySchemaRegistry::new());
     schemas.insert(membership_schema());
     let dids = Arc::new(InMemoryDidRegistry::new());
@@ -133,6 +139,9 @@ pub async fn start(options: Options) -> Server {
         .status_registry(registry.clone());
     if let Some(limit) = options.rate_limit {
         builder = builder.rate_limit(limit);
+    }
+    if let Some(loader) = options.resources {
+        builder = builder.resources(loader);
     }
     let issuer = builder.build().unwrap();
     let queue = options.queue.then(|| {
@@ -176,6 +185,7 @@ pub async fn start(options: Options) -> Server {
         dids,
         holder: Ed25519Signer::generate().did(),
         key,
+        p256,
         registry,
         queue,
         pickup,
@@ -225,13 +235,18 @@ impl Server {
 
     /// Checks a credential's proof against its issuer's DID.
     pub async fn verify(&self, vc: &Value) -> Credential {
-        let credential = Credential::from_value(vc.clone()).unwrap();
-        CredentialVerifier::new(self.dids.clone())
-            .verify(&credential)
-            .await
-            .unwrap();
-        credential
+        verify_with(&self.dids, vc).await
     }
+}
+
+/// Parses `vc` and checks its proof against its issuer's DID, resolved by `dids`.
+pub async fn verify_with(dids: &Arc<InMemoryDidRegistry>, vc: &Value) -> Credential {
+    let credential = Credential::from_value(vc.clone()).unwrap();
+    CredentialVerifier::new(dids.clone())
+        .verify(&credential)
+        .await
+        .unwrap();
+    credential
 }
 
 /// The status code and the JSON body.

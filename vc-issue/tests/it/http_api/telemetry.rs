@@ -23,7 +23,7 @@ const REFUSED_CLAIM: &str = "platinum-secret-9a7d";
 #[tokio::test]
 async fn requests_have_ids_and_spans_and_logs_never_carry_claims_tokens_or_proofs() {
     let capture = Capture::default();
-    let _guard = tracing::subscriber::set_default(capture.clone());
+    let _guard = capture.install();
     let server = start(Options::default()).await;
 
     // A VC API body with a claim of our own, under the caller's request id.
@@ -146,7 +146,7 @@ impl Signer for KmsDown {
 #[tokio::test]
 async fn a_5xx_cause_is_logged_with_its_chain_and_request_id_but_not_sent() {
     let capture = Capture::default();
-    let _guard = tracing::subscriber::set_default(capture.clone());
+    let _guard = capture.install();
     let server = start(Options {
         signer: Some(|key| Arc::new(KmsDown(key))),
         ..Options::default()

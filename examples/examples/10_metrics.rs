@@ -1,6 +1,6 @@
 //! What an operator scrapes: issuance metrics in the Prometheus text format.
 //!
-//!     cargo run -p vc-examples --example 08_metrics
+//!     cargo run -p vc-examples --example 10_metrics
 //!
 //! Installs `metrics-exporter-prometheus` as the `metrics` recorder (vc-issue's feature
 //! `metrics`), issues a few credentials (one refused by its schema), lets a queue worker run one

@@ -2,9 +2,9 @@
 //! disclosure) with P-256 or P-384 keys. The issuer signs the university-degree credential and
 //! checks it; with `ecdsa-sd-2023` the holder then derives a proof revealing only some claims.
 //!
-//!     cargo run -p vc-examples --example 09_ecdsa_suites -- [--suite <name>] [--curve p256|p384]
+//!     cargo run -p vc-examples --example 11_ecdsa_suites -- [--suite <name>] [--curve p256|p384]
 //!         [--seed <hex scalar>] [--out <vc.json>] [--base-out <base.json>] [--reveal <pointer>]...
-//!     cargo run -p vc-examples --example 09_ecdsa_suites -- --verify <vc.json>
+//!     cargo run -p vc-examples --example 11_ecdsa_suites -- --verify <vc.json>
 //!
 //! `--suite` is `ecdsa-rdfc-2019` (default), `ecdsa-jcs-2019` or `ecdsa-sd-2023`; `--seed` fixes
 //! the issuer key (64 hex characters for P-256, 96 for P-384; signatures are deterministic, RFC
@@ -133,7 +133,7 @@ async fn main() -> ExitCode {
         Ok(args) => vc_examples::exit::outcome(run(args).await),
         Err(message) => vc_examples::exit::usage(
             &message,
-            "usage: 09_ecdsa_suites [--suite ecdsa-rdfc-2019|ecdsa-jcs-2019|ecdsa-sd-2023] \
+            "usage: 11_ecdsa_suites [--suite ecdsa-rdfc-2019|ecdsa-jcs-2019|ecdsa-sd-2023] \
              [--curve p256|p384] [--seed <hex>] [--out <file>] [--base-out <file>] \
              [--reveal <pointer>]... | --verify <file>",
         ),
