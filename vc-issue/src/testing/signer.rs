@@ -11,7 +11,6 @@
 use super::failure::{conform, conform_eq, At, ConformanceError};
 use crate::crypto::signer::*;
 use crate::crypto::verify::verify_signature;
-#[cfg(feature = "bbs")]
 use vc_core::did_key::KeyType;
 
 const ALGORITHM: &str = "the signer's algorithm fits its key";
