@@ -68,7 +68,7 @@ struct CachedCredential {
 ///   process may open (racing creators agree through the store).
 /// - [`allocate_owned`](Self::allocate_owned) hands out one entry for a named owner, recorded with
 ///   the allocation: asking again for the same owner (after a crash, from another process) returns
-///   the same entry; [`release_owned`](Self::release_owned) forgets the owner.
+///   the same entry; [`release_owned`](Self::release_owned) settles it (the owner's, for good).
 /// - [`revoke`](Self::revoke), [`suspend`](Self::suspend), [`unsuspend`](Self::unsuspend),
 ///   [`set_message`](Self::set_message), [`set_status`](Self::set_status) and
 ///   [`status`](Self::status) work on an entry as found in a credential.
@@ -412,9 +412,11 @@ impl StatusRegistry {
         )
     }
 
-    /// Forgets `owner`'s reservation (see [`allocate_owned`](Self::allocate_owned)); returns
-    /// whether it held one. Its index stays taken: it is never handed out again, so release only
-    /// once the owner keeps the entry itself, or no longer needs it.
+    /// Releases `owner`'s reservation (see [`allocate_owned`](Self::allocate_owned)) once the owner
+    /// keeps the entry itself, or no longer needs it; returns whether it held one. The entry stays
+    /// the owner's: it is never handed out to another owner, and a late
+    /// [`allocate_owned`](Self::allocate_owned) for `owner` (a worker whose lease ran out while
+    /// another one finished) returns the same entry instead of taking an index nothing would use.
     pub async fn release_owned(&self, owner: &ReservationOwner) -> Result<bool> {
         Ok(self.cfg.store.release_reservation(owner).await?)
     }

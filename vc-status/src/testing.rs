@@ -196,8 +196,10 @@ pub async fn owned_reservation_is_idempotent(store: &dyn StatusListStore) -> Res
     Ok(())
 }
 
-/// Releasing forgets the owner (its counters stay taken); the owner's next reservation takes new
-/// counters. Releasing twice, or an owner that holds nothing, is not an error.
+/// Releasing settles the owner's reservation: it is no longer held, its counters go to no one
+/// else, and the owner's next reservation returns them again without taking new ones (a late
+/// caller never burns an index). Releasing twice, or an owner that holds nothing, is not an
+/// error.
 pub async fn owned_reservation_release(store: &dyn StatusListStore) -> Result<()> {
     let record = sample_record(&unique("or"), 1, 100)?;
     store.create_list(&record).await?;
@@ -214,8 +216,16 @@ pub async fn owned_reservation_release(store: &dyn StatusListStore) -> Result<()
     );
     assert_eq!(
         store.reserve_owned(&a, &record.id, 1).await?.counters,
+        0..1,
+        "a released owner gets its own counters back, not new ones"
+    );
+    assert_eq!(store.reservation(&a).await?, None, "and stays released");
+    assert!(!store.release_reservation(&a).await?);
+    let c = owner("rc")?;
+    assert_eq!(
+        store.reserve_owned(&c, &record.id, 1).await?.counters,
         2..3,
-        "a released counter is never handed out again"
+        "a released counter is never handed out to another owner"
     );
     assert_eq!(store.snapshot(&record.id).await?.allocated, 3);
     Ok(())
@@ -503,7 +513,7 @@ pub async fn registry_rollover(store: Arc<dyn StatusListStore>) -> Result<()> {
 
 /// A registry's owned allocation: a repeat returns the same entry, across a rollover and from
 /// another registry on the store too; owners get distinct entries; the lists roll over as with
-/// `allocate`; a released owner gets a new entry; an owner holding one purpose's entry cannot take
+/// `allocate`; a released owner gets its own entry back; an owner holding one purpose's entry cannot take
 /// another's.
 pub async fn registry_owned_rollover(store: Arc<dyn StatusListStore>) -> Result<()> {
     let namespace = unique("ro");
@@ -562,11 +572,13 @@ pub async fn registry_owned_rollover(store: Arc<dyn StatusListStore>) -> Result<
     assert!(first.release_owned(&owners[0]).await?);
     assert_eq!(store.reservation(&owners[0]).await?, None);
     assert!(!second.release_owned(&owners[0]).await?);
-    let renewed = second.allocate_owned(&owners[0], purpose).await?;
-    assert!(
-        seen.insert((renewed.list_credential().to_owned(), renewed.index())),
-        "a released owner gets a new entry, never a used one"
+    let allocated = store.snapshot(&active).await?.allocated;
+    assert_eq!(
+        second.allocate_owned(&owners[0], purpose).await?,
+        entries[0],
+        "a released owner gets its own entry back, never a new one"
     );
+    assert_eq!(store.snapshot(&active).await?.allocated, allocated);
     let refused = first
         .allocate_owned(&owners[1], StatusPurpose::Suspension)
         .await;

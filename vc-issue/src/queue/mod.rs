@@ -68,8 +68,10 @@
 //!   at any instant leaves either nothing taken, or a reservation that the next worker, in any
 //!   process, gets back as the very same entry. The entry is saved on the ticket with the
 //!   attempt's result, after which the worker releases the reservation
-//!   ([`release_owned`](vc_status::StatusRegistry::release_owned)). No index is allocated and
-//!   left unused, and no ticket gets two.
+//!   ([`release_owned`](vc_status::StatusRegistry::release_owned)), which settles it: a worker
+//!   whose lease ran out and that asks for the ticket's entry after another finished the ticket
+//!   gets the same entry back, not a new one. No index is allocated and left unused, and no
+//!   ticket gets two.
 //! - **Transient errors** (resolver, store, KMS) put the ticket back with exponential backoff (the
 //!   lease is extended to the retry time); after `max_attempts` claims, or on a permanent error,
 //!   the ticket is `failed` with the error's code.

@@ -24,7 +24,15 @@ pub struct MemoryStore {
 #[derive(Debug, Default)]
 struct State {
     lists: HashMap<StatusListId, MemoryList>,
-    owners: HashMap<ReservationOwner, ReservationRecord>,
+    owners: HashMap<ReservationOwner, Owned>,
+}
+
+/// An owner's counters; a released reservation stays, settled, so that the owner never gets a
+/// second index (see `StatusListStore::release_reservation`).
+#[derive(Debug)]
+struct Owned {
+    record: ReservationRecord,
+    settled: bool,
 }
 
 #[derive(Debug)]
@@ -121,7 +129,7 @@ impl StatusListStore for MemoryStore {
     ) -> Result<ReservationRecord, StoreError> {
         let mut state = self.lock();
         if let Some(held) = state.owners.get(owner) {
-            return Ok(held.clone());
+            return Ok(held.record.clone());
         }
         let counters = advance(&mut state.lists, id, n)?;
         let record = ReservationRecord {
@@ -129,7 +137,13 @@ impl StatusListStore for MemoryStore {
             counters,
         };
         if !record.counters.is_empty() {
-            state.owners.insert(owner.clone(), record.clone());
+            state.owners.insert(
+                owner.clone(),
+                Owned {
+                    record: record.clone(),
+                    settled: false,
+                },
+            );
         }
         Ok(record)
     }
@@ -138,11 +152,22 @@ impl StatusListStore for MemoryStore {
         &self,
         owner: &ReservationOwner,
     ) -> Result<Option<ReservationRecord>, StoreError> {
-        Ok(self.lock().owners.get(owner).cloned())
+        Ok(self
+            .lock()
+            .owners
+            .get(owner)
+            .filter(|held| !held.settled)
+            .map(|held| held.record.clone()))
     }
 
     async fn release_reservation(&self, owner: &ReservationOwner) -> Result<bool, StoreError> {
-        Ok(self.lock().owners.remove(owner).is_some())
+        Ok(match self.lock().owners.get_mut(owner) {
+            Some(held) if !held.settled => {
+                held.settled = true;
+                true
+            }
+            _ => false,
+        })
     }
 
     async fn set_entries(&self, changes: &[EntryChange]) -> Result<Vec<SetOutcome>, StoreError> {

@@ -159,9 +159,12 @@ pub trait StatusListStore: Send + Sync + Debug + 'static {
     /// dies at any instant leaves either nothing taken or a reservation that
     /// [`reservation`](Self::reservation) finds.
     ///
-    /// Idempotent per owner: if `owner` already holds a reservation, that one is returned (whatever
-    /// `id` and `n` say) and no counter moves; of several callers racing for one owner, one
-    /// advances the counter and the others get its reservation. When the list is full the result
+    /// Idempotent per owner: if `owner` already holds a reservation, or held one and released it,
+    /// that one is returned (whatever `id` and `n` say) and no counter moves; of several callers
+    /// racing for one owner, one advances the counter and the others get its reservation. An owner
+    /// thus takes counters once in its life: a late caller (a worker whose lease ran out while
+    /// another finished the owner's work) gets the owner's counters back, never new ones that
+    /// nothing would use. When the list is full the result
     /// has empty counters and nothing is recorded (the caller moves on to the next list).
     async fn reserve_owned(
         &self,
@@ -170,14 +173,16 @@ pub trait StatusListStore: Send + Sync + Debug + 'static {
         n: u64,
     ) -> Result<ReservationRecord, StoreError>;
 
-    /// The reservation `owner` holds, if any.
+    /// The reservation `owner` holds, if any (a released one is not held).
     async fn reservation(
         &self,
         owner: &ReservationOwner,
     ) -> Result<Option<ReservationRecord>, StoreError>;
 
-    /// Forgets `owner`'s reservation, once the owner keeps its entries itself (or gives them up);
-    /// returns whether it held one. The counters stay taken: they are never handed out again.
+    /// Releases `owner`'s reservation, once the owner keeps its entries itself (or gives them up);
+    /// returns whether it held one. The reservation stays in the store, settled: the counters are
+    /// never handed out to anyone else, and [`reserve_owned`](Self::reserve_owned) for `owner`
+    /// returns them again (one row per owner, kept).
     async fn release_reservation(&self, owner: &ReservationOwner) -> Result<bool, StoreError>;
 
     /// Applies every change, in order, or none: if any change fails (its list is missing, its

@@ -158,7 +158,8 @@ macro_rules! sql_status_list_store {
                 owner: &ReservationOwner,
             ) -> Result<Option<ReservationRecord>, StoreError> {
                 let row = sqlx::query(&format!(
-                    "SELECT {RESERVATION_COLUMNS} FROM status_reservations WHERE owner = $1"
+                    "SELECT {RESERVATION_COLUMNS} FROM status_reservations \
+                     WHERE owner = $1 AND NOT settled"
                 ))
                 .bind(owner.as_str())
                 .fetch_optional(&self.pool)
@@ -168,7 +169,9 @@ macro_rules! sql_status_list_store {
             }
 
             async fn release_reservation(&self, owner: &ReservationOwner) -> Result<bool, StoreError> {
-                let done = sqlx::query("DELETE FROM status_reservations WHERE owner = $1")
+                let done = sqlx::query(
+                    "UPDATE status_reservations SET settled = TRUE WHERE owner = $1 AND NOT settled",
+                )
                     .bind(owner.as_str())
                     .execute(&self.pool)
                     .await
@@ -274,6 +277,7 @@ macro_rules! sql_status_list_store {
                 .fetch_optional(&mut *tx)
                 .await
                 .map_err(|e| map_err(e, ctx()))?;
+                // Held or settled, the owner's counters are the owner's: never a second index.
                 if let Some(row) = held {
                     tx.commit().await.map_err(|e| map_err(e, ctx()))?;
                     return reservation(&row);

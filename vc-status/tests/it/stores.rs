@@ -100,15 +100,50 @@ async fn postgres_bad_url_or_schema_is_a_typed_error() {
     assert_eq!(err.kind(), StoreErrorKind::Unavailable);
 }
 
-/// A migrator holding only the first migration of `backend`: the schema before owned reservations.
+/// A migrator holding the first `n` migrations of `backend`, in `dir`: the schema of an earlier
+/// release (1: before owned reservations; 2: before settled reservations).
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
-async fn first_schema(backend: &str, dir: &std::path::Path) -> sqlx::migrate::Migrator {
+async fn earlier_schema(backend: &str, dir: &std::path::Path, n: usize) -> sqlx::migrate::Migrator {
     let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("migrations")
-        .join(backend)
-        .join("20250601000001_status_lists.sql");
-    std::fs::copy(&from, dir.join("20250601000001_status_lists.sql")).unwrap();
+        .join(backend);
+    let mut files: Vec<_> = std::fs::read_dir(&from)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    files.sort();
+    assert!(files.len() > n, "a later migration exists to upgrade to");
+    for file in &files[..n] {
+        std::fs::copy(from.join(file), dir.join(file)).unwrap();
+    }
     sqlx::migrate::Migrator::new(dir).await.unwrap()
+}
+
+/// What the earlier schema of `n` migrations held before the upgrade: a list with its counter at
+/// 7 and, from the second schema on, a reservation of counter 7 held by `before-upgrade` (so
+/// the counter is at 8).
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+const OLD_ROWS: [&str; 2] = [
+    "INSERT INTO status_lists (list_id, series, sequence, purpose, status_size, capacity, seed, \
+     created_at, next_counter) VALUES ('old-1', 'old', 1, 'revocation', 1, 100, $1, 0, 8)",
+    "INSERT INTO status_reservations (owner, list_id, start_counter, end_counter) \
+     VALUES ('before-upgrade', 'old-1', 7, 8)",
+];
+
+/// One of [`OLD_ROWS`] with its arguments (the list's seed).
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+fn old_row<DB: sqlx::Database>(
+    insert: &str,
+) -> sqlx::query::Query<'_, DB, <DB as sqlx::Database>::Arguments<'_>>
+where
+    for<'a> &'a [u8]: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let query = sqlx::query(insert);
+    if insert.contains("$1") {
+        query.bind(&[9u8; 32][..])
+    } else {
+        query
+    }
 }
 
 /// A database made by the previous schema upgrades on connect: its lists and counters are kept and
@@ -116,36 +151,40 @@ async fn first_schema(backend: &str, dir: &std::path::Path) -> sqlx::migrate::Mi
 #[cfg(feature = "sqlite")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_upgrades_a_database_of_the_previous_schema() {
-    let dir = tempfile::tempdir().unwrap();
-    let migrations = tempfile::tempdir().unwrap();
-    let path = dir.path().join("old.db");
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(&path)
-        .create_if_missing(true);
-    let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
-    first_schema("sqlite", migrations.path())
-        .await
-        .run(&pool)
-        .await
-        .unwrap();
-    sqlx::query(
-        "INSERT INTO status_lists (list_id, series, sequence, purpose, status_size, capacity, \
-         seed, created_at, next_counter) VALUES ('old-1', 'old', 1, 'revocation', 1, 100, ?1, 0, 7)",
-    )
-    .bind(&[9u8; 32][..])
-    .execute(&pool)
-    .await
-    .unwrap();
-    pool.close().await;
-    let store = vc_status::store::SqliteStore::open(&path).await.unwrap();
-    upgraded(&store).await;
-    run_conformance(Arc::new(store)).await.unwrap();
+    for n in 1..=2 {
+        let dir = tempfile::tempdir().unwrap();
+        let migrations = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let options = sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true);
+        let pool = sqlx::SqlitePool::connect_with(options).await.unwrap();
+        earlier_schema("sqlite", migrations.path(), n)
+            .await
+            .run(&pool)
+            .await
+            .unwrap();
+        for insert in &OLD_ROWS[..n] {
+            old_row(insert).execute(&pool).await.unwrap();
+        }
+        pool.close().await;
+        let store = vc_status::store::SqliteStore::open(&path).await.unwrap();
+        upgraded(&store, n).await;
+        run_conformance(Arc::new(store)).await.unwrap();
+    }
 }
 
 /// The same on PostgreSQL.
 #[cfg(feature = "postgres")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_upgrades_a_database_of_the_previous_schema() {
+    for n in 1..=2 {
+        postgres_upgrade_from(n).await;
+    }
+}
+
+#[cfg(feature = "postgres")]
+async fn postgres_upgrade_from(n: usize) {
     use sqlx::Connection;
     let migrations = tempfile::tempdir().unwrap();
     vc_status::testing::postgres::in_fresh_schema(
@@ -162,25 +201,19 @@ async fn postgres_upgrades_a_database_of_the_previous_schema() {
             let pool = sqlx::PgPool::connect_with(options.options([("search_path", &schema)]))
                 .await
                 .unwrap();
-            first_schema("postgres", migrations.path())
+            earlier_schema("postgres", migrations.path(), n)
                 .await
                 .run(&pool)
                 .await
                 .unwrap();
-            sqlx::query(
-                "INSERT INTO status_lists (list_id, series, sequence, purpose, status_size, \
-                 capacity, seed, created_at, next_counter) \
-                 VALUES ('old-1', 'old', 1, 'revocation', 1, 100, $1, 0, 7)",
-            )
-            .bind(&[9u8; 32][..])
-            .execute(&pool)
-            .await
-            .unwrap();
+            for insert in &OLD_ROWS[..n] {
+                old_row(insert).execute(&pool).await.unwrap();
+            }
             pool.close().await;
             let store = vc_status::store::PostgresStore::connect_with_schema(&url, &schema)
                 .await
                 .unwrap();
-            upgraded(&store).await;
+            upgraded(&store, n).await;
             run_conformance(Arc::new(store.clone())).await.unwrap();
             store.pool().close().await;
         },
@@ -188,14 +221,24 @@ async fn postgres_upgrades_a_database_of_the_previous_schema() {
     .await;
 }
 
-/// What an upgraded store holds: the old list with its counter, and owned reservations on it.
+/// What an upgraded store holds: the old list with its counter, the reservation held before the
+/// upgrade (still held, released into a settled one), and owned reservations on the old list.
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
-async fn upgraded(store: &dyn vc_status::store::StatusListStore) {
+async fn upgraded(store: &dyn vc_status::store::StatusListStore, n: usize) {
+    use vc_status::ReservationOwner;
     let id = vc_status::StatusListId::new("old-1").unwrap();
     assert_eq!(store.get_list(&id).await.unwrap().seed, [9u8; 32]);
-    assert_eq!(store.snapshot(&id).await.unwrap().allocated, 7);
-    let owner = vc_status::ReservationOwner::new("after-upgrade").unwrap();
+    assert_eq!(store.snapshot(&id).await.unwrap().allocated, 8);
+    if n >= 2 {
+        let before = ReservationOwner::new("before-upgrade").unwrap();
+        let held = store.reservation(&before).await.unwrap().unwrap();
+        assert_eq!(held.counters, 7..8);
+        assert!(store.release_reservation(&before).await.unwrap());
+        assert_eq!(store.reservation(&before).await.unwrap(), None);
+        assert_eq!(store.reserve_owned(&before, &id, 1).await.unwrap(), held);
+    }
+    let owner = ReservationOwner::new("after-upgrade").unwrap();
     let held = store.reserve_owned(&owner, &id, 1).await.unwrap();
-    assert_eq!(held.counters, 7..8);
+    assert_eq!(held.counters, 8..9);
     assert_eq!(store.reservation(&owner).await.unwrap(), Some(held));
 }
