@@ -122,6 +122,12 @@ pub mod problem_report;
 pub mod session;
 pub mod transport;
 
+// The crates whose types this crate's public API names (credentials, DIDs, the issuer and the
+// host traits' `#[async_trait]`), so that a user needs one dependency.
+pub use async_trait::async_trait;
+pub use vc_core;
+pub use vc_issue;
+
 pub use attachment::{Attachment, AttachmentContent, AttachmentData};
 pub use challenge::{ChallengeSource, RandomChallenges, SequentialChallenges};
 pub use credential_signer::CredentialSigner;

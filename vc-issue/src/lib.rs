@@ -106,6 +106,12 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 
+// The workspace README's snippets, compiled and run as doctests (they use the HTTP router and
+// the conformance suites).
+#[cfg(all(doctest, feature = "http", feature = "testing"))]
+#[doc = include_str!("../../README.md")]
+struct ReadmeSnippets;
+
 #[cfg(feature = "client")]
 pub mod coordinator;
 pub mod crypto;
@@ -130,6 +136,16 @@ pub mod status_index;
 pub mod telemetry;
 #[cfg(any(test, feature = "testing"))]
 pub mod testing;
+
+// The crates whose types this crate's public API names (credentials, DIDs, status entries, claims
+// as JSON, the host traits' `#[async_trait]`), so that a user needs one dependency, at the versions
+// this crate was built with.
+pub use async_trait::async_trait;
+#[cfg(feature = "http")]
+pub use axum;
+pub use serde_json;
+pub use vc_core;
+pub use vc_status;
 
 pub use crypto::keystore::{InMemoryKeyStore, KeyStore};
 pub use crypto::proof_type::ProofType;

@@ -97,6 +97,11 @@ pub mod store;
 pub mod testing;
 mod token_status_list;
 
+// The crates whose items this crate's public API names (DIDs and datetimes, the store trait's
+// `#[async_trait]`), so that a host implementing a store needs no other dependency.
+pub use async_trait::async_trait;
+pub use vc_core;
+
 pub use bitstring::{Bitstring, DecodeOptions, DEFAULT_MAX_BYTES, MIN_ENTRIES};
 pub use builder::{StatusRegistryBuilder, LIST_PLACEHOLDER};
 pub use credential::{format_datetime, list_credential, ListCredentialParams};
