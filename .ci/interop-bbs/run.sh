@@ -5,21 +5,11 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
-export VC_SHARED_DIR="${VC_SHARED_DIR:-$repo/../shared}"
-target="${CARGO_TARGET_DIR:-$repo/target}"
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
-
-(cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
-(cd "$repo" && cargo build -q -p vc-examples --example 07_bbs_selective_disclosure)
-example="$target/debug/examples/07_bbs_selective_disclosure"
-db_verify() { (cd "$here" && node verify.js "$@"); }
-db_derive() { (cd "$here" && node derive.js "$@"); }
-seed=0303030303030303030303030303030303030303030303030303030303030303
-
 # shellcheck source=../interop-lib.sh
 source "$here/../interop-lib.sh"
+export VC_SHARED_DIR="${VC_SHARED_DIR:-$repo/../shared}"
+db_kit 07_bbs_selective_disclosure
+seed=0303030303030303030303030303030303030303030303030303030303030303
 
 # The kit itself: Digital Bazaar verifies the W3C vector's derived proof.
 check "kit: DB verifies the W3C vc-di-bbs derived vector" \

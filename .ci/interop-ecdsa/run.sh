@@ -6,23 +6,13 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
-export VC_SHARED_DIR="${VC_SHARED_DIR:-$repo/../shared}"
-target="${CARGO_TARGET_DIR:-$repo/target}"
-vectors="$VC_SHARED_DIR/vectors/vc-di-ecdsa"
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
-
-(cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
-(cd "$repo" && cargo build -q -p vc-examples --example 11_ecdsa_suites)
-example="$target/debug/examples/11_ecdsa_suites"
-db_verify() { (cd "$here" && node verify.js "$@"); }
-db_derive() { (cd "$here" && node derive.js "$@"); }
-seed_p256=0303030303030303030303030303030303030303030303030303030303030303
-seed_p384=040404040404040404040404040404040404040404040404040404040404040404040404040404040404040404040404
-
 # shellcheck source=../interop-lib.sh
 source "$here/../interop-lib.sh"
+export VC_SHARED_DIR="${VC_SHARED_DIR:-$repo/../shared}"
+vectors="$VC_SHARED_DIR/vectors/vc-di-ecdsa"
+db_kit 11_ecdsa_suites
+seed_p256=0303030303030303030303030303030303030303030303030303030303030303
+seed_p384=040404040404040404040404040404040404040404040404040404040404040404040404040404040404040404040404
 
 # The kit itself: Digital Bazaar verifies the W3C vectors.
 for vector in ecdsa-rdfc-2019-p256/signedECDSAP256.json ecdsa-rdfc-2019-p384/signedECDSAP384.json \

@@ -7,12 +7,10 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-repo="$(cd "$here/../.." && pwd)"
+# shellcheck source=../interop-lib.sh
+source "$here/../interop-lib.sh"
 shared="$repo/../shared"
 work="${VC_INTEROP_SDJWT_DIR:-/tmp/vc-shared-sdjwt}"
-target="${CARGO_TARGET_DIR:-$repo/target}"
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
 
 rm -rf "$work"
 cp -r "$shared" "$work"
@@ -54,24 +52,6 @@ print('.'.join([h, p, s]))
 PY
 }
 
-passed=0
-failed=0
-check() {
-  local what="$1"; shift
-  if "$@" >"$out/log" 2>&1; then
-    echo "ok   $what"; passed=$((passed + 1))
-  else
-    echo "FAIL $what"; sed 's/^/     /' "$out/log"; failed=$((failed + 1))
-  fi
-}
-rejects() {
-  local what="$1"; shift
-  if "$@" >"$out/log" 2>&1; then
-    echo "FAIL $what (accepted)"; sed 's/^/     /' "$out/log"; failed=$((failed + 1))
-  else
-    echo "ok   $what"; passed=$((passed + 1))
-  fi
-}
 both() { # check|rejects what args...
   local kind="$1" what="$2"; shift 2
   "$kind" "node: $what" node_verify "$@"
