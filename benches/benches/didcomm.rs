@@ -27,12 +27,16 @@ use vc_issue::{
 
 const DEGREE: &str = "UniversityDegreeCredential";
 
-/// The issuer's pipeline, both keys and the DID registry, built once.
+/// The issuer's pipeline, both keys, the DID registry and the offered credential, built once.
 struct World {
     dids: Arc<InMemoryDidRegistry>,
     pipeline: Arc<Issuer>,
     issuer_key: Arc<Ed25519Signer>,
     holder_key: Arc<Ed25519Signer>,
+    /// The holder's key as its sessions sign with it.
+    holder: HolderKey,
+    /// The iota offer's unsigned degree.
+    degree: Credential,
     clock: Arc<dyn Clock>,
 }
 
@@ -49,11 +53,25 @@ impl World {
             .keys(keys)
             .build()
             .unwrap();
+        let holder = HolderKey::new(holder_key.verification_method_id(), holder_key.clone());
+        let degree = Credential::builder()
+            .id(CredentialId::parse("urn:uuid:0b4e8f0c-2f4c-4c61-9f35-1c1f8d6c2a10").unwrap())
+            .context("https://www.w3.org/ns/credentials/examples/v2")
+            .type_(DEGREE)
+            .issuer(issuer_key.did())
+            .subject_value(json!({
+                "id": holder_key.did().as_str(),
+                "degree": {"type": "BachelorDegree", "name": "Bachelor of Science and Arts"}
+            }))
+            .build()
+            .unwrap();
         Self {
             dids,
             pipeline: Arc::new(pipeline),
             issuer_key,
             holder_key,
+            holder,
+            degree,
             clock: Arc::new(SystemClock),
         }
     }
@@ -72,29 +90,12 @@ impl World {
 
     fn iota_holder(&self) -> HolderSession {
         let config = HolderConfig::builder()
-            .key(HolderKey::new(
-                self.holder_key.verification_method_id(),
-                self.holder_key.clone(),
-            ))
+            .key(self.holder.clone())
             .trust_issuer(&self.issuer_key.did())
             .resolver(self.dids.clone())
             .build()
             .unwrap();
         HolderSession::new(config, Some(self.issuer_key.did()))
-    }
-
-    fn degree(&self) -> Credential {
-        Credential::builder()
-            .id(CredentialId::parse("urn:uuid:0b4e8f0c-2f4c-4c61-9f35-1c1f8d6c2a10").unwrap())
-            .context("https://www.w3.org/ns/credentials/examples/v2")
-            .type_(DEGREE)
-            .issuer(self.issuer_key.did())
-            .subject_value(json!({
-                "id": self.holder_key.did().as_str(),
-                "degree": {"type": "BachelorDegree", "name": "Bachelor of Science and Arts"}
-            }))
-            .build()
-            .unwrap()
     }
 
     fn aries_parties(&self) -> (AriesIssuer, AriesHolder) {
@@ -215,7 +216,13 @@ fn didcomm(c: &mut Criterion) {
         "iota/issuance/0.1 full flow, eddsa-jcs-2022 (request→offer→response→issuance→ack)",
         |b| {
             b.iter_batched(
-                || (world.iota_issuer(), world.iota_holder(), world.degree()),
+                || {
+                    (
+                        world.iota_issuer(),
+                        world.iota_holder(),
+                        world.degree.clone(),
+                    )
+                },
                 |(issuer, holder, credential)| {
                     runtime.block_on(iota_issuance(&world, issuer, holder, credential))
                 },

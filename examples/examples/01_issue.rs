@@ -20,6 +20,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use vc_core::{Clock, Credential, DateTime, FixedClock, SystemClock};
+use vc_examples::flags::each_flag;
 use vc_issue::{
     CredentialVerifier, Ed25519Signer, InMemoryDidRegistry, IssuanceRequest, IssuedCredential,
     Issuer, P256Signer, ProofType, Signer,
@@ -27,6 +28,7 @@ use vc_issue::{
 use vc_status::store::MemoryStore;
 use vc_status::{StatusEntry, StatusRegistry};
 
+#[derive(Default)]
 struct Args {
     suite: ProofType,
     seed: Option<String>,
@@ -42,19 +44,10 @@ struct Args {
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         suite: ProofType::EddsaRdfc2022,
-        seed: None,
-        request: None,
-        v1: false,
-        created: None,
-        status_list_out: None,
-        revoke: false,
-        p256: false,
-        warm: 0,
+        ..Args::default()
     };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
-        match flag.as_str() {
+    each_flag(std::env::args().skip(1), |flag, value| {
+        match flag {
             "--suite" => args.suite = ProofType::from(value()?.as_str()),
             "--seed" => args.seed = Some(value()?),
             "--request" => args.request = Some(value()?),
@@ -73,7 +66,8 @@ fn parse_args() -> Result<Args, String> {
             "--help" | "-h" => return Err(String::new()),
             other => return Err(format!("unknown flag {other}")),
         }
-    }
+        Ok(())
+    })?;
     Ok(args)
 }
 
@@ -257,11 +251,10 @@ async fn export_status_list(
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    match parse_args() {
-        Ok(args) => vc_examples::exit::outcome(run(args).await),
-        Err(message) => vc_examples::exit::usage(
-            &message,
-            "usage: 01_issue [--suite <proofType>] [--seed <64 hex>] [--request <file>] [--v1] [--created <dateTime>]",
-        ),
-    }
+    vc_examples::exit::run(
+        parse_args(),
+        "usage: 01_issue [--suite <proofType>] [--seed <64 hex>] [--request <file>] [--v1] [--created <dateTime>]",
+        run,
+    )
+    .await
 }

@@ -15,11 +15,9 @@ use vc_issue::queue::{
     AlwaysHold, IssuanceObserver, IssuanceQueue, MemoryIssuanceStore, TicketState, TransitionEvent,
 };
 use vc_issue::{
-    CredentialVerifier, Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore,
-    InMemorySchemaRegistry, IssuanceRequest, Issuer, SchemaEntry,
+    CredentialVerifier, Ed25519Signer, InMemoryDidRegistry, InMemorySchemaRegistry,
+    IssuanceRequest, Issuer, SchemaEntry,
 };
-use vc_status::store::MemoryStore;
-use vc_status::StatusRegistry;
 
 /// Prints every transition: where a real issuer would send a webhook or an e-mail.
 #[derive(Debug)]
@@ -40,8 +38,7 @@ impl IssuanceObserver for Printer {
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // An issuer on in-memory defaults, with revocation status lists.
     let signer = Arc::new(Ed25519Signer::from_seed(&[42; 32]));
-    let keys = Arc::new(InMemoryKeyStore::new());
-    keys.insert(signer.verification_method_id(), signer.clone());
+    let keys = vc_examples::one_key(signer.verification_method_id(), signer.clone());
     let schemas = Arc::new(InMemorySchemaRegistry::new());
     schemas.insert(SchemaEntry::new(
         "employee-badge-v1",
@@ -54,16 +51,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         vec!["https://www.w3.org/ns/credentials/examples/v2".into()],
     ));
     let dids = Arc::new(InMemoryDidRegistry::new());
-    let registry = StatusRegistry::builder()
-        .store(Arc::new(MemoryStore::new()))
-        .list_url_template("https://issuer.example/status/{list}")
-        .issuer(signer.did().to_string())
-        .build()?;
     let issuer = Issuer::builder()
         .resolver(dids.clone())
         .schemas(schemas)
         .keys(keys)
-        .status_registry(Arc::new(registry))
+        .status_registry(vc_examples::memory_status_registry(signer.did().as_str())?)
         .build()?;
 
     // The queue: every request waits for a person; a request waits at most a week.

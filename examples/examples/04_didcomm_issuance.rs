@@ -21,9 +21,7 @@ use vc_didcomm::iota::{
     IssuerSession, IssuerState,
 };
 use vc_didcomm::{InMemoryTransport, Message, ProblemReport, Transport};
-use vc_issue::{
-    Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore, InMemorySchemaRegistry, Issuer, ProofType,
-};
+use vc_issue::{Ed25519Signer, InMemoryDidRegistry, InMemorySchemaRegistry, Issuer, ProofType};
 
 type Res<T> = Result<T, Box<dyn std::error::Error>>;
 
@@ -42,8 +40,7 @@ impl World {
         let dids = Arc::new(InMemoryDidRegistry::new());
         let issuer_key = Arc::new(Ed25519Signer::from_seed(&[0x11; 32]));
         let holder_key = Arc::new(Ed25519Signer::from_seed(&[0x22; 32]));
-        let keys = Arc::new(InMemoryKeyStore::new());
-        keys.insert(issuer_key.verification_method_id(), issuer_key.clone());
+        let keys = vc_examples::one_key(issuer_key.verification_method_id(), issuer_key.clone());
         let pipeline = Issuer::builder()
             .resolver(dids.clone())
             .schemas(Arc::new(InMemorySchemaRegistry::new()))

@@ -107,13 +107,12 @@ async fn run(args: Args) -> Result<(), String> {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    match parse_args() {
-        Ok(args) => vc_examples::exit::outcome(run(args).await),
-        Err(message) => vc_examples::exit::usage(
-            &message,
-            "usage: 07_bbs_selective_disclosure [--out <file>] [--base-out <file>] \
-             [--reveal <pointer>]... [--presentation-header <text>] [--seed <64 hex>] \
-             | --verify <file>",
-        ),
-    }
+    vc_examples::exit::run(
+        parse_args(),
+        "usage: 07_bbs_selective_disclosure [--out <file>] [--base-out <file>] \
+         [--reveal <pointer>]... [--presentation-header <text>] [--seed <64 hex>] \
+         | --verify <file>",
+        run,
+    )
+    .await
 }

@@ -328,8 +328,5 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    match parse_args() {
-        Ok(args) => vc_examples::exit::outcome(run(args).await.map_err(|e| e.to_string())),
-        Err(message) => vc_examples::exit::usage(&message, USAGE),
-    }
+    vc_examples::exit::run(parse_args(), USAGE, run).await
 }

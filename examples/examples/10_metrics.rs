@@ -18,11 +18,9 @@ use metrics_exporter_prometheus::PrometheusBuilder;
 use serde_json::json;
 use vc_issue::queue::{AlwaysHold, IssuanceQueue, MemoryIssuanceStore};
 use vc_issue::{
-    Ed25519Signer, InMemoryDidRegistry, InMemoryKeyStore, InMemorySchemaRegistry, IssuanceRequest,
-    Issuer, ProofType, SchemaEntry,
+    Ed25519Signer, InMemoryDidRegistry, InMemorySchemaRegistry, IssuanceRequest, Issuer, ProofType,
+    SchemaEntry,
 };
-use vc_status::store::MemoryStore;
-use vc_status::StatusRegistry;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
@@ -31,8 +29,7 @@ async fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
     metrics::set_global_recorder(recorder)?;
 
     let signer = Arc::new(Ed25519Signer::from_seed(&[42; 32]));
-    let keys = Arc::new(InMemoryKeyStore::new());
-    keys.insert(signer.verification_method_id(), signer.clone());
+    let keys = vc_examples::one_key(signer.verification_method_id(), signer.clone());
     let schemas = Arc::new(InMemorySchemaRegistry::new());
     schemas.insert(SchemaEntry::new(
         "membership-v1",
@@ -41,16 +38,11 @@ async fn main() -> Result<ExitCode, Box<dyn std::error::Error>> {
         vec!["MembershipCredential".into()],
         vec!["https://www.w3.org/ns/credentials/examples/v2".into()],
     ));
-    let registry = StatusRegistry::builder()
-        .store(Arc::new(MemoryStore::new()))
-        .list_url_template("https://issuer.example/status/{list}")
-        .issuer(signer.did().to_string())
-        .build()?;
     let issuer = Issuer::builder()
         .resolver(Arc::new(InMemoryDidRegistry::new()))
         .schemas(schemas)
         .keys(keys)
-        .status_registry(Arc::new(registry))
+        .status_registry(vc_examples::memory_status_registry(signer.did().as_str())?)
         .build()?;
     let request = |level: &str, holder: u8| {
         IssuanceRequest::new(

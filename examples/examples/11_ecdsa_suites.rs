@@ -18,9 +18,11 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use vc_examples::flags::each_flag;
 use vc_issue::crypto::suites::ecdsa_sd::derive_proof;
 use vc_issue::{P256Signer, P384Signer, ProofType, Signer};
 
+#[derive(Default)]
 struct Args {
     suite: ProofType,
     p384: bool,
@@ -34,17 +36,10 @@ struct Args {
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
         suite: ProofType::EcdsaRdfc2019,
-        p384: false,
-        seed: None,
-        out: None,
-        base_out: None,
-        reveal: Vec::new(),
-        verify: None,
+        ..Args::default()
     };
-    let mut it = std::env::args().skip(1);
-    while let Some(flag) = it.next() {
-        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
-        match flag.as_str() {
+    each_flag(std::env::args().skip(1), |flag, value| {
+        match flag {
             "--suite" => args.suite = ProofType::from(value()?.as_str()),
             "--curve" => {
                 args.p384 = match value()?.as_str() {
@@ -61,7 +56,8 @@ fn parse_args() -> Result<Args, String> {
             "--help" | "-h" => return Err(String::new()),
             other => return Err(format!("unknown flag {other}")),
         }
-    }
+        Ok(())
+    })?;
     if !matches!(
         args.suite,
         ProofType::EcdsaRdfc2019 | ProofType::EcdsaJcs2019 | ProofType::EcdsaSd2023
@@ -129,13 +125,12 @@ async fn run(args: Args) -> Result<(), String> {
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    match parse_args() {
-        Ok(args) => vc_examples::exit::outcome(run(args).await),
-        Err(message) => vc_examples::exit::usage(
-            &message,
-            "usage: 11_ecdsa_suites [--suite ecdsa-rdfc-2019|ecdsa-jcs-2019|ecdsa-sd-2023] \
-             [--curve p256|p384] [--seed <hex>] [--out <file>] [--base-out <file>] \
-             [--reveal <pointer>]... | --verify <file>",
-        ),
-    }
+    vc_examples::exit::run(
+        parse_args(),
+        "usage: 11_ecdsa_suites [--suite ecdsa-rdfc-2019|ecdsa-jcs-2019|ecdsa-sd-2023] \
+         [--curve p256|p384] [--seed <hex>] [--out <file>] [--base-out <file>] \
+         [--reveal <pointer>]... | --verify <file>",
+        run,
+    )
+    .await
 }

@@ -1,7 +1,25 @@
 //! How an example's `main` ends: the exit codes every example uses.
 
 use std::fmt::Display;
+use std::future::Future;
 use std::process::ExitCode;
+
+/// An example's whole `main`: `run` on the parsed `args` ([`outcome`]), or [`usage`] when the
+/// command line was not accepted (`args` is then the message).
+pub async fn run<A, E, F>(
+    args: Result<A, String>,
+    usage_text: &str,
+    run: impl FnOnce(A) -> F,
+) -> ExitCode
+where
+    F: Future<Output = Result<(), E>>,
+    E: Display,
+{
+    match args {
+        Ok(args) => outcome(run(args).await),
+        Err(message) => usage(&message, usage_text),
+    }
+}
 
 /// A command line that was not accepted: prints `message` (unless empty, as for `--help`) and
 /// `usage` to stderr and exits with 2, the conventional code for a usage error.

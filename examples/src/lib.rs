@@ -14,6 +14,8 @@ use vc_issue::{
     CredentialVerifier, InMemoryDidRegistry, InMemoryKeyStore, InMemorySchemaRegistry,
     IssuanceRequest, IssueError, Issuer, ProofType, Signer,
 };
+use vc_status::store::MemoryStore;
+use vc_status::StatusRegistry;
 
 pub mod exit;
 pub mod flags;
@@ -41,6 +43,17 @@ pub fn one_key(
     let keys = Arc::new(InMemoryKeyStore::new());
     keys.insert(verification_method, signer);
     keys
+}
+
+/// Revocation status lists of `issuer` in memory, published under
+/// `https://issuer.example/status/{list}`.
+pub fn memory_status_registry(issuer: &str) -> Result<Arc<StatusRegistry>, vc_status::Error> {
+    let registry = StatusRegistry::builder()
+        .store(Arc::new(MemoryStore::new()))
+        .list_url_template("https://issuer.example/status/{list}")
+        .issuer(issuer)
+        .build()?;
+    Ok(Arc::new(registry))
 }
 
 /// Issues the university degree (`examples/data/degree-request.json`) by `signer`, published as
