@@ -16,6 +16,8 @@
 
 #[cfg(feature = "postgres")]
 pub mod postgres;
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+pub mod processes;
 
 use std::collections::HashSet;
 use std::sync::Arc;

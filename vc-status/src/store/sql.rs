@@ -89,6 +89,12 @@ pub(super) struct ReservationColumns {
 
 pub(super) const RESERVATION_COLUMNS: &str = "list_id, start_counter, end_counter";
 
+/// Steps list `$1`'s counter by `$2` unless the list is full, returning the counter after the
+/// step and the capacity: what a reservation, owned or not, takes.
+pub(super) const STEP_COUNTER: &str = "UPDATE status_lists SET next_counter = next_counter + $2 \
+     WHERE list_id = $1 AND next_counter < capacity \
+     RETURNING next_counter, capacity";
+
 impl ReservationColumns {
     pub(super) fn into_record(self) -> Result<ReservationRecord, StoreError> {
         Ok(ReservationRecord {

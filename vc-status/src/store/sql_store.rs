@@ -32,7 +32,7 @@ macro_rules! sql_status_list_store {
 
         use super::sql::{
             corrupt, granted, map_err, to_i64, to_u64, ListColumns, ReservationColumns,
-            LIST_COLUMNS, OWNER_RACE_ATTEMPTS, RESERVATION_COLUMNS,
+            LIST_COLUMNS, OWNER_RACE_ATTEMPTS, RESERVATION_COLUMNS, STEP_COUNTER,
         };
         use super::{
             EntryChange, ListRecord, ListSnapshot, ReservationRecord, SetOutcome,
@@ -86,41 +86,33 @@ macro_rules! sql_status_list_store {
             }
 
             async fn get_list(&self, id: &StatusListId) -> Result<ListRecord, StoreError> {
-                let row = sqlx::query(&format!(
-                    "SELECT {LIST_COLUMNS} FROM status_lists WHERE list_id = $1"
-                ))
-                .bind(id.as_str())
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(|e| map_err(e, format!("read status list {id}")))?;
+                let sql = format!("SELECT {LIST_COLUMNS} FROM status_lists WHERE list_id = $1");
+                let row = self
+                    .row_by(&sql, id.as_str(), || format!("read status list {id}"))
+                    .await?;
                 record(&row.ok_or_else(|| not_found(id))?)
             }
 
             async fn latest_list(&self, series: &str) -> Result<Option<ListRecord>, StoreError> {
-                let row = sqlx::query(&format!(
+                let sql = format!(
                     "SELECT {LIST_COLUMNS} FROM status_lists WHERE series = $1 \
                      ORDER BY sequence DESC LIMIT 1"
-                ))
-                .bind(series)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(|e| map_err(e, format!("find the latest list of {series}")))?;
+                );
+                let row = self
+                    .row_by(&sql, series, || format!("find the latest list of {series}"))
+                    .await?;
                 row.as_ref().map(record).transpose()
             }
 
             async fn reserve(&self, id: &StatusListId, n: u64) -> Result<Range<u64>, StoreError> {
                 // Capacities are at most 2^62, so counter + n stays below 2^63.
                 let n = n.min(crate::permutation::MAX_DOMAIN);
-                let row = sqlx::query(
-                    "UPDATE status_lists SET next_counter = next_counter + $2 \
-                     WHERE list_id = $1 AND next_counter < capacity \
-                     RETURNING next_counter, capacity",
-                )
-                .bind(id.as_str())
-                .bind(to_i64(n)?)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(|e| map_err(e, format!("reserve in status list {id}")))?;
+                let row = sqlx::query(STEP_COUNTER)
+                    .bind(id.as_str())
+                    .bind(to_i64(n)?)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(|e| map_err(e, format!("reserve in status list {id}")))?;
                 match row {
                     Some(row) => counters_granted(&row, n),
                     None => {
@@ -157,14 +149,13 @@ macro_rules! sql_status_list_store {
                 &self,
                 owner: &ReservationOwner,
             ) -> Result<Option<ReservationRecord>, StoreError> {
-                let row = sqlx::query(&format!(
+                let sql = format!(
                     "SELECT {RESERVATION_COLUMNS} FROM status_reservations \
                      WHERE owner = $1 AND NOT settled"
-                ))
-                .bind(owner.as_str())
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(|e| map_err(e, format!("read the reservation of {owner}")))?;
+                );
+                let row = self
+                    .row_by(&sql, owner.as_str(), || format!("read the reservation of {owner}"))
+                    .await?;
                 row.as_ref().map(reservation).transpose()
             }
 
@@ -253,6 +244,21 @@ macro_rules! sql_status_list_store {
         }
 
         impl $store {
+            /// The row that `sql` selects by its one parameter, `key`, if any; `what` says what
+            /// was read when the database fails.
+            async fn row_by(
+                &self,
+                sql: &str,
+                key: &str,
+                what: impl FnOnce() -> String,
+            ) -> Result<Option<$row>, StoreError> {
+                sqlx::query(sql)
+                    .bind(key)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(|e| map_err(e, what()))
+            }
+
             /// One try of [`reserve_owned`](StatusListStore::reserve_owned): the owner's lookup, the
             /// counter step and the owner's record in one transaction. Two callers for one owner may
             /// both miss the lookup; the counter's row lock orders their steps and the owner's primary
@@ -282,16 +288,12 @@ macro_rules! sql_status_list_store {
                     tx.commit().await.map_err(|e| map_err(e, ctx()))?;
                     return reservation(&row);
                 }
-                let row = sqlx::query(
-                    "UPDATE status_lists SET next_counter = next_counter + $2 \
-                     WHERE list_id = $1 AND next_counter < capacity \
-                     RETURNING next_counter, capacity",
-                )
-                .bind(id.as_str())
-                .bind(to_i64(n)?)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(|e| map_err(e, ctx()))?;
+                let row = sqlx::query(STEP_COUNTER)
+                    .bind(id.as_str())
+                    .bind(to_i64(n)?)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(|e| map_err(e, ctx()))?;
                 let counters = match row {
                     Some(row) => counters_granted(&row, n)?,
                     None => {

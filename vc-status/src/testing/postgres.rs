@@ -52,6 +52,18 @@ pub async fn drop_schemas(url: &str, schemas: &[&str]) -> Result<(), sqlx::Error
     conn.close().await
 }
 
+/// Creates `schema` on the server at `url` and returns a pool that works in it (its
+/// `search_path`): for a test that builds a database by hand, such as one of an older schema.
+pub async fn create_schema(url: &str, schema: &str) -> Result<sqlx::PgPool, sqlx::Error> {
+    let mut conn = sqlx::PgConnection::connect(url).await?;
+    sqlx::query(&format!("CREATE SCHEMA \"{schema}\""))
+        .execute(&mut conn)
+        .await?;
+    conn.close().await?;
+    let options: sqlx::postgres::PgConnectOptions = url.parse()?;
+    sqlx::PgPool::connect_with(options.options([("search_path", schema)])).await
+}
+
 /// Runs `test` with the server's URL and a fresh schema (named from `prefix` and `tag`), then
 /// drops the schema whether the test passed or panicked, and re-raises its panic. Does nothing
 /// when [`url`] is `None`.

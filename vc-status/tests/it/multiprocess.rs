@@ -6,10 +6,10 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::sync::Arc;
 
 use vc_status::store::StatusListStore;
+use vc_status::testing::processes::{wait_success, SharedDatabase};
 use vc_status::{ListFormat, StatusEntry, StatusListId, StatusPurpose, StatusRegistry};
 
 const ROLE: &str = "MP_ROLE";
@@ -18,58 +18,20 @@ const PER_PROCESS: usize = 5_000;
 const LIST_SIZE: u64 = 3_000;
 const TEMPLATE: &str = "https://issuer.example/status/{list}";
 
-#[derive(Debug, Clone)]
-enum Backend {
-    #[cfg(feature = "sqlite")]
-    Sqlite(PathBuf),
-    #[cfg(feature = "postgres")]
-    Postgres { url: String, schema: String },
-}
-
-impl Backend {
-    fn env(&self) -> Vec<(&'static str, String)> {
-        match self {
-            #[cfg(feature = "sqlite")]
-            Backend::Sqlite(path) => vec![
-                ("MP_BACKEND", "sqlite".into()),
-                ("MP_TARGET", path.display().to_string()),
-            ],
-            #[cfg(feature = "postgres")]
-            Backend::Postgres { url, schema } => vec![
-                ("MP_BACKEND", "postgres".into()),
-                ("MP_TARGET", url.clone()),
-                ("MP_SCHEMA", schema.clone()),
-            ],
+/// Opens the shared database's status list store.
+async fn open(backend: &SharedDatabase) -> Arc<dyn StatusListStore> {
+    match backend {
+        #[cfg(feature = "sqlite")]
+        SharedDatabase::Sqlite(path) => {
+            Arc::new(vc_status::store::SqliteStore::open(path).await.unwrap())
         }
-    }
-
-    fn from_env() -> Backend {
-        let target = std::env::var("MP_TARGET").unwrap();
-        match std::env::var("MP_BACKEND").unwrap().as_str() {
-            #[cfg(feature = "sqlite")]
-            "sqlite" => Backend::Sqlite(PathBuf::from(target)),
-            #[cfg(feature = "postgres")]
-            "postgres" => Backend::Postgres {
-                url: target,
-                schema: std::env::var("MP_SCHEMA").unwrap(),
-            },
-            other => panic!("unknown backend {other}"),
-        }
-    }
-
-    async fn open(&self) -> Arc<dyn StatusListStore> {
-        match self {
-            #[cfg(feature = "sqlite")]
-            Backend::Sqlite(path) => {
-                Arc::new(vc_status::store::SqliteStore::open(path).await.unwrap())
-            }
-            #[cfg(feature = "postgres")]
-            Backend::Postgres { url, schema } => Arc::new(
-                vc_status::store::PostgresStore::connect_with_schema(url, schema)
-                    .await
-                    .unwrap(),
-            ),
-        }
+        #[cfg(feature = "postgres")]
+        SharedDatabase::Postgres { url, schema } => Arc::new(
+            vc_status::store::PostgresStore::connect_with_schema(url, schema)
+                .await
+                .unwrap(),
+        ),
+        other => panic!("no backend for {other:?}"),
     }
 }
 
@@ -93,54 +55,31 @@ fn registry(store: Arc<dyn StatusListStore>, namespace: &str) -> StatusRegistry 
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
+    vc_status::testing::processes::runtime().unwrap()
 }
 
 /// Runs the children and waits for all of them; each gets `MP_CHILD=<k>` and `MP_OUT=<file>`.
 fn run_children(
-    backend: &Backend,
+    backend: &SharedDatabase,
     role: &str,
     n: usize,
     dir: &Path,
     extra: &[(&str, String)],
 ) -> Vec<PathBuf> {
-    let exe = std::env::current_exe().unwrap();
     let mut children = Vec::new();
     let mut outs = Vec::new();
     for k in 0..n {
         let out = dir.join(format!("{role}-{k}.txt"));
-        let mut cmd = Command::new(&exe);
-        cmd.args([
-            "--exact",
-            "multiprocess::child_process_entry",
-            "--nocapture",
-            "--test-threads",
-            "1",
-        ])
-        .env(ROLE, role)
-        .env("MP_CHILD", k.to_string())
-        .env("MP_OUT", &out);
-        for (key, value) in backend.env().into_iter().chain(extra.iter().cloned()) {
-            cmd.env(key, value);
-        }
-        // The child's own test-harness output stays out of this test's output.
-        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut cmd = backend.child("multiprocess::child_process_entry").unwrap();
+        cmd.env(ROLE, role)
+            .env("MP_CHILD", k.to_string())
+            .env("MP_OUT", &out)
+            .envs(extra.iter().cloned());
         children.push(cmd.spawn().unwrap());
         outs.push(out);
     }
     for child in children {
-        let output = child.wait_with_output().unwrap();
-        assert!(
-            output.status.success(),
-            "child process failed: {}\n{}\n{}",
-            output.status,
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
+        wait_success(child).unwrap_or_else(|e| panic!("{e}"));
     }
     outs
 }
@@ -151,12 +90,12 @@ fn child_process_entry() {
     let Ok(role) = std::env::var(ROLE) else {
         return;
     };
-    let backend = Backend::from_env();
+    let backend = SharedDatabase::from_env().unwrap();
     let child: usize = std::env::var("MP_CHILD").unwrap().parse().unwrap();
     let out = PathBuf::from(std::env::var("MP_OUT").unwrap());
     runtime().block_on(async move {
         let namespace = if role == "revoke" { "rv" } else { "mp" };
-        let reg = registry(backend.open().await, namespace);
+        let reg = registry(open(&backend).await, namespace);
         let mut lines = String::new();
         match role.as_str() {
             "allocate" => {
@@ -188,18 +127,18 @@ fn child_process_entry() {
     });
 }
 
-fn allocation_across_processes(backend: &Backend, dir: &Path) {
+fn allocation_across_processes(backend: &SharedDatabase, dir: &Path) {
     allocation_across_processes_in(backend, dir, "bitstring")
 }
 
-fn token_allocation_across_processes(backend: &Backend, dir: &Path) {
+fn token_allocation_across_processes(backend: &SharedDatabase, dir: &Path) {
     allocation_across_processes_in(backend, dir, "token")
 }
 
-fn allocation_across_processes_in(backend: &Backend, dir: &Path, format: &str) {
+fn allocation_across_processes_in(backend: &SharedDatabase, dir: &Path, format: &str) {
     // Migrate once up front (children racing on migrations is covered by the retry, but the
     // allocation race is what this test is about).
-    runtime().block_on(async { drop(backend.open().await) });
+    runtime().block_on(async { drop(open(backend).await) });
     let outs = run_children(
         backend,
         "allocate",
@@ -237,7 +176,7 @@ fn allocation_across_processes_in(backend: &Backend, dir: &Path, format: &str) {
     // One runtime for the store and every query: a pooled connection cannot outlive the runtime
     // that opened it.
     let rt = runtime();
-    let store = rt.block_on(backend.open());
+    let store = rt.block_on(open(backend));
     let mut allocated = 0;
     for seq in 1..=lists {
         let id = StatusListId::new(format!("mp-revocation-{seq}")).unwrap();
@@ -255,11 +194,11 @@ fn allocation_across_processes_in(backend: &Backend, dir: &Path, format: &str) {
     assert_eq!(allocated, total as u64, "no counter lost");
 }
 
-fn revocation_across_processes(backend: &Backend, dir: &Path) {
+fn revocation_across_processes(backend: &SharedDatabase, dir: &Path) {
     let rt = runtime();
     let entries = rt.block_on(async {
         let reg = StatusRegistry::builder()
-            .store(backend.open().await)
+            .store(open(backend).await)
             .list_url_template(TEMPLATE)
             .issuer("did:example:issuer")
             .namespace("rv")
@@ -293,7 +232,7 @@ fn revocation_across_processes(backend: &Backend, dir: &Path) {
         .sum();
     assert_eq!(revoked, 1_000);
     rt.block_on(async {
-        let store = backend.open().await;
+        let store = open(backend).await;
         let id = StatusListId::new("rv-revocation-1").unwrap();
         let snap = store.snapshot(&id).await.unwrap();
         assert_eq!(snap.entries.len(), 1_000, "no revocation lost");
@@ -324,7 +263,7 @@ fn revocation_across_processes(backend: &Backend, dir: &Path) {
 #[test]
 fn sqlite_four_processes_allocate_without_duplicates_across_rollover() {
     let dir = tempfile::tempdir().unwrap();
-    let backend = Backend::Sqlite(dir.path().join("shared.db"));
+    let backend = SharedDatabase::Sqlite(dir.path().join("shared.db"));
     allocation_across_processes(&backend, dir.path());
 }
 
@@ -332,7 +271,7 @@ fn sqlite_four_processes_allocate_without_duplicates_across_rollover() {
 #[test]
 fn sqlite_four_processes_allocate_token_status_list_entries_without_duplicates() {
     let dir = tempfile::tempdir().unwrap();
-    let backend = Backend::Sqlite(dir.path().join("tokens.db"));
+    let backend = SharedDatabase::Sqlite(dir.path().join("tokens.db"));
     token_allocation_across_processes(&backend, dir.path());
 }
 
@@ -340,28 +279,17 @@ fn sqlite_four_processes_allocate_token_status_list_entries_without_duplicates()
 #[test]
 fn sqlite_two_processes_revoke_without_losing_updates() {
     let dir = tempfile::tempdir().unwrap();
-    let backend = Backend::Sqlite(dir.path().join("revoke.db"));
+    let backend = SharedDatabase::Sqlite(dir.path().join("revoke.db"));
     revocation_across_processes(&backend, dir.path());
 }
 
 #[cfg(feature = "postgres")]
-fn with_postgres(tag: &str, f: impl FnOnce(&Backend, &Path)) {
-    let Some(url) = vc_status::testing::postgres::url() else {
-        return;
-    };
-    let schema = vc_status::testing::postgres::unique_schema("vc_status_test", tag);
-    let backend = Backend::Postgres {
-        url: url.clone(),
-        schema: schema.clone(),
-    };
+fn with_postgres(tag: &str, f: impl FnOnce(&SharedDatabase, &Path)) {
     let dir = tempfile::tempdir().unwrap();
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&backend, dir.path())));
-    runtime()
-        .block_on(vc_status::testing::postgres::drop_schemas(&url, &[&schema]))
-        .unwrap();
-    if let Err(panic) = result {
-        std::panic::resume_unwind(panic);
-    }
+    vc_status::testing::processes::in_fresh_postgres_schema("vc_status_test", tag, &[], |db| {
+        f(db, dir.path())
+    })
+    .unwrap();
 }
 
 #[cfg(feature = "postgres")]

@@ -185,20 +185,12 @@ async fn postgres_upgrades_a_database_of_the_previous_schema() {
 
 #[cfg(feature = "postgres")]
 async fn postgres_upgrade_from(n: usize) {
-    use sqlx::Connection;
     let migrations = tempfile::tempdir().unwrap();
     vc_status::testing::postgres::in_fresh_schema(
         "vc_status_test",
         "upgrade",
         |url, schema| async move {
-            let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
-            sqlx::query(&format!("CREATE SCHEMA \"{schema}\""))
-                .execute(&mut conn)
-                .await
-                .unwrap();
-            conn.close().await.unwrap();
-            let options: sqlx::postgres::PgConnectOptions = url.parse().unwrap();
-            let pool = sqlx::PgPool::connect_with(options.options([("search_path", &schema)]))
+            let pool = vc_status::testing::postgres::create_schema(&url, &schema)
                 .await
                 .unwrap();
             earlier_schema("postgres", migrations.path(), n)
