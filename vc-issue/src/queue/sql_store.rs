@@ -31,6 +31,24 @@ macro_rules! sql_issuance_store {
             })
         }
 
+        type Query<'q> = sqlx::query::Query<
+            'q,
+            <$row as Row>::Database,
+            <<$row as Row>::Database as sqlx::Database>::Arguments<'q>,
+        >;
+
+        /// Binds what a write sets after the state, in the order both statements name it: the
+        /// lease (token, worker, end), the attempts, the deadline and the data.
+        fn bind_progress<'q>(query: Query<'q>, v: &'q Columns) -> Query<'q> {
+            query
+                .bind(&v.lease_token)
+                .bind(&v.lease_worker)
+                .bind(v.lease_until)
+                .bind(v.attempts)
+                .bind(v.deadline)
+                .bind(&v.data)
+        }
+
         fn record(row: &$row) -> Result<TicketRecord, StoreError> {
             columns(row)
                 .map_err(|e| map_err(e, "read a ticket row"))?
@@ -53,16 +71,9 @@ macro_rules! sql_issuance_store {
                      VALUES ($1, $2, 0, $3, $4, $5, $6, $7, $8, $9)",
                 )
                 .bind(r.id.as_str())
-                .bind(v.state)
-                .bind(r.idempotency_key.as_deref())
-                .bind(v.lease_token)
-                .bind(v.lease_worker)
-                .bind(v.lease_until)
-                .bind(v.attempts)
-                .bind(v.deadline)
-                .bind(v.data)
-                .execute(&self.pool)
-                .await;
+                .bind(&v.state)
+                .bind(r.idempotency_key.as_deref());
+                let inserted = bind_progress(inserted, &v).execute(&self.pool).await;
                 match inserted {
                     Ok(_) => Ok(Inserted::New),
                     Err(e) => {
@@ -106,18 +117,13 @@ macro_rules! sql_issuance_store {
                      lease_worker = $3, lease_until = $4, attempts = $5, deadline = $6, data = $7 \
                      WHERE id = $8 AND version = $9",
                 )
-                .bind(v.state)
-                .bind(v.lease_token)
-                .bind(v.lease_worker)
-                .bind(v.lease_until)
-                .bind(v.attempts)
-                .bind(v.deadline)
-                .bind(v.data)
-                .bind(r.id.as_str())
-                .bind(v.version)
-                .execute(&self.pool)
-                .await
-                .map_err(|e| map_err(e, format!("update ticket {}", r.id)))?;
+                .bind(&v.state);
+                let done = bind_progress(done, &v)
+                    .bind(r.id.as_str())
+                    .bind(v.version)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(|e| map_err(e, format!("update ticket {}", r.id)))?;
                 if done.rows_affected() == 1 {
                     return Ok(r.version + 1);
                 }

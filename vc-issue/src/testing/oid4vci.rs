@@ -123,43 +123,41 @@ pub async fn duplicate_insert(store: &dyn Oid4vciStore) -> Result<(), Conformanc
 /// An entry is not returned at or after its expiry instant, by any method.
 pub async fn expired_is_not_returned(store: &dyn Oid4vciStore) -> Result<(), ConformanceError> {
     const CHECK: &str = "an expired entry is not returned";
+    let kind = EntryKind::PreAuthorizedCode;
     let d = digest()?;
     let expires = t0() + Duration::minutes(10);
-    store
-        .insert(&entry(EntryKind::PreAuthorizedCode, d, expires))
-        .await
-        .at(CHECK)?;
+    store.insert(&entry(kind, d, expires)).await.at(CHECK)?;
+    conform_eq!(CHECK, store.get(kind, &d, expires).await.at(CHECK)?, None);
     conform_eq!(
         CHECK,
         store
-            .get(EntryKind::PreAuthorizedCode, &d, expires)
-            .await
-            .at(CHECK)?,
-        None
-    );
-    conform_eq!(
-        CHECK,
-        store
-            .take_checked(EntryKind::PreAuthorizedCode, &d, None, expires)
+            .take_checked(kind, &d, None, expires)
             .await
             .at(CHECK)?,
         Checked::Missing
     );
-    conform_eq!(
-        CHECK,
-        store
-            .take(EntryKind::PreAuthorizedCode, &d, expires)
-            .await
-            .at(CHECK)?,
-        None
-    );
+    conform_eq!(CHECK, store.take(kind, &d, expires).await.at(CHECK)?, None);
     Ok(())
 }
+
+/// `take_checked` of a pre-authorized code at [`t0`], in [`checked_take`].
+async fn take(
+    store: &dyn Oid4vciStore,
+    digest: &TokenDigest,
+    check: Option<&TokenDigest>,
+) -> Result<Checked, ConformanceError> {
+    store
+        .take_checked(EntryKind::PreAuthorizedCode, digest, check, t0())
+        .await
+        .at(CHECKED_TAKE)
+}
+
+const CHECKED_TAKE: &str = "a checked take counts wrong attempts and takes on the right one";
 
 /// `take_checked`: a wrong check costs an attempt and the last one removes the entry; the right
 /// one takes it; an entry without a check is taken without one and not with one.
 pub async fn checked_take(store: &dyn Oid4vciStore) -> Result<(), ConformanceError> {
-    const CHECK: &str = "a checked take counts wrong attempts and takes on the right one";
+    const CHECK: &str = CHECKED_TAKE;
     let kind = EntryKind::PreAuthorizedCode;
     let (d, right, wrong) = (digest()?, digest()?, digest()?);
     let e = entry(kind, d, t0() + Duration::hours(1)).with_check(right, 3);
@@ -167,10 +165,7 @@ pub async fn checked_take(store: &dyn Oid4vciStore) -> Result<(), ConformanceErr
     for left in [2, 1] {
         conform_eq!(
             CHECK,
-            store
-                .take_checked(kind, &d, Some(&wrong), t0())
-                .await
-                .at(CHECK)?,
+            take(store, &d, Some(&wrong)).await?,
             Checked::Mismatch {
                 attempts_left: left
             }
@@ -178,39 +173,27 @@ pub async fn checked_take(store: &dyn Oid4vciStore) -> Result<(), ConformanceErr
     }
     conform_eq!(
         "no check where one is required is a wrong attempt",
-        store.take_checked(kind, &d, None, t0()).await.at(CHECK)?,
+        take(store, &d, None).await?,
         Checked::Mismatch { attempts_left: 0 }
     );
     conform_eq!(
         "the last wrong attempt removes the entry",
-        store
-            .take_checked(kind, &d, Some(&right), t0())
-            .await
-            .at(CHECK)?,
+        take(store, &d, Some(&right)).await?,
         Checked::Missing
     );
 
     let (d, right) = (digest()?, digest()?);
     let e = entry(kind, d, t0() + Duration::hours(1)).with_check(right, 3);
     store.insert(&e).await.at(CHECK)?;
-    store
-        .take_checked(kind, &d, Some(&wrong), t0())
-        .await
-        .at(CHECK)?;
+    take(store, &d, Some(&wrong)).await?;
     conform_eq!(
         "the right check takes the entry after a wrong one",
-        store
-            .take_checked(kind, &d, Some(&right), t0())
-            .await
-            .at(CHECK)?,
+        take(store, &d, Some(&right)).await?,
         Checked::Taken(e.payload.clone())
     );
     conform_eq!(
         "a taken entry is gone",
-        store
-            .take_checked(kind, &d, Some(&right), t0())
-            .await
-            .at(CHECK)?,
+        take(store, &d, Some(&right)).await?,
         Checked::Missing
     );
 
@@ -219,7 +202,7 @@ pub async fn checked_take(store: &dyn Oid4vciStore) -> Result<(), ConformanceErr
     store.insert(&e).await.at(CHECK)?;
     conform_eq!(
         "an entry without a check is taken without one",
-        store.take_checked(kind, &d, None, t0()).await.at(CHECK)?,
+        take(store, &d, None).await?,
         Checked::Taken(e.payload)
     );
     Ok(())
@@ -253,6 +236,35 @@ pub async fn purge_expired(store: &dyn Oid4vciStore) -> Result<(), ConformanceEr
     Ok(())
 }
 
+/// Runs `redeem` in [`RACERS`] tasks that start together, alternating between the two `stores`;
+/// what each redeemed, or the first error (reported as `check`'s).
+async fn race<T, F, Fut>(
+    stores: &[Arc<dyn Oid4vciStore>; 2],
+    check: &'static str,
+    redeem: F,
+) -> Result<Vec<T>, ConformanceError>
+where
+    T: Send + 'static,
+    F: Fn(Arc<dyn Oid4vciStore>) -> Fut,
+    Fut: std::future::Future<Output = Result<T, vc_status::store::StoreError>> + Send + 'static,
+{
+    let barrier = Arc::new(tokio::sync::Barrier::new(RACERS));
+    let tasks: Vec<_> = (0..RACERS)
+        .map(|i| {
+            let (redeem, barrier) = (redeem(stores[i % 2].clone()), barrier.clone());
+            tokio::spawn(async move {
+                barrier.wait().await;
+                redeem.await
+            })
+        })
+        .collect();
+    let mut redeemed = Vec::with_capacity(RACERS);
+    for task in tasks {
+        redeemed.push(task.await.at(check)?.at(check)?);
+    }
+    Ok(redeemed)
+}
+
 /// [`RACERS`] tasks, alternating between the handles `a` and `b` on one database, race to
 /// redeem one nonce (`take`) and one pre-authorized code with its `tx_code` (`take_checked`):
 /// exactly one wins each race; racing wrong `tx_code`s cost one attempt each.
@@ -268,45 +280,26 @@ pub async fn concurrent_redeem(
             .insert(&entry(EntryKind::Nonce, d, t0() + Duration::hours(1)))
             .await
             .at(CHECK)?;
-        let barrier = Arc::new(tokio::sync::Barrier::new(RACERS));
-        let tasks: Vec<_> = (0..RACERS)
-            .map(|i| {
-                let (store, barrier) = (stores[i % 2].clone(), barrier.clone());
-                tokio::spawn(async move {
-                    barrier.wait().await;
-                    store.take(EntryKind::Nonce, &d, t0()).await
-                })
-            })
-            .collect();
-        let mut winners = 0;
-        for task in tasks {
-            winners += usize::from(task.await.at(CHECK)?.at(CHECK)?.is_some());
-        }
-        conform_eq!(CHECK, winners, 1);
+        let taken = race(&stores, CHECK, move |store| async move {
+            store.take(EntryKind::Nonce, &d, t0()).await
+        })
+        .await?;
+        conform_eq!(CHECK, taken.iter().flatten().count(), 1);
 
         let (d, right) = (digest()?, digest()?);
         let code =
             entry(EntryKind::PreAuthorizedCode, d, t0() + Duration::hours(1)).with_check(right, 3);
         stores[1].insert(&code).await.at(CHECK)?;
-        let barrier = Arc::new(tokio::sync::Barrier::new(RACERS));
-        let tasks: Vec<_> = (0..RACERS)
-            .map(|i| {
-                let (store, barrier) = (stores[i % 2].clone(), barrier.clone());
-                tokio::spawn(async move {
-                    barrier.wait().await;
-                    store
-                        .take_checked(EntryKind::PreAuthorizedCode, &d, Some(&right), t0())
-                        .await
-                })
-            })
-            .collect();
-        let mut winners = 0;
-        for task in tasks {
-            winners += usize::from(matches!(
-                task.await.at(CHECK)?.at(CHECK)?,
-                Checked::Taken(_)
-            ));
-        }
+        let taken = race(&stores, CHECK, move |store| async move {
+            store
+                .take_checked(EntryKind::PreAuthorizedCode, &d, Some(&right), t0())
+                .await
+        })
+        .await?;
+        let winners = taken
+            .iter()
+            .filter(|t| matches!(t, Checked::Taken(_)))
+            .count();
         conform_eq!(CHECK, winners, 1);
     }
 
@@ -315,19 +308,12 @@ pub async fn concurrent_redeem(
     let code = entry(EntryKind::PreAuthorizedCode, d, t0() + Duration::hours(1))
         .with_check(right, RACERS as u32 + 1);
     stores[0].insert(&code).await.at(ATTEMPTS)?;
-    let tasks: Vec<_> = (0..RACERS)
-        .map(|i| {
-            let store = stores[i % 2].clone();
-            tokio::spawn(async move {
-                store
-                    .take_checked(EntryKind::PreAuthorizedCode, &d, Some(&wrong), t0())
-                    .await
-            })
-        })
-        .collect();
-    for task in tasks {
-        task.await.at(ATTEMPTS)?.at(ATTEMPTS)?;
-    }
+    race(&stores, ATTEMPTS, move |store| async move {
+        store
+            .take_checked(EntryKind::PreAuthorizedCode, &d, Some(&wrong), t0())
+            .await
+    })
+    .await?;
     conform_eq!(
         ATTEMPTS,
         stores[1]

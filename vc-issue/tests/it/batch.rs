@@ -1,14 +1,18 @@
 //! Batch issuance: per-item results in input order, one bad item never fails the batch.
 
 use std::collections::HashSet;
+use std::ops::Range;
 use std::sync::Arc;
 
 use serde_json::json;
 use vc_issue::{
     BatchItem, BatchRequest, CredentialVerifier, ItemStatus, ProofType, MAX_BATCH_ITEMS,
 };
-use vc_status::store::{MemoryStore, StatusListStore};
-use vc_status::{StatusPurpose, StatusRegistry};
+use vc_status::store::{
+    EntryChange, ListRecord, ListSnapshot, MemoryStore, ReservationRecord, SetOutcome,
+    StatusListStore, StoreError, StoreErrorKind,
+};
+use vc_status::{ReservationOwner, StatusListId, StatusPurpose, StatusRegistry};
 
 use crate::fixtures::{degree_claims, Setup};
 
@@ -114,32 +118,21 @@ async fn shared_failures_fail_the_whole_batch() {
     let mut request = batch(&setup, vec![BatchItem::new(holder(1), degree_claims())]);
     request.revocable = false;
     request.schema_id = "missing".into();
-    assert_eq!(
-        setup
-            .issuer
-            .issue_batch(request.clone())
-            .await
-            .unwrap_err()
-            .code(),
-        "SCHEMA_NOT_FOUND"
-    );
+    assert_eq!(refusal(&setup, request.clone()).await, "SCHEMA_NOT_FOUND");
     request.schema_id = "university-degree-v1".into();
     request.proof_type = ProofType::from("BbsBlsSignature2020");
     assert_eq!(
-        setup
-            .issuer
-            .issue_batch(request.clone())
-            .await
-            .unwrap_err()
-            .code(),
+        refusal(&setup, request.clone()).await,
         "UNSUPPORTED_PROOF_TYPE"
     );
     request.proof_type = ProofType::EddsaJcs2022;
     request.items = vec![BatchItem::new(holder(1), degree_claims()); MAX_BATCH_ITEMS + 1];
-    assert_eq!(
-        setup.issuer.issue_batch(request).await.unwrap_err().code(),
-        "INVALID_REQUEST"
-    );
+    assert_eq!(refusal(&setup, request).await, "INVALID_REQUEST");
+}
+
+/// The code of the error that refuses the whole `request`.
+async fn refusal(setup: &Setup, request: BatchRequest) -> vc_core::ErrorCode {
+    setup.issuer.issue_batch(request).await.unwrap_err().code()
 }
 
 #[tokio::test]
@@ -228,78 +221,53 @@ async fn a_panicking_signer_fails_its_item_only() {
 struct NoReserve(MemoryStore);
 
 /// What a status store that cannot be reached answers.
-fn connection_refused() -> vc_status::store::StoreError {
-    vc_status::store::StoreError::new(
-        vc_status::store::StoreErrorKind::Unavailable,
-        "connection refused",
-    )
+fn connection_refused() -> StoreError {
+    StoreError::new(StoreErrorKind::Unavailable, "connection refused")
 }
 
 #[async_trait::async_trait]
 impl StatusListStore for NoReserve {
-    async fn create_list(
-        &self,
-        list: &vc_status::store::ListRecord,
-    ) -> Result<(), vc_status::store::StoreError> {
+    async fn create_list(&self, list: &ListRecord) -> Result<(), StoreError> {
         self.0.create_list(list).await
     }
 
-    async fn get_list(
-        &self,
-        id: &vc_status::StatusListId,
-    ) -> Result<vc_status::store::ListRecord, vc_status::store::StoreError> {
+    async fn get_list(&self, id: &StatusListId) -> Result<ListRecord, StoreError> {
         self.0.get_list(id).await
     }
 
-    async fn latest_list(
-        &self,
-        series: &str,
-    ) -> Result<Option<vc_status::store::ListRecord>, vc_status::store::StoreError> {
+    async fn latest_list(&self, series: &str) -> Result<Option<ListRecord>, StoreError> {
         self.0.latest_list(series).await
     }
 
-    async fn reserve(
-        &self,
-        _: &vc_status::StatusListId,
-        _: u64,
-    ) -> Result<std::ops::Range<u64>, vc_status::store::StoreError> {
+    async fn reserve(&self, _: &StatusListId, _: u64) -> Result<Range<u64>, StoreError> {
         Err(connection_refused())
     }
 
     async fn reserve_owned(
         &self,
-        _: &vc_status::ReservationOwner,
-        _: &vc_status::StatusListId,
+        _: &ReservationOwner,
+        _: &StatusListId,
         _: u64,
-    ) -> Result<vc_status::store::ReservationRecord, vc_status::store::StoreError> {
+    ) -> Result<ReservationRecord, StoreError> {
         Err(connection_refused())
     }
 
     async fn reservation(
         &self,
-        owner: &vc_status::ReservationOwner,
-    ) -> Result<Option<vc_status::store::ReservationRecord>, vc_status::store::StoreError> {
+        owner: &ReservationOwner,
+    ) -> Result<Option<ReservationRecord>, StoreError> {
         self.0.reservation(owner).await
     }
 
-    async fn release_reservation(
-        &self,
-        owner: &vc_status::ReservationOwner,
-    ) -> Result<bool, vc_status::store::StoreError> {
+    async fn release_reservation(&self, owner: &ReservationOwner) -> Result<bool, StoreError> {
         self.0.release_reservation(owner).await
     }
 
-    async fn set_entries(
-        &self,
-        changes: &[vc_status::store::EntryChange],
-    ) -> Result<Vec<vc_status::store::SetOutcome>, vc_status::store::StoreError> {
+    async fn set_entries(&self, changes: &[EntryChange]) -> Result<Vec<SetOutcome>, StoreError> {
         self.0.set_entries(changes).await
     }
 
-    async fn snapshot(
-        &self,
-        id: &vc_status::StatusListId,
-    ) -> Result<vc_status::store::ListSnapshot, vc_status::store::StoreError> {
+    async fn snapshot(&self, id: &StatusListId) -> Result<ListSnapshot, StoreError> {
         self.0.snapshot(id).await
     }
 }

@@ -14,7 +14,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Map, Value};
 use vc_issue::coordinator::{
-    Coordinator, CoordinatorError, ExchangeState, ExchangeUrl, PollOptions, QUIET_ZONE,
+    Coordinator, CoordinatorError, ExchangeSnapshot, ExchangeState, ExchangeUrl, PollOptions,
+    QUIET_ZONE,
 };
 
 const TOKEN: &str = "coordinator-token-3f9a";
@@ -250,6 +251,18 @@ async fn poll_error(
         .unwrap_err()
 }
 
+/// The `lastError` and the exchange of an `EXCHANGE_INVALID` error.
+pub fn invalid(error: &CoordinatorError) -> (&Option<Value>, &ExchangeSnapshot) {
+    let CoordinatorError::ExchangeInvalid {
+        last_error,
+        exchange,
+    } = error
+    else {
+        panic!("{error:?}");
+    };
+    (last_error, exchange)
+}
+
 /// The fake service and a coordinator to drive it.
 async fn start() -> (Fake, String, Coordinator) {
     let (fake, base) = start_fake().await;
@@ -422,13 +435,7 @@ async fn an_invalid_exchange_ends_polling_with_the_last_error() {
     let error = poll_error(&coordinator, &exchange, Duration::from_secs(600)).await;
     assert_eq!(error.code(), "EXCHANGE_INVALID");
     assert!(!error.is_transient());
-    let CoordinatorError::ExchangeInvalid {
-        last_error,
-        exchange: snapshot,
-    } = &error
-    else {
-        panic!("{error:?}");
-    };
+    let (last_error, snapshot) = invalid(&error);
     assert_eq!(
         last_error,
         &Some(json!({"name": "DataError", "message": "challenge mismatch"}))

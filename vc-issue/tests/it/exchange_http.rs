@@ -745,14 +745,9 @@ async fn concurrent_presentations_issue_once_on_sqlite() {
 #[cfg(feature = "postgres")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_presentations_issue_once_on_postgres() {
-    vc_status::testing::postgres::in_fresh_schema(
-        "vc_exchange_test",
+    crate::fresh_schema::one_in_fresh_schema(
         "race",
-        |url, schema| async move {
-            let store =
-                vc_issue::exchange::PostgresExchangeStore::connect_with_schema(&url, &schema)
-                    .await
-                    .unwrap();
+        |store: vc_issue::exchange::PostgresExchangeStore| async move {
             concurrent_presentations_issue_once(Arc::new(store)).await;
         },
     )
@@ -790,17 +785,10 @@ async fn sqlite_store_passes_the_conformance_suite() {
 #[cfg(all(feature = "postgres", feature = "testing"))]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_store_passes_the_conformance_suite() {
-    vc_status::testing::postgres::in_fresh_schema(
-        "vc_exchange_test",
+    crate::fresh_schema::two_in_fresh_schema(
         "conf",
-        |url, schema| async move {
-            // Two instances starting together both find (or create) the table.
-            let (a, b) = tokio::join!(
-                vc_issue::exchange::PostgresExchangeStore::connect_with_schema(&url, &schema),
-                vc_issue::exchange::PostgresExchangeStore::connect_with_schema(&url, &schema),
-            );
-            b.unwrap();
-            vc_issue::testing::exchange::run_conformance(Arc::new(a.unwrap()))
+        |a: Arc<vc_issue::exchange::PostgresExchangeStore>, _| async move {
+            vc_issue::testing::exchange::run_conformance(a)
                 .await
                 .unwrap();
         },

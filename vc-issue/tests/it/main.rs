@@ -27,6 +27,8 @@ mod error_codes;
 #[cfg(feature = "http")]
 mod exchange_http;
 mod fixtures;
+#[cfg(feature = "postgres")]
+mod fresh_schema;
 #[cfg(feature = "http")]
 mod http_api;
 mod jwt;

@@ -12,7 +12,7 @@ use time::Duration;
 use vc_core::FixedClock;
 use vc_issue::queue::{
     AlwaysApprove, AlwaysHold, ClaimTest, Decision, IssuanceObserver, IssuanceQueue, IssuanceStore,
-    Lease, MemoryIssuanceStore, QueueError, Rule, RulePolicy, TicketState, TransitionEvent,
+    Lease, MemoryIssuanceStore, QueueError, Rule, RulePolicy, Ticket, TicketState, TransitionEvent,
 };
 use vc_issue::testing::queue as testing;
 use vc_issue::{BatchItem, BatchRequest, CredentialVerifier, IssuanceRequest};
@@ -90,6 +90,16 @@ fn world_with(
         clock,
         store,
         observer,
+    }
+}
+
+impl World {
+    /// Submits the degree request with a revocation status entry.
+    async fn submit_revocable(&self) -> Ticket {
+        self.queue
+            .submit(request(&self.setup).revocable(true), None)
+            .await
+            .unwrap()
     }
 }
 
@@ -575,11 +585,7 @@ async fn batch_submission_gives_per_item_tickets() {
 async fn transient_errors_retry_with_backoff_then_fail_with_the_code() {
     // Revocable, but the issuer has no status registry: STATUS_REGISTRATION_FAILED is transient.
     let w = world(Arc::new(AlwaysApprove), |b| b.max_attempts(3));
-    let t = w
-        .queue
-        .submit(request(&w.setup).revocable(true), None)
-        .await
-        .unwrap();
+    let t = w.submit_revocable().await;
     let worker = w.queue.worker("w");
     let r = worker.run_once(5).await.unwrap();
     assert_eq!((r.claimed, r.retried), (1, 1));
@@ -616,16 +622,20 @@ async fn permanent_errors_fail_at_once() {
     assert_eq!(status.failure.unwrap().code, "ISSUER_NOT_AUTHORIZED");
 }
 
-fn status_setup() -> (Setup, Arc<MemoryStore>) {
+/// A status registry over an in-memory store, and the store.
+fn memory_registry() -> (Arc<StatusRegistry>, Arc<MemoryStore>) {
     let memory = Arc::new(MemoryStore::new());
-    let registry = Arc::new(
-        StatusRegistry::builder()
-            .store(memory.clone())
-            .list_url_template("https://university.example/status/{list}")
-            .issuer("did:example:university")
-            .build()
-            .unwrap(),
-    );
+    let registry = StatusRegistry::builder()
+        .store(memory.clone())
+        .list_url_template("https://university.example/status/{list}")
+        .issuer("did:example:university")
+        .build()
+        .unwrap();
+    (Arc::new(registry), memory)
+}
+
+fn status_setup() -> (Setup, Arc<MemoryStore>) {
+    let (registry, memory) = memory_registry();
     (Setup::with(|b| b.status_registry(registry)), memory)
 }
 
@@ -633,11 +643,7 @@ fn status_setup() -> (Setup, Arc<MemoryStore>) {
 async fn a_crashed_worker_is_taken_over_and_its_index_reused() {
     let (setup, memory) = status_setup();
     let w = world_with(setup, Arc::new(AlwaysApprove), |b| b);
-    let t = w
-        .queue
-        .submit(request(&w.setup).revocable(true), None)
-        .await
-        .unwrap();
+    let t = w.submit_revocable().await;
     // A worker claims the ticket, allocates its index, and dies before signing.
     let lease = Lease {
         token: "dead".into(),
@@ -692,13 +698,7 @@ async fn revocable_tickets_get_distinct_indexes_and_verify() {
     let w = world_with(setup, Arc::new(AlwaysApprove), |b| b);
     let mut ids = Vec::new();
     for _ in 0..20 {
-        ids.push(
-            w.queue
-                .submit(request(&w.setup).revocable(true), None)
-                .await
-                .unwrap()
-                .id,
-        );
+        ids.push(w.submit_revocable().await.id);
     }
     let (wa, wb) = (w.queue.worker("a"), w.queue.worker("b"));
     let (a, b) = tokio::join!(wa.run_until_idle(3), wb.run_until_idle(3));
@@ -787,24 +787,12 @@ fn scripted_world(kind: vc_issue::HostErrorKind, failures: usize) -> (World, Arc
 
 #[tokio::test]
 async fn a_retry_signs_with_the_entry_saved_by_the_failed_attempt() {
-    let memory = Arc::new(MemoryStore::new());
-    let registry = Arc::new(
-        StatusRegistry::builder()
-            .store(memory.clone())
-            .list_url_template("https://university.example/status/{list}")
-            .issuer("did:example:university")
-            .build()
-            .unwrap(),
-    );
+    let (registry, memory) = memory_registry();
     // The first signature fails: a KMS outage.
     let (keys, _) = scripted_keys(vc_issue::HostErrorKind::Unavailable, 1);
     let setup = Setup::with(|b| b.keys(keys).status_registry(registry.clone()));
     let w = world_with(setup, Arc::new(AlwaysApprove), |b| b);
-    let t = w
-        .queue
-        .submit(request(&w.setup).revocable(true), None)
-        .await
-        .unwrap();
+    let t = w.submit_revocable().await;
     let worker = w.queue.worker("w");
     assert_eq!(worker.run_once(5).await.unwrap().retried, 1);
     let saved = w.store.get(&t.id).await.unwrap().unwrap().status_entry;
@@ -850,6 +838,13 @@ async fn memory_store_passes_the_conformance_suite() {
         .unwrap();
 }
 
+/// The queue's and the status lists' conformance suites, on stores that share one database.
+#[cfg(any(feature = "sqlite", feature = "postgres"))]
+async fn both_conform(store: Arc<dyn IssuanceStore>, status: Arc<dyn StatusListStore>) {
+    testing::run_conformance(store).await.unwrap();
+    vc_status::testing::run_conformance(status).await.unwrap();
+}
+
 #[cfg(feature = "sqlite")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sqlite_store_passes_the_conformance_suite() {
@@ -866,10 +861,7 @@ async fn sqlite_store_passes_the_conformance_suite() {
     vc_issue::queue::SqliteIssuanceStore::open(&path)
         .await
         .unwrap();
-    testing::run_conformance(Arc::new(store)).await.unwrap();
-    vc_status::testing::run_conformance(Arc::new(status))
-        .await
-        .unwrap();
+    both_conform(Arc::new(store), Arc::new(status)).await;
 }
 
 #[cfg(feature = "postgres")]
@@ -889,10 +881,7 @@ async fn postgres_store_passes_the_conformance_suite() {
             let status = vc_status::store::PostgresStore::connect_with_schema(&url, &status_schema)
                 .await
                 .unwrap();
-            testing::run_conformance(Arc::new(store)).await.unwrap();
-            vc_status::testing::run_conformance(Arc::new(status))
-                .await
-                .unwrap();
+            both_conform(Arc::new(store), Arc::new(status)).await;
         }
     })
     .await;
@@ -965,13 +954,9 @@ async fn postgres_queue_upgrades_a_database_of_the_previous_schema() {
         "vc_issue_test",
         "upgrade",
         |url, schema| async move {
-            use sqlx::Connection;
-            let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
-            sqlx::query(&format!("CREATE SCHEMA \"{schema}\""))
-                .execute(&mut conn)
+            let pool = vc_status::testing::postgres::create_schema(&url, &schema)
                 .await
                 .unwrap();
-            conn.close().await.unwrap();
             let file = "20250701000001_issuance_queue.sql";
             std::fs::copy(
                 std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -980,10 +965,6 @@ async fn postgres_queue_upgrades_a_database_of_the_previous_schema() {
                 migrations.path().join(file),
             )
             .unwrap();
-            let options: sqlx::postgres::PgConnectOptions = url.parse().unwrap();
-            let pool = sqlx::PgPool::connect_with(options.options([("search_path", &schema)]))
-                .await
-                .unwrap();
             sqlx::migrate::Migrator::new(migrations.path())
                 .await
                 .unwrap()

@@ -7,8 +7,7 @@
 //! `child_process_entry` then acts as a worker and returns at once in a normal run.
 
 use std::collections::HashSet;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -16,6 +15,7 @@ use serde_json::json;
 use vc_issue::queue::{AlwaysApprove, IssuanceQueue, IssuanceStore, TicketId, TicketState};
 use vc_issue::{CredentialVerifier, IssuanceRequest, ProofType};
 use vc_status::store::StatusListStore;
+use vc_status::testing::processes::{wait_success, SharedDatabase};
 use vc_status::{ReservationOwner, StatusListId, StatusRegistry};
 
 use crate::fixtures::{degree_claims, Setup};
@@ -26,93 +26,50 @@ const WORKERS: usize = 3;
 const LIST_SIZE: u64 = 1_000;
 const TEMPLATE: &str = "https://university.example/status/{list}";
 
-#[derive(Debug, Clone)]
-enum Backend {
-    #[cfg(feature = "sqlite")]
-    Sqlite(PathBuf),
-    #[cfg(feature = "postgres")]
-    Postgres { url: String, schema: String },
-}
-
 struct Opened {
     store: Arc<dyn IssuanceStore>,
     status: Arc<dyn StatusListStore>,
 }
 
-impl Backend {
-    fn env(&self) -> Vec<(&'static str, String)> {
-        match self {
-            #[cfg(feature = "sqlite")]
-            Backend::Sqlite(path) => vec![
-                ("QC_BACKEND", "sqlite".into()),
-                ("QC_TARGET", path.display().to_string()),
-            ],
-            #[cfg(feature = "postgres")]
-            Backend::Postgres { url, schema } => vec![
-                ("QC_BACKEND", "postgres".into()),
-                ("QC_TARGET", url.clone()),
-                ("QC_SCHEMA", schema.clone()),
-            ],
-        }
-    }
-
-    fn from_env() -> Backend {
-        let target = std::env::var("QC_TARGET").unwrap();
-        match std::env::var("QC_BACKEND").unwrap().as_str() {
-            #[cfg(feature = "sqlite")]
-            "sqlite" => Backend::Sqlite(PathBuf::from(target)),
-            #[cfg(feature = "postgres")]
-            "postgres" => Backend::Postgres {
-                url: target,
-                schema: std::env::var("QC_SCHEMA").unwrap(),
-            },
-            other => panic!("unknown backend {other}"),
-        }
-    }
-
-    async fn open(&self) -> Opened {
-        match self {
-            #[cfg(feature = "sqlite")]
-            Backend::Sqlite(path) => {
-                let store = vc_issue::queue::SqliteIssuanceStore::open(path)
-                    .await
-                    .unwrap();
-                // The status lists in the same file, as on one machine.
-                let status = vc_status::store::SqliteStore::from_pool(store.pool().clone())
-                    .await
-                    .unwrap();
-                Opened {
-                    store: Arc::new(store),
-                    status: Arc::new(status),
-                }
-            }
-            #[cfg(feature = "postgres")]
-            Backend::Postgres { url, schema } => {
-                let store =
-                    vc_issue::queue::PostgresIssuanceStore::connect_with_schema(url, schema)
-                        .await
-                        .unwrap();
-                let status = vc_status::store::PostgresStore::connect_with_schema(
-                    url,
-                    &format!("{schema}_status"),
-                )
+/// Opens the queue's store and the status lists' on the shared database.
+async fn open(backend: &SharedDatabase) -> Opened {
+    match backend {
+        #[cfg(feature = "sqlite")]
+        SharedDatabase::Sqlite(path) => {
+            let store = vc_issue::queue::SqliteIssuanceStore::open(path)
                 .await
                 .unwrap();
-                Opened {
-                    store: Arc::new(store),
-                    status: Arc::new(status),
-                }
+            // The status lists in the same file, as on one machine.
+            let status = vc_status::store::SqliteStore::from_pool(store.pool().clone())
+                .await
+                .unwrap();
+            Opened {
+                store: Arc::new(store),
+                status: Arc::new(status),
             }
         }
+        #[cfg(feature = "postgres")]
+        SharedDatabase::Postgres { url, schema } => {
+            let store = vc_issue::queue::PostgresIssuanceStore::connect_with_schema(url, schema)
+                .await
+                .unwrap();
+            let status = vc_status::store::PostgresStore::connect_with_schema(
+                url,
+                &format!("{schema}_status"),
+            )
+            .await
+            .unwrap();
+            Opened {
+                store: Arc::new(store),
+                status: Arc::new(status),
+            }
+        }
+        other => panic!("no backend for {other:?}"),
     }
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap()
+    vc_status::testing::processes::runtime().unwrap()
 }
 
 /// The same issuer in every process (the fixture keys are seeded), over the shared database.
@@ -151,10 +108,10 @@ fn child_process_entry() {
         return;
     };
     assert_eq!(role, "drain");
-    let backend = Backend::from_env();
+    let backend = SharedDatabase::from_env().unwrap();
     let name = std::env::var("QC_NAME").unwrap();
     runtime().block_on(async move {
-        let opened = backend.open().await;
+        let opened = open(&backend).await;
         let (queue, _setup) = queue(&opened);
         let worker = queue.worker(name);
         loop {
@@ -176,42 +133,17 @@ fn child_process_entry() {
     });
 }
 
-fn spawn_worker(backend: &Backend, name: &str) -> Child {
-    let exe = std::env::current_exe().unwrap();
-    let mut cmd = Command::new(exe);
-    cmd.args([
-        "--exact",
-        "queue::crash::child_process_entry",
-        "--nocapture",
-        "--test-threads",
-        "1",
-    ])
-    .env(ROLE, "drain")
-    .env("QC_NAME", name)
-    .stdout(Stdio::piped())
-    .stderr(Stdio::piped());
-    for (k, v) in backend.env() {
-        cmd.env(k, v);
-    }
+fn spawn_worker(backend: &SharedDatabase, name: &str) -> Child {
+    let mut cmd = backend.child("queue::crash::child_process_entry").unwrap();
+    cmd.env(ROLE, "drain").env("QC_NAME", name);
     cmd.spawn().unwrap()
 }
 
-fn wait_ok(child: Child) {
-    let output = child.wait_with_output().unwrap();
-    assert!(
-        output.status.success(),
-        "worker failed: {}\n{}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-fn crash_and_drain(backend: &Backend) {
+fn crash_and_drain(backend: &SharedDatabase) {
     let rt = runtime();
     // Submit 3,000 approved, revocable requests (this also migrates both schemas).
     let (ids, opened) = rt.block_on(async {
-        let opened = backend.open().await;
+        let opened = open(backend).await;
         let (queue, setup) = queue(&opened);
         let proof: ProofType = serde_json::from_value(json!("eddsa-jcs-2022")).unwrap();
         let mut ids = Vec::with_capacity(REQUESTS);
@@ -263,7 +195,7 @@ fn crash_and_drain(backend: &Backend) {
         .unwrap();
     children.push(spawn_worker(backend, "worker-0-restarted"));
     for child in children {
-        wait_ok(child);
+        wait_success(child).unwrap_or_else(|e| panic!("worker {e}"));
     }
     let elapsed = started.elapsed();
 
@@ -339,9 +271,10 @@ fn crash_and_drain(backend: &Backend) {
                  retried); {} lists, {allocated} indexes allocated, all used; all verified",
                 match backend {
                     #[cfg(feature = "sqlite")]
-                    Backend::Sqlite(_) => "sqlite",
+                    SharedDatabase::Sqlite(_) => "sqlite",
                     #[cfg(feature = "postgres")]
-                    Backend::Postgres { .. } => "postgres",
+                    SharedDatabase::Postgres { .. } => "postgres",
+                    _ => "another database",
                 },
                 elapsed,
                 seq - 1
@@ -355,29 +288,17 @@ fn crash_and_drain(backend: &Backend) {
 #[test]
 fn sqlite_three_workers_survive_a_sigkill_and_issue_each_request_once() {
     let dir = tempfile::tempdir().unwrap();
-    crash_and_drain(&Backend::Sqlite(dir.path().join("queue.db")));
+    crash_and_drain(&SharedDatabase::Sqlite(dir.path().join("queue.db")));
 }
 
 #[cfg(feature = "postgres")]
 #[test]
 fn postgres_three_workers_survive_a_sigkill_and_issue_each_request_once() {
-    let Some(url) = vc_status::testing::postgres::url() else {
-        return;
-    };
-    let schema = vc_status::testing::postgres::unique_schema("vc_issue_test", "crash");
-    let backend = Backend::Postgres {
-        url: url.clone(),
-        schema: schema.clone(),
-    };
-    let result =
-        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crash_and_drain(&backend)));
-    runtime()
-        .block_on(vc_status::testing::postgres::drop_schemas(
-            &url,
-            &[&schema, &format!("{schema}_status")],
-        ))
-        .unwrap();
-    if let Err(panic) = result {
-        std::panic::resume_unwind(panic);
-    }
+    vc_status::testing::processes::in_fresh_postgres_schema(
+        "vc_issue_test",
+        "crash",
+        &["_status"],
+        crash_and_drain,
+    )
+    .unwrap();
 }

@@ -145,13 +145,9 @@ async fn sqlite_in_flight_work_is_released_at_shutdown() {
 #[cfg(feature = "postgres")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn postgres_in_flight_work_is_released_at_shutdown() {
-    vc_status::testing::postgres::in_fresh_schema(
-        "vc_issue_test",
+    crate::fresh_schema::one_in_fresh_schema(
         "drain",
-        |url, schema| async move {
-            let store = vc_issue::queue::PostgresIssuanceStore::connect_with_schema(&url, &schema)
-                .await
-                .unwrap();
+        |store: vc_issue::queue::PostgresIssuanceStore| async move {
             in_flight_work_is_released_and_taken_over(Arc::new(store)).await;
         },
     )

@@ -9,7 +9,10 @@ use serde_json::{json, Map, Value};
 use time::macros::datetime;
 use vc_core::FixedClock;
 use vc_issue::pipeline::schema::SdJwtVcConfig;
-use vc_issue::sd_jwt::{present, KeyBinding, SdJwtVcVerifier, StaticStatusListTokens, SALT_BYTES};
+use vc_issue::sd_jwt::{
+    present, KeyBinding, SdJwtError, SdJwtVcVerifier, StaticStatusListTokens, VerifiedSdJwtVc,
+    SALT_BYTES,
+};
 use vc_issue::{Ed25519Signer, IssuanceRequest, ProofType, SchemaEntry, Signer};
 use vc_status::store::MemoryStore;
 use vc_status::{ListFormat, StatusEntry, StatusRegistry};
@@ -82,8 +85,28 @@ fn segment(jwt: &str, n: usize) -> Value {
     .unwrap()
 }
 
+/// `jwt` with its payload's `claim` set to `value` and its signature kept (no longer valid).
+fn with_claim(jwt: &str, claim: &str, value: Value) -> String {
+    let parts: Vec<&str> = jwt.split('.').collect();
+    let mut payload = segment(jwt, 1);
+    payload[claim] = value;
+    let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&payload).unwrap());
+    format!("{}.{payload}.{}", parts[0], parts[2])
+}
+
 fn verifier() -> SdJwtVcVerifier {
     SdJwtVcVerifier::new().clock(Arc::new(FixedClock::new(NOW)))
+}
+
+/// Verifies `sd_jwt`, fetching Status List Tokens from `loader`.
+async fn verify_with_tokens(
+    sd_jwt: &str,
+    loader: StaticStatusListTokens,
+) -> Result<VerifiedSdJwtVc, SdJwtError> {
+    verifier()
+        .status_lists(Arc::new(loader))
+        .verify(sd_jwt)
+        .await
 }
 
 fn disclosures(sd_jwt: &str) -> Vec<&str> {
@@ -293,15 +316,7 @@ async fn the_holder_presents_a_subset_with_a_key_binding_jwt() {
     let v = verifier().require_key_binding("https://verifier.example", "n-1");
     // The KB-JWT's payload changed after signing.
     let (head, kb) = shown.rsplit_once('~').unwrap();
-    let kb_parts: Vec<&str> = kb.split('.').collect();
-    let mut kb_payload = segment(kb, 1);
-    kb_payload["nonce"] = json!("n-x");
-    let edited = format!(
-        "{head}~{}.{}.{}",
-        kb_parts[0],
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&kb_payload).unwrap()),
-        kb_parts[2]
-    );
+    let edited = format!("{head}~{}", with_claim(kb, "nonce", json!("n-x")));
     assert_eq!(code(v.verify(&edited).await), "KB_JWT_INVALID");
     let wrong_nonce = presentation(&sd_jwt, &["/gpa"], "other").await;
     assert_eq!(code(v.verify(&wrong_nonce).await), "KB_JWT_MISMATCH");
@@ -381,15 +396,7 @@ async fn tampered_stray_and_repeated_disclosures_are_refused_with_codes() {
         );
     }
     // The payload changed: the signature fails.
-    let parts: Vec<&str> = jwt.split('.').collect();
-    let mut payload = segment(jwt, 1);
-    payload["given_name"] = json!("Mallory");
-    let resigned = format!(
-        "{}.{}.{}~",
-        parts[0],
-        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&payload).unwrap()),
-        parts[2]
-    );
+    let resigned = format!("{}~", with_claim(jwt, "given_name", json!("Mallory")));
     assert_eq!(code(v.verify(&resigned).await), "INVALID_SIGNATURE");
     // Another issuer's key.
     let strict = SdJwtVcVerifier::new()
@@ -485,37 +492,22 @@ async fn a_revocable_sd_jwt_vc_points_at_its_token_status_list_entry() {
         token,
         "cached"
     );
-    let loader = Arc::new(StaticStatusListTokens::new().with(uri, token.clone()));
-    let verified = verifier()
-        .status_lists(loader)
-        .verify(&sd_jwt)
-        .await
-        .unwrap();
+    let loader = StaticStatusListTokens::new().with(uri, token.clone());
+    let verified = verify_with_tokens(&sd_jwt, loader).await.unwrap();
     assert_eq!(verified.status, Some(0));
 
     let entry = StatusEntry::from_value(response.credential_status.unwrap()).unwrap();
     tokens.revoke(&entry).await.unwrap();
     let revoked = setup.issuer.status_list_token(&id).await.unwrap();
     assert_ne!(revoked, token);
-    let loader = Arc::new(StaticStatusListTokens::new().with(uri, revoked.clone()));
-    let err = verifier()
-        .status_lists(loader)
-        .verify(&sd_jwt)
-        .await
-        .unwrap_err();
+    let loader = StaticStatusListTokens::new().with(uri, revoked.clone());
+    let err = verify_with_tokens(&sd_jwt, loader).await.unwrap_err();
     assert_eq!(err.code(), "SD_JWT_REVOKED");
     // A token for another list, or from another key, is refused.
-    let loader = Arc::new(StaticStatusListTokens::new().with(uri, token.replace('.', "..")));
-    let err = verifier()
-        .status_lists(loader)
-        .verify(&sd_jwt)
-        .await
-        .unwrap_err();
+    let loader = StaticStatusListTokens::new().with(uri, token.replace('.', ".."));
+    let err = verify_with_tokens(&sd_jwt, loader).await.unwrap_err();
     assert_eq!(err.code(), "STATUS_LIST_TOKEN_INVALID");
-    let loader = Arc::new(StaticStatusListTokens::new());
-    let err = verifier()
-        .status_lists(loader)
-        .verify(&sd_jwt)
+    let err = verify_with_tokens(&sd_jwt, StaticStatusListTokens::new())
         .await
         .unwrap_err();
     assert_eq!(err.code(), "STATUS_LIST_TOKEN_INVALID");

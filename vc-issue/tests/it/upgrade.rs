@@ -84,7 +84,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 /// Every store finds the old rows and keeps working.
-async fn check(stores: Stores, digest: &TokenDigest, exchanges_of: impl AsyncCount) {
+async fn check(stores: Stores, digest: &TokenDigest, exchanges_of: impl Probe) {
     let list = StatusListId::new("upgrade-1").unwrap();
     let snapshot = stores.status.snapshot(&list).await.unwrap();
     assert_eq!((snapshot.version, snapshot.allocated), (1, 5));
@@ -117,16 +117,19 @@ async fn check(stores: Stores, digest: &TokenDigest, exchanges_of: impl AsyncCou
         .unwrap();
 }
 
-/// Counts the rows of `table` with `id`, on the database under test.
-trait AsyncCount {
+/// What the checks read from the database under test.
+trait Probe {
+    /// Counts the rows of `table` with `id`.
     async fn count(&self, table: &str, id: &str) -> i64;
+    /// The versions of the migrations applied, in order.
+    async fn migrations(&self) -> Vec<i64>;
 }
 
 /// One implementation per backend; both read `$1` placeholders.
-macro_rules! async_count {
+macro_rules! probe {
     ($pool:ty, $feature:literal) => {
         #[cfg(feature = $feature)]
-        impl AsyncCount for $pool {
+        impl Probe for $pool {
             async fn count(&self, table: &str, id: &str) -> i64 {
                 sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table} WHERE id = $1"))
                     .bind(id)
@@ -134,11 +137,18 @@ macro_rules! async_count {
                     .await
                     .unwrap()
             }
+
+            async fn migrations(&self) -> Vec<i64> {
+                sqlx::query_scalar("SELECT version FROM _sqlx_migrations ORDER BY version")
+                    .fetch_all(self)
+                    .await
+                    .unwrap()
+            }
         }
     };
 }
-async_count!(sqlx::SqlitePool, "sqlite");
-async_count!(sqlx::PgPool, "postgres");
+probe!(sqlx::SqlitePool, "sqlite");
+probe!(sqlx::PgPool, "postgres");
 
 #[cfg(feature = "sqlite")]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -192,13 +202,8 @@ async fn sqlite_stores_open_a_database_of_the_previous_release() {
         .await
         .unwrap();
     vc_status::store::SqliteStore::open(&path).await.unwrap();
-    let versions: Vec<i64> =
-        sqlx::query_scalar("SELECT version FROM _sqlx_migrations ORDER BY version")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
     assert_eq!(
-        versions,
+        pool.migrations().await,
         vec![
             20250601000001,
             20250701000001,
@@ -237,13 +242,9 @@ async fn postgres_stores_open_a_database_of_the_previous_release() {
                     include_str!("upgrade/main_postgres_issue.sql"),
                 ),
             ] {
-                let pool = sqlx::PgPool::connect_with(base.clone()).await.unwrap();
-                sqlx::query(&format!("CREATE SCHEMA \"{schema}\""))
-                    .execute(&pool)
+                let pool = vc_status::testing::postgres::create_schema(&url, schema)
                     .await
                     .unwrap();
-                pool.close().await;
-                let pool = sqlx::PgPool::connect_with(on(schema)).await.unwrap();
                 let bookkeeping = include_str!("upgrade/sqlx_migrations_postgres.sql");
                 for sql in ddl.into_iter().chain([bookkeeping, fixture]) {
                     sqlx::raw_sql(sql).execute(&pool).await.unwrap();
@@ -287,13 +288,8 @@ async fn postgres_stores_open_a_database_of_the_previous_release() {
                 index: Arc::new(index),
             };
             check(stores, &digest, pool.clone()).await;
-            let versions: Vec<i64> =
-                sqlx::query_scalar("SELECT version FROM _sqlx_migrations ORDER BY version")
-                    .fetch_all(&pool)
-                    .await
-                    .unwrap();
             assert_eq!(
-                versions,
+                pool.migrations().await,
                 vec![
                     20250701000001,
                     20250801000001,

@@ -276,13 +276,7 @@ async fn an_invalidated_exchange_reaches_the_coordinator_with_the_services_code(
     let error = coordinator.poll(&exchange, quick()).await.unwrap_err();
     assert_eq!(error.code(), "EXCHANGE_INVALID");
     assert_eq!(error.last_error_code(), Some("SCHEMA_VALIDATION_FAILED"));
-    let CoordinatorError::ExchangeInvalid {
-        last_error,
-        exchange: snapshot,
-    } = &error
-    else {
-        panic!("{error:?}");
-    };
+    let (last_error, snapshot) = crate::coordinator_client::invalid(&error);
     // The service's `{code, message}`, as the coordinator reads it.
     let last_error = last_error.as_ref().unwrap();
     assert_eq!(last_error["code"], "SCHEMA_VALIDATION_FAILED");

@@ -153,14 +153,8 @@ async fn decisions_are_authorized_and_checked() {
             raw
         };
         let response = server
-            .client
-            .post(server.url(&format!("/credentials/issue/{ticket}/{action}")))
-            .bearer_auth(crate::http_api::server::TOKEN)
-            .header("content-type", "application/json")
-            .body(raw)
-            .send()
-            .await
-            .unwrap();
+            .post_raw(&format!("/credentials/issue/{ticket}/{action}"), raw)
+            .await;
         let (seen, seen_code) = status_and_code(response).await;
         assert_eq!(
             (seen, seen_code.as_str()),

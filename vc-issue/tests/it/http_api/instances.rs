@@ -14,7 +14,7 @@ use vc_issue::{
 };
 use vc_status::StatusRegistry;
 
-use crate::http_api::server::{json_of, listen, serve, verify_with, TOKEN};
+use crate::http_api::server::{json_of, listen, post_bearer, serve, verify_with, TOKEN};
 
 const UNIVERSITY_TOKEN: &str = "token-of-the-university";
 
@@ -119,15 +119,8 @@ async fn tenants() -> Tenants {
 
 impl Tenants {
     async fn post_as(&self, token: &str, path: &str, body: &Value) -> (u16, Value) {
-        let response = self
-            .client
-            .post(format!("{}{path}", self.base))
-            .bearer_auth(token)
-            .json(body)
-            .send()
-            .await
-            .unwrap();
-        json_of(response).await
+        let url = format!("{}{path}", self.base);
+        json_of(post_bearer(&self.client, url, token, body).await).await
     }
 
     async fn post(&self, path: &str, body: &Value) -> (u16, Value) {

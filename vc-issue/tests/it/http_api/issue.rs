@@ -138,15 +138,7 @@ async fn validation_errors_are_400_with_the_code_and_every_violation() {
         (400, "INVALID_REQUEST")
     );
 
-    let response = server
-        .client
-        .post(server.url("/credentials/issue"))
-        .bearer_auth(crate::http_api::server::TOKEN)
-        .header("content-type", "application/json")
-        .body("{not json")
-        .send()
-        .await
-        .unwrap();
+    let response = server.post_raw("/credentials/issue", "{not json").await;
     assert_eq!(
         status_and_code(response).await,
         (400, "MALFORMED_JSON".to_owned())
@@ -321,15 +313,7 @@ async fn bodies_over_the_limit_are_413_on_own_and_merged_routes() {
     })
     .await;
     let big = vec![b' '; BODY_LIMIT + 1];
-    let response = server
-        .client
-        .post(server.url("/credentials/issue"))
-        .bearer_auth(crate::http_api::server::TOKEN)
-        .header("content-type", "application/json")
-        .body(big.clone())
-        .send()
-        .await
-        .unwrap();
+    let response = server.post_raw("/credentials/issue", big.clone()).await;
     assert_eq!(
         status_and_code(response).await,
         (413, "BODY_TOO_LARGE".to_owned())

@@ -233,43 +233,28 @@ mod sqlite {
 #[cfg(feature = "postgres")]
 mod postgres {
     use super::*;
+    use crate::fresh_schema::two_in_fresh_schema;
     use vc_issue::pickup::PostgresPickupStore;
 
-    /// Runs `test` against a store in a fresh schema, and drops the schema whatever happens.
-    async fn in_fresh_schema<F, Fut>(tag: &str, test: F)
-    where
-        F: FnOnce(Arc<PostgresPickupStore>) -> Fut + Send + 'static,
-        Fut: std::future::Future<Output = ()> + Send + 'static,
-    {
-        vc_status::testing::postgres::in_fresh_schema(
-            "vc_issue_test",
-            tag,
-            |url, schema| async move {
-                // Two connects at once: table creation must not collide.
-                let (a, b) = tokio::join!(
-                    PostgresPickupStore::connect_with_schema(&url, &schema),
-                    PostgresPickupStore::connect_with_schema(&url, &schema)
-                );
-                b.unwrap();
-                test(Arc::new(a.unwrap())).await;
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn postgres_pickup_store_passes_the_conformance_suite() {
+        two_in_fresh_schema(
+            "pickup_conf",
+            |store: Arc<PostgresPickupStore>, _| async move {
+                testing::run_conformance(store).await.unwrap();
             },
         )
         .await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn postgres_pickup_store_passes_the_conformance_suite() {
-        in_fresh_schema("pickup_conf", |store| async move {
-            testing::run_conformance(store).await.unwrap();
-        })
-        .await;
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_token_raced_by_concurrent_requests_is_delivered_once_postgres() {
-        in_fresh_schema("pickup_race", |store| async move {
-            concurrent_redeem_yields_one(store).await;
-        })
+        two_in_fresh_schema(
+            "pickup_race",
+            |store: Arc<PostgresPickupStore>, _| async move {
+                concurrent_redeem_yields_one(store).await;
+            },
+        )
         .await;
     }
 
@@ -277,17 +262,10 @@ mod postgres {
     async fn postgres_status_index_is_shared_by_every_process() {
         use vc_issue::status_index::{CredentialStatusIndex, PostgresCredentialStatusIndex};
         use vc_issue::testing::status_index::status_index_conformance;
-        vc_status::testing::postgres::in_fresh_schema(
-            "vc_issue_test",
+        two_in_fresh_schema(
             "status_index",
-            |url, schema| async move {
-                // Two issuers connecting at once: table creation must not collide.
-                let (a, b) = tokio::join!(
-                    PostgresCredentialStatusIndex::connect_with_schema(&url, &schema),
-                    PostgresCredentialStatusIndex::connect_with_schema(&url, &schema)
-                );
-                let (a, b) = (a.unwrap(), b.unwrap());
-                status_index_conformance(&a).await.unwrap();
+            |a: Arc<PostgresCredentialStatusIndex>, b| async move {
+                status_index_conformance(&*a).await.unwrap();
                 // What one issuer recorded, the other finds; both recording the same entry at
                 // once keeps it once.
                 assert_eq!(b.entries("conformance-a").await.unwrap().len(), 2);

@@ -219,6 +219,19 @@ impl Server {
             .unwrap()
     }
 
+    /// POSTs `body` as it is, labelled JSON, with the access token: for bodies that are not
+    /// JSON, or too large.
+    pub async fn post_raw(&self, path: &str, body: impl Into<reqwest::Body>) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .bearer_auth(TOKEN)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     pub async fn get(&self, path_or_url: &str) -> reqwest::Response {
         let url = if path_or_url.starts_with("http") {
             path_or_url.to_owned()
@@ -254,6 +267,22 @@ pub async fn json_of(response: reqwest::Response) -> (u16, Value) {
     let status = response.status().as_u16();
     let body = response.json().await.unwrap_or(Value::Null);
     (status, body)
+}
+
+/// POSTs `body` as JSON to `url` with the bearer `token`.
+pub async fn post_bearer(
+    client: &reqwest::Client,
+    url: String,
+    token: &str,
+    body: &Value,
+) -> reqwest::Response {
+    client
+        .post(url)
+        .bearer_auth(token)
+        .json(body)
+        .send()
+        .await
+        .unwrap()
 }
 
 /// The status of `response` and the `code` of its JSON error body (empty when there is none).

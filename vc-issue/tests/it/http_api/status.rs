@@ -277,13 +277,9 @@ async fn a_refused_update_changes_nothing_on_sqlite() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_refused_update_changes_nothing_on_postgres() {
-    vc_status::testing::postgres::in_fresh_schema(
-        "vc_issue_test",
+    crate::fresh_schema::one_in_fresh_schema(
         "http_status",
-        |url, schema| async move {
-            let store = vc_status::store::PostgresStore::connect_with_schema(&url, &schema)
-                .await
-                .unwrap();
+        |store: vc_status::store::PostgresStore| async move {
             let server = start(Options::status_on(store)).await;
             refused_updates_change_nothing(server).await;
         },

@@ -362,15 +362,10 @@ impl Harness {
     }
 
     pub async fn post_bearer(&self, path: &str, token: &str, body: &Value) -> (u16, Value) {
-        let response = self
-            .client
-            .post(self.url(path))
-            .bearer_auth(token)
-            .json(body)
-            .send()
-            .await
-            .unwrap();
-        json_of(response).await
+        json_of(
+            crate::http_api::server::post_bearer(&self.client, self.url(path), token, body).await,
+        )
+        .await
     }
 
     pub async fn credential(&self, token: &str, body: &Value) -> (u16, Value) {

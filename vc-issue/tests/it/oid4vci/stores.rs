@@ -41,6 +41,16 @@ async fn a_code_raced_across_two_servers_is_redeemed_once(
     }
 }
 
+/// The conformance suite on `a`, then codes raced through `a` and `b` (two pools on one database):
+/// directly, and through two servers.
+async fn two_pools_conform(a: Arc<dyn Oid4vciStore>, b: Arc<dyn Oid4vciStore>) {
+    testing::run_conformance(a.clone()).await.unwrap();
+    testing::concurrent_redeem(a.clone(), b.clone())
+        .await
+        .unwrap();
+    a_code_raced_across_two_servers_is_redeemed_once(a, b).await;
+}
+
 #[cfg(feature = "sqlite")]
 mod sqlite {
     use super::*;
@@ -61,12 +71,7 @@ mod sqlite {
             SqliteOid4vciStore::open(&path),
             SqliteOid4vciStore::open(&path)
         );
-        let (a, b) = (Arc::new(a.unwrap()), Arc::new(b.unwrap()));
-        testing::run_conformance(a.clone()).await.unwrap();
-        testing::concurrent_redeem(a.clone(), b.clone())
-            .await
-            .unwrap();
-        a_code_raced_across_two_servers_is_redeemed_once(a, b).await;
+        two_pools_conform(Arc::new(a.unwrap()), Arc::new(b.unwrap())).await;
     }
 
     /// `kind, digest, payload, check_digest` of a row.
@@ -118,23 +123,9 @@ mod postgres {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn postgres_store_passes_the_conformance_suite_and_two_pools_redeem_once() {
-        vc_status::testing::postgres::in_fresh_schema(
-            "vc_issue_test",
-            "oid4vci",
-            |url, schema| async move {
-                // Two connects at once: table creation must not collide.
-                let (a, b) = tokio::join!(
-                    PostgresOid4vciStore::connect_with_schema(&url, &schema),
-                    PostgresOid4vciStore::connect_with_schema(&url, &schema)
-                );
-                let (a, b) = (Arc::new(a.unwrap()), Arc::new(b.unwrap()));
-                testing::run_conformance(a.clone()).await.unwrap();
-                testing::concurrent_redeem(a.clone(), b.clone())
-                    .await
-                    .unwrap();
-                a_code_raced_across_two_servers_is_redeemed_once(a, b).await;
-            },
-        )
+        crate::fresh_schema::two_in_fresh_schema("oid4vci", |a: Arc<PostgresOid4vciStore>, b| {
+            two_pools_conform(a, b)
+        })
         .await;
     }
 }
