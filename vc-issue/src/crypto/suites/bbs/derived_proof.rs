@@ -14,7 +14,7 @@ use super::cbor::{BaseProofValue, DerivedProofValue};
 use super::suite::Bbs2023Suite;
 use super::CRYPTOSUITE;
 use crate::crypto::suites::selective::disclosure::{
-    decoded_base_proof, disclose, with_derived_proof,
+    disclose_base, with_derived_proof, BaseProofFormat,
 };
 use crate::crypto::suites::selective::label_map::{b_index, shuffled_label_map};
 use crate::crypto::suites::RdfcCanonicalizer;
@@ -40,6 +40,14 @@ pub fn derive_proof(
     Bbs2023Suite::default().derive_proof(credential, selective_pointers, presentation_header)
 }
 
+/// How a bbs-2023 derivation reads its base proof.
+const BASE: BaseProofFormat<BaseProofValue> = BaseProofFormat {
+    cryptosuite: CRYPTOSUITE,
+    decode: BaseProofValue::decode,
+    parts: |base| (&base.hmac_key, &base.mandatory_pointers),
+    label_map: shuffled_label_map,
+};
+
 /// See [`derive_proof`].
 pub(super) fn derive(
     canonicalizer: &RdfcCanonicalizer,
@@ -48,18 +56,8 @@ pub(super) fn derive(
     presentation_header: &[u8],
 ) -> Result<Credential, IssueError> {
     let invalid = |reason| IssueError::BaseProofInvalid { reason };
-    let (base_proof, base) = decoded_base_proof(credential, CRYPTOSUITE, BaseProofValue::decode)?;
-    let document = credential.without_proof().to_value()?;
-    let disclosure = disclose(
-        canonicalizer,
-        &document,
-        |canonical| {
-            shuffled_label_map(canonical, &base.hmac_key)
-                .map_err(|e| IssueError::internal("HMAC key", e))
-        },
-        &base.mandatory_pointers,
-        selective_pointers,
-    )?;
+    let (base_proof, base, disclosure) =
+        disclose_base(canonicalizer, credential, &BASE, selective_pointers)?;
 
     let public_key = BBSplusPublicKey::from_bytes(&base.public_key)
         .map_err(|_| invalid("the public key is not a BLS12-381 G2 point"))?;

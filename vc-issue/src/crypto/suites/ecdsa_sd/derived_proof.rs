@@ -8,7 +8,7 @@ use super::cbor::{BaseProofValue, DerivedProofValue};
 use super::suite::{canonicalization, verify_signatures, EcdsaSd2023Suite};
 use super::CRYPTOSUITE;
 use crate::crypto::suites::selective::disclosure::{
-    decoded_base_proof, disclose, with_derived_proof,
+    disclose_base, with_derived_proof, BaseProofFormat,
 };
 use crate::crypto::suites::selective::label_map::{hmac_label_map, u_bytes, u_label};
 use crate::crypto::suites::selective::transform::proof_hash;
@@ -35,6 +35,14 @@ pub fn derive_proof(
     EcdsaSd2023Suite::default().derive_proof(credential, selective_pointers)
 }
 
+/// How a ecdsa-sd-2023 derivation reads its base proof.
+const BASE: BaseProofFormat<BaseProofValue> = BaseProofFormat {
+    cryptosuite: CRYPTOSUITE,
+    decode: BaseProofValue::decode,
+    parts: |base| (&base.hmac_key, &base.mandatory_pointers),
+    label_map: hmac_label_map,
+};
+
 /// See [`derive_proof`].
 pub(super) fn derive(
     canonicalizer: &RdfcCanonicalizer,
@@ -42,18 +50,8 @@ pub(super) fn derive(
     selective_pointers: &[String],
 ) -> Result<Credential, IssueError> {
     let invalid = |reason| IssueError::BaseProofInvalid { reason };
-    let (base_proof, base) = decoded_base_proof(credential, CRYPTOSUITE, BaseProofValue::decode)?;
-    let document = credential.without_proof().to_value()?;
-    let disclosure = disclose(
-        canonicalizer,
-        &document,
-        |canonical| {
-            hmac_label_map(canonical, &base.hmac_key)
-                .map_err(|e| IssueError::internal("HMAC key", e))
-        },
-        &base.mandatory_pointers,
-        selective_pointers,
-    )?;
+    let (base_proof, base, disclosure) =
+        disclose_base(canonicalizer, credential, &BASE, selective_pointers)?;
     if base.signatures.len() != disclosure.non_mandatory.len() {
         return Err(invalid(
             "the base proof's signatures do not match the credential",

@@ -2,6 +2,7 @@
 //! suite's own proof): which quads are revealed, where the mandatory ones sit among them, which
 //! signed quads are disclosed, the reveal document, and the label map its verifier needs.
 
+use hmac::digest::InvalidLength;
 use rdf_types::BlankIdBuf;
 use serde_json::{json, Value};
 use vc_core::{Credential, Proof};
@@ -28,9 +29,48 @@ pub(crate) struct Disclosure {
     pub(crate) reveal: Credential,
 }
 
+/// How a cryptosuite's derivation reads its base proof: the value's decoder, the HMAC key and the
+/// issuer's mandatory pointers in a decoded value, and how blank node labels are made from the key.
+pub(crate) struct BaseProofFormat<B> {
+    /// The `cryptosuite` of the base proof.
+    pub(crate) cryptosuite: &'static str,
+    /// Decodes a `proofValue`.
+    pub(crate) decode: fn(&str) -> Result<B, &'static str>,
+    /// The HMAC key and the mandatory pointers of a decoded value.
+    pub(crate) parts: fn(&B) -> (&[u8], &[String]),
+    /// The issuer's blank node labels, from the canonical ones and the HMAC key.
+    pub(crate) label_map: LabelMapFn,
+}
+
+/// Makes the issuer's blank node labels from the canonical ones and the HMAC key.
+type LabelMapFn = fn(&[(BlankIdBuf, BlankIdBuf)], &[u8]) -> Result<LabelMap, InvalidLength>;
+
+/// The start of every derivation: the base proof of `credential` in `format`, decoded, and what
+/// `selective_pointers` reveal of the credential under the issuer's blank node labels.
+pub(crate) fn disclose_base<'a, B>(
+    canonicalizer: &RdfcCanonicalizer,
+    credential: &'a Credential,
+    format: &BaseProofFormat<B>,
+    selective_pointers: &[String],
+) -> Result<(&'a Proof, B, Disclosure), IssueError> {
+    let (base_proof, base) = decoded_base_proof(credential, format.cryptosuite, format.decode)?;
+    let document = credential.without_proof().to_value()?;
+    let (hmac_key, mandatory_pointers) = (format.parts)(&base);
+    let disclosure = disclose(
+        canonicalizer,
+        &document,
+        |canonical| {
+            (format.label_map)(canonical, hmac_key).map_err(|e| IssueError::internal("HMAC key", e))
+        },
+        mandatory_pointers,
+        selective_pointers,
+    )?;
+    Ok((base_proof, base, disclosure))
+}
+
 /// The one proof of `credential` with `cryptosuite` and its `proofValue` decoded with `decode`, or
 /// `BASE_PROOF_INVALID`.
-pub(crate) fn decoded_base_proof<'a, T>(
+fn decoded_base_proof<'a, T>(
     credential: &'a Credential,
     cryptosuite: &str,
     decode: impl FnOnce(&str) -> Result<T, &'static str>,
@@ -82,7 +122,7 @@ pub(crate) fn base_proof<'a>(
 
 /// Groups `document` (the credential without proof) under the issuer's labels (`label_map`) by
 /// the issuer's `mandatory` and the holder's `selective` pointers, and builds the reveal document.
-pub(crate) fn disclose(
+fn disclose(
     canonicalizer: &RdfcCanonicalizer,
     document: &Value,
     label_map: impl FnOnce(&[(BlankIdBuf, BlankIdBuf)]) -> Result<LabelMap, IssueError>,
