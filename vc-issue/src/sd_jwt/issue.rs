@@ -137,6 +137,18 @@ fn confirmation(request: &IssuanceRequest) -> Result<Option<Value>, IssueError> 
     Ok(Some(Value::Object(cnf)))
 }
 
+/// The `vct` of `schema`'s SD-JWT VCs: its [`SdJwtVcConfig`](crate::pipeline::schema::SdJwtVcConfig)'s,
+/// else its `schemaUrl` (or URL id), else its id. What metadata announces (OpenID4VCI) is this.
+pub(crate) fn vct(schema: &SchemaEntry) -> &str {
+    schema
+        .sd_jwt_vc
+        .as_ref()
+        .map(|c| c.vct.as_str())
+        .filter(|v| !v.is_empty())
+        .or_else(|| schema.credential_schema_id())
+        .unwrap_or(schema.id.as_str())
+}
+
 /// The compact SD-JWT VC (`<JWT>~<disclosure>~...~`) of a checked request.
 pub(crate) async fn issue(
     request: IssuanceRequest,
@@ -148,11 +160,7 @@ pub(crate) async fn issue(
     check_names(&request.claims)?;
     let cnf = confirmation(&request)?;
     let config = schema.sd_jwt_vc.as_ref();
-    let vct = config
-        .map(|c| c.vct.as_str())
-        .filter(|v| !v.is_empty())
-        .or_else(|| schema.credential_schema_id())
-        .unwrap_or(schema.id.as_str());
+    let vct = vct(schema);
 
     let mut payload = Map::new();
     payload.insert("iss".into(), envelope.issuer.into());
