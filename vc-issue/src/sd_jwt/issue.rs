@@ -137,6 +137,15 @@ fn confirmation(request: &IssuanceRequest) -> Result<Option<Value>, IssueError> 
     Ok(Some(Value::Object(cnf)))
 }
 
+/// Whether [`issue`] can build an SD-JWT VC of `request`: its selectively disclosable paths, its
+/// claim names and its holder key (the pipeline's claims step, before anything is reserved).
+pub(crate) fn check(request: &IssuanceRequest, schema: &SchemaEntry) -> Result<(), IssueError> {
+    PathTree::new(disclosable(request, schema)?)?;
+    check_names(&request.claims)?;
+    confirmation(request)?;
+    Ok(())
+}
+
 /// The `vct` of `schema`'s SD-JWT VCs: its [`SdJwtVcConfig`](crate::pipeline::schema::SdJwtVcConfig)'s,
 /// else its `schemaUrl` (or URL id), else its id. What metadata announces (OpenID4VCI) is this.
 pub(crate) fn vct(schema: &SchemaEntry) -> &str {

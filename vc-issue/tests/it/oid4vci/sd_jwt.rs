@@ -7,7 +7,7 @@ use std::sync::Arc;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use serde_json::{json, Value};
-use vc_issue::oid4vci::{CredentialConfiguration, CredentialFormat, Oid4vciIssuer};
+use vc_issue::oid4vci::{CredentialConfiguration, CredentialFormat, OfferRequest, Oid4vciIssuer};
 use vc_issue::sd_jwt::{SdJwtError, SdJwtVcVerifier, StaticStatusListTokens, VerifiedSdJwtVc};
 use vc_status::{ListFormat, StatusEntry, StatusListIndex, StatusPurpose};
 
@@ -318,6 +318,24 @@ async fn hostile_proofs_are_refused_and_cost_no_credential() {
     let replayed = Proof::new(&HolderKey::p256(), &h.base, &nonce).jwt().await;
     let answer = h.credential(&other, &request(vec![replayed])).await;
     assert_eq!(error_of(answer), (400, "invalid_nonce".into()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_offer_whose_claims_no_sd_jwt_vc_can_carry_is_refused_at_once() {
+    let h = start_sd_jwt().await;
+    let mut claims = super::harness::claims();
+    claims.insert("vct".into(), json!("https://elsewhere.example/vct"));
+    // A W3C credential takes the claim; an SD-JWT VC sets `vct` itself.
+    h.oid4vci
+        .create_offer(OfferRequest::new().credential(super::harness::LDP, claims.clone()))
+        .await
+        .unwrap();
+    let refused = h
+        .oid4vci
+        .create_offer(OfferRequest::new().credential(SD, claims))
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), "INVALID_REQUEST", "{refused}");
 }
 
 #[tokio::test]
