@@ -1,7 +1,9 @@
 //! A university issues a diploma to a wallet over OpenID for Verifiable Credential Issuance 1.0:
 //! the offer as a QR code on the terminal and as a PNG, pre-authorized with a transaction code
 //! (sent to the student on another channel), and one credential deferred until the registrar
-//! approves it.
+//! approves it. The diploma comes in the formats wallets speak: `ldp_vc`, `jwt_vc_json`, and
+//! `dc+sd-jwt` (an SD-JWT VC whose degree name and grade the student discloses at will, bound to
+//! the wallet's key, revocable through a Token Status List served at `/statuslists/{list}`).
 //!
 //!     cargo run -p vc-examples --example 09_oid4vci_issuer -- [--port <port>]
 //!         [--serve-for <seconds>] [--png <file>] [--out-dir <dir>]
@@ -40,17 +42,20 @@ use rand::RngCore;
 use serde_json::{json, Map, Value};
 use vc_examples::signal::serve_until_stopped;
 use vc_examples::vcalm::cli::write_secret_file;
-use vc_examples::{data_dir, degree_schemas, one_key};
+use vc_examples::{data_dir, one_key};
 use vc_issue::http::{oid4vci_routes, serve, Authorizer, BearerTokens, ServeLimits, VcApi};
 use vc_issue::oid4vci::{
     CredentialConfiguration, CredentialFormat, OfferRequest, Oid4vciIssuer, TxCode,
 };
+use vc_issue::pipeline::schema::SdJwtVcConfig;
 use vc_issue::queue::{
     AlwaysHold, IssuanceObserver, IssuanceQueue, MemoryIssuanceStore, TicketId, TicketState,
     TransitionEvent,
 };
-use vc_issue::{Ed25519Signer, InMemoryDidRegistry, Issuer, ProofType};
-use vc_status::StatusRegistry;
+use vc_issue::{
+    Ed25519Signer, InMemoryDidRegistry, InMemorySchemaRegistry, Issuer, ProofType, SchemaEntry,
+};
+use vc_status::{ListFormat, StatusRegistry};
 
 const USAGE: &str = "usage: 09_oid4vci_issuer [--port <port>] [--serve-for <seconds>] \
                      [--png <file>] [--out-dir <dir>]";
@@ -59,6 +64,10 @@ const USAGE: &str = "usage: 09_oid4vci_issuer [--port <port>] [--serve-for <seco
 const DIPLOMA: &str = "diploma_ldp";
 /// The diploma as a JWT (`jwt_vc_json`, revocable).
 const DIPLOMA_JWT: &str = "diploma_jwt";
+/// The diploma as an SD-JWT VC (`dc+sd-jwt`, revocable through the Token Status List).
+const DIPLOMA_SD_JWT: &str = "diploma_sd_jwt";
+/// The `vct` of the diploma as an SD-JWT VC.
+const DIPLOMA_VCT: &str = "https://university.example/vct/diploma";
 /// The archive copy, issued once the registrar approves.
 const DIPLOMA_DEFERRED: &str = "diploma_deferred";
 
@@ -192,6 +201,24 @@ fn student_claims() -> Result<Map<String, Value>, Box<dyn std::error::Error>> {
     Ok(request["claims"].as_object().cloned().unwrap_or_default())
 }
 
+/// The diploma's schema; as an SD-JWT VC the degree's name, the grade and the graduation date
+/// are the student's to disclose.
+fn diploma_schemas() -> Result<Arc<InMemorySchemaRegistry>, Box<dyn std::error::Error>> {
+    let schema: SchemaEntry = serde_json::from_str(&std::fs::read_to_string(
+        data_dir().join("university-degree-schema.json"),
+    )?)?;
+    let schemas = Arc::new(InMemorySchemaRegistry::new());
+    schemas.insert(schema.with_sd_jwt_vc(SdJwtVcConfig::new(
+        DIPLOMA_VCT,
+        vec![
+            "/degree/name".into(),
+            "/gpa".into(),
+            "/graduationDate".into(),
+        ],
+    )));
+    Ok(schemas)
+}
+
 fn random_token() -> String {
     let mut bytes = [0u8; 24];
     rand::rngs::OsRng.fill_bytes(&mut bytes);
@@ -211,11 +238,22 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             .issuer(key.did().to_string())
             .build()?,
     );
+    // SD-JWT VCs' status: a Token Status List, its tokens served by the VC API router.
+    let token_registry = Arc::new(
+        StatusRegistry::builder()
+            .store(Arc::new(vc_status::store::MemoryStore::new()))
+            .list_url_template(format!("{base}/statuslists/{{list}}"))
+            .issuer(key.did().to_string())
+            .format(ListFormat::TokenStatusList)
+            .namespace("sd-jwt")
+            .build()?,
+    );
     let issuer = Issuer::builder()
         .resolver(Arc::new(InMemoryDidRegistry::new()))
-        .schemas(degree_schemas()?)
+        .schemas(diploma_schemas()?)
         .keys(one_key(key.verification_method_id(), key.clone()))
         .status_registry(registry)
+        .token_status_registry(token_registry)
         .build()?;
     // Requests of the deferred configuration wait for the registrar.
     let desk = Arc::new(Desk::default());
@@ -243,6 +281,14 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
                 DIPLOMA_JWT,
                 "university-degree-v1",
                 CredentialFormat::JwtVcJson,
+            )
+            .revocable(true),
+        )
+        .configuration(
+            CredentialConfiguration::new(
+                DIPLOMA_SD_JWT,
+                "university-degree-v1",
+                CredentialFormat::DcSdJwt,
             )
             .revocable(true),
         )
@@ -281,11 +327,13 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .build()?
         .router();
 
-    // The offer the student scans: the diploma now, its archive copy once approved.
+    // The offer the student scans: the diploma now (as a W3C credential and as an SD-JWT VC,
+    // whichever the wallet keeps), its archive copy once approved.
     let offer = oid4vci
         .create_offer(
             OfferRequest::new()
                 .credential(DIPLOMA, claims.clone())
+                .credential(DIPLOMA_SD_JWT, claims.clone())
                 .credential(DIPLOMA_DEFERRED, claims)
                 .tx_code(TxCode::numeric(6).with_description("sent to your university e-mail"))
                 .ttl(time::Duration::hours(1)),

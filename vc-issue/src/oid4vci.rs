@@ -64,10 +64,18 @@
 //! [`MemoryOid4vciStore`], `SqliteOid4vciStore` (feature `sqlite`) and `PostgresOid4vciStore`
 //! (feature `postgres`) pass the conformance suite in `testing::oid4vci` (feature `testing`).
 //!
+//! # Formats
+//! `jwt_vc_json` and `ldp_vc` name the holder by DID (`credentialSubject.id`, the JWT's `sub`).
+//! `dc+sd-jwt` (with feature `sd-jwt`) puts the proof key itself in the SD-JWT VC's `cnf.jwk`,
+//! gives it a Token Status List entry when the configuration is revocable (the issuer's
+//! [`token_status_registry`](crate::IssuerBuilder::token_status_registry), required then), and
+//! announces its `vct` and its claims (from the schema's JSON Schema) in the metadata.
+//!
 //! # Not yet
-//! The authorization code flow, DPoP nonces, `x5c` proof keys, credential response encryption and
-//! `dc+sd-jwt` (a [`CredentialFormat`] variant once the pipeline signs SD-JWT VCs).
+//! The authorization code flow, DPoP nonces, `x5c` proof keys and credential response encryption.
 
+#[cfg(feature = "sd-jwt")]
+mod claims;
 mod configuration;
 mod dpop;
 mod error;

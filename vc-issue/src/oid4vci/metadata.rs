@@ -10,10 +10,6 @@ use super::offer::PRE_AUTHORIZED_GRANT;
 use super::proof::PROOF_ALGS;
 use super::service::{paths, Oid4vciIssuer};
 
-/// How a credential is bound to the wallet's key: the `did:key` of a `jwk` proof key, or the DID
-/// of a `kid`.
-const BINDING_METHODS: [&str; 2] = ["jwk", "did:key"];
-
 impl Oid4vciIssuer {
     /// The Credential Issuer Metadata: endpoints, `batch_credential_issuance`, `display`, and one
     /// `credential_configurations_supported` entry per configuration, with the types, contexts
@@ -32,10 +28,7 @@ impl Oid4vciIssuer {
             let format = &configuration.format;
             let mut entry = Map::new();
             entry.insert("format".into(), json!(format.id()));
-            entry.insert(
-                "credential_definition".into(),
-                format.credential_definition(&schema),
-            );
+            entry.extend(format.describe(&schema));
             let algs = format.signing_algs(issuer_key);
             if !algs.is_empty() {
                 entry.insert(
@@ -45,7 +38,7 @@ impl Oid4vciIssuer {
             }
             entry.insert(
                 "cryptographic_binding_methods_supported".into(),
-                json!(BINDING_METHODS),
+                json!(format.binding_methods()),
             );
             entry.insert(
                 "proof_types_supported".into(),
@@ -55,9 +48,19 @@ impl Oid4vciIssuer {
                 .name
                 .clone()
                 .unwrap_or_else(|| configuration.id.clone());
+            let mut credential_metadata = Map::new();
+            credential_metadata.insert("display".into(), json!([{ "name": name, "locale": "en" }]));
+            // The claims of an SD-JWT VC are its own top-level claims, as the schema has them.
+            #[cfg(feature = "sd-jwt")]
+            if *format == super::format::CredentialFormat::DcSdJwt {
+                let claims = super::claims::describe(&schema.json_schema);
+                if !claims.is_empty() {
+                    credential_metadata.insert("claims".into(), Value::Array(claims));
+                }
+            }
             entry.insert(
                 "credential_metadata".into(),
-                json!({ "display": [{ "name": name, "locale": "en" }] }),
+                Value::Object(credential_metadata),
             );
             supported.insert(configuration.id.clone(), Value::Object(entry));
         }

@@ -31,6 +31,8 @@ const FUTURE_SKEW: time::Duration = time::Duration::seconds(60);
 pub(crate) struct VerifiedProof {
     /// The DID of the proof key: `did:key` for a `jwk` header, the DID of a `kid`.
     pub(crate) holder: Did,
+    /// The proof key itself (what an SD-JWT VC's `cnf` carries).
+    pub(crate) key: PublicKey,
     /// The `nonce` claim.
     pub(crate) nonce: Option<String>,
 }
@@ -53,7 +55,11 @@ pub(crate) fn verify(
     now: OffsetDateTime,
     max_age: time::Duration,
 ) -> Result<VerifiedProof, Oid4vciError> {
-    let Opened { holder, claims, .. } = open(jwt, PROOF_TYP, true)?;
+    let Opened {
+        holder,
+        claims,
+        key,
+    } = open(jwt, PROOF_TYP, true)?;
     check_audience(&claims, audience)?;
     check_issued_at(&claims, now, max_age)?;
     let nonce = match claims.get("nonce") {
@@ -65,7 +71,7 @@ pub(crate) fn verify(
             ))
         }
     };
-    Ok(VerifiedProof { holder, nonce })
+    Ok(VerifiedProof { holder, key, nonce })
 }
 
 /// Checks the header (`typ`, an algorithm of [`PROOF_ALGS`] that fits the key, the key as `jwk`,

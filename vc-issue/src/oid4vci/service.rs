@@ -505,24 +505,25 @@ impl Oid4vciIssuer {
             .and_then(Value::as_object)
             .cloned()
             .unwrap_or_default();
-        let requests: Vec<IssuanceRequest> = holders
+        let requests: Result<Vec<IssuanceRequest>, Oid4vciError> = holders
             .into_iter()
-            .map(|holder| {
-                IssuanceRequest::new(
-                    configuration.schema_id.clone(),
-                    self.inner.issuer_did.clone(),
-                    holder,
-                    claims.clone(),
-                )
-                .with_proof_type(configuration.format.proof_type())
-                .with_data_model(configuration.format.data_model())
-                .revocable(configuration.revocable)
+            .map(|proof| {
+                Ok(configuration
+                    .format
+                    .request(
+                        &configuration.schema_id,
+                        &self.inner.issuer_did,
+                        proof.holder,
+                        &proof.key,
+                        claims.clone(),
+                    )?
+                    .revocable(configuration.revocable))
             })
             .collect();
-        let outcome = if configuration.deferred {
-            self.submit(&token, &id, requests).await
-        } else {
-            self.issue(&token, &id, requests).await
+        let outcome = match requests {
+            Ok(requests) if configuration.deferred => self.submit(&token, &id, requests).await,
+            Ok(requests) => self.issue(&token, &id, requests).await,
+            Err(e) => Err(e),
         };
         if outcome.is_err() {
             // Nothing was issued: the wallet may try again with the same access token.
@@ -537,8 +538,11 @@ impl Oid4vciIssuer {
         outcome
     }
 
-    /// Verifies every key proof and takes their (one, shared) `c_nonce`; returns the holders.
-    async fn verify_proofs(&self, proofs: Option<&Value>) -> Result<Vec<Did>, Oid4vciError> {
+    /// Verifies every key proof and takes their (one, shared) `c_nonce`; returns the proofs.
+    async fn verify_proofs(
+        &self,
+        proofs: Option<&Value>,
+    ) -> Result<Vec<VerifiedProof>, Oid4vciError> {
         let proofs = proofs
             .and_then(Value::as_object)
             .ok_or_else(|| Oid4vciError::invalid_proof("the request has no `proofs` object"))?;
@@ -593,7 +597,7 @@ impl Oid4vciIssuer {
             .take(EntryKind::Nonce, &digest, now)
             .await?
             .ok_or(Oid4vciError::InvalidNonce)?;
-        Ok(verified.into_iter().map(|p| p.holder).collect())
+        Ok(verified)
     }
 
     async fn issue(
@@ -1020,6 +1024,16 @@ impl Oid4vciIssuerBuilder {
             if configuration.deferred && self.queue.is_none() {
                 return Err(Oid4vciError::config(
                     "a deferred configuration needs a queue",
+                ));
+            }
+            // Said now rather than at the first wallet's request.
+            #[cfg(feature = "sd-jwt")]
+            if configuration.revocable
+                && configuration.format == super::format::CredentialFormat::DcSdJwt
+                && issuer.token_status_registry().is_none()
+            {
+                return Err(Oid4vciError::config(
+                    "a revocable dc+sd-jwt configuration needs the issuer's Token Status List registry",
                 ));
             }
             let id = configuration.id.clone();

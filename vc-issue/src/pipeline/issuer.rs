@@ -267,6 +267,12 @@ impl Issuer {
             if let Some(rule) = self.inner.claims_rules.get(&prepared.schema.id) {
                 rule.check(&request.issuer_did, &request.holder_did, &request.claims)?;
             }
+            // What would stop the SD-JWT VC from being built is said now, before a status entry
+            // is taken or a wallet redeems an offer of it.
+            #[cfg(feature = "sd-jwt")]
+            if prepared.signing.proof_type() == crate::ProofType::DcSdJwt {
+                crate::sd_jwt::issue::check(&request, &prepared.schema)?;
+            }
             Ok::<_, IssueError>(())
         })
         .await?;

@@ -137,6 +137,27 @@ fn confirmation(request: &IssuanceRequest) -> Result<Option<Value>, IssueError> 
     Ok(Some(Value::Object(cnf)))
 }
 
+/// Whether [`issue`] can build an SD-JWT VC of `request`: its selectively disclosable paths, its
+/// claim names and its holder key (the pipeline's claims step, before anything is reserved).
+pub(crate) fn check(request: &IssuanceRequest, schema: &SchemaEntry) -> Result<(), IssueError> {
+    PathTree::new(disclosable(request, schema)?)?;
+    check_names(&request.claims)?;
+    confirmation(request)?;
+    Ok(())
+}
+
+/// The `vct` of `schema`'s SD-JWT VCs: its [`SdJwtVcConfig`](crate::pipeline::schema::SdJwtVcConfig)'s,
+/// else its `schemaUrl` (or URL id), else its id. What metadata announces (OpenID4VCI) is this.
+pub(crate) fn vct(schema: &SchemaEntry) -> &str {
+    schema
+        .sd_jwt_vc
+        .as_ref()
+        .map(|c| c.vct.as_str())
+        .filter(|v| !v.is_empty())
+        .or_else(|| schema.credential_schema_id())
+        .unwrap_or(schema.id.as_str())
+}
+
 /// The compact SD-JWT VC (`<JWT>~<disclosure>~...~`) of a checked request.
 pub(crate) async fn issue(
     request: IssuanceRequest,
@@ -148,11 +169,7 @@ pub(crate) async fn issue(
     check_names(&request.claims)?;
     let cnf = confirmation(&request)?;
     let config = schema.sd_jwt_vc.as_ref();
-    let vct = config
-        .map(|c| c.vct.as_str())
-        .filter(|v| !v.is_empty())
-        .or_else(|| schema.credential_schema_id())
-        .unwrap_or(schema.id.as_str());
+    let vct = vct(schema);
 
     let mut payload = Map::new();
     payload.insert("iss".into(), envelope.issuer.into());

@@ -1,9 +1,12 @@
 //! OpenID4VCI 1.0 (feature `oid4vci`) over real loopback HTTP, with a wallet written here: the
-//! pre-authorized flow for each format, `tx_code`, batches, the deferred path through the
-//! approval queue, notifications, and hostile input (replays, races, bad proofs, odd bodies).
+//! pre-authorized flow for each format (`dc+sd-jwt` with feature `sd-jwt`), `tx_code`, batches,
+//! the deferred path through the approval queue, notifications, and hostile input (replays,
+//! races, bad proofs, odd bodies).
 
 mod dpop;
 mod flow;
 mod harness;
 mod hostile;
+#[cfg(feature = "sd-jwt")]
+mod sd_jwt;
 mod stores;

@@ -11,6 +11,7 @@ use vc_issue::oid4vci::{
     CredentialConfiguration, CredentialFormat, MemoryOid4vciStore, OfferRequest, Oid4vciIssuer,
     Oid4vciStore, RecordingObserver, TxCode,
 };
+use vc_issue::pipeline::schema::SdJwtVcConfig;
 use vc_issue::queue::{
     AlwaysHold, IssuanceObserver, IssuanceQueue, MemoryIssuanceStore, TicketId, TransitionEvent,
 };
@@ -26,6 +27,13 @@ use crate::http_api::server::{listen, serve};
 pub const LDP: &str = "degree_ldp";
 pub const JWT: &str = "degree_jwt";
 pub const DEFERRED: &str = "degree_deferred";
+/// `dc+sd-jwt`, revocable (Token Status List); only on [`start_sd_jwt`].
+pub const SD: &str = "degree_sd";
+/// `dc+sd-jwt` through the approval queue; only on [`start_sd_jwt`].
+pub const SD_DEFERRED: &str = "degree_sd_deferred";
+
+/// The `vct` of the degree as an SD-JWT VC.
+pub const SD_VCT: &str = "https://university.example/vct/degree";
 
 /// Remembers the tickets the queue created, for the reviewer of the tests.
 #[derive(Debug, Default)]
@@ -55,6 +63,8 @@ pub struct Harness {
     pub notifications: Arc<RecordingObserver>,
     pub dids: Arc<InMemoryDidRegistry>,
     pub registry: Arc<StatusRegistry>,
+    /// The Token Status List registry of `dc+sd-jwt` credentials ([`start_sd_jwt`]).
+    pub token_registry: Option<Arc<StatusRegistry>>,
     pub issuer_key: Arc<Ed25519Signer>,
 }
 
@@ -72,7 +82,7 @@ pub async fn start_sharing(
     store: Arc<dyn Oid4vciStore>,
     status_store: Arc<dyn vc_status::store::StatusListStore>,
 ) -> Harness {
-    start_full(store, status_store, false).await
+    start_full(store, status_store, false, false).await
 }
 
 /// An issuer that requires DPoP.
@@ -80,6 +90,20 @@ pub async fn start_dpop() -> Harness {
     start_full(
         Arc::new(MemoryOid4vciStore::new()),
         Arc::new(vc_status::store::MemoryStore::new()),
+        true,
+        false,
+    )
+    .await
+}
+
+/// The issuer with two `dc+sd-jwt` configurations more ([`SD`], [`SD_DEFERRED`]) and a Token
+/// Status List registry served at `/statuslists/{list}`.
+#[cfg(feature = "sd-jwt")]
+pub async fn start_sd_jwt() -> Harness {
+    start_full(
+        Arc::new(MemoryOid4vciStore::new()),
+        Arc::new(vc_status::store::MemoryStore::new()),
+        false,
         true,
     )
     .await
@@ -89,19 +113,33 @@ async fn start_full(
     store: Arc<dyn Oid4vciStore>,
     status_store: Arc<dyn vc_status::store::StatusListStore>,
     dpop: bool,
+    sd_jwt: bool,
 ) -> Harness {
     let (listener, base) = listen().await;
     let issuer_key = Arc::new(Ed25519Signer::from_seed(&[42; 32]));
     let dids = Arc::new(InMemoryDidRegistry::new());
     let registry = Arc::new(
         StatusRegistry::builder()
-            .store(status_store)
+            .store(status_store.clone())
             .list_url_template(format!("{base}/status-lists/{{list}}"))
             .issuer(issuer_key.did().to_string())
             .build()
             .unwrap(),
     );
-    let issuer = issuer_with_status(&issuer_key, &dids, registry.clone());
+    // The same store, another namespace: as a host keeps both kinds of lists.
+    let token_registry = sd_jwt.then(|| {
+        Arc::new(
+            StatusRegistry::builder()
+                .store(status_store)
+                .list_url_template(format!("{base}/statuslists/{{list}}"))
+                .issuer(issuer_key.did().to_string())
+                .format(vc_status::ListFormat::TokenStatusList)
+                .namespace("sd-jwt")
+                .build()
+                .unwrap(),
+        )
+    });
+    let issuer = issuer_with_status(&issuer_key, &dids, registry.clone(), token_registry.clone());
     let tickets = Arc::new(Tickets::default());
     let queue = IssuanceQueue::builder()
         .issuer(issuer.clone())
@@ -111,7 +149,31 @@ async fn start_full(
         .build()
         .unwrap();
     let notifications = Arc::new(RecordingObserver::new());
-    let oid4vci = Oid4vciIssuer::builder()
+    #[cfg_attr(
+        not(feature = "sd-jwt"),
+        expect(
+            unused_mut,
+            reason = "the dc+sd-jwt configurations need feature sd-jwt"
+        )
+    )]
+    let mut oid4vci = Oid4vciIssuer::builder();
+    #[cfg(feature = "sd-jwt")]
+    if sd_jwt {
+        oid4vci = oid4vci
+            .configuration(
+                CredentialConfiguration::new(SD, "university-degree-v1", CredentialFormat::DcSdJwt)
+                    .revocable(true),
+            )
+            .configuration(
+                CredentialConfiguration::new(
+                    SD_DEFERRED,
+                    "university-degree-v1",
+                    CredentialFormat::DcSdJwt,
+                )
+                .deferred(true),
+            );
+    }
+    let oid4vci = oid4vci
         .issuer(issuer.clone())
         .issuer_did(issuer_key.did())
         .credential_issuer(&base)
@@ -163,27 +225,36 @@ async fn start_full(
         notifications,
         dids,
         registry,
+        token_registry,
         issuer_key,
     }
 }
 
-/// The degree issuer with `key`, allocating status entries from `registry`.
+/// The degree issuer with `key`, allocating status entries from `registry` (and, for SD-JWT
+/// VCs, from `token_registry`).
 fn issuer_with_status(
     key: &Arc<Ed25519Signer>,
     dids: &Arc<InMemoryDidRegistry>,
     registry: Arc<StatusRegistry>,
+    token_registry: Option<Arc<StatusRegistry>>,
 ) -> vc_issue::Issuer {
     let keys = Arc::new(vc_issue::InMemoryKeyStore::new());
     keys.insert(key.verification_method_id(), key.clone());
     let schemas = Arc::new(vc_issue::InMemorySchemaRegistry::new());
-    schemas.insert(degree_schema());
-    vc_issue::Issuer::builder()
+    // As an SD-JWT VC: the degree's name and the grade are the holder's to disclose.
+    schemas.insert(degree_schema().with_sd_jwt_vc(SdJwtVcConfig::new(
+        SD_VCT,
+        vec!["/degree/name".into(), "/gpa".into()],
+    )));
+    let mut builder = vc_issue::Issuer::builder()
         .resolver(dids.clone())
         .schemas(schemas)
         .keys(keys)
-        .status_registry(registry)
-        .build()
-        .unwrap()
+        .status_registry(registry);
+    if let Some(tokens) = token_registry {
+        builder = builder.token_status_registry(tokens);
+    }
+    builder.build().unwrap()
 }
 
 /// A wallet key: Ed25519 or P-256, named in proofs by `jwk` or by its `did:key` `kid`.
