@@ -98,6 +98,73 @@ fn suites(c: &mut Criterion) {
         });
     }
     group.finish();
+    varying(c, &runtime, &signer, &unsigned, &options);
+}
+
+/// Issue 19: `eddsa-rdfc-2022` and `Ed25519Signature2020` signing of (a) the same credential each
+/// time, (b) credentials whose strings differ, (c) credentials whose numbers and booleans differ
+/// (a GPA, a credit count, an honours flag), each iteration a new credential. (c) keeps the shape
+/// template's fast path when it is within 1.5x of (a).
+fn varying(
+    c: &mut Criterion,
+    runtime: &tokio::runtime::Runtime,
+    signer: &Ed25519Signer,
+    unsigned: &Credential,
+    options: &ProofOptions,
+) {
+    let base = unsigned.to_value().unwrap();
+    let variant = |i: u64, strings: bool, numbers: bool| {
+        let mut value = base.clone();
+        let subject = &mut value["credentialSubject"];
+        subject["gpa"] = serde_json::json!(if numbers {
+            2.0 + (i % 200) as f64 / 100.0
+        } else {
+            3.7
+        });
+        subject["credits"] = serde_json::json!(if numbers { 90 + i % 97 } else { 120 });
+        subject["honours"] = serde_json::json!(numbers && i.is_multiple_of(2));
+        if strings {
+            subject["id"] = serde_json::json!(format!("did:example:student-{i}"));
+            subject["studentName"] = serde_json::json!(format!("Student {i}"));
+        }
+        Credential::from_value(value).unwrap()
+    };
+    let rdfc: Arc<dyn Canonicalizer> = Arc::new(RdfcCanonicalizer::default());
+    let all: Vec<(&str, Box<dyn ProofSuite>)> = vec![
+        (
+            "eddsa-rdfc-2022",
+            Box::new(DataIntegritySuite::eddsa_rdfc_2022(rdfc.clone())),
+        ),
+        (
+            "Ed25519Signature2020",
+            Box::new(DataIntegritySuite::ed25519_signature_2020(rdfc)),
+        ),
+    ];
+    let mut group = c.benchmark_group("varying data (issue 19)");
+    for (name, suite) in &all {
+        for (case, strings, numbers) in [
+            ("(a) same credential", false, false),
+            ("(b) strings vary", true, false),
+            ("(c) numbers and booleans vary", false, true),
+        ] {
+            let mut i = 0_u64;
+            group.bench_function(format!("{name} sign, {case}"), |b| {
+                b.iter_batched(
+                    || {
+                        i += 1;
+                        variant(if strings || numbers { i } else { 0 }, strings, numbers)
+                    },
+                    |unsigned| {
+                        runtime
+                            .block_on(suite.sign(black_box(unsigned), options, signer))
+                            .unwrap()
+                    },
+                    BatchSize::SmallInput,
+                )
+            });
+        }
+    }
+    group.finish();
 }
 
 /// The 64 bytes an `eddsa-jcs-2022` proof of `unsigned` signs, and its signature, rebuilt from the

@@ -24,6 +24,8 @@
 //! | `vc_issue_step_seconds` | histogram | `step` |
 //! | `vc_issue_queue_depth` | gauge | `state` |
 //! | `vc_status_list_fill_ratio` | gauge (0 to 1) | `list` (from `vc-status`) |
+//! | `vc_issue_rdfc_template_total` | counter | `outcome` (`filled`, `new_shape`, `full_path`): RDF shape templates |
+//! | `vc_issue_rdfc_template_shapes` | gauge | (shapes held; see `RdfcCanonicalizer::template_stats`) |
 
 use std::error::Error;
 use std::fmt;

@@ -15,6 +15,8 @@ mod options;
 #[cfg(feature = "rdfc")]
 mod rdfc;
 #[cfg(feature = "rdfc")]
+mod rdfc_scalar;
+#[cfg(feature = "rdfc")]
 mod rdfc_template;
 mod securing;
 #[cfg(feature = "rdfc")]
@@ -46,6 +48,8 @@ pub use jcs_ed25519_2020::JcsEd25519Signature2020;
 pub use options::ProofOptions;
 #[cfg(feature = "rdfc")]
 pub use rdfc::{ContextLoader, RdfcCanonicalizer};
+#[cfg(feature = "rdfc")]
+pub use rdfc_template::TemplateStats;
 pub use securing::SecuringSuite;
 #[cfg(feature = "rdfc")]
 pub use selective::mandatory::DEFAULT_MANDATORY_POINTERS;

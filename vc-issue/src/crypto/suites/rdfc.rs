@@ -30,7 +30,9 @@ use ssi_rdf::{AnyLdEnvironment, LdEnvironment, LexicalQuad};
 use vc_core::ParseLimits;
 
 use super::deep_stack;
-use super::rdfc_template::{collect_context_terms, Lookup, Shape, ShapeTemplates};
+use super::rdfc_template::{
+    collect_context_terms, Lookup, Outcome, Shape, ShapeTemplates, TemplateStats,
+};
 use super::Canonicalizer;
 use crate::error::IssueError;
 
@@ -169,26 +171,36 @@ impl RdfcCanonicalizer {
         if !self.use_templates {
             return self.expand(object);
         }
-        let shape = Shape::of(document, &self.loader.terms);
-        match self.templates.lookup(&shape) {
-            Lookup::Filled(quads) => Ok(quads),
-            Lookup::FullPath => {
+        let terms = &self.loader.terms;
+        let mut shape = Shape::of(document, terms);
+        let mut lookup = self.templates.lookup(&shape);
+        if let Lookup::NumbersInKey = lookup {
+            shape = Shape::with_numbers(document, terms);
+            lookup = self.templates.lookup(&shape);
+        }
+        match lookup {
+            Lookup::Filled(quads) => {
+                self.templates.record(Outcome::Filled);
+                Ok(quads)
+            }
+            // `with_numbers` shapes are never `NumbersInKey`; were one, the full path is right.
+            Lookup::FullPath | Lookup::NumbersInKey => {
                 let quads = self.expand(object)?;
+                self.templates.record(Outcome::FullPath);
                 self.templates.confirm(shape, &quads);
                 Ok(quads)
             }
             Lookup::Unknown => {
                 let quads = self.expand(object)?;
-                let placeholders = self
-                    .templates
-                    .placeholder_document(document, &self.loader.terms);
-                if let Some(placeholders) = placeholders.as_object() {
+                self.templates.record(Outcome::NewShape);
+                let placeholders = self.templates.placeholder_document(document, &shape, terms);
+                if let Some(placeholders) = placeholders.as_ref().and_then(Value::as_object) {
                     // A placeholder document that fails to expand just leaves the shape unknown.
-                    if let Ok(template) = self.expand(placeholders) {
-                        let mut terms = self.loader.terms.clone();
+                    if let Ok((template, numbers)) = self.expand_noting_numbers(placeholders) {
+                        let mut terms = terms.clone();
                         collect_context_terms(document, false, &mut terms);
                         self.templates
-                            .learn(shape, template, Arc::new(terms), &quads);
+                            .learn(shape, template, &numbers, Arc::new(terms), &quads);
                     }
                 }
                 Ok(quads)
@@ -196,15 +208,39 @@ impl RdfcCanonicalizer {
         }
     }
 
+    /// How the shape templates served the documents canonicalized so far (none without
+    /// templates). With the `metrics` feature the same counts go to
+    /// `vc_issue_rdfc_template_total{outcome}` and the number of shapes held to
+    /// `vc_issue_rdfc_template_shapes`.
+    pub fn template_stats(&self) -> TemplateStats {
+        self.templates.stats()
+    }
+
     /// The (not yet canonical) quads of a JSON-LD document.
     fn expand(&self, object: &Map<String, Value>) -> Result<Vec<LexicalQuad>, IssueError> {
+        self.expand_with(object, false).map(|(quads, _)| quads)
+    }
+
+    /// The quads of a placeholder document, and the JSON text and type coercion (IRI) of every
+    /// number in its expansion, which tell the templates how ssi wrote each placeholder number.
+    fn expand_noting_numbers(&self, object: &Map<String, Value>) -> Result<Expanded, IssueError> {
+        self.expand_with(object, true)
+    }
+
+    fn expand_with(
+        &self,
+        object: &Map<String, Value>,
+        note_numbers: bool,
+    ) -> Result<Expanded, IssueError> {
         let context = object.get("@context").cloned().unwrap_or(Value::Null);
         let active = self.active_context(&context)?;
         let mut body = object.clone();
         body.remove("@context");
         let loader = self.loader.clone();
         deep_stack::run(
-            move || futures::executor::block_on(expand_to_quads(&loader, body, active)),
+            move || {
+                futures::executor::block_on(expand_to_quads(&loader, body, active, note_numbers))
+            },
             refused_by_json_ld(),
         )?
         .map_err(|e| self.name_undefined_term(object).unwrap_or(e))
@@ -303,11 +339,15 @@ async fn process(loader: &ContextLoader, context: &Value) -> Result<json_ld::Con
     Ok(processed.into_processed())
 }
 
+/// Quads, and (when asked) the numbers of the expanded document with their type coercions.
+type Expanded = (Vec<LexicalQuad>, Vec<(String, Option<String>)>);
+
 async fn expand_to_quads(
     loader: &ContextLoader,
     body: Map<String, Value>,
     active: Arc<json_ld::Context>,
-) -> Result<Vec<LexicalQuad>, IssueError> {
+    note_numbers: bool,
+) -> Result<Expanded, IssueError> {
     let json = json_syntax::Value::from_serde_json(Value::Object(body));
     // The same policy as ssi's Data Integrity code: a term the contexts do not define is an error
     // (JSON-LD "safe mode"), not silently dropped from what gets signed.
@@ -331,9 +371,46 @@ async fn expand_to_quads(
         )
         .await
         .map_err(|e| invalid(&format!("JSON-LD expansion failed: {e}")))?;
-    environment
+    let numbers = if note_numbers {
+        numbers_of(&expanded)
+    } else {
+        Vec::new()
+    };
+    let quads = environment
         .quads_of(&expanded)
-        .map_err(|e| invalid(&format!("canonicalization failed: {e}")))
+        .map_err(|e| invalid(&format!("canonicalization failed: {e}")))?;
+    Ok((quads, numbers))
+}
+
+/// Every number value object of `expanded`: its JSON text and its `@type`, if any.
+fn numbers_of(expanded: &json_ld::ExpandedDocument) -> Vec<(String, Option<String>)> {
+    use json_ld::object::{FragmentRef, Literal};
+    let mut seen = HashSet::new();
+    let mut numbers = Vec::new();
+    for object in expanded.iter() {
+        for fragment in object.traverse() {
+            let value = match fragment {
+                FragmentRef::Object(json_ld::Object::Value(value)) => value,
+                FragmentRef::IndexedObject(indexed) => match indexed.inner() {
+                    json_ld::Object::Value(value) => value,
+                    _ => continue,
+                },
+                _ => continue,
+            };
+            // The traversal may reach one value object both as itself and as the inner object
+            // of its `Indexed` wrapper: it counts once.
+            if !seen.insert(std::ptr::from_ref(value)) {
+                continue;
+            }
+            if let json_ld::Value::Literal(Literal::Number(number), coercion) = value {
+                numbers.push((
+                    number.as_str().to_owned(),
+                    coercion.as_ref().map(|iri| iri.as_str().to_owned()),
+                ));
+            }
+        }
+    }
+    numbers
 }
 
 impl Canonicalizer for RdfcCanonicalizer {
@@ -562,10 +639,7 @@ mod template_tests {
                 _ => panic!("round {round}: {expected:?} vs {actual:?} for {doc:#}"),
             }
         }
-        let filled = fast
-            .templates
-            .filled
-            .load(std::sync::atomic::Ordering::Relaxed);
+        let filled = fast.template_stats().filled;
         assert!(ok > 500, "{ok} canonicalized, {refused} refused");
         assert!(filled > 200, "only {filled} documents used a template");
     }
@@ -588,10 +662,218 @@ mod template_tests {
                 full.canonical_nquads(&config).unwrap()
             );
         }
-        let filled = fast
-            .templates
-            .filled
-            .load(std::sync::atomic::Ordering::Relaxed);
-        assert_eq!(filled, 4, "every configuration after the first is filled");
+        let stats = fast.template_stats();
+        assert_eq!(
+            stats.filled, 4,
+            "every configuration after the first is filled"
+        );
+        assert_eq!((stats.new_shape, stats.full_path, stats.shapes), (1, 0, 1));
+        assert!((stats.hit_rate() - 0.8).abs() < 1e-9);
+    }
+
+    /// Numbers as JSON texts, edge cases first: signs, zeros, the `i64` and `u64` limits, the
+    /// exponent forms JSON-LD's specification treats apart (`1e21`), integral doubles (which ssi
+    /// writes as doubles), tiny, huge and long ones.
+    const NUMBERS: &[&str] = &[
+        "0",
+        "-0",
+        "42",
+        "-7",
+        "9223372036854775807",
+        "-9223372036854775808",
+        "18446744073709551615",
+        "1e21",
+        "1E21",
+        "1.0e21",
+        "1e20",
+        "0.1",
+        "5.0",
+        "-0.0",
+        "3.75",
+        "1e-7",
+        "123456789.123456789",
+        "2.5e300",
+        "-1.5",
+        "100",
+        "3.7",
+        "4",
+        "0.30000000000000004",
+    ];
+    /// Everyday values: a GPA, an amount, a count.
+    const EVERYDAY: &[&str] = &["3.7", "2.95", "4.0", "3.25", "1.5", "0.5", "12.75", "99.99"];
+    const COUNTS: &[&str] = &["0", "1", "7", "42", "120", "2024", "65535", "-3"];
+
+    /// A context with every coercion a number can meet: `xsd:double`, `xsd:decimal`,
+    /// `xsd:integer`, `xsd:boolean`, `xsd:string`, `@json`, `@id` and a term-typed
+    /// `@vocab`-free plain term.
+    fn coercions() -> Value {
+        let xsd = |t: &str| format!("http://www.w3.org/2001/XMLSchema#{t}");
+        json!({
+            "gpa": {"@id": "https://example.org/vocab#gpa", "@type": xsd("double")},
+            "amount": {"@id": "https://example.org/vocab#amount", "@type": xsd("decimal")},
+            "count": {"@id": "https://example.org/vocab#count", "@type": xsd("integer")},
+            "flag": {"@id": "https://example.org/vocab#flag", "@type": xsd("boolean")},
+            "label": {"@id": "https://example.org/vocab#label", "@type": xsd("string")},
+            "data": {"@id": "https://example.org/vocab#data", "@type": "@json"},
+            "ref": {"@id": "https://example.org/vocab#ref", "@type": "@id"},
+            "plain": "https://example.org/vocab#plain"
+        })
+    }
+
+    impl Rng {
+        fn number(&mut self, from: &[&str]) -> Value {
+            serde_json::from_str(self.pick(from)).unwrap()
+        }
+        fn boolean(&mut self) -> Value {
+            json!(self.coin())
+        }
+        /// A number or a boolean, mostly of the class `from` holds.
+        fn scalar(&mut self, from: &[&str], wild: bool) -> Value {
+            match (wild, self.pick(&["n", "n", "n", "b", "w"])) {
+                (true, "b") => self.boolean(),
+                (true, "w") => self.number(NUMBERS),
+                _ => self.number(from),
+            }
+        }
+    }
+
+    /// A credential whose claims hold numbers and booleans, plain and under every coercion, in
+    /// arrays and in blank nodes whose canonical labels depend on them. `wild` draws them from
+    /// the edge cases and lets their class change; otherwise each member keeps its class.
+    fn scalar_document(rng: &mut Rng, wild: bool) -> Value {
+        let mut subject = json!({
+            "id": rng.pick(IRIS),
+            "name": rng.pick(TEXTS),
+            "score": rng.scalar(COUNTS, wild),
+            "passed": if wild { rng.scalar(COUNTS, true) } else { rng.boolean() },
+            "scores": [rng.scalar(EVERYDAY, wild), rng.scalar(EVERYDAY, wild), rng.boolean()],
+            // Blank nodes told apart only by their numbers: canonical labelling hashes them.
+            "results": [
+                {"points": rng.scalar(COUNTS, wild), "final": rng.boolean()},
+                {"points": rng.scalar(COUNTS, wild), "final": rng.boolean()}
+            ],
+            "gpa": rng.scalar(EVERYDAY, wild),
+            "count": rng.scalar(COUNTS, wild),
+            "plain": rng.scalar(EVERYDAY, wild)
+        });
+        if wild || rng.coin() {
+            subject["amount"] = rng.scalar(EVERYDAY, wild);
+            subject["flag"] = rng.scalar(COUNTS, wild);
+            subject["label"] = rng.scalar(COUNTS, wild);
+            // `@json` values keep the numbers of their shape in its key.
+            if wild {
+                subject["data"] = if rng.coin() {
+                    rng.scalar(COUNTS, wild)
+                } else {
+                    json!({"n": rng.scalar(EVERYDAY, wild), "ok": rng.boolean()})
+                };
+            }
+            subject["ref"] = json!(rng.pick(IRIS));
+            subject["explicit"] = json!({"@value": rng.scalar(COUNTS, wild)});
+        }
+        json!({
+            "@context": [
+                "https://www.w3.org/ns/credentials/v2",
+                "https://www.w3.org/ns/credentials/examples/v2",
+                coercions()
+            ],
+            "id": rng.pick(IRIS),
+            "type": ["VerifiableCredential", "ExampleDegreeCredential"],
+            "issuer": "did:example:abc",
+            "validFrom": rng.pick(DATES),
+            "credentialSubject": subject
+        })
+    }
+
+    fn compare(documents: impl Iterator<Item = Value>) -> (usize, TemplateStats) {
+        let fast = RdfcCanonicalizer::default();
+        let full = RdfcCanonicalizer::without_templates(ContextLoader::bundled());
+        let mut ok = 0;
+        for (round, doc) in documents.enumerate() {
+            let expected = full.canonical_nquads(&doc);
+            let actual = fast.canonical_nquads(&doc);
+            match (&expected, &actual) {
+                (Ok(e), Ok(a)) => {
+                    assert_eq!(a, e, "round {round}: {doc:#}");
+                    ok += 1;
+                }
+                (Err(_), Err(_)) => {}
+                _ => panic!("round {round}: {expected:?} vs {actual:?} for {doc:#}"),
+            }
+        }
+        (ok, fast.template_stats())
+    }
+
+    #[test]
+    fn numbers_and_booleans_filled_give_the_full_path_output() {
+        let mut rng = Rng(0x0dd5_eed5_1234_5678);
+        let (ok, stats) = compare((0..600).map(|_| scalar_document(&mut rng, false)));
+        assert_eq!(ok, 600);
+        // Some fifty shapes (the ids and names that are terms are part of it); the full path
+        // for values that do not fit (relative IRIs, blank node ids) and for equal values that
+        // could merge quads.
+        assert!(stats.new_shape < 80 && stats.filled > 200, "{stats:?}");
+    }
+
+    #[test]
+    fn edge_case_numbers_give_the_full_path_output() {
+        let mut rng = Rng(0x7777_1e21_0000_0001);
+        let (ok, stats) = compare((0..1500).map(|_| scalar_document(&mut rng, true)));
+        assert!(ok > 1000, "{ok} canonicalized");
+        assert!(stats.shapes > 0, "{stats:?}");
+    }
+
+    #[test]
+    fn varying_numbers_and_booleans_are_filled() {
+        let mut rng = Rng(0x5eed_0000_0000_0019);
+        let documents = (0..200).map(|i| {
+            json!({
+                "@context": [
+                    "https://www.w3.org/ns/credentials/v2",
+                    "https://www.w3.org/ns/credentials/examples/v2",
+                    {"gpa": {"@id": "https://example.org/vocab#gpa",
+                             "@type": "http://www.w3.org/2001/XMLSchema#double"},
+                     "count": {"@id": "https://example.org/vocab#count",
+                               "@type": "http://www.w3.org/2001/XMLSchema#integer"}}
+                ],
+                "type": ["VerifiableCredential", "ExampleDegreeCredential"],
+                "issuer": "did:example:abc",
+                "validFrom": "2024-01-01T00:00:00Z",
+                "credentialSubject": {
+                    "id": format!("did:example:{i}"),
+                    "average": rng.number(EVERYDAY),
+                    "credits": rng.number(COUNTS),
+                    "count": rng.number(COUNTS),
+                    "honours": rng.boolean(),
+                    "results": [{"points": rng.number(COUNTS)}, {"points": rng.number(COUNTS)}]
+                }
+            })
+        });
+        let (ok, stats) = compare(documents);
+        assert_eq!(ok, 200);
+        // Only the first document is expanded; equal `points` (one in eight) merge nothing
+        // here (distinct blank nodes) but equal values always take the full path.
+        assert_eq!(stats.new_shape, 1, "{stats:?}");
+        assert!(stats.filled > 150, "{stats:?}");
+    }
+
+    #[test]
+    fn a_shape_with_a_json_number_keeps_its_numbers_in_the_key() {
+        let documents = (0..20).map(|i| {
+            json!({
+                "@context": [
+                    "https://www.w3.org/ns/credentials/v2",
+                    {"data": {"@id": "https://example.org/vocab#data", "@type": "@json"}}
+                ],
+                "type": "VerifiableCredential",
+                "issuer": "did:example:abc",
+                "credentialSubject": {"id": format!("did:example:{i}"), "data": 3.5}
+            })
+        });
+        let (ok, stats) = compare(documents);
+        assert_eq!(ok, 20);
+        // The first document learns that the shape's numbers stay in its key, the second
+        // learns that key's template, the others use it.
+        assert_eq!((stats.new_shape, stats.filled), (2, 18), "{stats:?}");
     }
 }
