@@ -53,6 +53,14 @@ impl Capture {
     /// afterwards: a callsite that another test's thread registered while no capture existed was
     /// cached as of no interest, and its events would be lost here.
     pub fn install(&self) -> tracing::subscriber::DefaultGuard {
+        static QUIET: std::sync::Once = std::sync::Once::new();
+        // Without a global subscriber, a rebuild on another thread that started before this
+        // capture existed can finish after it and store "no interest" / a global max level of OFF,
+        // silently dropping this test's events (seen under load). A global subscriber that wants
+        // everything level-wise but records nothing keeps both open for the scoped captures.
+        QUIET.call_once(|| {
+            let _ = tracing::subscriber::set_global_default(Quiet);
+        });
         let guard = tracing::subscriber::set_default(self.clone());
         tracing::callsite::rebuild_interest_cache();
         guard
@@ -180,4 +188,36 @@ impl Subscriber for Capture {
             t.stack.remove(at);
         }
     }
+}
+
+/// The test binary's global subscriber: records nothing, but never lets a callsite be cached as of
+/// no interest, nor the global max level fall below TRACE (see [`Capture::install`]).
+struct Quiet;
+
+impl Subscriber for Quiet {
+    fn register_callsite(&self, _: &'static Metadata<'static>) -> tracing::subscriber::Interest {
+        tracing::subscriber::Interest::sometimes()
+    }
+
+    fn max_level_hint(&self) -> Option<tracing::level_filters::LevelFilter> {
+        Some(tracing::level_filters::LevelFilter::TRACE)
+    }
+
+    fn enabled(&self, _: &Metadata<'_>) -> bool {
+        false
+    }
+
+    fn new_span(&self, _: &Attributes<'_>) -> Id {
+        Id::from_u64(1)
+    }
+
+    fn record(&self, _: &Id, _: &Record<'_>) {}
+
+    fn record_follows_from(&self, _: &Id, _: &Id) {}
+
+    fn event(&self, _: &Event<'_>) {}
+
+    fn enter(&self, _: &Id) {}
+
+    fn exit(&self, _: &Id) {}
 }
