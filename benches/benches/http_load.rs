@@ -39,7 +39,7 @@
 //! | `VC_LOAD_WARMUP_SECONDS` | 1 | load before the window, at the same concurrency |
 //! | `VC_LOAD_CONCURRENCY` | `1,16,64,512` | requests in flight |
 //! | `VC_LOAD_MODES` | `pipeline,indexed,http` | which modes, in this order within a concurrency |
-//! | `VC_LOAD_BACKENDS` | `sqlite,postgres` | PostgreSQL runs only with `VC_TEST_POSTGRES_URL` |
+//! | `VC_LOAD_BACKENDS` | `sqlite,sqlite-normal,postgres` | `sqlite-normal`: `synchronous = NORMAL` instead of the stores' `FULL`; PostgreSQL runs only with `VC_TEST_POSTGRES_URL` |
 //! | `VC_LOAD_THREADS` | the number of CPUs | the runtime's worker threads |
 #![expect(
     clippy::print_stdout,
@@ -123,10 +123,11 @@ impl Config {
             Duration::try_from_secs_f64(value).map_err(|e| format!("{name}: {e}").into())
         };
         let postgres = std::env::var("VC_TEST_POSTGRES_URL").ok();
-        let backends = list("VC_LOAD_BACKENDS", "sqlite,postgres")?
+        let backends = list("VC_LOAD_BACKENDS", "sqlite,sqlite-normal,postgres")?
             .into_iter()
             .filter_map(|name: String| match name.as_str() {
                 "sqlite" => Some(Ok(BackendKind::Sqlite)),
+                "sqlite-normal" => Some(Ok(BackendKind::SqliteNormal)),
                 "postgres" => postgres.clone().map(|url| Ok(BackendKind::Postgres(url))),
                 other => Some(Err(format!("VC_LOAD_BACKENDS: unknown backend {other:?}"))),
             })
@@ -206,6 +207,8 @@ impl Mode {
 #[derive(Debug, Clone)]
 enum BackendKind {
     Sqlite,
+    /// SQLite with `synchronous = NORMAL` instead of the stores' `FULL`: what durability costs.
+    SqliteNormal,
     /// The database URL.
     Postgres(String),
 }
@@ -240,6 +243,30 @@ impl Backend {
                     status: Arc::new(status),
                     index: Arc::new(index),
                     recorded,
+                    _dir: Some(dir),
+                })
+            }
+            BackendKind::SqliteNormal => {
+                let dir = tempfile::tempdir()?;
+                // The pool the stores would build, but syncing the log only at checkpoints.
+                let options = sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(dir.path().join("load.db"))
+                    .create_if_missing(true)
+                    .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(5));
+                let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .connect_with(options)
+                    .await?;
+                let status = SqliteStore::from_pool(pool.clone()).await?;
+                let index = SqliteCredentialStatusIndex::from_pool(pool.clone()).await?;
+                Ok(Self {
+                    name: "SQLite, synchronous=NORMAL",
+                    status: Arc::new(status),
+                    index: Arc::new(index),
+                    recorded: Recorded::Sqlite(pool),
                     _dir: Some(dir),
                 })
             }

@@ -76,6 +76,17 @@ pub trait CredentialStatusIndex: Send + Sync + Debug + 'static {
     /// Adds `entries` to those of `credential_id` (an entry already recorded is not duplicated).
     async fn record(&self, credential_id: &str, entries: &[StatusEntry]) -> Result<(), StoreError>;
 
+    /// Records the entries of several credentials, as [`record`](Self::record) does for each: what
+    /// the router calls when requests arrive together (group commit), so that a backend with a
+    /// costly commit writes them in one transaction. The default records them one by one; on an
+    /// error some may be recorded and others not (recording again is harmless).
+    async fn record_many(&self, records: &[(String, Vec<StatusEntry>)]) -> Result<(), StoreError> {
+        for (credential_id, entries) in records {
+            self.record(credential_id, entries).await?;
+        }
+        Ok(())
+    }
+
     /// The entries recorded for `credential_id` (empty when none).
     async fn entries(&self, credential_id: &str) -> Result<Vec<StatusEntry>, StoreError>;
 }

@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 use vc_core::Clock;
 
 use crate::credential::{list_credential, ListCredentialParams};
+use crate::group_commit::GroupCommit;
 use crate::reservation::Reservation;
 use crate::store::{
     EntryChange, ListRecord, ReservationRecord, StatusListStore, StoreError, StoreErrorKind,
@@ -79,6 +80,8 @@ pub struct StatusRegistry {
     active: Mutex<HashMap<StatusPurpose, Arc<OpenList>>>,
     lists: Mutex<HashMap<StatusListId, Arc<OpenList>>>,
     credentials: Mutex<HashMap<StatusListId, CachedCredential>>,
+    /// Concurrent [`reserve`](Self::reserve) calls of a purpose share one store step.
+    reserves: HashMap<StatusPurpose, GroupCommit<usize, Result<Reservation>>>,
 }
 
 impl fmt::Debug for StatusRegistry {
@@ -103,7 +106,13 @@ impl StatusRegistry {
     }
 
     pub(crate) fn from_config(cfg: RegistryConfig) -> Self {
+        let reserves = cfg
+            .purposes
+            .keys()
+            .map(|purpose| (*purpose, GroupCommit::new(MAX_BATCH)))
+            .collect();
         StatusRegistry {
+            reserves,
             cfg,
             active: Mutex::default(),
             lists: Mutex::default(),
@@ -269,7 +278,36 @@ impl StatusRegistry {
     /// Reserves `n` status entries of `purpose` as [`allocate`](Self::allocate) does, without
     /// building them yet: each is built when taken out of the [`Reservation`], so that the threads
     /// that use the entries build them in parallel.
+    ///
+    /// Calls that arrive while another one is in the store share the next store step (group
+    /// commit, [`GroupCommit`]): under load, one counter step serves many credentials, and a
+    /// caller alone goes straight to the store.
     pub async fn reserve(&self, purpose: StatusPurpose, n: usize) -> Result<Reservation> {
+        self.purpose_config(purpose)?;
+        if n > MAX_BATCH {
+            return Err(Error::Config {
+                reason: "batch larger than MAX_BATCH",
+            });
+        }
+        let Some(commits) = self.reserves.get(&purpose) else {
+            return self.reserve_now(purpose, n).await;
+        };
+        if n == 0 {
+            return Ok(Reservation::default());
+        }
+        commits
+            .submit(n, n, |sizes| async move {
+                let total = sizes.iter().sum();
+                match self.reserve_now(purpose, total).await {
+                    Ok(mut all) => sizes.iter().map(|n| Ok(all.take_first(*n))).collect(),
+                    Err(e) => sizes.iter().map(|_| Err(e.clone())).collect(),
+                }
+            })
+            .await
+    }
+
+    /// [`reserve`](Self::reserve) in one store step of its own.
+    async fn reserve_now(&self, purpose: StatusPurpose, n: usize) -> Result<Reservation> {
         let cfg = self.purpose_config(purpose)?;
         if n > MAX_BATCH {
             return Err(Error::Config {

@@ -13,23 +13,37 @@ macro_rules! sql_status_index {
                 credential_id: &str,
                 entries: &[vc_status::StatusEntry],
             ) -> Result<(), vc_status::store::StoreError> {
+                self.record_many(&[(credential_id.to_owned(), entries.to_vec())])
+                    .await
+            }
+
+            async fn record_many(
+                &self,
+                records: &[(String, Vec<vc_status::StatusEntry>)],
+            ) -> Result<(), vc_status::store::StoreError> {
                 use vc_status::store::StoreError;
                 let ctx = "record status entries";
+                if records.iter().all(|(_, entries)| entries.is_empty()) {
+                    return Ok(());
+                }
+                // One transaction for all of them: one commit (one fsync on SQLite) per turn.
                 let mut tx = self
                     .pool
                     .begin()
                     .await
                     .map_err(|e| StoreError::from_sqlx(e, ctx))?;
-                for entry in entries {
-                    sqlx::query(
-                        "INSERT INTO credential_status_index (credential_id, entry) \
-                         VALUES ($1, $2) ON CONFLICT (credential_id, entry) DO NOTHING",
-                    )
-                    .bind(credential_id)
-                    .bind(super::sql::encode_entry(entry)?)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(|e| StoreError::from_sqlx(e, ctx))?;
+                for (credential_id, entries) in records {
+                    for entry in entries {
+                        sqlx::query(
+                            "INSERT INTO credential_status_index (credential_id, entry) \
+                             VALUES ($1, $2) ON CONFLICT (credential_id, entry) DO NOTHING",
+                        )
+                        .bind(credential_id)
+                        .bind(super::sql::encode_entry(entry)?)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(|e| StoreError::from_sqlx(e, ctx))?;
+                    }
                 }
                 tx.commit().await.map_err(|e| StoreError::from_sqlx(e, ctx))
             }

@@ -23,7 +23,8 @@ fn entry(purpose: &str, index: u32) -> Result<StatusEntry, ConformanceError> {
 }
 
 /// Entries come back per credential, accumulate across calls without duplicates, and an unknown
-/// credential has none. Run it against an index that has never seen the ids `conformance-*`.
+/// credential has none; [`record_many`](CredentialStatusIndex::record_many) does the same for
+/// several credentials at once. Run it against an index that has never seen the ids `conformance-*`.
 pub async fn status_index_conformance(
     index: &dyn CredentialStatusIndex,
 ) -> Result<(), ConformanceError> {
@@ -62,5 +63,35 @@ pub async fn status_index_conformance(
         index.entries(a).await.at(ACCUMULATE)?.len(),
         2
     );
+    const MANY: &str = "record_many records each credential's entries as record does";
+    let (c, d) = ("conformance-c", "conformance-d");
+    index
+        .record_many(&[
+            (c.to_owned(), vec![entry("revocation", 10)?]),
+            (
+                d.to_owned(),
+                vec![entry("revocation", 11)?, entry("suspension", 12)?],
+            ),
+            // The same credential twice in one call, and an entry it already has.
+            (
+                c.to_owned(),
+                vec![entry("revocation", 10)?, entry("suspension", 13)?],
+            ),
+            (a.to_owned(), vec![revocation.clone()]),
+        ])
+        .await
+        .at(MANY)?;
+    conform_eq!(
+        MANY,
+        index.entries(c).await.at(MANY)?,
+        vec![entry("revocation", 10)?, entry("suspension", 13)?]
+    );
+    conform_eq!(
+        MANY,
+        index.entries(d).await.at(MANY)?,
+        vec![entry("revocation", 11)?, entry("suspension", 12)?]
+    );
+    conform_eq!(MANY, index.entries(a).await.at(MANY)?.len(), 2);
+    index.record_many(&[]).await.at(MANY)?;
     Ok(())
 }

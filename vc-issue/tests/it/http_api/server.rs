@@ -54,6 +54,8 @@ pub struct Options {
     pub resources: Option<Arc<dyn vc_issue::ResourceLoader>>,
     /// Where the status lists live (in memory unless set).
     pub status_store: Option<Arc<dyn vc_status::store::StatusListStore>>,
+    /// Where the router records each credential's status entries (in memory unless set).
+    pub status_index: Option<Arc<dyn vc_issue::status_index::CredentialStatusIndex>>,
     /// What signs for the issuer's key (the key itself unless set): a wrapper that fails, say.
     pub signer: Option<WrapSigner>,
 }
@@ -175,6 +177,9 @@ pub async fn start(options: Options) -> Server {
     }
     if let Some(levels) = options.max_nesting {
         api = api.max_nesting(levels);
+    }
+    if let Some(index) = options.status_index {
+        api = api.status_index(index);
     }
     let limits = options.limits.unwrap_or_default();
     serve(listener, api.build().unwrap().router(), limits);

@@ -1,6 +1,12 @@
 //! `POST /credentials/status` and `GET /status-lists/{listId}`.
 
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use serde_json::{json, Value};
+use vc_issue::status_index::{
+    CredentialStatusIndex, PostgresCredentialStatusIndex, SqliteCredentialStatusIndex,
+};
 use vc_status::{Bitstring, DecodeOptions, StatusEntry, StatusPurpose};
 
 use crate::http_api::server::{json_of, start, Options, Server};
@@ -487,4 +493,76 @@ async fn a_revocable_request_under_a_recorded_id_is_refused() {
         (409, Some("CREDENTIAL_ID_IN_USE")),
         "{reply}"
     );
+}
+
+/// Many revocable requests in flight at once over loopback: concurrent status reservations and
+/// index records share store writes (group commit), and yet every credential gets an index of its
+/// own, every entry is in the index under its credential, and revoking by credential id finds it.
+async fn concurrent_revocable_issues_lose_nothing(
+    status_store: Arc<dyn vc_status::store::StatusListStore>,
+    index: Arc<dyn CredentialStatusIndex>,
+) {
+    const IN_FLIGHT: usize = 48;
+    let server = Arc::new(
+        start(Options {
+            status_store: Some(status_store),
+            status_index: Some(index.clone()),
+            ..Options::default()
+        })
+        .await,
+    );
+    let issued = futures::future::join_all((0..IN_FLIGHT).map(|_| {
+        let server = server.clone();
+        async move { issue_revocable(&server).await }
+    }))
+    .await;
+    let distinct: HashSet<(String, u64)> = issued
+        .iter()
+        .map(|(_, entry)| (entry.list_credential().to_owned(), entry.index().get()))
+        .collect();
+    assert_eq!(distinct.len(), IN_FLIGHT, "an index was handed out twice");
+    for (id, entry) in &issued {
+        assert_eq!(
+            index.entries(id).await.unwrap(),
+            vec![entry.clone()],
+            "{id}"
+        );
+    }
+    let (id, entry) = &issued[IN_FLIGHT / 2];
+    let body = json!({
+        "credentialId": id,
+        "credentialStatus": {"type": "BitstringStatusListEntry", "statusPurpose": "revocation"},
+        "status": true
+    });
+    let (status, reply) = json_of(server.post("/credentials/status", &body).await).await;
+    assert_eq!(status, 200, "{reply}");
+    assert_eq!(served_bit(&server, entry).await, 1);
+    assert_eq!(served_bit(&server, &issued[0].1).await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_revocable_issues_lose_nothing_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("issuer.db");
+    let store = vc_status::store::SqliteStore::open(&path).await.unwrap();
+    let index = SqliteCredentialStatusIndex::open(&path).await.unwrap();
+    concurrent_revocable_issues_lose_nothing(Arc::new(store), Arc::new(index)).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_revocable_issues_lose_nothing_on_postgres() {
+    vc_status::testing::postgres::in_fresh_schema(
+        "vc_issue_test",
+        "http_group_commit",
+        |url, schema| async move {
+            let store = vc_status::store::PostgresStore::connect_with_schema(&url, &schema)
+                .await
+                .unwrap();
+            let index = PostgresCredentialStatusIndex::connect_with_schema(&url, &schema)
+                .await
+                .unwrap();
+            concurrent_revocable_issues_lose_nothing(Arc::new(store), Arc::new(index)).await;
+        },
+    )
+    .await;
 }
