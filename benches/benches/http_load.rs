@@ -11,8 +11,9 @@
 //! | mode | what one request is |
 //! |---|---|
 //! | `pipeline` | `Issuer::issue` (schema, claims, holder, status allocation, construction, signing) |
-//! | `indexed` | `Issuer::issue`, then `CredentialStatusIndex::record` of its entry: what the handler does, without HTTP |
+//! | `indexed` | `Issuer::issue`, then `CredentialStatusIndex::record` of its entry through a `GroupedStatusIndex`: what the handler does, without HTTP |
 //! | `http` | `POST /credentials/issue` with a bearer token: `201` and the signed credential |
+//! | `two-processes` | the same, the connections spread over this process's server and a second server process (this binary again, `VC_LOAD_CHILD`) on the same database |
 //!
 //! For each backend (SQLite always; PostgreSQL when `VC_TEST_POSTGRES_URL` is set) and each
 //! concurrency it prints credentials/s, p50 and p99 latency, the process CPU time per credential
@@ -38,7 +39,7 @@
 //! | `VC_LOAD_SECONDS` | 3 | the measured window of each cell |
 //! | `VC_LOAD_WARMUP_SECONDS` | 1 | load before the window, at the same concurrency |
 //! | `VC_LOAD_CONCURRENCY` | `1,16,64,512` | requests in flight |
-//! | `VC_LOAD_MODES` | `pipeline,indexed,http` | which modes, in this order within a concurrency |
+//! | `VC_LOAD_MODES` | `pipeline,indexed,http,two-processes` | which modes, in this order within a concurrency |
 //! | `VC_LOAD_BACKENDS` | `sqlite,sqlite-normal,postgres` | `sqlite-normal`: `synchronous = NORMAL` instead of the stores' `FULL`; PostgreSQL runs only with `VC_TEST_POSTGRES_URL` |
 //! | `VC_LOAD_THREADS` | the number of CPUs | the runtime's worker threads |
 #![expect(
@@ -68,7 +69,8 @@ use vc_benches::{degree_issuer_on, FixtureError};
 use vc_core::Did;
 use vc_issue::http::{serve, BearerTokens, ServeLimits, VcApi};
 use vc_issue::status_index::{
-    CredentialStatusIndex, PostgresCredentialStatusIndex, SqliteCredentialStatusIndex,
+    CredentialStatusIndex, GroupedStatusIndex, PostgresCredentialStatusIndex,
+    SqliteCredentialStatusIndex,
 };
 use vc_issue::{Ed25519Signer, IssuanceRequest, Issuer, ProofType};
 use vc_status::store::{PostgresStore, SqliteStore, StatusListStore};
@@ -81,6 +83,23 @@ const TOKEN: &str = "load-test-token";
 const HOLDERS: u64 = 16;
 
 fn main() -> ExitCode {
+    // A second server process of the `two-processes` mode (see `ChildServer`).
+    if let Ok(spec) = std::env::var(CHILD_ENV) {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build();
+        let outcome = match runtime {
+            Ok(runtime) => runtime.block_on(child_server(spec)),
+            Err(e) => Err(e.into()),
+        };
+        return match outcome {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("http_load (server process): {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let config = match Config::from_env() {
         Ok(config) => config,
         Err(e) => {
@@ -137,7 +156,7 @@ impl Config {
             warmup: seconds("VC_LOAD_WARMUP_SECONDS", 1.0)?,
             window: seconds("VC_LOAD_SECONDS", 3.0)?,
             concurrency: list("VC_LOAD_CONCURRENCY", "1,16,64,512")?,
-            modes: list("VC_LOAD_MODES", "pipeline,indexed,http")?,
+            modes: list("VC_LOAD_MODES", "pipeline,indexed,http,two-processes")?,
             backends,
             threads: env_or("VC_LOAD_THREADS", threads)?,
         })
@@ -178,6 +197,7 @@ enum Mode {
     Pipeline,
     Indexed,
     Http,
+    TwoProcesses,
 }
 
 impl FromStr for Mode {
@@ -188,7 +208,8 @@ impl FromStr for Mode {
             "pipeline" => Ok(Mode::Pipeline),
             "indexed" => Ok(Mode::Indexed),
             "http" => Ok(Mode::Http),
-            _ => Err("expected pipeline, indexed or http".into()),
+            "two-processes" => Ok(Mode::TwoProcesses),
+            _ => Err("expected pipeline, indexed, http or two-processes".into()),
         }
     }
 }
@@ -199,6 +220,7 @@ impl Mode {
             Mode::Pipeline => "in-process `Issuer::issue`",
             Mode::Indexed => "in-process + status index",
             Mode::Http => "HTTP `POST /credentials/issue`",
+            Mode::TwoProcesses => "HTTP, two server processes",
         }
     }
 }
@@ -213,9 +235,100 @@ enum BackendKind {
     Postgres(String),
 }
 
+/// A backend's database, as a second server process finds it: `VC_LOAD_CHILD` carries it as
+/// text (`sqlite|normal|path`, `postgres|url|status schema|index schema`).
+#[derive(Debug, Clone)]
+enum Location {
+    Sqlite {
+        /// `synchronous = NORMAL` instead of `FULL`.
+        normal: bool,
+        path: std::path::PathBuf,
+    },
+    Postgres {
+        url: String,
+        schemas: [String; 2],
+    },
+}
+
+impl Location {
+    fn to_spec(&self) -> String {
+        match self {
+            Location::Sqlite { normal, path } => format!("sqlite|{normal}|{}", path.display()),
+            Location::Postgres { url, schemas } => {
+                format!("postgres|{url}|{}|{}", schemas[0], schemas[1])
+            }
+        }
+    }
+
+    fn from_spec(spec: &str) -> Result<Self, FixtureError> {
+        let parts: Vec<&str> = spec.split('|').collect();
+        match parts.as_slice() {
+            ["sqlite", normal, path] => Ok(Location::Sqlite {
+                normal: normal.parse()?,
+                path: path.into(),
+            }),
+            ["postgres", url, status, index] => Ok(Location::Postgres {
+                url: (*url).to_owned(),
+                schemas: [(*status).to_owned(), (*index).to_owned()],
+            }),
+            _ => Err(format!("VC_LOAD_CHILD: unexpected {spec:?}").into()),
+        }
+    }
+
+    /// Opens (creating and migrating when new) the stores at this location.
+    async fn stores(
+        &self,
+    ) -> Result<
+        (
+            Arc<dyn StatusListStore>,
+            Arc<dyn CredentialStatusIndex>,
+            Recorded,
+        ),
+        FixtureError,
+    > {
+        match self {
+            Location::Sqlite {
+                normal: false,
+                path,
+            } => {
+                let status = SqliteStore::open(path).await?;
+                let index = SqliteCredentialStatusIndex::open(path).await?;
+                let recorded = Recorded::Sqlite(index.pool().clone());
+                Ok((Arc::new(status), Arc::new(index), recorded))
+            }
+            Location::Sqlite { normal: true, path } => {
+                // The pool the stores would build, but syncing the log only at checkpoints.
+                let options = sqlx::sqlite::SqliteConnectOptions::new()
+                    .filename(path)
+                    .create_if_missing(true)
+                    .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
+                    .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(5));
+                let pool = sqlx::sqlite::SqlitePoolOptions::new()
+                    .max_connections(4)
+                    .connect_with(options)
+                    .await?;
+                let status = SqliteStore::from_pool(pool.clone()).await?;
+                let index = SqliteCredentialStatusIndex::from_pool(pool.clone()).await?;
+                Ok((Arc::new(status), Arc::new(index), Recorded::Sqlite(pool)))
+            }
+            Location::Postgres { url, schemas } => {
+                let status = PostgresStore::connect_with_schema(url, &schemas[0]).await?;
+                let index =
+                    PostgresCredentialStatusIndex::connect_with_schema(url, &schemas[1]).await?;
+                let recorded =
+                    Recorded::Postgres(index.pool().clone(), url.clone(), schemas.clone());
+                Ok((Arc::new(status), Arc::new(index), recorded))
+            }
+        }
+    }
+}
+
 /// A backend's stores, and what to clean up after it.
 struct Backend {
     name: &'static str,
+    location: Location,
     status: Arc<dyn StatusListStore>,
     index: Arc<dyn CredentialStatusIndex>,
     /// Reads every recorded entry back, for the duplicate check.
@@ -231,44 +344,20 @@ enum Recorded {
 
 impl Backend {
     async fn open(kind: &BackendKind) -> Result<Self, FixtureError> {
-        match kind {
-            BackendKind::Sqlite => {
+        let (name, location, dir) = match kind {
+            BackendKind::Sqlite | BackendKind::SqliteNormal => {
                 let dir = tempfile::tempdir()?;
-                let path = dir.path().join("load.db");
-                let status = SqliteStore::open(&path).await?;
-                let index = SqliteCredentialStatusIndex::open(&path).await?;
-                let recorded = Recorded::Sqlite(index.pool().clone());
-                Ok(Self {
-                    name: "SQLite",
-                    status: Arc::new(status),
-                    index: Arc::new(index),
-                    recorded,
-                    _dir: Some(dir),
-                })
-            }
-            BackendKind::SqliteNormal => {
-                let dir = tempfile::tempdir()?;
-                // The pool the stores would build, but syncing the log only at checkpoints.
-                let options = sqlx::sqlite::SqliteConnectOptions::new()
-                    .filename(dir.path().join("load.db"))
-                    .create_if_missing(true)
-                    .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-                    .synchronous(sqlx::sqlite::SqliteSynchronous::Normal)
-                    .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(5));
-                let pool = sqlx::sqlite::SqlitePoolOptions::new()
-                    .max_connections(4)
-                    .connect_with(options)
-                    .await?;
-                let status = SqliteStore::from_pool(pool.clone()).await?;
-                let index = SqliteCredentialStatusIndex::from_pool(pool.clone()).await?;
-                Ok(Self {
-                    name: "SQLite, synchronous=NORMAL",
-                    status: Arc::new(status),
-                    index: Arc::new(index),
-                    recorded: Recorded::Sqlite(pool),
-                    _dir: Some(dir),
-                })
+                let normal = matches!(kind, BackendKind::SqliteNormal);
+                let location = Location::Sqlite {
+                    normal,
+                    path: dir.path().join("load.db"),
+                };
+                let name = if normal {
+                    "SQLite, synchronous=NORMAL"
+                } else {
+                    "SQLite"
+                };
+                (name, location, Some(dir))
             }
             BackendKind::Postgres(url) => {
                 // Schemas of this run only, dropped at the end.
@@ -280,19 +369,22 @@ impl Backend {
                         .as_millis()
                 );
                 let schemas = [format!("load_status_{run}"), format!("load_index_{run}")];
-                let status = PostgresStore::connect_with_schema(url, &schemas[0]).await?;
-                let index =
-                    PostgresCredentialStatusIndex::connect_with_schema(url, &schemas[1]).await?;
-                let recorded = Recorded::Postgres(index.pool().clone(), url.clone(), schemas);
-                Ok(Self {
-                    name: "PostgreSQL",
-                    status: Arc::new(status),
-                    index: Arc::new(index),
-                    recorded,
-                    _dir: None,
-                })
+                let location = Location::Postgres {
+                    url: url.clone(),
+                    schemas,
+                };
+                ("PostgreSQL", location, None)
             }
-        }
+        };
+        let (status, index, recorded) = location.stores().await?;
+        Ok(Self {
+            name,
+            location,
+            status,
+            index,
+            recorded,
+            _dir: dir,
+        })
     }
 
     /// Every entry the index holds, as `list URL#index`.
@@ -425,7 +517,8 @@ struct Target {
     mode: Mode,
     issuer: Issuer,
     index: Arc<dyn CredentialStatusIndex>,
-    addr: SocketAddr,
+    /// The servers; worker `i` connects to `addrs[i % len]`.
+    addrs: Vec<SocketAddr>,
     requests: Arc<Requests>,
 }
 
@@ -459,13 +552,21 @@ async fn connect(addr: SocketAddr) -> Result<SendRequest<Full<Bytes>>, FixtureEr
     Ok(sender)
 }
 
-async fn worker(target: Arc<Target>, window: Window) -> Result<WorkerReport, FixtureError> {
+async fn worker(
+    target: Arc<Target>,
+    window: Window,
+    number: usize,
+) -> Result<WorkerReport, FixtureError> {
     let mut report = WorkerReport::default();
+    let addr = *target
+        .addrs
+        .get(number % target.addrs.len().max(1))
+        .ok_or("no server to connect to")?;
     let mut connection = match target.mode {
-        Mode::Http => Some(connect(target.addr).await?),
+        Mode::Http | Mode::TwoProcesses => Some(connect(addr).await?),
         Mode::Pipeline | Mode::Indexed => None,
     };
-    let host = target.addr.to_string();
+    let host = addr.to_string();
     let authorization = format!("Bearer {TOKEN}");
     let mut checked = false;
     while Instant::now() < window.end {
@@ -577,21 +678,34 @@ async fn run_cell(
     concurrency: usize,
     warmup: Duration,
     window: Duration,
+    other_process: Option<u32>,
 ) -> Result<Cell, FixtureError> {
     let now = Instant::now();
     let window = Window {
         start: now + warmup,
         end: now + warmup + window,
     };
-    let workers: Vec<_> = (0..concurrency)
-        .map(|_| tokio::spawn(worker(target.clone(), window)))
+    let workers: Vec<_> = std::iter::repeat_n((), concurrency)
+        .enumerate()
+        .map(|(number, ())| tokio::spawn(worker(target.clone(), window, number)))
         .collect();
     tokio::time::sleep_until(window.start.into()).await;
-    Memory::reset_peak();
-    let cpu_before = process_cpu()?;
+    Memory::reset_peak("self");
+    let cpu_before = process_cpu("self")?
+        + other_process.map_or(Ok(Duration::ZERO), |pid| process_cpu(&pid.to_string()))?;
+    if let Some(pid) = other_process {
+        Memory::reset_peak(&pid.to_string());
+    }
     tokio::time::sleep_until(window.end.into()).await;
-    let cpu = process_cpu()?.saturating_sub(cpu_before);
-    let rss = Memory::read()?;
+    let cpu_after = process_cpu("self")?
+        + other_process.map_or(Ok(Duration::ZERO), |pid| process_cpu(&pid.to_string()))?;
+    let cpu = cpu_after.saturating_sub(cpu_before);
+    let mut rss = Memory::read("self")?;
+    if let Some(pid) = other_process {
+        let other = Memory::read(&pid.to_string())?;
+        rss.rss_kib += other.rss_kib;
+        rss.peak_kib += other.peak_kib;
+    }
     let mut latencies = Vec::new();
     let mut entries = Vec::new();
     let mut acknowledged = 0;
@@ -618,15 +732,16 @@ async fn run_cell(
     })
 }
 
-/// The process's resident memory: now (`VmRSS`) and its peak since the last reset (`VmHWM`).
+/// A process's resident memory: now (`VmRSS`) and its peak since the last reset (`VmHWM`).
 struct Memory {
     rss_kib: u64,
     peak_kib: u64,
 }
 
 impl Memory {
-    fn read() -> Result<Self, FixtureError> {
-        let status = std::fs::read_to_string("/proc/self/status")?;
+    /// Of the process `pid` (`self` for this one).
+    fn read(pid: &str) -> Result<Self, FixtureError> {
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status"))?;
         let field = |name: &str| -> Result<u64, FixtureError> {
             let line = status
                 .lines()
@@ -644,15 +759,15 @@ impl Memory {
     /// Resets `VmHWM` to the current RSS (writing `5` to `clear_refs`, Linux 4.0 and later), so
     /// that the peak read after a window is that window's. Where that is refused, the peak is
     /// the process's since it started.
-    fn reset_peak() {
-        let _ = std::fs::write("/proc/self/clear_refs", "5");
+    fn reset_peak(pid: &str) {
+        let _ = std::fs::write(format!("/proc/{pid}/clear_refs"), "5");
     }
 }
 
-/// The user and system CPU time of the whole process so far (every thread: the runtime's
+/// The user and system CPU time of the whole process `pid` (`self` for this one) so far (every thread: the runtime's
 /// workers, the blocking pool, SQLite's connection threads).
-fn process_cpu() -> Result<Duration, FixtureError> {
-    let stat = std::fs::read_to_string("/proc/self/stat")?;
+fn process_cpu(pid: &str) -> Result<Duration, FixtureError> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
     // The fields after the command name, which is in parentheses and may hold spaces.
     let after = stat
         .rsplit_once(')')
@@ -688,7 +803,15 @@ async fn run_backend(config: &Config, backend: &Backend) -> Result<(), FixtureEr
     let signer = Arc::new(Ed25519Signer::from_seed(&[7; 32]));
     let issuer = degree_issuer_on(&signer, backend.status.clone());
     let server = Server::start(issuer.clone(), backend.index.clone()).await?;
+    let child = if config.modes.contains(&Mode::TwoProcesses) {
+        Some(ChildServer::spawn(&backend.location)?)
+    } else {
+        None
+    };
     let requests = Arc::new(Requests::new(signer.did()));
+    // What the router records through: concurrent records share writes.
+    let grouped: Arc<dyn CredentialStatusIndex> =
+        Arc::new(GroupedStatusIndex::new(backend.index.clone()));
     println!();
     println!("## {}", backend.name);
     println!();
@@ -699,18 +822,38 @@ async fn run_backend(config: &Config, backend: &Backend) -> Result<(), FixtureEr
     let mut ratios = Vec::new();
     for &concurrency in &config.concurrency {
         let mut pipeline_rate = None;
+        let mut http_rate = None;
+        let mut two_rate = None;
         for &mode in &config.modes {
+            let (addrs, other_process) = match (mode, &child) {
+                (Mode::TwoProcesses, Some(child)) => {
+                    (vec![server.addr, child.addr], Some(child.pid()))
+                }
+                _ => (vec![server.addr], None),
+            };
             let target = Arc::new(Target {
                 mode,
                 issuer: issuer.clone(),
-                index: backend.index.clone(),
-                addr: server.addr,
+                index: grouped.clone(),
+                addrs,
                 requests: requests.clone(),
             });
-            let mut cell = run_cell(target, concurrency, config.warmup, config.window).await?;
+            let mut cell = run_cell(
+                target,
+                concurrency,
+                config.warmup,
+                config.window,
+                other_process,
+            )
+            .await?;
             match mode {
                 Mode::Pipeline => pipeline_rate = Some(cell.per_second),
-                Mode::Indexed | Mode::Http => recorded_expected += cell.acknowledged,
+                Mode::Http => http_rate = Some(cell.per_second),
+                Mode::TwoProcesses => two_rate = Some(cell.per_second),
+                Mode::Indexed => {}
+            }
+            if mode != Mode::Pipeline {
+                recorded_expected += cell.acknowledged;
             }
             entries.append(&mut cell.entries);
             println!(
@@ -723,19 +866,26 @@ async fn run_backend(config: &Config, backend: &Backend) -> Result<(), FixtureEr
                 cell.rss.rss_kib as f64 / 1024.0,
                 cell.rss.peak_kib as f64 / 1024.0,
             );
-            if let (Mode::Http, Some(reference)) = (mode, pipeline_rate) {
-                ratios.push((concurrency, cell.per_second / reference));
-            }
         }
+        ratios.push((concurrency, pipeline_rate, http_rate, two_rate));
     }
     server.shutdown().await?;
-    if !ratios.is_empty() {
-        println!();
-        println!("| in flight | HTTP / in-process |");
-        println!("|---|---|");
-        for (concurrency, ratio) in ratios {
-            println!("| {concurrency} | {:.0} % |", ratio * 100.0);
-        }
+    if let Some(child) = child {
+        child.stop()?;
+    }
+    let percent = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) if b > 0.0 => format!("{:.0} %", a / b * 100.0),
+        _ => "—".to_owned(),
+    };
+    println!();
+    println!("| in flight | HTTP / in-process | two processes / one (HTTP) |");
+    println!("|---|---|---|");
+    for (concurrency, pipeline, http, two) in ratios {
+        println!(
+            "| {concurrency} | {} | {} |",
+            percent(http, pipeline),
+            percent(two, http)
+        );
     }
     // No index handed out twice, and every acknowledged credential's entry recorded.
     let recorded = backend.recorded_keys().await?;
@@ -763,6 +913,66 @@ async fn run_backend(config: &Config, backend: &Backend) -> Result<(), FixtureEr
         backend.name
     );
     Ok(())
+}
+
+/// The variable that makes this binary a second server process on the database it names.
+const CHILD_ENV: &str = "VC_LOAD_CHILD";
+
+/// A second server process (this binary with [`CHILD_ENV`]) on the same database, serving the
+/// same issuer (the same key, so the same status list series): the processes share allocation
+/// through the store, as issuers on several machines do.
+struct ChildServer {
+    process: std::process::Child,
+    addr: SocketAddr,
+}
+
+impl ChildServer {
+    fn spawn(location: &Location) -> Result<Self, FixtureError> {
+        use std::io::BufRead;
+        let mut process = std::process::Command::new(std::env::current_exe()?)
+            .env(CHILD_ENV, location.to_spec())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()?;
+        let stdout = process
+            .stdout
+            .take()
+            .ok_or("the server process has no stdout")?;
+        let mut line = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut line)?;
+        let addr = line
+            .trim()
+            .parse()
+            .map_err(|e| format!("the server process said {line:?}: {e}"))?;
+        Ok(Self { process, addr })
+    }
+
+    fn pid(&self) -> u32 {
+        self.process.id()
+    }
+
+    /// Closes its stdin, which stops it, and waits for it.
+    fn stop(mut self) -> Result<(), FixtureError> {
+        drop(self.process.stdin.take());
+        let status = self.process.wait()?;
+        if !status.success() {
+            return Err(format!("the server process ended with {status}").into());
+        }
+        Ok(())
+    }
+}
+
+/// The second server process: opens the stores at `spec`, serves until stdin closes.
+async fn child_server(spec: String) -> Result<(), FixtureError> {
+    use std::io::{Read, Write};
+    let (status, index, _) = Location::from_spec(&spec)?.stores().await?;
+    let signer = Arc::new(Ed25519Signer::from_seed(&[7; 32]));
+    let server = Server::start(degree_issuer_on(&signer, status), index).await?;
+    let mut stdout = std::io::stdout();
+    writeln!(stdout, "{}", server.addr)?;
+    stdout.flush()?;
+    tokio::task::spawn_blocking(|| std::io::stdin().read_to_end(&mut Vec::new())).await??;
+    server.shutdown().await
 }
 
 fn ms(duration: Duration) -> f64 {

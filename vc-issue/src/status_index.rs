@@ -13,6 +13,7 @@
 //! A host that issues elsewhere (in-process, a worker nobody polls) records them itself with
 //! [`CredentialStatusIndex::record`] on the index it gave the router.
 
+mod grouped;
 #[cfg(feature = "postgres")]
 mod postgres;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]
@@ -31,6 +32,7 @@ use vc_core::ErrorCode;
 use vc_status::store::{StoreError, StoreErrorKind};
 use vc_status::StatusEntry;
 
+pub use grouped::GroupedStatusIndex;
 #[cfg(feature = "postgres")]
 pub use postgres::PostgresCredentialStatusIndex;
 #[cfg(feature = "sqlite")]

@@ -17,14 +17,12 @@ use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use serde_json::json;
 use vc_core::{Did, ErrorCode};
-use vc_status::store::StoreError;
-use vc_status::{GroupCommit, StatusEntry};
 
 use super::status_lists::SignedListCache;
 use super::{ApiError, Principal};
 use crate::crypto::proof_type::ProofType;
 use crate::pipeline::issuer::Issuer;
-use crate::status_index::{CredentialStatusIndex, MemoryCredentialStatusIndex};
+use crate::status_index::{CredentialStatusIndex, GroupedStatusIndex, MemoryCredentialStatusIndex};
 
 /// The name of an issuer instance, the `{instance}` of `/issuers/{instance}/...`: 1 to 64
 /// characters of `[A-Za-z0-9._-]`.
@@ -100,17 +98,8 @@ pub struct IssuerInstance {
     pub(crate) did: Option<Did>,
     pub(crate) suites: SuitePolicy,
     pub(crate) status_index: Arc<dyn CredentialStatusIndex>,
-    /// Records of credentials issued together share one index write.
-    pub(crate) status_records: Arc<StatusRecords>,
     pub(crate) status_list_proof_type: ProofType,
 }
-
-/// The group commit of [`CredentialStatusIndex::record_many`]: a credential id and its entries in,
-/// the outcome of recording them out.
-pub(crate) type StatusRecords = GroupCommit<(String, Vec<StatusEntry>), Result<(), StoreError>>;
-
-/// The most credentials recorded in one index write.
-const MAX_RECORDS_PER_WRITE: usize = 256;
 
 /// An [`IssuerInstance`] with its cache of signed status lists, as the router holds it.
 #[derive(Debug)]
@@ -258,10 +247,11 @@ impl IssuerInstanceBuilder {
                 default,
                 allowed: self.allowed,
             },
-            status_index: self
-                .status_index
-                .unwrap_or_else(|| Arc::new(MemoryCredentialStatusIndex::new())),
-            status_records: Arc::new(GroupCommit::new(MAX_RECORDS_PER_WRITE)),
+            // Records of credentials issued together share one index write.
+            status_index: Arc::new(GroupedStatusIndex::new(
+                self.status_index
+                    .unwrap_or_else(|| Arc::new(MemoryCredentialStatusIndex::new())),
+            )),
         })
     }
 }

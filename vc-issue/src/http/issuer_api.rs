@@ -453,24 +453,9 @@ async fn record(
     if entries.is_empty() {
         return Ok(());
     }
-    let index = &instance.status_index;
-    let item = (credential_id.to_owned(), entries.to_vec());
     instance
-        .status_records
-        .submit(item, 1, |records| async move {
-            match index.record_many(&records).await {
-                Ok(()) => records.iter().map(|_| Ok(())).collect(),
-                // Each caller gets its own outcome: one record's failure must not fail the turn's
-                // others (recording again what was recorded is harmless).
-                Err(_) => {
-                    let mut outcomes = Vec::with_capacity(records.len());
-                    for (credential_id, entries) in &records {
-                        outcomes.push(index.record(credential_id, entries).await);
-                    }
-                    outcomes
-                }
-            }
-        })
+        .status_index
+        .record(credential_id, entries)
         .await
         .map_err(index_error)
 }

@@ -156,6 +156,23 @@ async fn memory_status_index_passes_the_conformance_check() {
         .unwrap();
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn grouped_status_indexes_pass_the_conformance_check() {
+    use vc_issue::status_index::{GroupedStatusIndex, MemoryCredentialStatusIndex};
+    let grouped = GroupedStatusIndex::new(MemoryCredentialStatusIndex::shared());
+    vc_issue::testing::status_index::status_index_conformance(&grouped)
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = vc_issue::status_index::SqliteCredentialStatusIndex::open(dir.path().join("i.db"))
+        .await
+        .unwrap();
+    let grouped = GroupedStatusIndex::new(Arc::new(sqlite));
+    vc_issue::testing::status_index::status_index_conformance(&grouped)
+        .await
+        .unwrap();
+}
+
 #[cfg(feature = "sqlite")]
 mod sqlite {
     use super::*;
