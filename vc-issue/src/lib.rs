@@ -149,6 +149,8 @@ pub use vc_status;
 
 pub use crypto::keystore::{InMemoryKeyStore, KeyStore};
 pub use crypto::proof_type::ProofType;
+#[cfg(feature = "pkcs11")]
+pub use crypto::signer::pkcs11::{Pkcs11Error, Pkcs11Signer};
 #[cfg(feature = "bbs")]
 pub use crypto::signer::{BbsSigner, Bls12381G2Signer};
 pub use crypto::signer::{Ed25519Signer, P256Signer, P384Signer, SignatureAlgorithm, Signer};
