@@ -35,6 +35,8 @@ const TOKEN: &str = "vc-issue-keys";
 /// A token nobody logs in to, so that a wrong PIN meets a process not logged in yet (PKCS#11
 /// logs in a process, and does not check the PIN of one already logged in).
 const PIN_TOKEN: &str = "vc-issue-pin";
+/// A token with one key whose signer the test logs out under it.
+const RELOGIN_TOKEN: &str = "vc-issue-relogin";
 const PIN: &str = "4711-user";
 const SO_PIN: &str = "0815-so";
 
@@ -97,6 +99,13 @@ fn make_tokens(module: PathBuf) -> Hsm {
     let pkcs11 = context(&module);
     init_token(&pkcs11, TOKEN);
     init_token(&pkcs11, PIN_TOKEN);
+    init_token(&pkcs11, RELOGIN_TOKEN);
+    generate(
+        &user_session(&pkcs11, RELOGIN_TOKEN),
+        Curve::P256,
+        "p256",
+        &[1],
+    );
 
     let session = user_session(&pkcs11, TOKEN);
     generate(&session, Curve::Ed25519, "ed25519", &[1]);
@@ -548,6 +557,32 @@ async fn a_key_deleted_under_a_running_signer_fails_signing_with_its_cause() {
     assert_eq!(error.code(), "SIGNING_FAILED");
     let chain = source_chain(&error);
     assert!(chain.contains("no private key label \"doomed\""), "{chain}");
+}
+
+#[tokio::test]
+async fn a_signer_logged_out_under_it_logs_in_again() {
+    let Some(hsm) = hsm() else { return };
+    let signer = builder(hsm)
+        .token_label(RELOGIN_TOKEN)
+        .key_label("p256")
+        .build()
+        .await
+        .unwrap();
+    signer.sign(b"before").await.unwrap();
+    for _ in 0..2 {
+        // A logout by any session logs the whole process out of the token.
+        let pkcs11 = context(&hsm.module);
+        let session = user_session(&pkcs11, RELOGIN_TOKEN);
+        session.logout().unwrap();
+        let state = session.get_session_info().unwrap().session_state();
+        assert!(
+            matches!(state, cryptoki::session::SessionState::RwPublic),
+            "{state:?}"
+        );
+        let signature = signer.sign(b"after").await.unwrap();
+        vc_issue::crypto::verify::verify_signature(signer.public_key(), b"after", &signature)
+            .unwrap();
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -196,23 +196,24 @@ impl TokenKey {
                 Err(error) => error,
             };
             let code = rv(&error);
-            // Once, what a token may say of a session or handle that went stale meanwhile (the
-            // process's last session closed, the token was reinserted): a fresh session, the
-            // user logged in again, the key found again.
+            // Once, what a token may say of a session, a login or a handle that went stale
+            // meanwhile (the token was reinserted, the process's last session closed, someone
+            // logged the process out): a fresh session, the user logged in again, the key
+            // found again.
             match code {
                 Some(RvError::SessionHandleInvalid | RvError::SessionClosed) if !retried => {
                     pooled.discard();
+                    // What made this session stale made its idle siblings stale too.
+                    self.pool.clear_idle();
                     pooled = self.pool.take()?;
                 }
-                Some(RvError::UserNotLoggedIn) if !retried => {
-                    self.pool.login(pooled.session())?;
-                }
-                Some(RvError::KeyHandleInvalid | RvError::ObjectHandleInvalid) if !retried => {
-                    let fresh = key::private_key(pooled.session(), &self.key)?;
-                    *self
-                        .handle
-                        .lock()
-                        .unwrap_or_else(|poisoned| poisoned.into_inner()) = fresh;
+                Some(
+                    RvError::UserNotLoggedIn
+                    | RvError::KeyHandleInvalid
+                    | RvError::ObjectHandleInvalid,
+                ) if !retried => {
+                    // A token may hide a private key from a process it logged out.
+                    self.pool.ensure_login(pooled.session())?;
                 }
                 _ => {
                     if broken(code) {
@@ -221,6 +222,12 @@ impl TokenKey {
                     return Err(Pkcs11Error::call(error));
                 }
             }
+            tracing::warn!(key = %self.key, return_value = ?code, "PKCS#11 signing failed; retrying once on a fresh session, login and key handle");
+            let fresh = key::private_key(pooled.session(), &self.key)?;
+            *self
+                .handle
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner()) = fresh;
             retried = true;
         }
     }

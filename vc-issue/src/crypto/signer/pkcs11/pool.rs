@@ -73,16 +73,7 @@ impl SessionPool {
                     .pkcs11
                     .open_ro_session(self.slot)
                     .map_err(Pkcs11Error::call)?;
-                // The login belongs to the application, not the session: once one session of
-                // this process logged in to the token, every other one is logged in too, until
-                // the last one closes.
-                let state = session
-                    .get_session_info()
-                    .map_err(Pkcs11Error::call)?
-                    .session_state();
-                if matches!(state, SessionState::RoPublic | SessionState::RwPublic) {
-                    self.login(&session)?;
-                }
+                self.ensure_login(&session)?;
                 session
             }
         };
@@ -90,6 +81,28 @@ impl SessionPool {
             pool: self,
             session: Some(session),
         })
+    }
+
+    /// Logs the application in unless the session says it is: the login belongs to the
+    /// application, not the session, so once one session of this process logged in to the token,
+    /// every other one is logged in too, until the last one closes or one logs out.
+    pub(super) fn ensure_login(&self, session: &Session) -> Result<(), Pkcs11Error> {
+        let state = session
+            .get_session_info()
+            .map_err(Pkcs11Error::call)?
+            .session_state();
+        if matches!(state, SessionState::RoPublic | SessionState::RwPublic) {
+            self.login(session)?;
+        }
+        Ok(())
+    }
+
+    /// Closes the idle sessions (the token invalidated them all).
+    pub(super) fn clear_idle(&self) {
+        self.idle
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
     }
 
     /// Logs the application in to the token as the user.
