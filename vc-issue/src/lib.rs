@@ -55,7 +55,8 @@
 //!   files), [`pipeline::delegation`] (the built-in `agent-delegation-v1` schema and the chain
 //!   checker), claims rules and rate limits.
 //! - [`crypto`]: keys and proofs. [`Signer`] ([`Ed25519Signer`], [`P256Signer`],
-//!   [`P384Signer`]; keys zeroized on drop, never printed), [`KeyStore`] ([`InMemoryKeyStore`]),
+//!   [`P384Signer`]; keys zeroized on drop, never printed; `Pkcs11Signer` for keys in an HSM,
+//!   feature `pkcs11`), [`KeyStore`] ([`InMemoryKeyStore`]),
 //!   the proof suites ([`crypto::suites`]): `eddsa-jcs-2022`, `ecdsa-jcs-2019`,
 //!   `JcsEd25519Signature2020`, and with the default `rdfc` feature `eddsa-rdfc-2022`,
 //!   `Ed25519Signature2020`, `ecdsa-rdfc-2019` (the `ecdsa-*` suites with P-256 and P-384;
@@ -149,6 +150,8 @@ pub use vc_status;
 
 pub use crypto::keystore::{InMemoryKeyStore, KeyStore};
 pub use crypto::proof_type::ProofType;
+#[cfg(feature = "pkcs11")]
+pub use crypto::signer::pkcs11::{Pkcs11Error, Pkcs11Signer};
 #[cfg(feature = "bbs")]
 pub use crypto::signer::{BbsSigner, Bls12381G2Signer};
 pub use crypto::signer::{Ed25519Signer, P256Signer, P384Signer, SignatureAlgorithm, Signer};

@@ -4,6 +4,8 @@
 mod bls12381;
 mod ecdsa;
 mod ed25519;
+#[cfg(feature = "pkcs11")]
+pub mod pkcs11;
 
 use std::fmt::Debug;
 

@@ -123,6 +123,18 @@ fn samples() -> Vec<(ErrorCode, ErrorCode)> {
         .code(),
         ErrorCode::SIGNER_UNAVAILABLE,
     ));
+    // The PKCS#11 signer's errors are a signer's: unavailable when the token is out of reach.
+    #[cfg(feature = "pkcs11")]
+    out.extend([
+        (
+            vc_issue::Pkcs11Error::WrongPin.code(),
+            ErrorCode::SIGNING_FAILED,
+        ),
+        (
+            vc_issue::Pkcs11Error::TokenNotFound { token: "t".into() }.code(),
+            ErrorCode::SIGNER_UNAVAILABLE,
+        ),
+    ]);
     out
 }
 

@@ -37,6 +37,8 @@ mod nesting;
 #[cfg(feature = "oid4vci")]
 mod oid4vci;
 mod pipeline;
+#[cfg(feature = "pkcs11")]
+mod pkcs11;
 mod queue;
 mod queue_drain;
 #[cfg(feature = "http")]
