@@ -20,3 +20,23 @@ pub(super) fn decode_entries(rows: Vec<(String,)>) -> Result<Vec<StatusEntry>, S
         })
         .collect()
 }
+
+/// The most rows one `INSERT` carries (two bound values each: far below either backend's limit
+/// of bound values per statement).
+pub(super) const ROWS_PER_INSERT: usize = 200;
+
+/// `INSERT` of `rows` (credential id, encoded entry) in one statement, keeping an entry already
+/// recorded (or repeated within `rows`) once.
+pub(super) fn insert_rows<'a, DB>(rows: &'a [(&'a str, String)]) -> sqlx::QueryBuilder<'a, DB>
+where
+    DB: sqlx::Database,
+    &'a str: sqlx::Encode<'a, DB> + sqlx::Type<DB>,
+{
+    let mut insert =
+        sqlx::QueryBuilder::new("INSERT INTO credential_status_index (credential_id, entry) ");
+    insert.push_values(rows, |mut row, (credential_id, entry)| {
+        row.push_bind(*credential_id).push_bind(entry.as_str());
+    });
+    insert.push(" ON CONFLICT (credential_id, entry) DO NOTHING");
+    insert
+}

@@ -23,29 +23,40 @@ macro_rules! sql_status_index {
             ) -> Result<(), vc_status::store::StoreError> {
                 use vc_status::store::StoreError;
                 let ctx = "record status entries";
-                if records.iter().all(|(_, entries)| entries.is_empty()) {
-                    return Ok(());
-                }
-                // One transaction for all of them: one commit (one fsync on SQLite) per turn.
-                let mut tx = self
-                    .pool
-                    .begin()
-                    .await
-                    .map_err(|e| StoreError::from_sqlx(e, ctx))?;
+                let mut rows = Vec::new();
                 for (credential_id, entries) in records {
                     for entry in entries {
-                        sqlx::query(
-                            "INSERT INTO credential_status_index (credential_id, entry) \
-                             VALUES ($1, $2) ON CONFLICT (credential_id, entry) DO NOTHING",
-                        )
-                        .bind(credential_id)
-                        .bind(super::sql::encode_entry(entry)?)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(|e| StoreError::from_sqlx(e, ctx))?;
+                        rows.push((credential_id.as_str(), super::sql::encode_entry(entry)?));
                     }
                 }
-                tx.commit().await.map_err(|e| StoreError::from_sqlx(e, ctx))
+                // One multi-row statement per chunk, and one transaction for all of them: one
+                // round trip to the connection and one commit (one sync on SQLite) for a turn
+                // of the group commit.
+                let chunks: Vec<_> = rows.chunks(super::sql::ROWS_PER_INSERT).collect();
+                match chunks.as_slice() {
+                    [] => Ok(()),
+                    [one] => super::sql::insert_rows(one)
+                        .build()
+                        .execute(&self.pool)
+                        .await
+                        .map(drop)
+                        .map_err(|e| StoreError::from_sqlx(e, ctx)),
+                    many => {
+                        let mut tx = self
+                            .pool
+                            .begin()
+                            .await
+                            .map_err(|e| StoreError::from_sqlx(e, ctx))?;
+                        for chunk in many {
+                            super::sql::insert_rows(chunk)
+                                .build()
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(|e| StoreError::from_sqlx(e, ctx))?;
+                        }
+                        tx.commit().await.map_err(|e| StoreError::from_sqlx(e, ctx))
+                    }
+                }
             }
 
             async fn entries(
