@@ -4,8 +4,9 @@
 //!
 //! A schema of the registry in a format is a [`CredentialConfiguration`]; an [`Oid4vciIssuer`]
 //! serves its metadata, makes [`CredentialOffer`]s with a pre-authorized code (and an optional
-//! [`TxCode`]), and answers the token, nonce, credential, deferred credential and notification
-//! endpoints; `http::oid4vci_routes` puts them on HTTP.
+//! [`TxCode`]) or for the authorization code flow, and answers the authorization, token, nonce,
+//! credential, deferred credential and notification endpoints; `http::oid4vci_routes` puts
+//! them on HTTP.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -57,7 +58,15 @@
 //!   `did:key`/`did:jwk` `kid`. Each proof of a batch has its own key and credential.
 //! - DPoP (RFC 9449), required with `Oid4vciIssuerBuilder::dpop`: the token is bound to the key
 //!   of the token request's proof, and every later request proves it again (`htm`, `htu`,
-//!   `ath`, a `jti` used once).
+//!   `ath`, a `jti` used once). With `Oid4vciIssuerBuilder::dpop_nonces` every proof carries a
+//!   nonce of this server (`use_dpop_nonce` and a `DPoP-Nonce` header otherwise); nonces expire
+//!   and are replaced at half their life.
+//! - The authorization code flow (with `Oid4vciIssuerBuilder::authenticator` and registered
+//!   [`OAuthClient`]s): `redirect_uri` matched exactly, or the browser is shown the error
+//!   instead of being redirected; PKCE with S256 only; the host's [`UserAuthenticator`] decides
+//!   who the user is and what they receive. Codes live a minute, are stored as digests with a
+//!   check binding them to the client, the redirect URI and the PKCE challenge, and are taken
+//!   on the first attempt, right or wrong.
 //!
 //! # Stores
 //! [`Oid4vciStore`] is small (insert, get, take, take with a check, purge).
@@ -72,12 +81,17 @@
 //! announces its `vct` and its claims (from the schema's JSON Schema) in the metadata.
 //!
 //! # Not yet
-//! The authorization code flow, DPoP nonces, `x5c` proof keys and credential response encryption.
+//! Access tokens of the host's own OAuth server, pushed authorization requests, `x5c` proof keys
+//! and credential response encryption.
 
+mod authenticator;
+mod authorization;
 #[cfg(feature = "sd-jwt")]
 mod claims;
+mod client;
 mod configuration;
 mod dpop;
+mod dpop_nonce;
 mod error;
 mod format;
 mod metadata;
@@ -94,6 +108,9 @@ mod sql_store;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
+pub use authenticator::{Authorizing, SessionUsers, UserAuthenticator, UserDecision, UserGrant};
+pub use authorization::{AUTHORIZATION_CODE_GRANT, OPENID_CREDENTIAL};
+pub use client::OAuthClient;
 pub use configuration::CredentialConfiguration;
 pub use dpop::DPOP_TYP;
 pub use error::Oid4vciError;
