@@ -172,11 +172,37 @@ impl Oid4vciIssuer {
             }
             None => None,
         };
-        let requested = self.requested(param("authorization_details"), param("scope"))?;
-        let issuer_state = match param("issuer_state") {
-            Some(state) => Some(self.issuer_state(state, &requested.configurations).await?),
+        // RFC 8707: the token is for this credential issuer, if the wallet names one.
+        if param("resource").is_some_and(|r| r != self.credential_issuer()) {
+            return Err(Oid4vciError::invalid_request(
+                "resource names another credential issuer",
+            ));
+        }
+        let offer = match param("issuer_state") {
+            Some(state) => Some(self.issuer_state(state).await?),
             None => None,
         };
+        let (details, scope) = (param("authorization_details"), param("scope"));
+        let requested = match &offer {
+            // An offer's issuer_state alone asks for what the offer offered.
+            Some((_, offered)) if details.is_none() && scope.is_none() => Requested {
+                configurations: offered.clone(),
+                details: false,
+            },
+            _ => self.requested(details, scope)?,
+        };
+        if let Some((_, offered)) = &offer {
+            if requested
+                .configurations
+                .iter()
+                .any(|id| !offered.contains(id))
+            {
+                return Err(Oid4vciError::invalid_request(
+                    "the request asks for a configuration its offer did not offer",
+                ));
+            }
+        }
+        let issuer_state = offer.map(|(digest, _)| digest);
 
         let return_to = format!("{}?{query}", self.url(paths::AUTHORIZATION));
         let request = Authorizing {
@@ -318,12 +344,8 @@ impl Oid4vciIssuer {
         })
     }
 
-    /// The digest of a live `issuer_state` that offered every one of `configurations`.
-    async fn issuer_state(
-        &self,
-        state: &str,
-        configurations: &[String],
-    ) -> Result<TokenDigest, Oid4vciError> {
+    /// The digest of a live `issuer_state` and the configurations its offer offered.
+    async fn issuer_state(&self, state: &str) -> Result<(TokenDigest, Vec<String>), Oid4vciError> {
         let unknown = || Oid4vciError::invalid_request("issuer_state is unknown or expired");
         let digest = TokenDigest::of_presented(state).ok_or_else(unknown)?;
         let offer = self
@@ -332,19 +354,17 @@ impl Oid4vciIssuer {
             .get(EntryKind::IssuerState, &digest, self.now())
             .await?
             .ok_or_else(unknown)?;
-        let offered = offer
+        let offered: Option<Vec<String>> = offer
             .get("configurations")
             .and_then(Value::as_array)
+            .and_then(|ids| {
+                ids.iter()
+                    .map(|id| id.as_str().map(str::to_owned))
+                    .collect()
+            });
+        let offered = offered
             .ok_or_else(|| Oid4vciError::config("a stored issuer_state has no configurations"))?;
-        if configurations
-            .iter()
-            .any(|id| !offered.iter().any(|o| o.as_str() == Some(id.as_str())))
-        {
-            return Err(Oid4vciError::invalid_request(
-                "the request asks for a configuration its offer did not offer",
-            ));
-        }
-        Ok(digest)
+        Ok((digest, offered))
     }
 
     /// The token endpoint's `authorization_code` grant (RFC 6749 §4.1.3, RFC 7636 §4.5):

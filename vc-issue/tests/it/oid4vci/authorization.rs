@@ -395,6 +395,28 @@ async fn scope_native_redirects_and_offers_with_the_authorization_code_grant() {
     flow.authorize(&params, Some(ALICE))
         .await
         .assert_error(&flow, "invalid_request");
+    // The issuer_state alone asks for what its offer offered.
+    let offer = h
+        .oid4vci
+        .create_offer(OfferRequest::new().authorization(LDP))
+        .await
+        .unwrap();
+    let issuer_state = offer.offer()["grants"]["authorization_code"]["issuer_state"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (verifier, challenge) = pkce();
+    let params = with(
+        without(
+            authorization_request(LDP, &challenge),
+            "authorization_details",
+        ),
+        "issuer_state",
+        &issuer_state,
+    );
+    let code = flow.authorize(&params, Some(ALICE)).await.redirect_params()["code"].clone();
+    let (status, token) = flow.redeem(&code, &verifier).await;
+    assert_eq!(status, 200, "{token}");
     // An issuer_state does not stretch to a configuration it did not offer.
     let offer = h
         .oid4vci
@@ -648,6 +670,16 @@ async fn refusals_after_the_client_check_go_to_the_wallet() {
             .await
             .assert_error(&flow, "invalid_authorization_details");
     }
+    flow.authorize(
+        &with(good.clone(), "resource", "https://attacker.example"),
+        Some(ALICE),
+    )
+    .await
+    .assert_error(&flow, "invalid_request");
+    let answer = flow
+        .authorize(&with(good.clone(), "resource", &flow.h.base), Some(ALICE))
+        .await;
+    assert!(answer.redirect_params().contains_key("code"));
     flow.authorize(&with(good.clone(), "request_uri", "urn:x"), Some(ALICE))
         .await
         .assert_error(&flow, "invalid_request");
@@ -661,4 +693,90 @@ async fn refusals_after_the_client_check_go_to_the_wallet() {
     // An unknown grant type is still refused.
     let unknown = flow.h.token_form(&[("grant_type", "password")]).await;
     assert_eq!(error_of(unknown), (400, "unsupported_grant_type".into()));
+}
+
+/// The RFC 7638 thumbprint of a P-256 key's JWK.
+fn thumbprint(key: &HolderKey) -> String {
+    let jwk = key.jwk();
+    let canonical = json!({"crv": jwk["crv"], "kty": jwk["kty"], "x": jwk["x"], "y": jwk["y"]});
+    URL_SAFE_NO_PAD.encode(Sha256::digest(canonical.to_string().as_bytes()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_code_for_a_dpop_key_is_redeemed_with_that_key_only() {
+    let flow = start_flow(false).await;
+    let key = HolderKey::p256();
+    let token_url = flow.h.url("/oid4vci/token");
+    let mut codes = Vec::new();
+    for _ in 0..2 {
+        let (verifier, challenge) = pkce();
+        let params = with(
+            authorization_request(LDP, &challenge),
+            "dpop_jkt",
+            &thumbprint(&key),
+        );
+        let code = flow.authorize(&params, Some(ALICE)).await.redirect_params()["code"].clone();
+        codes.push((code, verifier));
+    }
+    let form = |code: &str, verifier: &str| {
+        url::form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([
+                ("grant_type", "authorization_code"),
+                ("code", code),
+                ("client_id", CLIENT),
+                ("redirect_uri", REDIRECT),
+                ("code_verifier", verifier),
+            ])
+            .finish()
+    };
+    let redeem = |body: String, dpop: Option<String>| {
+        let mut request = flow
+            .h
+            .client
+            .post(&token_url)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body);
+        if let Some(dpop) = dpop {
+            request = request.header("dpop", dpop);
+        }
+        async move { json_of(request.send().await.unwrap()).await }
+    };
+    let (code, verifier) = &codes[0];
+    let other = super::dpop::proof(&HolderKey::p256(), &token_url, None).await;
+    assert_eq!(
+        error_of(redeem(form(code, verifier), Some(other)).await).1,
+        "invalid_dpop_proof"
+    );
+    let (code, verifier) = &codes[1];
+    assert_eq!(
+        error_of(redeem(form(code, verifier), None).await).1,
+        "invalid_dpop_proof",
+        "no proof at all"
+    );
+    assert!(flow.h.oid4vci.authorization_code_flow());
+    // Each code was burnt by its refused redemption; a fresh one works with the named key.
+    let (verifier, challenge) = pkce();
+    let params = with(
+        authorization_request(LDP, &challenge),
+        "dpop_jkt",
+        &thumbprint(&key),
+    );
+    let code = flow.authorize(&params, Some(ALICE)).await.redirect_params()["code"].clone();
+    let good = super::dpop::proof(&key, &token_url, None).await;
+    let (status, body) = redeem(form(&code, &verifier), Some(good)).await;
+    assert_eq!(
+        (status, body["token_type"].as_str()),
+        (200, Some("DPoP")),
+        "{body}"
+    );
+    flow.authorize(
+        &with(
+            authorization_request(LDP, &challenge),
+            "dpop_jkt",
+            "not-a-thumbprint",
+        ),
+        Some(ALICE),
+    )
+    .await
+    .assert_error(&flow, "invalid_request");
 }
