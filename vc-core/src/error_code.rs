@@ -374,6 +374,7 @@ registry! {
     OID4VCI_ACCESS_DENIED: Forbidden, "The user was not authenticated, refused, or may not receive the requested credentials (access_denied).";
     OID4VCI_USE_DPOP_NONCE: InvalidInput, "The DPoP proof carries no nonce, or not a current one of this server: retry with the DPoP-Nonce given (use_dpop_nonce).";
     OID4VCI_AUTHENTICATOR_FAILED: Unavailable, "The host's user authenticator failed (server_error).";
+    OID4VCI_TOKEN_VERIFIER_FAILED: Unavailable, "The verifier of the host's OAuth server's access tokens failed (server_error).";
 
     // The HTTP edge (vc-issue, feature http).
     HTTP_CONFIG_MISSING: Internal, "VcApi::builder() lacks a required part.";

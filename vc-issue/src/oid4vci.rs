@@ -67,6 +67,10 @@
 //!   who the user is and what they receive. Codes live a minute, are stored as digests with a
 //!   check binding them to the client, the redirect URI and the PKCE challenge, and are taken
 //!   on the first attempt, right or wrong.
+//! - Tokens of the host's own OAuth server (`Oid4vciIssuerBuilder::access_tokens`): an
+//!   [`AccessTokenVerifier`] vouches for them ([`JwtAccessTokens`]: RFC 9068 JWTs checked
+//!   against the server's JWKS, `iss`, `aud`, `exp`, `cnf.jkt`); what one grants is stored at
+//!   its first presentation and issued once.
 //!
 //! # Stores
 //! [`Oid4vciStore`] is small (insert, get, take, take with a check, purge).
@@ -81,9 +85,10 @@
 //! announces its `vct` and its claims (from the schema's JSON Schema) in the metadata.
 //!
 //! # Not yet
-//! Access tokens of the host's own OAuth server, pushed authorization requests, `x5c` proof keys
-//! and credential response encryption.
+//! Token introspection (RFC 7662) as a reference `AccessTokenVerifier`, pushed authorization
+//! requests, `x5c` proof keys and credential response encryption.
 
+mod access_token;
 mod authenticator;
 mod authorization;
 #[cfg(feature = "sd-jwt")]
@@ -108,6 +113,7 @@ mod sql_store;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
+pub use access_token::{AccessTokenVerifier, ExternalAccess, JwtAccessTokens};
 pub use authenticator::{Authorizing, SessionUsers, UserAuthenticator, UserDecision, UserGrant};
 pub use authorization::{AUTHORIZATION_CODE_GRANT, OPENID_CREDENTIAL};
 pub use client::OAuthClient;

@@ -63,6 +63,9 @@ pub enum Oid4vciError {
         /// The nonce to use.
         nonce: String,
     },
+    /// The host's [`AccessTokenVerifier`](super::AccessTokenVerifier) failed.
+    #[error("the access token verifier failed")]
+    TokenVerifier(#[source] BoxError),
     /// The host's [`UserAuthenticator`](super::UserAuthenticator) failed.
     #[error("the user authenticator failed")]
     Authenticator(#[source] BoxError),
@@ -162,6 +165,7 @@ impl Oid4vciError {
             Self::AccessDenied => ErrorCode::OID4VCI_ACCESS_DENIED,
             Self::UseDpopNonce { .. } => ErrorCode::OID4VCI_USE_DPOP_NONCE,
             Self::Authenticator(_) => ErrorCode::OID4VCI_AUTHENTICATOR_FAILED,
+            Self::TokenVerifier(_) => ErrorCode::OID4VCI_TOKEN_VERIFIER_FAILED,
             Self::Qr(_) => ErrorCode::QR_ENCODING_FAILED,
             Self::Randomness(_) => ErrorCode::RANDOMNESS_UNAVAILABLE,
             Self::Issue(e) => e.code(),

@@ -70,10 +70,9 @@ impl Oid4vciIssuer {
         }
         let mut metadata = Map::new();
         metadata.insert("credential_issuer".into(), json!(self.credential_issuer()));
-        metadata.insert(
-            "authorization_servers".into(),
-            json!([self.credential_issuer()]),
-        );
+        let mut servers = vec![self.credential_issuer().to_owned()];
+        servers.extend(self.inner.authorization_servers.iter().cloned());
+        metadata.insert("authorization_servers".into(), json!(servers));
         metadata.insert(
             "credential_endpoint".into(),
             json!(self.url(paths::CREDENTIAL)),

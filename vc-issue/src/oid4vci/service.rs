@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 use vc_core::{Clock, Did, SystemClock};
 use vc_status::store::StoreErrorKind;
 
+use super::access_token::AccessTokenVerifier;
 use super::authenticator::UserAuthenticator;
 use super::authorization::AuthorizationServer;
 use super::authorization::AUTHORIZATION_CODE_GRANT;
@@ -146,6 +147,8 @@ pub(crate) struct Inner {
     pub(crate) dpop: bool,
     pub(crate) dpop_nonces: Option<DpopNonces>,
     pub(crate) authorization: Option<AuthorizationServer>,
+    pub(crate) token_verifier: Option<Arc<dyn AccessTokenVerifier>>,
+    pub(crate) authorization_servers: Vec<String>,
 }
 
 impl fmt::Debug for Oid4vciIssuer {
@@ -511,13 +514,19 @@ impl Oid4vciIssuer {
         path: &str,
     ) -> Result<TokenDigest, Oid4vciError> {
         let token = presented.token.ok_or(Oid4vciError::InvalidToken)?;
-        let digest = TokenDigest::of_presented(token).ok_or(Oid4vciError::InvalidToken)?;
-        let record = self
+        let digest = self.access_token_digest(token)?;
+        let record = match self
             .inner
             .store
             .get(EntryKind::AccessToken, &digest, self.now())
             .await?
-            .ok_or(Oid4vciError::InvalidToken)?;
+        {
+            Some(record) => record,
+            None => self
+                .adopt(token, &digest)
+                .await?
+                .ok_or(Oid4vciError::InvalidToken)?,
+        };
         match record.get("jkt").and_then(Value::as_str) {
             // A DPoP-bound token is no bearer token (RFC 9449 §7.1).
             Some(_) if !presented.dpop_scheme => return Err(Oid4vciError::InvalidToken),
@@ -535,6 +544,81 @@ impl Oid4vciIssuer {
             None => {}
         }
         Ok(digest)
+    }
+
+    /// The digest an access token is stored under. This issuer's tokens are short; a JWT of the
+    /// host's server may be longer, up to the bound its verifier reads.
+    fn access_token_digest(&self, token: &str) -> Result<TokenDigest, Oid4vciError> {
+        let token = token.trim();
+        let limit = if self.inner.token_verifier.is_some() {
+            super::proof::MAX_PROOF_LEN
+        } else {
+            0
+        };
+        TokenDigest::of_presented(token)
+            .or_else(|| {
+                (token.len() <= limit)
+                    .then(|| TokenDigest::from_bytes(Sha256::digest(token.as_bytes()).into()))
+            })
+            .ok_or(Oid4vciError::InvalidToken)
+    }
+
+    /// A token of the host's OAuth server, if its [`AccessTokenVerifier`] vouches for it: stored
+    /// as a token of this issuer (what it grants, issued once), until it expires. Of concurrent
+    /// first presentations one stores the grant; the others read what it stored.
+    async fn adopt(
+        &self,
+        token: &str,
+        digest: &TokenDigest,
+    ) -> Result<Option<Value>, Oid4vciError> {
+        let Some(verifier) = &self.inner.token_verifier else {
+            return Ok(None);
+        };
+        let now = self.now();
+        let Some(access) = verifier
+            .verify(token, now)
+            .await
+            .map_err(Oid4vciError::TokenVerifier)?
+        else {
+            return Ok(None);
+        };
+        if access.expires_at <= now {
+            return Ok(None);
+        }
+        for (id, claims) in &access.grant.credentials {
+            self.check_claims(self.configuration(id)?, claims).await?;
+        }
+        let ids: Vec<&String> = access.grant.credentials.keys().collect();
+        let record = json!({ "configurations": ids, "jkt": access.jkt });
+        let entry = Entry::new(
+            EntryKind::AccessToken,
+            *digest,
+            record.clone(),
+            access.expires_at,
+        );
+        match self.inner.store.insert(&entry).await {
+            Ok(()) => {}
+            Err(e) if e.kind() == StoreErrorKind::AlreadyExists => {
+                return Ok(self
+                    .inner
+                    .store
+                    .get(EntryKind::AccessToken, digest, now)
+                    .await?)
+            }
+            Err(e) => return Err(e.into()),
+        }
+        // Only the request that stored the token stores its grant: a credential issued under
+        // it is never granted again.
+        for (id, claims) in &access.grant.credentials {
+            let entry = Entry::new(
+                EntryKind::Authorization,
+                authorization_digest(digest, id),
+                json!({ "claims": claims }),
+                access.expires_at,
+            );
+            self.inner.store.insert(&entry).await?;
+        }
+        Ok(Some(record))
     }
 
     /// The credential endpoint (§8): checks the access token, the request, each key proof and
@@ -1025,6 +1109,8 @@ pub struct Oid4vciIssuerBuilder {
     authenticator: Option<Arc<dyn UserAuthenticator>>,
     clients: Vec<OAuthClient>,
     authorization_code_ttl: Option<time::Duration>,
+    token_verifier: Option<Arc<dyn AccessTokenVerifier>>,
+    authorization_servers: Vec<String>,
 }
 
 impl fmt::Debug for Oid4vciIssuerBuilder {
@@ -1160,6 +1246,19 @@ impl Oid4vciIssuerBuilder {
         self
     }
 
+    /// Accepts access tokens of the host's own OAuth server `authorization_server` (its issuer
+    /// identifier, announced in the metadata's `authorization_servers`) that `verifier` vouches
+    /// for, next to the built-in server's.
+    pub fn access_tokens(
+        mut self,
+        verifier: Arc<dyn AccessTokenVerifier>,
+        authorization_server: impl Into<String>,
+    ) -> Self {
+        self.token_verifier = Some(verifier);
+        self.authorization_servers.push(authorization_server.into());
+        self
+    }
+
     /// Checks the parts and builds.
     pub fn build(self) -> Result<Oid4vciIssuer, Oid4vciError> {
         let missing = |part: &str| Oid4vciError::config(format!("the builder needs {part}"));
@@ -1282,6 +1381,8 @@ impl Oid4vciIssuerBuilder {
                 dpop: self.dpop,
                 dpop_nonces,
                 authorization,
+                token_verifier: self.token_verifier,
+                authorization_servers: self.authorization_servers,
             }),
         })
     }

@@ -7,6 +7,7 @@
 mod authorization;
 mod dpop;
 mod dpop_nonce;
+mod external_tokens;
 mod flow;
 mod harness;
 mod hostile;

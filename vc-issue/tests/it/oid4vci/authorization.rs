@@ -48,7 +48,7 @@ async fn start_flow(clock: bool) -> Flow {
     let builder_clock = clock.clone();
     let h = start_custom(
         false,
-        Box::new(move |b| {
+        Box::new(move |b, _| {
             let b = b
                 .configuration(
                     CredentialConfiguration::new(

@@ -84,7 +84,7 @@ async fn proofs_carry_a_current_server_nonce_which_expires_and_rotates() {
     let builder_clock = clock.clone();
     let h = start_custom(
         true,
-        Box::new(move |b| {
+        Box::new(move |b, _| {
             b.dpop_nonces(time::Duration::minutes(2))
                 .clock(builder_clock)
         }),
@@ -165,7 +165,7 @@ async fn proofs_carry_a_current_server_nonce_which_expires_and_rotates() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_nonces_configured_no_nonce_is_asked_or_given() {
-    let h = start_custom(true, Box::new(|b| b)).await;
+    let h = start_custom(true, Box::new(|b, _| b)).await;
     let key = HolderKey::ed25519();
     let granted = token_with(&h, &key, None).await;
     assert_eq!(granted.status, 200, "{}", granted.body);

@@ -82,11 +82,12 @@ pub async fn start_sharing(
     store: Arc<dyn Oid4vciStore>,
     status_store: Arc<dyn vc_status::store::StatusListStore>,
 ) -> Harness {
-    start_full(store, status_store, false, false, Box::new(|b| b)).await
+    start_full(store, status_store, false, false, Box::new(|b, _| b)).await
 }
 
 /// What a test adds to the issuer's builder.
-pub type Custom = Box<dyn FnOnce(Oid4vciIssuerBuilder) -> Oid4vciIssuerBuilder + Send>;
+/// It is given the issuer's URL too.
+pub type Custom = Box<dyn FnOnce(Oid4vciIssuerBuilder, &str) -> Oid4vciIssuerBuilder + Send>;
 
 /// The issuer of [`start`], with what `custom` adds to its builder.
 pub async fn start_custom(dpop: bool, custom: Custom) -> Harness {
@@ -107,7 +108,7 @@ pub async fn start_dpop() -> Harness {
         Arc::new(vc_status::store::MemoryStore::new()),
         true,
         false,
-        Box::new(|b| b),
+        Box::new(|b, _| b),
     )
     .await
 }
@@ -121,7 +122,7 @@ pub async fn start_sd_jwt() -> Harness {
         Arc::new(vc_status::store::MemoryStore::new()),
         false,
         true,
-        Box::new(|b| b),
+        Box::new(|b, _| b),
     )
     .await
 }
@@ -191,7 +192,7 @@ async fn start_full(
                 .deferred(true),
             );
     }
-    let oid4vci = custom(oid4vci)
+    let oid4vci = custom(oid4vci, &base)
         .issuer(issuer.clone())
         .issuer_did(issuer_key.did())
         .credential_issuer(&base)
