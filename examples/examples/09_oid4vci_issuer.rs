@@ -17,13 +17,19 @@
 //!
 //! The registrar's office has two routes of its own, next to the library's (a host adds such
 //! routes to the same router), guarded by a bearer token:
-//! - `POST /registrar/offers` `{"configurations": [...], "tx_code": bool, "by_reference": bool}`:
-//!   a fresh offer `{"uri", "tx_code"}` for the demo student;
+//! - `POST /registrar/offers` `{"configurations": [...], "tx_code": bool, "by_reference": bool,
+//!   "authorization": bool}`: a fresh offer `{"uri", "tx_code"}` for the demo student,
+//!   pre-authorized, or (`authorization`) through the authorization code flow, where the student
+//!   signs in (the university's session cookie `university_session`) and the wallet
+//!   `student-wallet` redeems its code with PKCE at `https://wallet.example/callback`;
 //! - `POST /registrar/approve`: approves every request waiting for review and issues it, so the
 //!   wallet polling the deferred credential endpoint receives it (`{"approved": n}`).
 //!
-//! With `--out-dir`, the server writes `base_url`, `issuer_did` and `registrar_token` (mode 0600)
-//! there, then `ready`: what `.ci/interop-oid4vci` drives it with.
+//! DPoP proofs must carry the server's nonce (`DPoP-Nonce`, RFC 9449 §8).
+//!
+//! With `--out-dir`, the server writes `base_url`, `issuer_did`, `registrar_token` and the demo
+//! student's `student_session` (both mode 0600) there, then `ready`: what `.ci/interop-oid4vci`
+//! drives it with.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::future::IntoFuture;
@@ -45,7 +51,8 @@ use vc_examples::vcalm::cli::write_secret_file;
 use vc_examples::{data_dir, one_key};
 use vc_issue::http::{oid4vci_routes, serve, Authorizer, BearerTokens, ServeLimits, VcApi};
 use vc_issue::oid4vci::{
-    CredentialConfiguration, CredentialFormat, OfferRequest, Oid4vciIssuer, TxCode,
+    CredentialConfiguration, CredentialFormat, OAuthClient, OfferRequest, Oid4vciIssuer,
+    SessionUsers, TxCode, UserGrant,
 };
 use vc_issue::pipeline::schema::SdJwtVcConfig;
 use vc_issue::queue::{
@@ -70,6 +77,11 @@ const DIPLOMA_SD_JWT: &str = "diploma_sd_jwt";
 const DIPLOMA_VCT: &str = "https://university.example/vct/diploma";
 /// The archive copy, issued once the registrar approves.
 const DIPLOMA_DEFERRED: &str = "diploma_deferred";
+/// The wallet registered for the authorization code flow, and where it gets its code.
+const WALLET_CLIENT: &str = "student-wallet";
+const WALLET_REDIRECT: &str = "https://wallet.example/callback";
+/// The cookie of the university's single sign-on session.
+const SESSION_COOKIE: &str = "university_session";
 
 #[derive(Default)]
 struct Args {
@@ -143,9 +155,14 @@ async fn make_offer(
         .await
         .map_err(|e| refused(StatusCode::UNAUTHORIZED, e))?;
     let mut request = OfferRequest::new();
+    let authorization = body["authorization"] == json!(true);
     for id in body["configurations"].as_array().into_iter().flatten() {
         let id = id.as_str().unwrap_or_default();
-        request = request.credential(id, desk.claims.clone());
+        request = if authorization {
+            request.authorization(id)
+        } else {
+            request.credential(id, desk.claims.clone())
+        };
     }
     if body["tx_code"] == json!(true) {
         request = request.tx_code(TxCode::numeric(6).with_description("sent to your e-mail"));
@@ -263,7 +280,23 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         .policy(Arc::new(AlwaysHold))
         .observer(desk.clone())
         .build()?;
+    // The university's single sign-on, reduced to one signed-in student: the session a browser
+    // would carry after logging in at /login.
+    let claims = student_claims()?;
+    let users = Arc::new(SessionUsers::new(SESSION_COOKIE, format!("{base}/login")));
+    let student_session = random_token();
+    users.sign_in(
+        &student_session,
+        [DIPLOMA, DIPLOMA_JWT, DIPLOMA_SD_JWT]
+            .into_iter()
+            .fold(UserGrant::new(), |grant, id| {
+                grant.credential(id, claims.clone())
+            }),
+    );
     let oid4vci = Oid4vciIssuer::builder()
+        .authenticator(users)
+        .client(OAuthClient::new(WALLET_CLIENT, [WALLET_REDIRECT]))
+        .dpop_nonces(time::Duration::minutes(5))
         .issuer(issuer.clone())
         .issuer_did(key.did())
         .credential_issuer(&base)
@@ -306,7 +339,6 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
 
     let registrar_token = random_token();
     let auth = Arc::new(BearerTokens::new([registrar_token.as_str()]));
-    let claims = student_claims()?;
     let registrar = Router::new()
         .route("/registrar/offers", post(make_offer))
         .route("/registrar/approve", post(approve))
@@ -358,6 +390,7 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         std::fs::write(dir.join("base_url"), &base)?;
         std::fs::write(dir.join("issuer_did"), key.did().as_str())?;
         write_secret_file(&dir.join("registrar_token"), &registrar_token)?;
+        write_secret_file(&dir.join("student_session"), &student_session)?;
         std::fs::write(dir.join("ready"), "")?;
     }
 

@@ -354,7 +354,7 @@ registry! {
     // each answers with is in `vc_issue::oid4vci::Oid4vciError::oauth_error`.
     OID4VCI_INVALID_REQUEST: InvalidInput, "An OpenID4VCI token or notification request is malformed (invalid_request).";
     OID4VCI_UNSUPPORTED_GRANT_TYPE: InvalidInput, "The token request's grant type is not supported (unsupported_grant_type).";
-    OID4VCI_INVALID_GRANT: InvalidInput, "The pre-authorized code is unknown, used or expired, or the tx_code is wrong (invalid_grant).";
+    OID4VCI_INVALID_GRANT: InvalidInput, "The pre-authorized or authorization code is unknown, used or expired, or the tx_code, client, redirect_uri or code_verifier does not match it (invalid_grant).";
     OID4VCI_INVALID_TOKEN: Unauthenticated, "The access token is missing, unknown or expired (invalid_token).";
     OID4VCI_INVALID_CREDENTIAL_REQUEST: InvalidInput, "The credential request is malformed or not covered by the access token (invalid_credential_request).";
     OID4VCI_UNKNOWN_CREDENTIAL_CONFIGURATION: InvalidInput, "The credential_configuration_id is not one this issuer supports (unknown_credential_configuration).";
@@ -367,6 +367,14 @@ registry! {
     OID4VCI_INVALID_NOTIFICATION_ID: InvalidInput, "The notification_id is unknown or was used (invalid_notification_id).";
     OID4VCI_OFFER_NOT_FOUND: NotFound, "No credential offer is served under this id (used, expired or unknown).";
     OID4VCI_CONFIGURATION: Internal, "The OpenID4VCI issuer is misconfigured.";
+    OID4VCI_INVALID_CLIENT: InvalidInput, "The authorization request's client_id is not registered, or its redirect_uri is not one registered for it (not redirected).";
+    OID4VCI_UNSUPPORTED_RESPONSE_TYPE: InvalidInput, "The authorization request's response_type is not code (unsupported_response_type).";
+    OID4VCI_INVALID_SCOPE: InvalidInput, "The authorization request's scope names no credential configuration of this issuer (invalid_scope).";
+    OID4VCI_INVALID_AUTHORIZATION_DETAILS: InvalidInput, "The authorization_details are malformed or name an unknown configuration (invalid_authorization_details).";
+    OID4VCI_ACCESS_DENIED: Forbidden, "The user was not authenticated, refused, or may not receive the requested credentials (access_denied).";
+    OID4VCI_USE_DPOP_NONCE: InvalidInput, "The DPoP proof carries no nonce, or not a current one of this server: retry with the DPoP-Nonce given (use_dpop_nonce).";
+    OID4VCI_AUTHENTICATOR_FAILED: Unavailable, "The host's user authenticator failed (server_error).";
+    OID4VCI_TOKEN_VERIFIER_FAILED: Unavailable, "The verifier of the host's OAuth server's access tokens failed (server_error).";
 
     // The HTTP edge (vc-issue, feature http).
     HTTP_CONFIG_MISSING: Internal, "VcApi::builder() lacks a required part.";

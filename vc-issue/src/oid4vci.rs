@@ -4,8 +4,9 @@
 //!
 //! A schema of the registry in a format is a [`CredentialConfiguration`]; an [`Oid4vciIssuer`]
 //! serves its metadata, makes [`CredentialOffer`]s with a pre-authorized code (and an optional
-//! [`TxCode`]), and answers the token, nonce, credential, deferred credential and notification
-//! endpoints; `http::oid4vci_routes` puts them on HTTP.
+//! [`TxCode`]) or for the authorization code flow, and answers the authorization, token, nonce,
+//! credential, deferred credential and notification endpoints; `http::oid4vci_routes` puts
+//! them on HTTP.
 //!
 //! ```
 //! use std::sync::Arc;
@@ -57,7 +58,19 @@
 //!   `did:key`/`did:jwk` `kid`. Each proof of a batch has its own key and credential.
 //! - DPoP (RFC 9449), required with `Oid4vciIssuerBuilder::dpop`: the token is bound to the key
 //!   of the token request's proof, and every later request proves it again (`htm`, `htu`,
-//!   `ath`, a `jti` used once).
+//!   `ath`, a `jti` used once). With `Oid4vciIssuerBuilder::dpop_nonces` every proof carries a
+//!   nonce of this server (`use_dpop_nonce` and a `DPoP-Nonce` header otherwise); nonces expire
+//!   and are replaced at half their life.
+//! - The authorization code flow (with `Oid4vciIssuerBuilder::authenticator` and registered
+//!   [`OAuthClient`]s): `redirect_uri` matched exactly, or the browser is shown the error
+//!   instead of being redirected; PKCE with S256 only; the host's [`UserAuthenticator`] decides
+//!   who the user is and what they receive. Codes live a minute, are stored as digests with a
+//!   check binding them to the client, the redirect URI and the PKCE challenge, and are taken
+//!   on the first attempt, right or wrong.
+//! - Tokens of the host's own OAuth server (`Oid4vciIssuerBuilder::access_tokens`): an
+//!   [`AccessTokenVerifier`] vouches for them ([`JwtAccessTokens`]: RFC 9068 JWTs checked
+//!   against the server's JWKS, `iss`, `aud`, `exp`, `cnf.jkt`); what one grants is stored at
+//!   its first presentation and issued once.
 //!
 //! # Stores
 //! [`Oid4vciStore`] is small (insert, get, take, take with a check, purge).
@@ -72,12 +85,18 @@
 //! announces its `vct` and its claims (from the schema's JSON Schema) in the metadata.
 //!
 //! # Not yet
-//! The authorization code flow, DPoP nonces, `x5c` proof keys and credential response encryption.
+//! Token introspection (RFC 7662) as a reference `AccessTokenVerifier`, pushed authorization
+//! requests, `x5c` proof keys and credential response encryption.
 
+mod access_token;
+mod authenticator;
+mod authorization;
 #[cfg(feature = "sd-jwt")]
 mod claims;
+mod client;
 mod configuration;
 mod dpop;
+mod dpop_nonce;
 mod error;
 mod format;
 mod metadata;
@@ -94,6 +113,10 @@ mod sql_store;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
+pub use access_token::{AccessTokenVerifier, ExternalAccess, JwtAccessTokens};
+pub use authenticator::{Authorizing, SessionUsers, UserAuthenticator, UserDecision, UserGrant};
+pub use authorization::{AUTHORIZATION_CODE_GRANT, OPENID_CREDENTIAL};
+pub use client::OAuthClient;
 pub use configuration::CredentialConfiguration;
 pub use dpop::DPOP_TYP;
 pub use error::Oid4vciError;

@@ -41,5 +41,6 @@ pub mod suite;
 
 pub use failure::ConformanceError;
 
-// `ClaimsRule`, `ApprovalPolicy` and `IssuanceObserver` have no suite: they are the host's own
-// decisions, and the traits ask nothing of an answer that a suite could check.
+// `ClaimsRule`, `ApprovalPolicy`, `IssuanceObserver` and `oid4vci::UserAuthenticator` have no
+// suite: they are the host's own decisions, and the traits ask nothing of an answer that a suite
+// could check (the issuer checks what an authenticator grants against the request itself).

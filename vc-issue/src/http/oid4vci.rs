@@ -12,8 +12,8 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
+use axum::extract::{DefaultBodyLimit, Path, RawQuery, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, LOCATION, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -23,7 +23,9 @@ use serde_json::json;
 use super::body::json_body;
 use super::issuer_api::no_store;
 use super::{edge, status_of, BODY_LIMIT};
-use crate::oid4vci::{paths, CredentialResponse, Oid4vciError, Oid4vciIssuer, Presented};
+use crate::oid4vci::{
+    paths, CredentialResponse, Oid4vciError, Oid4vciIssuer, Presented, AUTHORIZATION_CODE_GRANT,
+};
 
 /// The OpenID4VCI routes of `issuer`, with the library's edge: serve them alone, or merge them
 /// into a [`VcApi`](super::VcApi) with [`VcApiBuilder::merge`](super::VcApiBuilder::merge).
@@ -33,7 +35,8 @@ use crate::oid4vci::{paths, CredentialResponse, Oid4vciError, Oid4vciIssuer, Pre
 /// | `GET /.well-known/openid-credential-issuer[/<issuer path>]` | Credential Issuer Metadata |
 /// | `GET /.well-known/oauth-authorization-server[/<issuer path>]` | Authorization Server Metadata |
 /// | `GET <issuer path>/oid4vci/offers/{id}` | an offer by reference, once |
-/// | `POST <issuer path>/oid4vci/token` | the token endpoint (form-encoded, pre-authorized code grant) |
+/// | `GET <issuer path>/oid4vci/authorize` | the authorization endpoint, `302` (with the authorization code flow) |
+/// | `POST <issuer path>/oid4vci/token` | the token endpoint (form-encoded; pre-authorized code and authorization code grants) |
 /// | `POST <issuer path>/oid4vci/nonce` | a fresh `c_nonce` |
 /// | `POST <issuer path>/oid4vci/credential` | credentials (Bearer access token) |
 /// | `POST <issuer path>/oid4vci/deferred_credential` | deferred credentials (Bearer) |
@@ -59,8 +62,13 @@ pub fn oid4vci_routes(issuer: Oid4vciIssuer) -> Router {
             get(authorization_server_metadata),
         )
         .route(&format!("{}/{{id}}", at(paths::OFFERS)), get(offer))
-        .route(&at(paths::TOKEN), post(token))
-        .with_state(issuer);
+        .route(&at(paths::TOKEN), post(token));
+    let other_routes = if issuer.authorization_code_flow() {
+        other_routes.route(&at(paths::AUTHORIZATION), get(authorize))
+    } else {
+        other_routes
+    }
+    .with_state(issuer);
     edge::shape(
         edge::json_gate(json_routes)
             .merge(other_routes)
@@ -102,9 +110,15 @@ impl IntoResponse for OAuthError {
             "message": message,
         });
         let mut response = no_store((status_of(code), Json(body)).into_response());
-        let challenge = match self.0 {
+        let challenge = match &self.0 {
             Oid4vciError::InvalidToken => Some("Bearer error=\"invalid_token\""),
             Oid4vciError::InvalidDpopProof { .. } => Some("DPoP error=\"invalid_dpop_proof\""),
+            Oid4vciError::UseDpopNonce { nonce } => {
+                if let Ok(nonce) = HeaderValue::from_str(nonce) {
+                    response.headers_mut().insert(DPOP_NONCE, nonce);
+                }
+                Some("DPoP error=\"use_dpop_nonce\"")
+            }
             _ => None,
         };
         if let Some(challenge) = challenge {
@@ -113,6 +127,70 @@ impl IntoResponse for OAuthError {
                 .insert(WWW_AUTHENTICATE, HeaderValue::from_static(challenge));
         }
         response
+    }
+}
+
+/// The header a server's DPoP nonce travels in (RFC 9449 §8).
+const DPOP_NONCE: &str = "dpop-nonce";
+
+/// Adds the issuer's current DPoP nonce to a token or resource response, when it requires
+/// them. A response that refused for want of a nonce already carries it. On a failure to draw
+/// one the response goes out without it: it is a hint, and the next proof without a current
+/// nonce is answered `use_dpop_nonce` with one.
+async fn with_dpop_nonce(issuer: &Oid4vciIssuer, mut response: Response) -> Response {
+    if response.headers().contains_key(DPOP_NONCE) {
+        return response;
+    }
+    match issuer.dpop_nonce().await {
+        Ok(Some(nonce)) => {
+            if let Ok(value) = HeaderValue::from_str(&nonce) {
+                response.headers_mut().insert(DPOP_NONCE, value);
+            }
+        }
+        Ok(None) => {}
+        Err(error) => {
+            tracing::warn!(code = %error.code(), error = %error, "no DPoP nonce to hand out")
+        }
+    }
+    response
+}
+
+/// Request parameters, form-encoded (a body or a query): each given once (RFC 6749 §3.1, §3.2).
+fn form_params(encoded: &[u8]) -> Result<std::collections::BTreeMap<String, String>, String> {
+    let mut params = std::collections::BTreeMap::new();
+    for (name, value) in url::form_urlencoded::parse(encoded) {
+        if params
+            .insert(name.to_string(), value.into_owned())
+            .is_some()
+        {
+            return Err(format!("the parameter `{name}` is given twice"));
+        }
+    }
+    Ok(params)
+}
+
+/// The authorization endpoint: a `302` to the wallet's redirect URI or the host's login page;
+/// an unregistered client or redirect URI, and a malformed query, answered here (never
+/// redirected).
+async fn authorize(
+    State(issuer): State<Oid4vciIssuer>,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let query = query.unwrap_or_default();
+    let params = match form_params(query.as_bytes()) {
+        Ok(params) => params,
+        Err(reason) => return OAuthError(Oid4vciError::invalid_request(reason)).into_response(),
+    };
+    match issuer.authorize(&params, &headers, &query).await {
+        Ok(location) => match HeaderValue::from_str(&location) {
+            Ok(location) => no_store((StatusCode::FOUND, [(LOCATION, location)]).into_response()),
+            Err(_) => OAuthError(Oid4vciError::config(
+                "a redirect location is not a valid header value",
+            ))
+            .into_response(),
+        },
+        Err(error) => OAuthError(error).into_response(),
     }
 }
 
@@ -198,25 +276,35 @@ async fn token(
             invalid("the body could not be read")
         }
     })?;
-    let mut params = std::collections::BTreeMap::new();
-    for (name, value) in url::form_urlencoded::parse(&body) {
-        if params.insert(name.clone(), value).is_some() {
-            return Err(invalid(&format!("the parameter `{name}` is given twice")));
-        }
-    }
-    let param = |name: &str| params.get(name).map(|v| v.as_ref());
+    let params = form_params(&body).map_err(|reason| invalid(&reason))?;
+    let param = |name: &str| params.get(name).map(String::as_str);
     let grant_type = param("grant_type").ok_or_else(|| invalid("grant_type is missing"))?;
     let dpop = dpop_header(&headers).map_err(|e| OAuthError(e).into_response())?;
-    let answer = issuer
-        .token(
-            grant_type,
-            param("pre-authorized_code"),
-            param("tx_code"),
-            dpop,
-        )
-        .await
-        .map_err(|e| OAuthError(e).into_response())?;
-    Ok(no_store(Json(answer).into_response()))
+    let answer = if grant_type == AUTHORIZATION_CODE_GRANT {
+        issuer
+            .redeem_authorization_code(
+                param("code"),
+                param("client_id"),
+                param("redirect_uri"),
+                param("code_verifier"),
+                dpop,
+            )
+            .await
+    } else {
+        issuer
+            .token(
+                grant_type,
+                param("pre-authorized_code"),
+                param("tx_code"),
+                dpop,
+            )
+            .await
+    };
+    let response = match answer {
+        Ok(answer) => no_store(Json(answer).into_response()),
+        Err(error) => OAuthError(error).into_response(),
+    };
+    Ok(with_dpop_nonce(&issuer, response).await)
 }
 
 async fn nonce(State(issuer): State<Oid4vciIssuer>) -> Result<Response, OAuthError> {
@@ -268,7 +356,16 @@ async fn wallet_request(
             .await
             .map(|_| StatusCode::NO_CONTENT.into_response()),
     };
-    outcome.unwrap_or_else(|e| OAuthError(e).into_response())
+    let response = outcome.unwrap_or_else(|error| {
+        let nonce = matches!(error, Oid4vciError::UseDpopNonce { .. });
+        let mut response = OAuthError(error).into_response();
+        // At a resource, a missing nonce is a refused token presentation (RFC 9449 §9).
+        if nonce {
+            *response.status_mut() = StatusCode::UNAUTHORIZED;
+        }
+        response
+    });
+    with_dpop_nonce(&issuer, response).await
 }
 
 type WalletBody = Result<Bytes, BytesRejection>;

@@ -21,6 +21,10 @@ pub struct CredentialConfiguration {
     /// Whether its requests go through the approval queue and are answered with a
     /// `transaction_id` for the deferred credential endpoint.
     pub deferred: bool,
+    /// The OAuth `scope` value that asks for it in an authorization request (OpenID4VCI 1.0
+    /// §5.1.2), announced in the metadata; none by default (then only `authorization_details`
+    /// name it).
+    pub scope: Option<String>,
 }
 
 impl CredentialConfiguration {
@@ -36,12 +40,20 @@ impl CredentialConfiguration {
             format,
             revocable: false,
             deferred: false,
+            scope: None,
         }
     }
 
     /// Gives its credentials a revocation status entry.
     pub fn revocable(mut self, revocable: bool) -> Self {
         self.revocable = revocable;
+        self
+    }
+
+    /// The `scope` value wallets may ask for it with (unique among the configurations; no
+    /// spaces, quotes or backslashes, RFC 6749 §3.3).
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scope = Some(scope.into());
         self
     }
 

@@ -25,6 +25,8 @@ pub(crate) struct DpopProof {
     pub(crate) jkt: String,
     /// Its unique identifier, used once.
     pub(crate) jti: String,
+    /// The server's nonce it carries (RFC 9449 §8), if any.
+    pub(crate) nonce: Option<String>,
 }
 
 /// Verifies `jwt` as the DPoP proof of a `method` request to `url` at `now` (`iat` no older than
@@ -65,6 +67,7 @@ pub(crate) fn verify(
     Ok(DpopProof {
         jkt: thumbprint(&key)?,
         jti: jti.to_owned(),
+        nonce: claim("nonce").map(str::to_owned),
     })
 }
 

@@ -23,12 +23,52 @@ pub enum Oid4vciError {
         /// What is wrong with it.
         reason: String,
     },
-    /// The token request's `grant_type` is not the pre-authorized code grant.
+    /// The token request's `grant_type` is neither the pre-authorized code grant nor (with an
+    /// authenticator) `authorization_code`.
     #[error("unsupported grant type")]
     UnsupportedGrantType,
-    /// The pre-authorized code is unknown, used or expired, or the `tx_code` is wrong or missing.
-    #[error("the pre-authorized code or tx_code is not valid")]
+    /// The pre-authorized or authorization code is unknown, used or expired, or the `tx_code`,
+    /// `client_id`, `redirect_uri` or `code_verifier` does not match it.
+    #[error(
+        "the code is not valid, or not for this tx_code, client, redirect_uri or code_verifier"
+    )]
     InvalidGrant,
+    /// The authorization request's `client_id` is not registered, or its `redirect_uri` is not
+    /// exactly one registered for the client. Answered to the browser, never redirected: the
+    /// redirect URI is not trusted.
+    #[error("invalid client: {reason}")]
+    InvalidClient {
+        /// What is wrong.
+        reason: String,
+    },
+    /// The authorization request's `response_type` is not `code`.
+    #[error("unsupported response type")]
+    UnsupportedResponseType,
+    /// A `scope` value of the authorization request names no credential configuration.
+    #[error("a scope value names no credential configuration")]
+    InvalidScope,
+    /// The `authorization_details` are malformed or name an unknown configuration.
+    #[error("invalid authorization_details: {reason}")]
+    InvalidAuthorizationDetails {
+        /// What is wrong with them.
+        reason: String,
+    },
+    /// The user was not authenticated, refused, or may not receive what the wallet asked for.
+    #[error("access denied")]
+    AccessDenied,
+    /// The DPoP proof carries no nonce, or not a current one (RFC 9449 §8, §9): the wallet
+    /// retries with `nonce`, sent in the `DPoP-Nonce` header.
+    #[error("use the DPoP nonce given")]
+    UseDpopNonce {
+        /// The nonce to use.
+        nonce: String,
+    },
+    /// The host's [`AccessTokenVerifier`](super::AccessTokenVerifier) failed.
+    #[error("the access token verifier failed")]
+    TokenVerifier(#[source] BoxError),
+    /// The host's [`UserAuthenticator`](super::UserAuthenticator) failed.
+    #[error("the user authenticator failed")]
+    Authenticator(#[source] BoxError),
     /// The access token is missing, unknown or expired.
     #[error("the access token is not valid")]
     InvalidToken,
@@ -116,6 +156,16 @@ impl Oid4vciError {
             Self::InvalidNotificationId => ErrorCode::OID4VCI_INVALID_NOTIFICATION_ID,
             Self::OfferNotFound => ErrorCode::OID4VCI_OFFER_NOT_FOUND,
             Self::Config { .. } => ErrorCode::OID4VCI_CONFIGURATION,
+            Self::InvalidClient { .. } => ErrorCode::OID4VCI_INVALID_CLIENT,
+            Self::UnsupportedResponseType => ErrorCode::OID4VCI_UNSUPPORTED_RESPONSE_TYPE,
+            Self::InvalidScope => ErrorCode::OID4VCI_INVALID_SCOPE,
+            Self::InvalidAuthorizationDetails { .. } => {
+                ErrorCode::OID4VCI_INVALID_AUTHORIZATION_DETAILS
+            }
+            Self::AccessDenied => ErrorCode::OID4VCI_ACCESS_DENIED,
+            Self::UseDpopNonce { .. } => ErrorCode::OID4VCI_USE_DPOP_NONCE,
+            Self::Authenticator(_) => ErrorCode::OID4VCI_AUTHENTICATOR_FAILED,
+            Self::TokenVerifier(_) => ErrorCode::OID4VCI_TOKEN_VERIFIER_FAILED,
             Self::Qr(_) => ErrorCode::QR_ENCODING_FAILED,
             Self::Randomness(_) => ErrorCode::RANDOMNESS_UNAVAILABLE,
             Self::Issue(e) => e.code(),
@@ -128,8 +178,8 @@ impl Oid4vciError {
         }
     }
 
-    /// The error name of the specifications (RFC 6749 §5.2, RFC 6750 §3.1, OpenID4VCI 1.0 §8.3.1,
-    /// §9.3, §11.3, RFC 9449 §7.1): what a wallet acts on. Errors of the pipeline the caller can fix are
+    /// The error name of the specifications (RFC 6749 §4.1.2.1, §5.2, RFC 6750 §3.1, RFC 9396 §5,
+    /// OpenID4VCI 1.0 §8.3.1, §9.3, §11.3, RFC 9449 §7.1, §8): what a wallet acts on. Errors of the pipeline the caller can fix are
     /// `invalid_credential_request`; failures on this side are `server_error`.
     pub fn oauth_error(&self) -> &'static str {
         match self {
@@ -147,6 +197,12 @@ impl Oid4vciError {
             Self::CredentialRequestDenied => "credential_request_denied",
             Self::InvalidNotificationId => "invalid_notification_id",
             Self::OfferNotFound => "invalid_request",
+            Self::InvalidClient { .. } => "invalid_client",
+            Self::UnsupportedResponseType => "unsupported_response_type",
+            Self::InvalidScope => "invalid_scope",
+            Self::InvalidAuthorizationDetails { .. } => "invalid_authorization_details",
+            Self::AccessDenied => "access_denied",
+            Self::UseDpopNonce { .. } => "use_dpop_nonce",
             _ if self.code().class().is_server_side() => "server_error",
             Self::Issue(_) | Self::Queue(_) => "invalid_credential_request",
             _ => "server_error",
@@ -178,6 +234,18 @@ impl Oid4vciError {
 
     pub(crate) fn invalid_dpop_proof(reason: impl Into<String>) -> Self {
         Self::InvalidDpopProof {
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn invalid_client(reason: impl Into<String>) -> Self {
+        Self::InvalidClient {
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn invalid_authorization_details(reason: impl Into<String>) -> Self {
+        Self::InvalidAuthorizationDetails {
             reason: reason.into(),
         }
     }

@@ -5,6 +5,7 @@
 use serde_json::{json, Map, Value};
 use vc_core::did_key::DidKey;
 
+use super::authorization::{AUTHORIZATION_CODE_GRANT, OPENID_CREDENTIAL};
 use super::error::Oid4vciError;
 use super::offer::PRE_AUTHORIZED_GRANT;
 use super::proof::PROOF_ALGS;
@@ -28,6 +29,9 @@ impl Oid4vciIssuer {
             let format = &configuration.format;
             let mut entry = Map::new();
             entry.insert("format".into(), json!(format.id()));
+            if let Some(scope) = &configuration.scope {
+                entry.insert("scope".into(), json!(scope));
+            }
             entry.extend(format.describe(&schema));
             let algs = format.signing_algs(issuer_key);
             if !algs.is_empty() {
@@ -66,10 +70,9 @@ impl Oid4vciIssuer {
         }
         let mut metadata = Map::new();
         metadata.insert("credential_issuer".into(), json!(self.credential_issuer()));
-        metadata.insert(
-            "authorization_servers".into(),
-            json!([self.credential_issuer()]),
-        );
+        let mut servers = vec![self.credential_issuer().to_owned()];
+        servers.extend(self.inner.authorization_servers.iter().cloned());
+        metadata.insert("authorization_servers".into(), json!(servers));
         metadata.insert(
             "credential_endpoint".into(),
             json!(self.url(paths::CREDENTIAL)),
@@ -99,9 +102,11 @@ impl Oid4vciIssuer {
 
     /// The Authorization Server Metadata of the built-in server: the token endpoint, the
     /// pre-authorized code grant, that wallets need not authenticate to use it, and the DPoP
-    /// proof algorithms it takes.
+    /// proof algorithms it takes; with the authorization code flow, the authorization endpoint,
+    /// PKCE S256, `authorization_details` of type `openid_credential`, the scopes, and `iss` in
+    /// authorization responses (RFC 9207).
     pub fn authorization_server_metadata(&self) -> Value {
-        json!({
+        let mut metadata = json!({
             "issuer": self.credential_issuer(),
             "token_endpoint": self.url(paths::TOKEN),
             "grant_types_supported": [PRE_AUTHORIZED_GRANT],
@@ -109,6 +114,23 @@ impl Oid4vciIssuer {
             "response_types_supported": [],
             "token_endpoint_auth_methods_supported": ["none"],
             "dpop_signing_alg_values_supported": PROOF_ALGS,
-        })
+        });
+        if self.authorization_code_flow() {
+            metadata["authorization_endpoint"] = json!(self.url(paths::AUTHORIZATION));
+            metadata["grant_types_supported"] =
+                json!([AUTHORIZATION_CODE_GRANT, PRE_AUTHORIZED_GRANT]);
+            metadata["response_types_supported"] = json!(["code"]);
+            metadata["code_challenge_methods_supported"] = json!(["S256"]);
+            metadata["authorization_details_types_supported"] = json!([OPENID_CREDENTIAL]);
+            metadata["authorization_response_iss_parameter_supported"] = json!(true);
+            let scopes: Vec<&str> = self
+                .configurations()
+                .filter_map(|c| c.scope.as_deref())
+                .collect();
+            if !scopes.is_empty() {
+                metadata["scopes_supported"] = json!(scopes);
+            }
+        }
+        metadata
     }
 }

@@ -115,12 +115,14 @@ impl TxCode {
     }
 }
 
-/// What to offer: credentials of configurations with their claims, an optional `tx_code`, how
-/// long the pre-authorized code lives, and whether the offer travels by reference.
+/// What to offer: credentials of configurations with their claims (pre-authorized) or to be
+/// authorized by the user (authorization code), an optional `tx_code`, how long the code or
+/// `issuer_state` lives, and whether the offer travels by reference.
 #[derive(Debug, Clone, Default)]
 #[must_use]
 pub struct OfferRequest {
     pub(crate) credentials: Vec<(String, Map<String, Value>)>,
+    pub(crate) authorized: Vec<String>,
     pub(crate) tx_code: Option<TxCode>,
     pub(crate) ttl: Option<time::Duration>,
     pub(crate) by_reference: bool,
@@ -141,6 +143,16 @@ impl OfferRequest {
         claims: Map<String, Value>,
     ) -> Self {
         self.credentials.push((configuration_id.into(), claims));
+        self
+    }
+
+    /// Offers a credential of the configuration `configuration_id` through the authorization
+    /// code flow: the offer carries the `authorization_code` grant with an `issuer_state`, and
+    /// the claims come from the user's authentication. Not with [`credential`](Self::credential)
+    /// or a [`tx_code`](Self::tx_code) in the same offer; needs the issuer's
+    /// [`authenticator`](super::Oid4vciIssuerBuilder::authenticator).
+    pub fn authorization(mut self, configuration_id: impl Into<String>) -> Self {
+        self.authorized.push(configuration_id.into());
         self
     }
 

@@ -11,8 +11,14 @@ use time::OffsetDateTime;
 use vc_core::{Clock, Did, SystemClock};
 use vc_status::store::StoreErrorKind;
 
+use super::access_token::AccessTokenVerifier;
+use super::authenticator::UserAuthenticator;
+use super::authorization::AuthorizationServer;
+use super::authorization::AUTHORIZATION_CODE_GRANT;
+use super::client::OAuthClient;
 use super::configuration::CredentialConfiguration;
 use super::dpop;
+use super::dpop_nonce::DpopNonces;
 use super::error::Oid4vciError;
 use super::notification::{Notification, NotificationEvent, NotificationObserver};
 use super::offer::{CredentialOffer, OfferRequest, PRE_AUTHORIZED_GRANT};
@@ -27,6 +33,8 @@ use crate::queue::{IssuanceQueue, TicketId, TicketState};
 pub mod paths {
     /// The token endpoint (built-in authorization server).
     pub const TOKEN: &str = "/oid4vci/token";
+    /// The authorization endpoint (built-in authorization server, authorization code flow).
+    pub const AUTHORIZATION: &str = "/oid4vci/authorize";
     /// The nonce endpoint.
     pub const NONCE: &str = "/oid4vci/nonce";
     /// The credential endpoint.
@@ -45,6 +53,8 @@ pub mod paths {
 
 /// Defaults of [`Oid4vciIssuerBuilder`]: short lives for everything that is a bearer secret.
 pub mod defaults {
+    /// How long an authorization code lives: the wallet redeems it right after the redirect.
+    pub const AUTHORIZATION_CODE_TTL: time::Duration = time::Duration::minutes(1);
     /// How long a pre-authorized code lives unless the offer says otherwise.
     pub const CODE_TTL: time::Duration = time::Duration::minutes(10);
     /// The longest a pre-authorized code may live.
@@ -135,6 +145,10 @@ pub(crate) struct Inner {
     pub(crate) batch_size: usize,
     pub(crate) deferred_interval: u64,
     pub(crate) dpop: bool,
+    pub(crate) dpop_nonces: Option<DpopNonces>,
+    pub(crate) authorization: Option<AuthorizationServer>,
+    pub(crate) token_verifier: Option<Arc<dyn AccessTokenVerifier>>,
+    pub(crate) authorization_servers: Vec<String>,
 }
 
 impl fmt::Debug for Oid4vciIssuer {
@@ -176,11 +190,11 @@ impl Oid4vciIssuer {
         format!("{}{path}", self.inner.credential_issuer)
     }
 
-    fn now(&self) -> OffsetDateTime {
+    pub(crate) fn now(&self) -> OffsetDateTime {
         self.inner.clock.now()
     }
 
-    fn configuration(&self, id: &str) -> Result<&CredentialConfiguration, Oid4vciError> {
+    pub(crate) fn configuration(&self, id: &str) -> Result<&CredentialConfiguration, Oid4vciError> {
         self.inner
             .configurations
             .get(id)
@@ -194,15 +208,18 @@ impl Oid4vciIssuer {
         &self,
         request: OfferRequest,
     ) -> Result<CredentialOffer, Oid4vciError> {
-        if request.credentials.is_empty() {
-            return Err(Oid4vciError::invalid_request(
-                "an offer names at least one credential",
-            ));
-        }
         let ttl = request.ttl.unwrap_or(defaults::CODE_TTL);
         if !ttl.is_positive() || ttl > defaults::MAX_CODE_TTL {
             return Err(Oid4vciError::invalid_request(
                 "a pre-authorized code lives more than 0 s and at most 7 days",
+            ));
+        }
+        if !request.authorized.is_empty() {
+            return self.create_authorization_offer(request, ttl).await;
+        }
+        if request.credentials.is_empty() {
+            return Err(Oid4vciError::invalid_request(
+                "an offer names at least one credential",
             ));
         }
         let mut credentials = Map::new();
@@ -213,16 +230,7 @@ impl Oid4vciIssuer {
                     "an offer names each configuration once",
                 ));
             }
-            // The issuer itself stands in for the holder, whom only the key proof will name.
-            let probe = IssuanceRequest::new(
-                configuration.schema_id.clone(),
-                self.inner.issuer_did.clone(),
-                self.inner.issuer_did.clone(),
-                claims.clone(),
-            )
-            .with_proof_type(configuration.format.proof_type())
-            .with_data_model(configuration.format.data_model());
-            self.inner.issuer.check(probe).await?;
+            self.check_claims(configuration, claims).await?;
             credentials.insert(id.clone(), Value::Object(claims.clone()));
         }
         if let Some(tx_code) = &request.tx_code {
@@ -255,7 +263,86 @@ impl Oid4vciIssuer {
             "credential_configuration_ids": request.credentials.iter().map(|(id, _)| id).collect::<Vec<_>>(),
             "grants": { PRE_AUTHORIZED_GRANT: grant },
         });
-        let reference = if request.by_reference {
+        self.finish_offer(offer, request.by_reference, tx_code, expires_at)
+            .await
+    }
+
+    /// Checks `claims` against `configuration`'s schema now, as the pipeline will when it
+    /// issues: a wallet should not learn of a bad offer or grant at the end.
+    pub(crate) async fn check_claims(
+        &self,
+        configuration: &CredentialConfiguration,
+        claims: &Map<String, Value>,
+    ) -> Result<(), Oid4vciError> {
+        // The issuer itself stands in for the holder, whom only the key proof will name.
+        let probe = IssuanceRequest::new(
+            configuration.schema_id.clone(),
+            self.inner.issuer_did.clone(),
+            self.inner.issuer_did.clone(),
+            claims.clone(),
+        )
+        .with_proof_type(configuration.format.proof_type())
+        .with_data_model(configuration.format.data_model());
+        self.inner.issuer.check(probe).await?;
+        Ok(())
+    }
+
+    /// An offer with the `authorization_code` grant: an `issuer_state` the authorization
+    /// request brings back, stored (as its digest) with the configurations it offers. The claims
+    /// come from the user's authentication.
+    async fn create_authorization_offer(
+        &self,
+        request: OfferRequest,
+        ttl: time::Duration,
+    ) -> Result<CredentialOffer, Oid4vciError> {
+        if !self.authorization_code_flow() {
+            return Err(Oid4vciError::config(
+                "an authorization code offer needs the authorization code flow (an authenticator)",
+            ));
+        }
+        if !request.credentials.is_empty() || request.tx_code.is_some() {
+            return Err(Oid4vciError::invalid_request(
+                "an offer is pre-authorized (credentials with claims, a tx_code) or through \
+                 authorization, not both",
+            ));
+        }
+        let mut ids: Vec<&String> = Vec::with_capacity(request.authorized.len());
+        for id in &request.authorized {
+            self.configuration(id)?;
+            if ids.contains(&id) {
+                return Err(Oid4vciError::invalid_request(
+                    "an offer names each configuration once",
+                ));
+            }
+            ids.push(id);
+        }
+        let state = secret()?;
+        let expires_at = self.now() + ttl;
+        let entry = Entry::new(
+            EntryKind::IssuerState,
+            state.digest(),
+            json!({ "configurations": ids }),
+            expires_at,
+        );
+        self.inner.store.insert(&entry).await?;
+        let offer = json!({
+            "credential_issuer": self.inner.credential_issuer,
+            "credential_configuration_ids": ids,
+            "grants": { AUTHORIZATION_CODE_GRANT: { "issuer_state": state.expose() } },
+        });
+        self.finish_offer(offer, request.by_reference, None, expires_at)
+            .await
+    }
+
+    /// The offer, stored for `credential_offer_uri` when it travels by reference.
+    async fn finish_offer(
+        &self,
+        offer: Value,
+        by_reference: bool,
+        tx_code: Option<String>,
+        expires_at: OffsetDateTime,
+    ) -> Result<CredentialOffer, Oid4vciError> {
+        let reference = if by_reference {
             let id = secret()?;
             let record = Entry::new(EntryKind::Offer, id.digest(), offer.clone(), expires_at);
             self.inner.store.insert(&record).await?;
@@ -298,15 +385,7 @@ impl Oid4vciIssuer {
         if grant_type != PRE_AUTHORIZED_GRANT {
             return Err(Oid4vciError::UnsupportedGrantType);
         }
-        let jkt = match dpop_proof {
-            Some(proof) => Some(self.dpop_once(proof, paths::TOKEN, None).await?),
-            None if self.inner.dpop => {
-                return Err(Oid4vciError::invalid_dpop_proof(
-                    "this issuer binds tokens to a key: send a DPoP proof",
-                ))
-            }
-            None => None,
-        };
+        let jkt = self.token_dpop(dpop_proof).await?;
         let code = pre_authorized_code
             .ok_or_else(|| Oid4vciError::invalid_request("pre-authorized_code is missing"))?;
         let digest = TokenDigest::of_presented(code).ok_or(Oid4vciError::InvalidGrant)?;
@@ -325,6 +404,32 @@ impl Oid4vciIssuer {
             .get("credentials")
             .and_then(Value::as_object)
             .ok_or_else(|| Oid4vciError::config("a stored grant has no credentials"))?;
+        self.grant_access(credentials, jkt, now).await
+    }
+
+    /// The DPoP proof of a token request, checked (its key's thumbprint), or its absence where
+    /// allowed. Checked before a code is redeemed, so a bad proof costs no code.
+    pub(crate) async fn token_dpop(
+        &self,
+        dpop_proof: Option<&str>,
+    ) -> Result<Option<String>, Oid4vciError> {
+        match dpop_proof {
+            Some(proof) => Ok(Some(self.dpop_once(proof, paths::TOKEN, None).await?)),
+            None if self.inner.dpop => Err(Oid4vciError::invalid_dpop_proof(
+                "this issuer binds tokens to a key: send a DPoP proof",
+            )),
+            None => Ok(None),
+        }
+    }
+
+    /// An access token covering `credentials` (claims by configuration id), bound to `jkt`
+    /// when given: the token response.
+    pub(crate) async fn grant_access(
+        &self,
+        credentials: &Map<String, Value>,
+        jkt: Option<String>,
+        now: OffsetDateTime,
+    ) -> Result<Value, Oid4vciError> {
         let token = secret()?;
         let expires_at = now + self.inner.token_ttl;
         let ids: Vec<&String> = credentials.keys().collect();
@@ -377,6 +482,11 @@ impl Oid4vciIssuer {
         let now = self.now();
         let max_age = self.inner.proof_max_age;
         let proven = dpop::verify(proof, "POST", &self.url(path), token, now, max_age)?;
+        if let Some(nonces) = &self.inner.dpop_nonces {
+            nonces
+                .check(proven.nonce.as_deref(), self.inner.store.as_ref(), now)
+                .await?;
+        }
         let mut hasher = Sha256::new();
         hasher.update(proven.jkt.as_bytes());
         hasher.update(b"\0");
@@ -404,13 +514,19 @@ impl Oid4vciIssuer {
         path: &str,
     ) -> Result<TokenDigest, Oid4vciError> {
         let token = presented.token.ok_or(Oid4vciError::InvalidToken)?;
-        let digest = TokenDigest::of_presented(token).ok_or(Oid4vciError::InvalidToken)?;
-        let record = self
+        let digest = self.access_token_digest(token)?;
+        let record = match self
             .inner
             .store
             .get(EntryKind::AccessToken, &digest, self.now())
             .await?
-            .ok_or(Oid4vciError::InvalidToken)?;
+        {
+            Some(record) => record,
+            None => self
+                .adopt(token, &digest)
+                .await?
+                .ok_or(Oid4vciError::InvalidToken)?,
+        };
         match record.get("jkt").and_then(Value::as_str) {
             // A DPoP-bound token is no bearer token (RFC 9449 §7.1).
             Some(_) if !presented.dpop_scheme => return Err(Oid4vciError::InvalidToken),
@@ -428,6 +544,81 @@ impl Oid4vciIssuer {
             None => {}
         }
         Ok(digest)
+    }
+
+    /// The digest an access token is stored under. This issuer's tokens are short; a JWT of the
+    /// host's server may be longer, up to the bound its verifier reads.
+    fn access_token_digest(&self, token: &str) -> Result<TokenDigest, Oid4vciError> {
+        let token = token.trim();
+        let limit = if self.inner.token_verifier.is_some() {
+            super::proof::MAX_PROOF_LEN
+        } else {
+            0
+        };
+        TokenDigest::of_presented(token)
+            .or_else(|| {
+                (token.len() <= limit)
+                    .then(|| TokenDigest::from_bytes(Sha256::digest(token.as_bytes()).into()))
+            })
+            .ok_or(Oid4vciError::InvalidToken)
+    }
+
+    /// A token of the host's OAuth server, if its [`AccessTokenVerifier`] vouches for it: stored
+    /// as a token of this issuer (what it grants, issued once), until it expires. Of concurrent
+    /// first presentations one stores the grant; the others read what it stored.
+    async fn adopt(
+        &self,
+        token: &str,
+        digest: &TokenDigest,
+    ) -> Result<Option<Value>, Oid4vciError> {
+        let Some(verifier) = &self.inner.token_verifier else {
+            return Ok(None);
+        };
+        let now = self.now();
+        let Some(access) = verifier
+            .verify(token, now)
+            .await
+            .map_err(Oid4vciError::TokenVerifier)?
+        else {
+            return Ok(None);
+        };
+        if access.expires_at <= now {
+            return Ok(None);
+        }
+        for (id, claims) in &access.grant.credentials {
+            self.check_claims(self.configuration(id)?, claims).await?;
+        }
+        let ids: Vec<&String> = access.grant.credentials.keys().collect();
+        let record = json!({ "configurations": ids, "jkt": access.jkt });
+        let entry = Entry::new(
+            EntryKind::AccessToken,
+            *digest,
+            record.clone(),
+            access.expires_at,
+        );
+        match self.inner.store.insert(&entry).await {
+            Ok(()) => {}
+            Err(e) if e.kind() == StoreErrorKind::AlreadyExists => {
+                return Ok(self
+                    .inner
+                    .store
+                    .get(EntryKind::AccessToken, digest, now)
+                    .await?)
+            }
+            Err(e) => return Err(e.into()),
+        }
+        // Only the request that stored the token stores its grant: a credential issued under
+        // it is never granted again.
+        for (id, claims) in &access.grant.credentials {
+            let entry = Entry::new(
+                EntryKind::Authorization,
+                authorization_digest(digest, id),
+                json!({ "claims": claims }),
+                access.expires_at,
+            );
+            self.inner.store.insert(&entry).await?;
+        }
+        Ok(Some(record))
     }
 
     /// The credential endpoint (§8): checks the access token, the request, each key proof and
@@ -828,6 +1019,20 @@ impl Oid4vciIssuer {
         Ok(notification)
     }
 
+    /// The DPoP nonce to hand out now (the `DPoP-Nonce` header of token and resource
+    /// responses), when the issuer requires them
+    /// ([`dpop_nonces`](Oid4vciIssuerBuilder::dpop_nonces)).
+    pub async fn dpop_nonce(&self) -> Result<Option<String>, Oid4vciError> {
+        match &self.inner.dpop_nonces {
+            Some(nonces) => Ok(Some(
+                nonces
+                    .current(self.inner.store.as_ref(), self.now())
+                    .await?,
+            )),
+            None => Ok(None),
+        }
+    }
+
     /// Removes expired codes, tokens, nonces, offers, transactions and notification ids; returns
     /// how many. Run it now and then: expired entries are otherwise removed only when presented.
     pub async fn purge_expired(&self) -> Result<u64, Oid4vciError> {
@@ -849,7 +1054,7 @@ fn single_string_field<'a>(request: &'a Value, field: &str) -> Result<&'a str, S
 }
 
 /// A fresh 256-bit secret (codes, tokens, nonces, ids).
-fn secret() -> Result<PickupToken, Oid4vciError> {
+pub(super) fn secret() -> Result<PickupToken, Oid4vciError> {
     PickupToken::generate().map_err(|e| Oid4vciError::Randomness(Arc::new(e)))
 }
 
@@ -900,6 +1105,12 @@ pub struct Oid4vciIssuerBuilder {
     token_ttl: Option<time::Duration>,
     nonce_ttl: Option<time::Duration>,
     dpop: bool,
+    dpop_nonce_ttl: Option<time::Duration>,
+    authenticator: Option<Arc<dyn UserAuthenticator>>,
+    clients: Vec<OAuthClient>,
+    authorization_code_ttl: Option<time::Duration>,
+    token_verifier: Option<Arc<dyn AccessTokenVerifier>>,
+    authorization_servers: Vec<String>,
 }
 
 impl fmt::Debug for Oid4vciIssuerBuilder {
@@ -1006,6 +1217,48 @@ impl Oid4vciIssuerBuilder {
         self
     }
 
+    /// Requires DPoP proofs to carry a nonce of this server (RFC 9449 §8, §9), each good for
+    /// `ttl`: a proof without a current one is answered `use_dpop_nonce` with a `DPoP-Nonce`
+    /// header, and token and resource responses carry the current nonce. A new nonce is drawn
+    /// when half of the current one's life has passed.
+    pub fn dpop_nonces(mut self, ttl: time::Duration) -> Self {
+        self.dpop_nonce_ttl = Some(ttl);
+        self
+    }
+
+    /// Turns on the authorization code flow: the authorization endpoint asks `authenticator`
+    /// who the user is (at least one [`client`](Self::client) is needed too).
+    pub fn authenticator(mut self, authenticator: Arc<dyn UserAuthenticator>) -> Self {
+        self.authenticator = Some(authenticator);
+        self
+    }
+
+    /// Registers a wallet for the authorization code flow (`client_id`s unique).
+    pub fn client(mut self, client: OAuthClient) -> Self {
+        self.clients.push(client);
+        self
+    }
+
+    /// How long an authorization code lives ([`defaults::AUTHORIZATION_CODE_TTL`]; at most 10
+    /// minutes, RFC 6749 §4.1.2).
+    pub fn authorization_code_ttl(mut self, ttl: time::Duration) -> Self {
+        self.authorization_code_ttl = Some(ttl);
+        self
+    }
+
+    /// Accepts access tokens of the host's own OAuth server `authorization_server` (its issuer
+    /// identifier, announced in the metadata's `authorization_servers`) that `verifier` vouches
+    /// for, next to the built-in server's.
+    pub fn access_tokens(
+        mut self,
+        verifier: Arc<dyn AccessTokenVerifier>,
+        authorization_server: impl Into<String>,
+    ) -> Self {
+        self.token_verifier = Some(verifier);
+        self.authorization_servers.push(authorization_server.into());
+        self
+    }
+
     /// Checks the parts and builds.
     pub fn build(self) -> Result<Oid4vciIssuer, Oid4vciError> {
         let missing = |part: &str| Oid4vciError::config(format!("the builder needs {part}"));
@@ -1046,6 +1299,58 @@ impl Oid4vciIssuerBuilder {
         }
         let batch_size = self.batch_size.unwrap_or(defaults::BATCH_SIZE);
         let tx_code_attempts = self.tx_code_attempts.unwrap_or(defaults::TX_CODE_ATTEMPTS);
+        let mut scopes = BTreeSet::new();
+        for scope in configurations.values().filter_map(|c| c.scope.as_deref()) {
+            // RFC 6749 §3.3: a scope token is printable ASCII without space, `"` and `\`.
+            let token = !scope.is_empty()
+                && scope
+                    .bytes()
+                    .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\');
+            if !token || !scopes.insert(scope) {
+                return Err(Oid4vciError::config(
+                    "scope values are unique tokens without spaces, quotes or backslashes",
+                ));
+            }
+        }
+        let authorization =
+            match (self.authenticator, self.clients.is_empty()) {
+                (None, true) => None,
+                (Some(authenticator), false) => {
+                    let mut clients = BTreeMap::new();
+                    for client in self.clients {
+                        if let Some(problem) = client.problem() {
+                            return Err(Oid4vciError::config(problem));
+                        }
+                        let id = client.client_id.clone();
+                        if clients.insert(id, client).is_some() {
+                            return Err(Oid4vciError::config("client ids are unique"));
+                        }
+                    }
+                    let code_ttl = self
+                        .authorization_code_ttl
+                        .unwrap_or(defaults::AUTHORIZATION_CODE_TTL);
+                    if !code_ttl.is_positive() || code_ttl > time::Duration::minutes(10) {
+                        return Err(Oid4vciError::config(
+                            "an authorization code lives more than 0 s and at most 10 minutes",
+                        ));
+                    }
+                    Some(AuthorizationServer {
+                        authenticator,
+                        clients,
+                        code_ttl,
+                    })
+                }
+                _ => return Err(Oid4vciError::config(
+                    "the authorization code flow needs an authenticator and at least one client",
+                )),
+            };
+        let dpop_nonces = match self.dpop_nonce_ttl {
+            Some(ttl) if !ttl.is_positive() => {
+                return Err(Oid4vciError::config("a DPoP nonce lives more than 0 s"))
+            }
+            Some(ttl) => Some(DpopNonces::new(ttl)),
+            None => None,
+        };
         if batch_size == 0 || tx_code_attempts == 0 {
             return Err(Oid4vciError::config(
                 "the batch size and the tx_code attempts are at least 1",
@@ -1074,6 +1379,10 @@ impl Oid4vciIssuerBuilder {
                     .deferred_interval
                     .unwrap_or(defaults::DEFERRED_INTERVAL),
                 dpop: self.dpop,
+                dpop_nonces,
+                authorization,
+                token_verifier: self.token_verifier,
+                authorization_servers: self.authorization_servers,
             }),
         })
     }

@@ -1,7 +1,8 @@
 //! The storage trait of the OpenID4VCI issuer and its in-memory backend.
 //!
-//! Everything the protocol hands out once (pre-authorized codes, access tokens and what they
-//! cover, `c_nonce`s, offers by reference, deferred transactions, notification ids) is an
+//! Everything the protocol hands out once (pre-authorized and authorization codes, access tokens
+//! and what they cover, `c_nonce`s, DPoP nonces, offers by reference, `issuer_state`s, deferred
+//! transactions, notification ids) is an
 //! [`Entry`]: a kind, the SHA-256 digest of its secret, a JSON payload, an expiry, and for a
 //! pre-authorized code with a `tx_code` the digest of that code and the attempts left. One small
 //! trait covers all of them, so every backend has one table and five statements.
@@ -37,6 +38,13 @@ pub enum EntryKind {
     Notification,
     /// A DPoP proof's `jti` (with its key's thumbprint), kept while the proof could be replayed.
     DpopJti,
+    /// An authorization code of the authorization code flow (its check: the digest of what it
+    /// is bound to, the client, the redirect URI and the PKCE challenge).
+    AuthorizationCode,
+    /// The `issuer_state` of an offer with the `authorization_code` grant.
+    IssuerState,
+    /// A DPoP nonce the server handed out (RFC 9449 §8), good until it expires.
+    DpopNonce,
 }
 
 impl EntryKind {
@@ -51,6 +59,9 @@ impl EntryKind {
             EntryKind::Transaction => "transaction",
             EntryKind::Notification => "notification",
             EntryKind::DpopJti => "dpop_jti",
+            EntryKind::AuthorizationCode => "authorization_code",
+            EntryKind::IssuerState => "issuer_state",
+            EntryKind::DpopNonce => "dpop_nonce",
         }
     }
 }

@@ -32,6 +32,7 @@ pub async fn run_conformance(store: Arc<dyn Oid4vciStore>) -> Result<(), Conform
     duplicate_insert(store.as_ref()).await?;
     expired_is_not_returned(store.as_ref()).await?;
     checked_take(store.as_ref()).await?;
+    single_attempt_code(store.as_ref()).await?;
     purge_expired(store.as_ref()).await?;
     concurrent_redeem(store.clone(), store).await?;
     Ok(())
@@ -208,6 +209,61 @@ pub async fn checked_take(store: &dyn Oid4vciStore) -> Result<(), ConformanceErr
     Ok(())
 }
 
+/// An authorization code is stored with one attempt: a wrong binding (client, redirect URI,
+/// PKCE verifier) removes it, so the right one finds nothing after; the right binding takes it
+/// once; kinds stay apart.
+pub async fn single_attempt_code(store: &dyn Oid4vciStore) -> Result<(), ConformanceError> {
+    const CHECK: &str = "an authorization code is taken on its first attempt, right or wrong";
+    let kind = EntryKind::AuthorizationCode;
+    let (d, right, wrong) = (digest()?, digest()?, digest()?);
+    let code = entry(kind, d, t0() + Duration::minutes(1)).with_check(right, 1);
+    store.insert(&code).await.at(CHECK)?;
+    conform_eq!(
+        "a pre-authorized code of the same digest is another entry",
+        store
+            .take_checked(EntryKind::PreAuthorizedCode, &d, Some(&right), t0())
+            .await
+            .at(CHECK)?,
+        Checked::Missing
+    );
+    conform_eq!(
+        CHECK,
+        store
+            .take_checked(kind, &d, Some(&wrong), t0())
+            .await
+            .at(CHECK)?,
+        Checked::Mismatch { attempts_left: 0 }
+    );
+    conform_eq!(
+        "a wrong attempt burnt the code",
+        store
+            .take_checked(kind, &d, Some(&right), t0())
+            .await
+            .at(CHECK)?,
+        Checked::Missing
+    );
+    let d = digest()?;
+    let code = entry(kind, d, t0() + Duration::minutes(1)).with_check(right, 1);
+    store.insert(&code).await.at(CHECK)?;
+    conform_eq!(
+        CHECK,
+        store
+            .take_checked(kind, &d, Some(&right), t0())
+            .await
+            .at(CHECK)?,
+        Checked::Taken(code.payload.clone())
+    );
+    conform_eq!(
+        CHECK,
+        store
+            .take_checked(kind, &d, Some(&right), t0())
+            .await
+            .at(CHECK)?,
+        Checked::Missing
+    );
+    Ok(())
+}
+
 /// `purge_expired` removes exactly the entries expired at `now` and keeps the others.
 pub async fn purge_expired(store: &dyn Oid4vciStore) -> Result<(), ConformanceError> {
     const CHECK: &str = "purge_expired removes exactly the expired entries";
@@ -266,8 +322,9 @@ where
 }
 
 /// [`RACERS`] tasks, alternating between the handles `a` and `b` on one database, race to
-/// redeem one nonce (`take`) and one pre-authorized code with its `tx_code` (`take_checked`):
-/// exactly one wins each race; racing wrong `tx_code`s cost one attempt each.
+/// redeem one nonce (`take`), one pre-authorized code with its `tx_code` and one authorization
+/// code with its binding (`take_checked`): exactly one wins each race; racing wrong `tx_code`s
+/// cost one attempt each.
 pub async fn concurrent_redeem(
     a: Arc<dyn Oid4vciStore>,
     b: Arc<dyn Oid4vciStore>,
@@ -293,6 +350,22 @@ pub async fn concurrent_redeem(
         let taken = race(&stores, CHECK, move |store| async move {
             store
                 .take_checked(EntryKind::PreAuthorizedCode, &d, Some(&right), t0())
+                .await
+        })
+        .await?;
+        let winners = taken
+            .iter()
+            .filter(|t| matches!(t, Checked::Taken(_)))
+            .count();
+        conform_eq!(CHECK, winners, 1);
+
+        let (d, right) = (digest()?, digest()?);
+        let code =
+            entry(EntryKind::AuthorizationCode, d, t0() + Duration::hours(1)).with_check(right, 1);
+        stores[0].insert(&code).await.at(CHECK)?;
+        let taken = race(&stores, CHECK, move |store| async move {
+            store
+                .take_checked(EntryKind::AuthorizationCode, &d, Some(&right), t0())
                 .await
         })
         .await?;

@@ -10,13 +10,26 @@ use super::harness::{error_of, json_of, start, start_dpop, Harness, HolderKey, L
 const GRANT: &str = "urn:ietf:params:oauth:grant-type:pre-authorized_code";
 
 /// A DPoP proof of a POST to `url` by `key`, for `token` at a resource endpoint.
-async fn proof(key: &HolderKey, url: &str, token: Option<&str>) -> String {
+pub async fn proof(key: &HolderKey, url: &str, token: Option<&str>) -> String {
+    proof_with_nonce(key, url, token, None).await
+}
+
+/// [`proof`] carrying the server's `nonce`.
+pub async fn proof_with_nonce(
+    key: &HolderKey,
+    url: &str,
+    token: Option<&str>,
+    nonce: Option<&str>,
+) -> String {
     let mut claims = json!({
         "jti": format!("{:016x}", rand::random::<u64>()),
         "htm": "POST",
         "htu": url,
         "iat": time::OffsetDateTime::now_utc().unix_timestamp(),
     });
+    if let Some(nonce) = nonce {
+        claims["nonce"] = json!(nonce);
+    }
     if let Some(token) = token {
         claims["ath"] = json!(URL_SAFE_NO_PAD.encode(Sha256::digest(token.as_bytes())));
     }
@@ -27,7 +40,7 @@ async fn proof(key: &HolderKey, url: &str, token: Option<&str>) -> String {
     .await
 }
 
-async fn token(h: &Harness, code: &str, tx: Option<&str>, dpop: Option<&str>) -> (u16, Value) {
+pub async fn token(h: &Harness, code: &str, tx: Option<&str>, dpop: Option<&str>) -> (u16, Value) {
     let mut form = vec![("grant_type", GRANT), ("pre-authorized_code", code)];
     if let Some(tx) = tx {
         form.push(("tx_code", tx));

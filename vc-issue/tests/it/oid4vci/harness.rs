@@ -9,7 +9,7 @@ use serde_json::{json, Map, Value};
 use vc_issue::http::{oid4vci_routes, BearerTokens, VcApi};
 use vc_issue::oid4vci::{
     CredentialConfiguration, CredentialFormat, MemoryOid4vciStore, OfferRequest, Oid4vciIssuer,
-    Oid4vciStore, RecordingObserver, TxCode,
+    Oid4vciIssuerBuilder, Oid4vciStore, RecordingObserver, TxCode,
 };
 use vc_issue::pipeline::schema::SdJwtVcConfig;
 use vc_issue::queue::{
@@ -82,7 +82,23 @@ pub async fn start_sharing(
     store: Arc<dyn Oid4vciStore>,
     status_store: Arc<dyn vc_status::store::StatusListStore>,
 ) -> Harness {
-    start_full(store, status_store, false, false).await
+    start_full(store, status_store, false, false, Box::new(|b, _| b)).await
+}
+
+/// What a test adds to the issuer's builder.
+/// It is given the issuer's URL too.
+pub type Custom = Box<dyn FnOnce(Oid4vciIssuerBuilder, &str) -> Oid4vciIssuerBuilder + Send>;
+
+/// The issuer of [`start`], with what `custom` adds to its builder.
+pub async fn start_custom(dpop: bool, custom: Custom) -> Harness {
+    start_full(
+        Arc::new(MemoryOid4vciStore::new()),
+        Arc::new(vc_status::store::MemoryStore::new()),
+        dpop,
+        false,
+        custom,
+    )
+    .await
 }
 
 /// An issuer that requires DPoP.
@@ -92,6 +108,7 @@ pub async fn start_dpop() -> Harness {
         Arc::new(vc_status::store::MemoryStore::new()),
         true,
         false,
+        Box::new(|b, _| b),
     )
     .await
 }
@@ -105,6 +122,7 @@ pub async fn start_sd_jwt() -> Harness {
         Arc::new(vc_status::store::MemoryStore::new()),
         false,
         true,
+        Box::new(|b, _| b),
     )
     .await
 }
@@ -114,6 +132,7 @@ async fn start_full(
     status_store: Arc<dyn vc_status::store::StatusListStore>,
     dpop: bool,
     sd_jwt: bool,
+    custom: Custom,
 ) -> Harness {
     let (listener, base) = listen().await;
     let issuer_key = Arc::new(Ed25519Signer::from_seed(&[42; 32]));
@@ -173,7 +192,7 @@ async fn start_full(
                 .deferred(true),
             );
     }
-    let oid4vci = oid4vci
+    let oid4vci = custom(oid4vci, &base)
         .issuer(issuer.clone())
         .issuer_did(issuer_key.did())
         .credential_issuer(&base)
