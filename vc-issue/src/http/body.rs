@@ -3,8 +3,11 @@
 //! axum's own `Json` extractor answers bad bodies with plain text; reading the bytes ourselves
 //! keeps every refusal in the `{code, message, details}` shape, including the size limit's `413`.
 
+use std::convert::Infallible;
+
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
+use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use serde_json::Value;
 use vc_core::parse::{parse_value, ParseLimits};
@@ -38,4 +41,37 @@ pub(crate) fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Value, Ap
         }
     })?;
     parse_value(&bytes, &parse_limits(ParseLimits::MAX_DEPTH_CEILING)).map_err(core_error)
+}
+
+/// The body the edge's JSON gate parsed, handed to the handler in the request's extensions so
+/// that the body is parsed once (the bytes stay in the request too, unchanged).
+#[derive(Debug, Clone)]
+pub(crate) struct GatedBody(pub(crate) Value);
+
+/// A handler's JSON request body: the value the edge parsed, or, on a route without the gate,
+/// [`json_body`] of its bytes. It never rejects: the handler takes the outcome with
+/// [`value`](Self::value) where it would have read the body, after its own checks (the caller's
+/// authorization first).
+pub(crate) struct JsonBody(Result<Value, ApiError>);
+
+impl JsonBody {
+    /// The body, or the refusal [`json_body`] gives.
+    #[expect(
+        clippy::result_large_err,
+        reason = "ApiError is built once, on the refusal path of a request"
+    )]
+    pub(crate) fn value(self) -> Result<Value, ApiError> {
+        self.0
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for JsonBody {
+    type Rejection = Infallible;
+
+    async fn from_request(mut request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if let Some(GatedBody(value)) = request.extensions_mut().remove::<GatedBody>() {
+            return Ok(JsonBody(Ok(value)));
+        }
+        Ok(JsonBody(json_body(Bytes::from_request(request, state).await)))
+    }
 }

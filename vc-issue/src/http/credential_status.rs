@@ -24,8 +24,6 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
@@ -33,7 +31,7 @@ use serde_json::{json, Map, Value};
 use vc_core::ErrorCode;
 use vc_status::{StatusEntry, StatusPurpose};
 
-use super::body::json_body;
+use super::body::JsonBody;
 use super::error_status::{index_error, status_error};
 use super::instance::{InstancePath, IssuerInstance};
 use super::router::ApiState;
@@ -58,11 +56,11 @@ pub(crate) async fn update(
     State(state): State<Arc<ApiState>>,
     target: InstancePath,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: JsonBody,
 ) -> Result<Json<Value>, ApiError> {
     let principal = state.authorizer.authorize(&headers).await?;
     let instance = &state.instances.for_principal(&target, &principal)?.config;
-    let body = json_body(body)?;
+    let body = body.value()?;
     let Value::Object(body) = body else {
         return Err(ApiError::bad_request("the body must be a JSON object"));
     };

@@ -38,6 +38,7 @@ use serde_json::json;
 use vc_core::parse::{parse_value, ParseLimits};
 use vc_core::ErrorCode;
 
+use super::body::GatedBody;
 use super::error_status::core_error;
 use super::{ApiError, BODY_LIMIT};
 
@@ -204,10 +205,17 @@ async fn checked(request: Request) -> Result<Request, ApiError> {
         }
     };
     // An empty JSON body is the handler's to judge (the exchange endpoints read it as `{}`).
-    if !bytes.iter().all(u8::is_ascii_whitespace) {
-        parse_value(&bytes, &limits).map_err(core_error)?;
+    let parsed = if bytes.iter().all(u8::is_ascii_whitespace) {
+        None
+    } else {
+        Some(parse_value(&bytes, &limits).map_err(core_error)?)
+    };
+    let mut request = Request::from_parts(parts, Body::from(bytes));
+    if let Some(value) = parsed {
+        // Handlers that read JSON take this value instead of parsing the bytes again.
+        request.extensions_mut().insert(GatedBody(value));
     }
-    Ok(Request::from_parts(parts, Body::from(bytes)))
+    Ok(request)
 }
 
 /// Whether the request's one `Content-Type` is `application/json`, with no parameter but an

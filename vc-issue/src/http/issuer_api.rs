@@ -8,18 +8,16 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use vc_core::{Credential, DateTime, Did, ErrorCode, OneOrMany, ParseLimits};
 use vc_status::{ListFormat, StatusEntry, StatusPurpose, STATUS_LIST_2021_CONTEXT, VC_V2_CONTEXT};
 
-use super::body::json_body;
+use super::body::JsonBody;
 use super::error_status::{core_error, index_error, queue_error, status_error};
 use super::instance::{InstancePath, IssuerInstance, ServedInstance};
 use super::router::ApiState;
@@ -90,11 +88,11 @@ pub(crate) async fn issue(
     State(state): State<Arc<ApiState>>,
     target: InstancePath,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: JsonBody,
 ) -> Result<Response, ApiError> {
     let principal = state.authorizer.authorize(&headers).await?;
     let instance = state.instances.for_principal(&target, &principal)?;
-    let body = json_body(body)?;
+    let body = body.value()?;
     let is_vc_api = body
         .as_object()
         .is_some_and(|o| o.contains_key("credential"));
@@ -401,11 +399,24 @@ fn issued(
     credential: &IssuedCredential,
     mut extra: Map<String, Value>,
 ) -> Response {
-    match serde_json::to_value(credential) {
-        Ok(vc) => {
-            extra.insert("verifiableCredential".into(), vc);
-            no_store((status, Json(Value::Object(extra))).into_response())
-        }
+    /// Written straight from the credential, without building its JSON tree first.
+    #[derive(Serialize)]
+    struct Issued<'a> {
+        #[serde(flatten)]
+        extra: Map<String, Value>,
+        #[serde(rename = "verifiableCredential")]
+        credential: &'a IssuedCredential,
+    }
+    extra.remove("verifiableCredential");
+    match serde_json::to_vec(&Issued { extra, credential }) {
+        Ok(body) => no_store(
+            (
+                status,
+                [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+                body,
+            )
+                .into_response(),
+        ),
         Err(_) => ApiError::internal().into_response(),
     }
 }

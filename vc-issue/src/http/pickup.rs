@@ -5,8 +5,6 @@
 //! used, expired or never existed: one response for all three, so a caller learns nothing about
 //! which tokens exist.
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -15,7 +13,7 @@ use axum::{Json, Router};
 use serde_json::{json, Value};
 use vc_core::ErrorCode;
 
-use super::body::json_body;
+use super::body::JsonBody;
 use super::error_status::pickup_error;
 use super::issuer_api::no_store;
 use super::ApiError;
@@ -35,9 +33,9 @@ pub fn pickup_routes(service: PickupService) -> Router {
 
 async fn redeem(
     State(service): State<PickupService>,
-    body: Result<Bytes, BytesRejection>,
+    body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let body = json_body(body)?;
+    let body = body.value()?;
     let Some(Value::String(token)) = body.get("token") else {
         return Err(ApiError::bad_request(
             "the body must be {\"token\": \"...\"}",
