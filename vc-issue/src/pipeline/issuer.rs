@@ -82,6 +82,30 @@ async fn secure(
     }
 }
 
+/// Refuses a request whose `validFrom` lies after its `expirationDate`, or either of which is not
+/// an instant: said before a status entry is taken, for every format alike.
+fn check_validity_period(request: &IssuanceRequest) -> Result<(), IssueError> {
+    let instant = |name: &str, at: &Option<DateTime>| {
+        at.as_ref()
+            .map(|at| {
+                at.instant().map_err(|e| IssueError::InvalidRequest {
+                    reason: format!("{name}: {e}"),
+                })
+            })
+            .transpose()
+    };
+    let from = instant("validFrom", &request.valid_from)?;
+    let until = instant("expirationDate", &request.expiration_date)?;
+    if let (Some(from), Some(until)) = (from, until) {
+        if from > until {
+            return Err(IssueError::InvalidRequest {
+                reason: "validFrom lies after expirationDate".into(),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The proof options of [`Issuer::sign_credential_with`].
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
@@ -264,6 +288,7 @@ impl Issuer {
                 request.claims = claims;
             }
             valid?;
+            check_validity_period(&request)?;
             if let Some(rule) = self.inner.claims_rules.get(&prepared.schema.id) {
                 rule.check(&request.issuer_did, &request.holder_did, &request.claims)?;
             }
@@ -545,7 +570,7 @@ impl Issuer {
         let mut builder = Credential::builder()
             .version(request.data_model)
             .issuer(&request.issuer_did)
-            .valid_from(now)
+            .valid_from(request.valid_from.unwrap_or(now))
             .subject(subject(&request.holder_did, request.claims));
         for context in &schema.contexts {
             builder = builder.context(context.as_str());

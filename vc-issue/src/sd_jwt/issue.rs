@@ -174,6 +174,12 @@ pub(crate) async fn issue(
     let mut payload = Map::new();
     payload.insert("iss".into(), envelope.issuer.into());
     payload.insert("iat".into(), envelope.issued_at.unix_timestamp().into());
+    if let Some(nbf) = &request.valid_from {
+        let nbf = nbf
+            .instant()
+            .map_err(|e| invalid(format!("validFrom: {e}")))?;
+        payload.insert("nbf".into(), nbf.unix_timestamp().into());
+    }
     if let Some(exp) = &request.expiration_date {
         let exp = exp
             .instant()
