@@ -44,6 +44,9 @@ struct Inner {
     token_status: Option<Arc<StatusRegistry>>,
     #[cfg(feature = "sd-jwt")]
     status_tokens: crate::sd_jwt::StatusTokenCache,
+    /// By verification method (its absolute DID URL).
+    #[cfg(feature = "sd-jwt")]
+    jwt_key_headers: HashMap<String, crate::sd_jwt::JwtKeyHeader>,
     suites: Suites,
     clock: Arc<dyn Clock>,
     rate_limit: Option<RateLimit>,
@@ -385,6 +388,10 @@ impl Issuer {
                 verification_method: &prepared.verification_method,
                 signer: prepared.signer.as_ref(),
                 status,
+                key_header: self
+                    .inner
+                    .jwt_key_headers
+                    .get(prepared.verification_method.as_str()),
             };
             let compact = crate::sd_jwt::issue::issue(request, &prepared.schema, envelope).await?;
             return Ok((IssuedCredential::Jwt(compact), credential_id));
@@ -450,8 +457,13 @@ impl Issuer {
         let (method, signer) = self
             .find_key_for(&issuer_did, &proof_type, &resolved, &signing, None)
             .await?;
-        let token =
-            crate::sd_jwt::sign_status_list_token(&claims, &method, signer.as_ref()).await?;
+        let token = crate::sd_jwt::sign_status_list_token(
+            &claims,
+            &method,
+            self.inner.jwt_key_headers.get(method.as_str()),
+            signer.as_ref(),
+        )
+        .await?;
         self.inner.status_tokens.put(id, claims, token.clone());
         Ok(token)
     }
@@ -472,7 +484,11 @@ impl Issuer {
                 continue;
             };
             let mut jwk = jwk.as_ref().clone();
-            jwk.insert("kid".into(), document.absolute_id(&method.id).into());
+            let id = document.absolute_id(&method.id);
+            jwk.insert("kid".into(), id.as_str().into());
+            if let Some(header) = self.inner.jwt_key_headers.get(&id) {
+                header.annotate_jwk(&mut jwk)?;
+            }
             keys.push(Value::Object(jwk));
         }
         let mut jwks = Map::new();
@@ -728,6 +744,8 @@ pub struct IssuerBuilder {
     max_nesting: Option<usize>,
     claims_rules: HashMap<String, Arc<dyn ClaimsRule>>,
     resources: Option<Arc<dyn ResourceLoader>>,
+    #[cfg(feature = "sd-jwt")]
+    jwt_key_headers: HashMap<String, crate::sd_jwt::JwtKeyHeader>,
 }
 
 impl IssuerBuilder {
@@ -777,6 +795,20 @@ impl IssuerBuilder {
     /// same store as the W3C one, under its own namespace).
     pub fn token_status_registry(mut self, registry: Arc<StatusRegistry>) -> Self {
         self.token_status = Some(registry);
+        self
+    }
+
+    /// What the JWTs `verification_method` signs (SD-JWT VCs, Status List Tokens) say about its
+    /// key besides `alg`: a `kid` of the host's choosing, an `x5c` chain; published in the JWT VC
+    /// Issuer Metadata's `jwks` too.
+    #[cfg(feature = "sd-jwt")]
+    pub fn jwt_key_header(
+        mut self,
+        verification_method: &DidUrl,
+        header: crate::sd_jwt::JwtKeyHeader,
+    ) -> Self {
+        self.jwt_key_headers
+            .insert(verification_method.as_str().to_owned(), header);
         self
     }
 
@@ -843,6 +875,8 @@ impl IssuerBuilder {
                 token_status: self.token_status,
                 #[cfg(feature = "sd-jwt")]
                 status_tokens: Default::default(),
+                #[cfg(feature = "sd-jwt")]
+                jwt_key_headers: self.jwt_key_headers,
                 suites: self.suites.unwrap_or_default(),
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 rate_limit: self.rate_limit,
