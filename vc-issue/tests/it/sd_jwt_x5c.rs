@@ -334,3 +334,83 @@ async fn the_jwt_vc_issuer_metadata_publishes_the_configured_kid_and_x5c() {
         .status();
     assert_eq!(status, 405);
 }
+
+#[tokio::test]
+async fn status_list_tokens_carry_the_kid_and_x5c_and_verify_through_the_anchor() {
+    use vc_issue::sd_jwt::StaticStatusListTokens;
+    use vc_status::store::MemoryStore;
+    use vc_status::{ListFormat, StatusEntry, StatusRegistry};
+
+    let pki = Pki::new();
+    let did = p256().did();
+    let leaf = pki.leaf(&p256(), Some(did.as_str()), 2030);
+    let tokens = Arc::new(
+        StatusRegistry::builder()
+            .store(Arc::new(MemoryStore::new()))
+            .list_url_template("https://issuer.example/statuslists/{list}")
+            .issuer(did.as_str())
+            .format(ListFormat::TokenStatusList)
+            .clock(Arc::new(FixedClock::new(NOW)))
+            .build()
+            .unwrap(),
+    );
+    let header = JwtKeyHeader::new()
+        .kid(KID)
+        .x5c(&[leaf.clone(), pki.ca.clone()])
+        .unwrap();
+    let key = p256();
+    let setup = Setup::with(|b| {
+        b.jwt_key_header(&key.verification_method_id(), header)
+            .token_status_registry(tokens.clone())
+    });
+    setup
+        .schemas
+        .insert(degree_schema().with_sd_jwt_vc(SdJwtVcConfig::new(
+            "https://university.example/vct/degree",
+            vec!["/degree".into()],
+        )));
+    let request = IssuanceRequest::new(
+        "university-degree-v1",
+        did.clone(),
+        setup.holder.clone(),
+        degree_claims(),
+    )
+    .with_proof_type(ProofType::DcSdJwt)
+    .revocable(true);
+    let response = setup.issuer.issue(request).await.unwrap();
+    let sd_jwt = response.credential.as_jwt().unwrap().to_owned();
+    let entry = StatusEntry::from_value(response.credential_status.unwrap()).unwrap();
+    let uri = entry.list_credential().to_owned();
+    let id = tokens.list_id_from_url(&uri).unwrap();
+    let token = setup.issuer.status_list_token(&id).await.unwrap();
+    let token_header = segment(&token, 0);
+    assert_eq!(token_header["typ"], "statuslist+jwt");
+    assert_eq!(token_header["kid"], KID);
+    assert_eq!(
+        token_header["x5c"],
+        json!([STANDARD.encode(&leaf), STANDARD.encode(&pki.ca)])
+    );
+    let anchored = |token: String| {
+        verifier_at(NOW)
+            .x5c_trust_anchor(&pki.ca)
+            .unwrap()
+            .status_lists(Arc::new(StaticStatusListTokens::new().with(&uri, token)))
+    };
+    assert_eq!(
+        anchored(token).verify(&sd_jwt).await.unwrap().status,
+        Some(0)
+    );
+    tokens.revoke(&entry).await.unwrap();
+    let revoked = setup.issuer.status_list_token(&id).await.unwrap();
+    assert_eq!(
+        code(anchored(revoked.clone()).verify(&sd_jwt).await),
+        "SD_JWT_REVOKED"
+    );
+    // Trusting another CA only: the chains of the credential and its token lead nowhere.
+    let stranger = Pki::new();
+    let elsewhere = verifier_at(NOW)
+        .x5c_trust_anchor(&stranger.ca)
+        .unwrap()
+        .status_lists(Arc::new(StaticStatusListTokens::new().with(&uri, revoked)));
+    assert_eq!(code(elsewhere.verify(&sd_jwt).await), "SD_JWT_X5C_INVALID");
+}
