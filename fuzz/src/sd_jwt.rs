@@ -98,7 +98,11 @@ fn payload(jwt: &str) -> Option<Map<String, Value>> {
 fn check_decode(payload: &Map<String, Value>, disclosures: &[Disclosure]) {
     match decode(payload, disclosures) {
         Ok(decoded) => {
-            assert_eq!(decoded.paths.len(), disclosures.len(), "one path per disclosure");
+            assert_eq!(
+                decoded.paths.len(),
+                disclosures.len(),
+                "one path per disclosure"
+            );
             assert_no_markers(&Value::Object(decoded.claims));
         }
         Err(error) => assert_code(error.code(), &error),
@@ -108,10 +112,7 @@ fn check_decode(payload: &Map<String, Value>, disclosures: &[Disclosure]) {
 /// No `_sd` or `{"...": digest}` left anywhere in decoded claims, no `_sd_alg` at the top (the
 /// only place it means something; deeper it is an ordinary, signed name).
 fn assert_no_markers(claims: &Value) {
-    assert!(
-        claims.get("_sd_alg").is_none(),
-        "_sd_alg survived decoding"
-    );
+    assert!(claims.get("_sd_alg").is_none(), "_sd_alg survived decoding");
     assert_no_digests(claims);
 }
 
