@@ -58,22 +58,38 @@ both() { # check|rejects what args...
   "$kind" "py:   $what" py_verify "$@"
 }
 
-# Ours -> the kit, EdDSA and ES256.
-for alg in EdDSA ES256; do
+# Ours -> the kit, EdDSA, ES256 and ES384. The kit's did:key resolvers know Ed25519 and P-256
+# only: the P-384 issuer is given as its public JWK (issuer.jwk.json), the DID's key.
+wrong_did=did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK
+for alg in EdDSA ES256 ES384; do
   dir="$out/$alg"
-  flag=(); [ "$alg" = ES256 ] && flag=(--p256)
+  flag=()
+  case "$alg" in ES256) flag=(--p256) ;; ES384) flag=(--p384) ;; esac
   "$example" "${flag[@]}" --reveal /degree/name --reveal /nationalities/1 --out-dir "$dir" >"$out/ex.log"
   did="$(cat "$dir/issuer.did")"
+  key=(--did "$did")
+  wrong=(--did "$wrong_did")
+  if [ "$alg" = ES384 ]; then
+    key=(--issuer-jwk "$dir/issuer.jwk.json")
+    # Another P-384 key, made by jwcrypto (the python verifier's JOSE library).
+    /tmp/interop-py/bin/python -c "from jwcrypto import jwk; print(jwk.JWK.generate(kty='EC', crv='P-384').export_public())" \
+      >"$dir/wrong.jwk.json"
+    wrong=(--issuer-jwk "$dir/wrong.jwk.json")
+    check "$alg header alg" grep -q '"alg":"ES384"' <(python3 -c "
+import base64, sys
+h = open(sys.argv[1]).read().split('.')[0]
+print(base64.urlsafe_b64decode(h + '=' * (-len(h) % 4)).decode())" "$dir/sd-jwt.txt")
+  fi
   kb=(--holder-kb --kb-nonce "$(json_field "$dir/kb.json" nonce)" --kb-aud "$(json_field "$dir/kb.json" aud)")
-  both check "$alg SD-JWT VC as issued, status VALID" "$dir/sd-jwt.txt" --did "$did" --status-list-jwt "$dir/status-list.jwt"
-  both check "$alg presentation with KB-JWT, status VALID" "$dir/presentation.txt" --did "$did" "${kb[@]}" --status-list-jwt "$dir/status-list.jwt"
-  both rejects "$alg presentation after revocation" "$dir/presentation.txt" --did "$did" "${kb[@]}" --status-list-jwt "$dir/status-list-revoked.jwt"
+  both check "$alg SD-JWT VC as issued, status VALID" "$dir/sd-jwt.txt" "${key[@]}" --status-list-jwt "$dir/status-list.jwt"
+  both check "$alg presentation with KB-JWT, status VALID" "$dir/presentation.txt" "${key[@]}" "${kb[@]}" --status-list-jwt "$dir/status-list.jwt"
+  both rejects "$alg presentation after revocation" "$dir/presentation.txt" "${key[@]}" "${kb[@]}" --status-list-jwt "$dir/status-list-revoked.jwt"
   tamper_disclosure "$dir/sd-jwt.txt" 1 >"$dir/tampered.txt"
-  both rejects "$alg tampered disclosure" "$dir/tampered.txt" --did "$did"
+  both rejects "$alg tampered disclosure" "$dir/tampered.txt" "${key[@]}"
   tamper_jwt "$dir/status-list.jwt" iat 1 >"$dir/status-tampered.jwt"
-  both rejects "$alg tampered Status List Token" "$dir/sd-jwt.txt" --did "$did" --status-list-jwt "$dir/status-tampered.jwt"
-  both rejects "$alg KB-JWT with another nonce" "$dir/presentation.txt" --did "$did" --holder-kb --kb-nonce other --kb-aud "$(json_field "$dir/kb.json" aud)"
-  both rejects "$alg another issuer DID" "$dir/sd-jwt.txt" --did did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK
+  both rejects "$alg tampered Status List Token" "$dir/sd-jwt.txt" "${key[@]}" --status-list-jwt "$dir/status-tampered.jwt"
+  both rejects "$alg KB-JWT with another nonce" "$dir/presentation.txt" "${key[@]}" --holder-kb --kb-nonce other --kb-aud "$(json_field "$dir/kb.json" aud)"
+  both rejects "$alg another issuer key" "$dir/sd-jwt.txt" "${wrong[@]}"
 done
 
 # The kit's reference issuer -> our verifier.

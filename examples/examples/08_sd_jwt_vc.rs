@@ -3,13 +3,13 @@
 //! the degree's name with a key binding JWT, a verifier checks it (signature, disclosures, key
 //! binding, Token Status List), the issuer revokes it, and the same verification fails as revoked.
 //!
-//!     cargo run -p vc-examples --example 08_sd_jwt_vc -- [--p256] [--reveal <claim path>]...
+//!     cargo run -p vc-examples --example 08_sd_jwt_vc -- [--p256|--p384] [--reveal <claim path>]...
 //!         [--out-dir <dir>]
 //!
 //!     cargo run -p vc-examples --example 08_sd_jwt_vc -- --verify <sd-jwt file>
 //!         --issuer-jwk <jwk.json> [--status-list-jwt <file>] [--kb-nonce <n> --kb-aud <aud>]
 //!
-//! `--p256` signs with ES256 (EdDSA otherwise). `--reveal` chooses what the holder discloses
+//! `--p256` signs with ES256, `--p384` with ES384 (EdDSA otherwise). `--reveal` chooses what the holder discloses
 //! (claim paths as the schema names them; `/degree/name` by default). `--out-dir` writes what an
 //! independent verifier needs (`.ci/interop-sdjwt` uses it): `sd-jwt.txt` (as issued),
 //! `presentation.txt` (with the KB-JWT; `nonce`, `aud` in `kb.json`), `issuer.did`,
@@ -42,6 +42,7 @@ struct Args {
     kb_nonce: Option<String>,
     kb_aud: Option<String>,
     p256: bool,
+    p384: bool,
     reveal: Vec<String>,
     out_dir: Option<std::path::PathBuf>,
 }
@@ -53,6 +54,7 @@ fn parse_args() -> Result<Args, String> {
         let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
             "--p256" => args.p256 = true,
+            "--p384" => args.p384 = true,
             "--reveal" => args.reveal.push(value()?),
             "--out-dir" => args.out_dir = Some(value()?.into()),
             "--verify" => args.verify = Some(value()?),
@@ -101,6 +103,8 @@ fn schema() -> Result<SchemaEntry, Box<dyn std::error::Error>> {
 async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let signer: Arc<dyn Signer> = if args.p256 {
         Arc::new(P256Signer::from_bytes(&[9; 32])?)
+    } else if args.p384 {
+        Arc::new(vc_issue::P384Signer::from_bytes(&[11; 48])?)
     } else {
         Arc::new(Ed25519Signer::from_seed(&[7; 32]))
     };
@@ -208,6 +212,12 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
             json!({"nonce": NONCE, "aud": AUDIENCE}).to_string(),
         )?;
         std::fs::write(dir.join("issuer.did"), issuer_did.did().as_str())?;
+        // For verifiers whose did:key resolver knows no P-384.
+        let jwk = vc_issue::crypto::jwt::public_jwk(signer.public_key())?;
+        std::fs::write(
+            dir.join("issuer.jwk.json"),
+            serde_json::to_string(jwk.as_ref())?,
+        )?;
         std::fs::write(dir.join("status-list.jwt"), &token)?;
         std::fs::write(dir.join("status-list-revoked.jwt"), &revoked)?;
     }

@@ -18,6 +18,7 @@ pub mod did;
 pub mod exchange;
 pub mod issuance_request;
 pub mod presentation;
+pub mod sd_jwt;
 pub mod status_list;
 pub mod vc_api;
 

@@ -292,6 +292,7 @@ registry! {
     SD_JWT_NOT_YET_VALID: InvalidInput, "The SD-JWT VC's nbf (or iat) lies in the future.";
     SD_JWT_REVOKED: InvalidInput, "The SD-JWT VC's Token Status List entry says INVALID (revoked).";
     SD_JWT_SUSPENDED: InvalidInput, "The SD-JWT VC's Token Status List entry says SUSPENDED.";
+    SD_JWT_X5C_INVALID: InvalidInput, "The x5c header of an SD-JWT VC (or Status List Token) is malformed, its leaf certificate's key is not the key that signs, its chain does not lead to a trust anchor, or its leaf does not name the iss.";
     SD_JWT_STATUS_UNKNOWN: InvalidInput, "The SD-JWT VC's Token Status List entry holds a value other than VALID, INVALID or SUSPENDED.";
     KB_JWT_MISSING: InvalidInput, "A key binding JWT is required but the presentation has none.";
     KB_JWT_INVALID: InvalidInput, "The key binding JWT is malformed, not signed by the cnf key, not typ kb+jwt, or its sd_hash or iat is wrong.";

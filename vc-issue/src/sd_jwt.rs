@@ -3,20 +3,22 @@
 //!
 //! - Issuing: [`Issuer::issue`](crate::Issuer::issue) with `"proofType": "dc+sd-jwt"` runs the
 //!   same pipeline as every other format (issuer, schema, claims and holder checks, with their
-//!   codes), then builds the SD-JWT VC: `iss` (the issuer DID), `iat`, `exp` (the request's
-//!   `expirationDate`), `vct` (and `vct#integrity`) from the schema's
+//!   codes), then builds the SD-JWT VC: `iss` (the issuer DID), `iat` (the issuer's clock), `nbf`
+//!   (the request's `validFrom`), `exp` (the request's `expirationDate`), `vct` (and `vct#integrity`) from the schema's
 //!   [`SdJwtVcConfig`](crate::pipeline::schema::SdJwtVcConfig), `cnf.jwk` (the request's
 //!   `holderJwk`, else a `did:key` holder's key), `status.status_list` (an entry of the issuer's
 //!   Token Status List registry, [`IssuerBuilder::token_status_registry`](crate::IssuerBuilder::token_status_registry),
 //!   when revocable), and the claims, the selectively disclosable ones (the schema's list,
 //!   narrowed by the request's `selectivelyDisclosable`) as disclosures, recursively, with decoy
 //!   digests, `_sd_alg` `sha-256` and 128-bit salts from the OS CSPRNG. Header `typ: dc+sd-jwt`,
-//!   `kid` the verification method; signed through the async [`Signer`](crate::Signer) (EdDSA,
+//!   `kid` the verification method (or the host's [`JwtKeyHeader`]: its own `kid`, an `x5c`
+//!   chain, also published at `/.well-known/jwt-vc-issuer`); signed through the async [`Signer`](crate::Signer) (EdDSA,
 //!   ES256, ES384). The result is [`IssuedCredential::Jwt`](crate::IssuedCredential::Jwt) holding the
 //!   compact `<JWT>~<disclosure>~...~`.
 //! - Holding: [`present`] discloses a chosen subset, with a key binding JWT ([`KeyBinding`]).
 //! - Verifying: [`SdJwtVcVerifier`]: the issuer's signature, every disclosure (a stray, tampered or
-//!   repeated one is an error with a code), the key binding JWT, `exp`/`nbf`/`iat`, and the
+//!   repeated one is an error with a code), the key binding JWT, `exp`/`nbf`/`iat`, an `x5c`
+//!   chain (to [`SdJwtVcVerifier::x5c_trust_anchor`]s, or against the key it knows), and the
 //!   status through a [`StatusListTokenLoader`].
 //! - Status: [`sign_status_list_token`] signs the claims of a Token Status List (from
 //!   `vc_status`) as a `statuslist+jwt`; [`Issuer::status_list_token`](crate::Issuer::status_list_token)
@@ -34,16 +36,19 @@ mod disclosure;
 mod error;
 pub(crate) mod issue;
 mod jws;
+mod key_header;
 mod present;
 mod status_token;
 mod suite;
 mod verify;
+mod x509;
 
 pub use conceal::MAX_DECOYS;
 pub use decode::{decode, Decoded, FoundPath, PathStep, SdJwtParts, MAX_DEPTH, MAX_SD_JWT_LEN};
 pub use disclosure::{Disclosure, SALT_BYTES};
 pub use error::SdJwtError;
 pub use issue::SD_JWT_VC_TYP;
+pub use key_header::JwtKeyHeader;
 pub use present::{present, KeyBinding, KB_JWT_TYP};
 pub(crate) use status_token::StatusTokenCache;
 pub use status_token::{
@@ -52,3 +57,4 @@ pub use status_token::{
 };
 pub use suite::SdJwtVcSuite;
 pub use verify::{SdJwtVcVerifier, VerifiedSdJwtVc};
+pub use x509::MAX_X5C_CERTS;

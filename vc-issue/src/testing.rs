@@ -22,6 +22,7 @@
 //! | [`PickupStore`](crate::pickup::PickupStore) | [`pickup`] |
 //! | `oid4vci::Oid4vciStore` (feature `oid4vci`) | `oid4vci` |
 //! | [`CredentialStatusIndex`](crate::status_index::CredentialStatusIndex) | [`status_index`] |
+//! | `sd_jwt::StatusListTokenLoader` (feature `sd-jwt`) | `status_list_token` |
 
 #[cfg(feature = "http")]
 pub mod authorizer;
@@ -37,6 +38,8 @@ pub mod resolver;
 pub mod schema;
 pub mod signer;
 pub mod status_index;
+#[cfg(feature = "sd-jwt")]
+pub mod status_list_token;
 pub mod suite;
 
 pub use failure::ConformanceError;

@@ -44,6 +44,9 @@ pub struct BatchRequest {
     /// When the credentials stop being valid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<DateTime>,
+    /// When the credentials start being valid (the time of issuance when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<DateTime>,
     /// One entry per credential, at most [`MAX_BATCH_ITEMS`].
     pub items: Vec<BatchItem>,
 }
@@ -348,6 +351,7 @@ pub(crate) fn item_request(
     .revocable(batch.revocable)
     .with_data_model(batch.data_model);
     request.expiration_date = batch.expiration_date.clone();
+    request.valid_from = batch.valid_from.clone();
     request.credential_id = credential_id;
     Ok(request)
 }

@@ -44,6 +44,9 @@ struct Inner {
     token_status: Option<Arc<StatusRegistry>>,
     #[cfg(feature = "sd-jwt")]
     status_tokens: crate::sd_jwt::StatusTokenCache,
+    /// By verification method (its absolute DID URL).
+    #[cfg(feature = "sd-jwt")]
+    jwt_key_headers: HashMap<String, crate::sd_jwt::JwtKeyHeader>,
     suites: Suites,
     clock: Arc<dyn Clock>,
     rate_limit: Option<RateLimit>,
@@ -80,6 +83,30 @@ async fn secure(
             suite.envelop(&credential, options, signer).await?,
         )),
     }
+}
+
+/// Refuses a request whose `validFrom` lies after its `expirationDate`, or either of which is not
+/// an instant: said before a status entry is taken, for every format alike.
+fn check_validity_period(request: &IssuanceRequest) -> Result<(), IssueError> {
+    let instant = |name: &str, at: &Option<DateTime>| {
+        at.as_ref()
+            .map(|at| {
+                at.instant().map_err(|e| IssueError::InvalidRequest {
+                    reason: format!("{name}: {e}"),
+                })
+            })
+            .transpose()
+    };
+    let from = instant("validFrom", &request.valid_from)?;
+    let until = instant("expirationDate", &request.expiration_date)?;
+    if let (Some(from), Some(until)) = (from, until) {
+        if from > until {
+            return Err(IssueError::InvalidRequest {
+                reason: "validFrom lies after expirationDate".into(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The proof options of [`Issuer::sign_credential_with`].
@@ -264,6 +291,7 @@ impl Issuer {
                 request.claims = claims;
             }
             valid?;
+            check_validity_period(&request)?;
             if let Some(rule) = self.inner.claims_rules.get(&prepared.schema.id) {
                 rule.check(&request.issuer_did, &request.holder_did, &request.claims)?;
             }
@@ -360,6 +388,10 @@ impl Issuer {
                 verification_method: &prepared.verification_method,
                 signer: prepared.signer.as_ref(),
                 status,
+                key_header: self
+                    .inner
+                    .jwt_key_headers
+                    .get(prepared.verification_method.as_str()),
             };
             let compact = crate::sd_jwt::issue::issue(request, &prepared.schema, envelope).await?;
             return Ok((IssuedCredential::Jwt(compact), credential_id));
@@ -425,8 +457,13 @@ impl Issuer {
         let (method, signer) = self
             .find_key_for(&issuer_did, &proof_type, &resolved, &signing, None)
             .await?;
-        let token =
-            crate::sd_jwt::sign_status_list_token(&claims, &method, signer.as_ref()).await?;
+        let token = crate::sd_jwt::sign_status_list_token(
+            &claims,
+            &method,
+            self.inner.jwt_key_headers.get(method.as_str()),
+            signer.as_ref(),
+        )
+        .await?;
         self.inner.status_tokens.put(id, claims, token.clone());
         Ok(token)
     }
@@ -447,7 +484,11 @@ impl Issuer {
                 continue;
             };
             let mut jwk = jwk.as_ref().clone();
-            jwk.insert("kid".into(), document.absolute_id(&method.id).into());
+            let id = document.absolute_id(&method.id);
+            jwk.insert("kid".into(), id.as_str().into());
+            if let Some(header) = self.inner.jwt_key_headers.get(&id) {
+                header.annotate_jwk(&mut jwk)?;
+            }
             keys.push(Value::Object(jwk));
         }
         let mut jwks = Map::new();
@@ -545,7 +586,7 @@ impl Issuer {
         let mut builder = Credential::builder()
             .version(request.data_model)
             .issuer(&request.issuer_did)
-            .valid_from(now)
+            .valid_from(request.valid_from.unwrap_or(now))
             .subject(subject(&request.holder_did, request.claims));
         for context in &schema.contexts {
             builder = builder.context(context.as_str());
@@ -703,6 +744,8 @@ pub struct IssuerBuilder {
     max_nesting: Option<usize>,
     claims_rules: HashMap<String, Arc<dyn ClaimsRule>>,
     resources: Option<Arc<dyn ResourceLoader>>,
+    #[cfg(feature = "sd-jwt")]
+    jwt_key_headers: HashMap<String, crate::sd_jwt::JwtKeyHeader>,
 }
 
 impl IssuerBuilder {
@@ -752,6 +795,20 @@ impl IssuerBuilder {
     /// same store as the W3C one, under its own namespace).
     pub fn token_status_registry(mut self, registry: Arc<StatusRegistry>) -> Self {
         self.token_status = Some(registry);
+        self
+    }
+
+    /// What the JWTs `verification_method` signs (SD-JWT VCs, Status List Tokens) say about its
+    /// key besides `alg`: a `kid` of the host's choosing, an `x5c` chain; published in the JWT VC
+    /// Issuer Metadata's `jwks` too.
+    #[cfg(feature = "sd-jwt")]
+    pub fn jwt_key_header(
+        mut self,
+        verification_method: &DidUrl,
+        header: crate::sd_jwt::JwtKeyHeader,
+    ) -> Self {
+        self.jwt_key_headers
+            .insert(verification_method.as_str().to_owned(), header);
         self
     }
 
@@ -818,6 +875,8 @@ impl IssuerBuilder {
                 token_status: self.token_status,
                 #[cfg(feature = "sd-jwt")]
                 status_tokens: Default::default(),
+                #[cfg(feature = "sd-jwt")]
+                jwt_key_headers: self.jwt_key_headers,
                 suites: self.suites.unwrap_or_default(),
                 clock: self.clock.unwrap_or_else(|| Arc::new(SystemClock)),
                 rate_limit: self.rate_limit,

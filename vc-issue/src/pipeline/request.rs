@@ -10,7 +10,7 @@ use crate::crypto::proof_type::ProofType;
 ///
 /// Serde-compatible with
 /// `{"schemaId", "issuerDid", "holderDid", "claims": {...}, "expirationDate", "proofType", "revocable"}`
-/// (plus the optional `dataModel` (`"2.0"` or `"1.1"`) and `credentialId`).
+/// (plus the optional `validFrom`, `dataModel` (`"2.0"` or `"1.1"`) and `credentialId`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
@@ -26,6 +26,10 @@ pub struct IssuanceRequest {
     /// When the credential stops being valid.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expiration_date: Option<DateTime>,
+    /// When the credential starts being valid (`validFrom`, or an SD-JWT VC's `nbf`); the time of
+    /// issuance when absent. After `expirationDate` is `INVALID_REQUEST`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub valid_from: Option<DateTime>,
     /// The proof to attach.
     #[serde(default)]
     pub proof_type: ProofType,
@@ -68,6 +72,7 @@ impl IssuanceRequest {
             holder_did,
             claims,
             expiration_date: None,
+            valid_from: None,
             proof_type: ProofType::default(),
             revocable: false,
             data_model: DataModelVersion::V2,
@@ -112,6 +117,12 @@ impl IssuanceRequest {
     /// Sets the expiration date.
     pub fn with_expiration_date(mut self, at: DateTime) -> Self {
         self.expiration_date = Some(at);
+        self
+    }
+
+    /// Sets when the credential starts being valid.
+    pub fn with_valid_from(mut self, at: DateTime) -> Self {
+        self.valid_from = Some(at);
         self
     }
 

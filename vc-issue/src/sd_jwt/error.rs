@@ -37,6 +37,12 @@ pub enum SdJwtError {
     /// issuer fits.
     #[error("invalid signature")]
     InvalidSignature,
+    /// The `x5c` header is malformed or does not certify the signing key for this verifier.
+    #[error("invalid x5c: {reason}")]
+    X5c {
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// `exp` has passed.
     #[error("the SD-JWT VC expired")]
     Expired,
@@ -102,6 +108,7 @@ impl SdJwtError {
             SdJwtError::DisclosureUnreferenced => ErrorCode::SD_JWT_DISCLOSURE_UNREFERENCED,
             SdJwtError::DuplicateDigest => ErrorCode::SD_JWT_DIGEST_DUPLICATE,
             SdJwtError::InvalidSignature => ErrorCode::INVALID_SIGNATURE,
+            SdJwtError::X5c { .. } => ErrorCode::SD_JWT_X5C_INVALID,
             SdJwtError::Expired => ErrorCode::SD_JWT_EXPIRED,
             SdJwtError::NotYetValid => ErrorCode::SD_JWT_NOT_YET_VALID,
             SdJwtError::KeyBindingMissing => ErrorCode::KB_JWT_MISSING,

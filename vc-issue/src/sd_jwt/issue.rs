@@ -14,6 +14,7 @@ use crate::pipeline::schema::SchemaEntry;
 use crate::sd_jwt::claim_path::PathTree;
 use crate::sd_jwt::conceal::conceal;
 use crate::sd_jwt::disclosure::Disclosure;
+use crate::sd_jwt::JwtKeyHeader;
 
 /// The `typ` of an SD-JWT VC.
 pub const SD_JWT_VC_TYP: &str = "dc+sd-jwt";
@@ -42,6 +43,7 @@ pub(crate) struct Envelope<'a> {
     pub(crate) verification_method: &'a DidUrl,
     pub(crate) signer: &'a dyn Signer,
     pub(crate) status: Option<&'a StatusEntry>,
+    pub(crate) key_header: Option<&'a JwtKeyHeader>,
 }
 
 fn invalid(reason: String) -> IssueError {
@@ -174,6 +176,12 @@ pub(crate) async fn issue(
     let mut payload = Map::new();
     payload.insert("iss".into(), envelope.issuer.into());
     payload.insert("iat".into(), envelope.issued_at.unix_timestamp().into());
+    if let Some(nbf) = &request.valid_from {
+        let nbf = nbf
+            .instant()
+            .map_err(|e| invalid(format!("validFrom: {e}")))?;
+        payload.insert("nbf".into(), nbf.unix_timestamp().into());
+    }
     if let Some(exp) = &request.expiration_date {
         let exp = exp
             .instant()
@@ -200,7 +208,12 @@ pub(crate) async fn issue(
     let mut header = Map::new();
     header.insert("alg".into(), envelope.signer.algorithm().jws_name().into());
     header.insert("typ".into(), SD_JWT_VC_TYP.into());
-    header.insert("kid".into(), envelope.verification_method.as_str().into());
+    JwtKeyHeader::apply(
+        envelope.key_header,
+        envelope.verification_method,
+        envelope.signer.public_key(),
+        &mut header,
+    )?;
     let jwt = sign_jws(
         &Value::Object(header),
         &Value::Object(payload),

@@ -12,6 +12,7 @@ use crate::crypto::jwt::sign_jws;
 use crate::crypto::signer::Signer;
 use crate::error::IssueError;
 use crate::host_error::HostError;
+use crate::sd_jwt::JwtKeyHeader;
 
 /// The `typ` of a Status List Token JWT.
 pub const STATUS_LIST_JWT_TYP: &str = "statuslist+jwt";
@@ -22,15 +23,22 @@ pub const STATUS_LIST_JWT_MEDIA_TYPE: &str = "application/statuslist+jwt";
 /// Signs Status List Token `claims` (from
 /// [`StatusRegistry::list_credential`](vc_status::StatusRegistry::list_credential) of a
 /// [`TokenStatusList`](vc_status::ListFormat::TokenStatusList) registry) as a JWT with
-/// `typ: statuslist+jwt`, through the async `signer`.
+/// `typ: statuslist+jwt`, through the async `signer`; `kid` and `x5c` as `key_header` says
+/// (`kid` the verification method otherwise).
 pub async fn sign_status_list_token(
     claims: &Value,
     verification_method: &DidUrl,
+    key_header: Option<&JwtKeyHeader>,
     signer: &dyn Signer,
 ) -> Result<String, IssueError> {
     let mut header = Map::new();
     header.insert("alg".into(), signer.algorithm().jws_name().into());
-    header.insert("kid".into(), verification_method.as_str().into());
+    JwtKeyHeader::apply(
+        key_header,
+        verification_method,
+        signer.public_key(),
+        &mut header,
+    )?;
     header.insert("typ".into(), STATUS_LIST_JWT_TYP.into());
     sign_jws(&Value::Object(header), claims, signer).await
 }

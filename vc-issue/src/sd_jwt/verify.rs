@@ -15,6 +15,7 @@ use crate::sd_jwt::issue::SD_JWT_VC_TYP;
 use crate::sd_jwt::jws;
 use crate::sd_jwt::present::KB_JWT_TYP;
 use crate::sd_jwt::status_token::{StatusListTokenLoader, STATUS_LIST_JWT_TYP};
+use crate::sd_jwt::x509;
 use crate::sd_jwt::SdJwtError;
 
 /// The `typ` SD-JWT VC drafts before 09 used; still accepted, as the draft asks during the
@@ -58,6 +59,7 @@ pub struct SdJwtVcVerifier {
     key_binding: Option<(String, String)>,
     max_kb_age_secs: i64,
     status: Option<Arc<dyn StatusListTokenLoader>>,
+    x5c_anchors: Vec<openssl::x509::X509>,
 }
 
 impl Default for SdJwtVcVerifier {
@@ -76,6 +78,7 @@ impl SdJwtVcVerifier {
             key_binding: None,
             max_kb_age_secs: 300,
             status: None,
+            x5c_anchors: Vec::new(),
         }
     }
 
@@ -111,6 +114,50 @@ impl SdJwtVcVerifier {
         self
     }
 
+    /// Trusts X.509 `certificate` (DER) as an anchor for `x5c` headers: then a JWS whose `x5c`
+    /// chain leads to an anchor (checked at the verifier's clock; any certificate of the chain
+    /// may be an anchor, a pinned leaf included) and whose leaf names the `iss` as a
+    /// `uniformResourceIdentifier` SAN verifies with the leaf's key. Without anchors an `x5c` is
+    /// still checked: its leaf's key must be the key that signs.
+    pub fn x5c_trust_anchor(mut self, certificate: &[u8]) -> Result<Self, SdJwtError> {
+        let anchor = x509::anchor(certificate).map_err(|reason| SdJwtError::X5c { reason })?;
+        self.x5c_anchors.push(anchor);
+        Ok(self)
+    }
+
+    /// The key that must have signed a JWS with `header`, issued by `iss`: from the `x5c` chain
+    /// when it leads to a trust anchor, else a configured or `did:key` key (which an `x5c`, when
+    /// present, must certify).
+    fn signing_key(
+        &self,
+        header: &Map<String, Value>,
+        iss: Option<&str>,
+        now: i64,
+    ) -> Result<PublicKey, SdJwtError> {
+        let known = self.key_for(header, iss);
+        let Some(x5c) = header.get("x5c") else {
+            return known.ok_or(SdJwtError::InvalidSignature);
+        };
+        let bad = |reason| SdJwtError::X5c { reason };
+        let chain = x509::Chain::from_header(x5c).map_err(bad)?;
+        let leaf = chain.leaf_key().map_err(bad)?;
+        if self.x5c_anchors.is_empty() {
+            let known = known.ok_or(SdJwtError::InvalidSignature)?;
+            if known != leaf {
+                return Err(bad("the leaf certificate's key is not the key that signs"));
+            }
+            return Ok(known);
+        }
+        chain.verify(&self.x5c_anchors, now).map_err(bad)?;
+        if !iss.is_some_and(|iss| chain.leaf_names(iss)) {
+            return Err(bad("the leaf certificate does not name the iss"));
+        }
+        if known.is_some_and(|known| known != leaf) {
+            return Err(bad("the leaf certificate's key is not the kid's"));
+        }
+        Ok(leaf)
+    }
+
     /// The issuer key for a JWS with `header`, issued by `iss`.
     fn key_for(&self, header: &Map<String, Value>, iss: Option<&str>) -> Option<PublicKey> {
         let kid = header.get("kid").and_then(Value::as_str);
@@ -144,9 +191,8 @@ impl SdJwtVcVerifier {
             return Err(malformed("typ is not dc+sd-jwt"));
         }
         let iss = token.payload.get("iss").and_then(Value::as_str);
-        let key = self
-            .key_for(&token.header, iss)
-            .ok_or(SdJwtError::InvalidSignature)?;
+        let now = self.clock.now().unix_timestamp();
+        let key = self.signing_key(&token.header, iss, now)?;
         if !jws::signature_valid(parts.jwt, &key) {
             return Err(SdJwtError::InvalidSignature);
         }
@@ -155,7 +201,6 @@ impl SdJwtVcVerifier {
             return Err(malformed("vct is missing"));
         }
         let decoded = decode(&token.payload, &parts.disclosures)?;
-        let now = self.clock.now().unix_timestamp();
         self.check_validity(&decoded.claims, now)?;
         let key_binding = self.check_key_binding(&parts, &decoded.claims, now)?;
         let status = match (&self.status, decoded.claims.get("status")) {
@@ -263,9 +308,7 @@ impl SdJwtVcVerifier {
         if jws::typ(&list_token.header) != Some(STATUS_LIST_JWT_TYP) {
             return Err(bad("typ is not statuslist+jwt"));
         }
-        let key = self
-            .key_for(&list_token.header, Some(iss))
-            .ok_or(SdJwtError::InvalidSignature)?;
+        let key = self.signing_key(&list_token.header, Some(iss), now)?;
         if !jws::signature_valid(&token, &key) {
             return Err(SdJwtError::InvalidSignature);
         }

@@ -442,3 +442,74 @@ mod authorizers {
         );
     }
 }
+
+#[cfg(feature = "sd-jwt")]
+mod status_list_token {
+    use async_trait::async_trait;
+    use vc_issue::sd_jwt::{StaticStatusListTokens, StatusListTokenLoader};
+    use vc_issue::testing::status_list_token::check_status_list_token_loader;
+    use vc_issue::testing::ConformanceError;
+    use vc_issue::{HostError, HostErrorKind};
+
+    const URI: &str = "https://issuer.example/statuslists/revocation-1";
+    const OTHER: &str = "https://issuer.example/statuslists/revocation-2";
+    const TOKEN: &str = "eyJhbGciOiJFZERTQSIsInR5cCI6InN0YXR1c2xpc3Qrand0In0.e30.c2ln";
+
+    #[tokio::test]
+    async fn the_shipped_loader_passes() {
+        let loader = StaticStatusListTokens::new()
+            .with(URI, TOKEN)
+            .with(OTHER, "another");
+        check_status_list_token_loader(&loader, URI, TOKEN, "https://issuer.example/none")
+            .await
+            .unwrap();
+        // Held as the verifier holds it.
+        let shared: std::sync::Arc<dyn StatusListTokenLoader> = std::sync::Arc::new(loader);
+        check_status_list_token_loader(
+            shared.as_ref(),
+            OTHER,
+            "another",
+            URI.trim_end_matches('1'),
+        )
+        .await
+        .unwrap();
+    }
+
+    /// Serves its one token whatever the uri; or says Unavailable for what it does not hold;
+    /// or trims what it serves.
+    #[derive(Debug)]
+    enum Broken {
+        AnyUri,
+        MissIsUnavailable,
+        Trims,
+    }
+
+    #[async_trait]
+    impl StatusListTokenLoader for Broken {
+        async fn load(&self, uri: &str) -> Result<String, HostError> {
+            match self {
+                Broken::AnyUri => Ok(TOKEN.into()),
+                Broken::MissIsUnavailable if uri == URI => Ok(TOKEN.into()),
+                Broken::MissIsUnavailable => Err(HostError::new(HostErrorKind::Unavailable)),
+                Broken::Trims => Ok(TOKEN[..TOKEN.len() - 1].into()),
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn loaders_that_break_the_contract_are_caught() {
+        for (loader, expected) in [
+            (Broken::AnyUri, "NotFound"),
+            (Broken::MissIsUnavailable, "NotFound"),
+            (Broken::Trims, "unchanged"),
+        ] {
+            let error = check_status_list_token_loader(&loader, URI, TOKEN, OTHER)
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(&error, ConformanceError::Contract { check, .. } if check.contains(expected)),
+                "{loader:?}: {error}"
+            );
+        }
+    }
+}

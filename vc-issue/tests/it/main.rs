@@ -48,6 +48,8 @@ mod rdfc;
 mod sd_jwt;
 #[cfg(all(feature = "sd-jwt", feature = "http"))]
 mod sd_jwt_http;
+#[cfg(feature = "sd-jwt")]
+mod sd_jwt_x5c;
 
 mod signers;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]

@@ -512,3 +512,109 @@ async fn a_revocable_sd_jwt_vc_points_at_its_token_status_list_entry() {
         .unwrap_err();
     assert_eq!(err.code(), "STATUS_LIST_TOKEN_INVALID");
 }
+
+/// A compact SD-JWT VC (no disclosures) of `payload`, signed by `signer` as its `did:key`.
+async fn signed(signer: &Ed25519Signer, payload: Value) -> String {
+    let header = json!({"alg": "EdDSA", "typ": "dc+sd-jwt", "kid": signer.verification_method_id().as_str()});
+    let input = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&header).unwrap()),
+        URL_SAFE_NO_PAD.encode(serde_json::to_vec(&payload).unwrap())
+    );
+    let sig = signer.sign(input.as_bytes()).await.unwrap();
+    format!("{input}.{}~", URL_SAFE_NO_PAD.encode(sig))
+}
+
+#[tokio::test]
+async fn nbf_and_exp_come_from_the_request_and_bound_the_verifiers_acceptance() {
+    let setup = setup();
+    let from = datetime!(2024-07-01 0:00 UTC);
+    let until = datetime!(2024-08-01 0:00 UTC);
+    let windowed = request(&setup, false)
+        .with_valid_from(vc_core::DateTime::from(from))
+        .with_expiration_date(vc_core::DateTime::from(until));
+    let sd_jwt = issue(&setup, windowed).await;
+    let payload = segment(sd_jwt.split('~').next().unwrap(), 1);
+    assert_eq!(
+        payload["iat"],
+        NOW.unix_timestamp(),
+        "iat: the issuer's clock"
+    );
+    assert_eq!(payload["nbf"], from.unix_timestamp());
+    assert_eq!(payload["exp"], until.unix_timestamp());
+    let at = |t: time::OffsetDateTime| SdJwtVcVerifier::new().clock(Arc::new(FixedClock::new(t)));
+    let code = |r: Result<VerifiedSdJwtVc, SdJwtError>| r.unwrap_err().code();
+    // Before nbf (past the 60 s leeway), inside the window, after exp.
+    assert_eq!(
+        code(at(from - time::Duration::minutes(2)).verify(&sd_jwt).await),
+        "SD_JWT_NOT_YET_VALID"
+    );
+    let inside = at(from + time::Duration::days(1))
+        .verify(&sd_jwt)
+        .await
+        .unwrap();
+    assert_eq!(inside.claims["nbf"], from.unix_timestamp());
+    assert!(
+        at(from - time::Duration::seconds(30))
+            .verify(&sd_jwt)
+            .await
+            .is_ok(),
+        "leeway"
+    );
+    assert_eq!(
+        code(at(until + time::Duration::minutes(2)).verify(&sd_jwt).await),
+        "SD_JWT_EXPIRED"
+    );
+
+    // A window that ends before it starts is refused for every format, before anything is taken.
+    for proof_type in [ProofType::DcSdJwt, ProofType::default()] {
+        let inverted = request(&setup, false)
+            .with_proof_type(proof_type.clone())
+            .with_valid_from(vc_core::DateTime::from(until))
+            .with_expiration_date(vc_core::DateTime::from(from));
+        assert_eq!(
+            setup.issuer.issue(inverted).await.unwrap_err().code(),
+            "INVALID_REQUEST",
+            "{proof_type}"
+        );
+    }
+    // The other formats carry the request's validFrom too, instead of the time of issuance.
+    let plain = request(&setup, false)
+        .with_proof_type(ProofType::default())
+        .with_valid_from(vc_core::DateTime::from(from));
+    let response = setup.issuer.issue(plain).await.unwrap();
+    let credential = response.credential.as_credential().unwrap();
+    assert_eq!(
+        credential.valid_from.as_ref().unwrap().instant().unwrap(),
+        from
+    );
+
+    // iat in the future, with no nbf, is not yet valid; a time that is not an integer is malformed.
+    let signer = Ed25519Signer::from_seed(&[31; 32]);
+    let base = json!({"iss": signer.did().as_str(), "vct": VCT});
+    let mut future = base.clone();
+    future["iat"] = json!((NOW + time::Duration::hours(1)).unix_timestamp());
+    assert_eq!(
+        code(verifier().verify(&signed(&signer, future).await).await),
+        "SD_JWT_NOT_YET_VALID"
+    );
+    for (name, value) in [
+        ("exp", json!("tomorrow")),
+        ("nbf", json!(1.5)),
+        ("iat", json!(null)),
+    ] {
+        let mut bad = base.clone();
+        bad[name] = value;
+        assert_eq!(
+            code(verifier().verify(&signed(&signer, bad).await).await),
+            "SD_JWT_MALFORMED",
+            "{name}"
+        );
+    }
+    let mut fine = base.clone();
+    fine["iat"] = json!(NOW.unix_timestamp());
+    assert!(verifier()
+        .verify(&signed(&signer, fine).await)
+        .await
+        .is_ok());
+}
