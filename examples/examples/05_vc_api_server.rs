@@ -9,7 +9,9 @@
 //! Next to the default instance (the bare routes: `POST /credentials/issue`, ...) it serves one
 //! issuer instance per key type at `/issuers/{name}/credentials/issue` (`ed25519`, `p256`,
 //! `p384`, `bls12381`, each with every suite of its key type, see `vc_examples::vcalm::instances`),
-//! or the ones `--instance` names; stderr lists each with its DID.
+//! or the ones `--instance` names; stderr lists each with its DID. The VC API verifier routes
+//! (`POST /credentials/verify`, `/presentations/verify`, `/credentials/derive`) are mounted too,
+//! without a token (verifying reveals nothing the caller did not send).
 //!
 //! The bearer token and the issuer key's seed (64 hex characters) are read from a file
 //! (`--token-file`, `--seed-file`) or from the environment (`VC_API_TOKEN`, `VC_ISSUER_SEED`),

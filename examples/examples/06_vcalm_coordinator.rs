@@ -118,6 +118,18 @@ async fn run(args: CoordinatorArgs) -> Result<(), Error> {
     CredentialVerifier::new(Arc::new(InMemoryDidRegistry::new()))
         .verify(&credential)
         .await?;
+    // The service's own VC API verifier agrees (`POST /credentials/verify`, no token).
+    let reply: Value = reqwest::Client::new()
+        .post(format!("{base_url}/credentials/verify"))
+        .json(&serde_json::json!({ "verifiableCredential": credential_json }))
+        .send()
+        .await?
+        .json()
+        .await?;
+    if reply["verified"] != Value::Bool(true) {
+        return Err(format!("the service's verifier answered {reply}").into());
+    }
+    println!("service verifier: verified");
     if credential_json["credentialSubject"]["id"] != Value::String(wallet.did().to_string()) {
         return Err("the credential is not bound to the wallet's DID".into());
     }

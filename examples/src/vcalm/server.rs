@@ -144,6 +144,11 @@ impl VcalmServer {
             .pickup(pickup.clone())
             .status_index(Arc::new(SqliteCredentialStatusIndex::open(&db_path).await?))
             .exchanges(Arc::new(exchanges))
+            // The VC API verifier (`POST /credentials/verify`, `/presentations/verify`,
+            // `/credentials/derive`), resolving the same DIDs as the issuer.
+            .merge(vc_issue::http::verifier_routes(Arc::new(
+                vc_issue::CredentialVerifier::new(resolver.clone()),
+            )))
             .build()?
             .router();
 

@@ -72,6 +72,8 @@ impl<S: Send + Sync> FromRequest<S> for JsonBody {
         if let Some(GatedBody(value)) = request.extensions_mut().remove::<GatedBody>() {
             return Ok(JsonBody(Ok(value)));
         }
-        Ok(JsonBody(json_body(Bytes::from_request(request, state).await)))
+        Ok(JsonBody(json_body(
+            Bytes::from_request(request, state).await,
+        )))
     }
 }

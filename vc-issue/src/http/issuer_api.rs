@@ -102,12 +102,17 @@ pub(crate) async fn issue(
             .map_err(|e| ApiError::bad_request(format!("not an IssueCredentialRequest: {e}")))?;
         return issue_credential(instance, request).await;
     }
-    let request: IssuanceRequest = serde_json::from_value(body).map_err(|e| {
+    // A request that names no suite gets the instance's default, not the crate's.
+    let names_suite = body.get("proofType").is_some_and(|v| !v.is_null());
+    let mut request: IssuanceRequest = serde_json::from_value(body).map_err(|e| {
         ApiError::bad_request(format!(
             "expected an IssueCredentialRequest ({{credential, options}}) or an IssuanceRequest: {e}"
         ))
     })?;
     let config = &instance.config;
+    if !names_suite {
+        request.proof_type = config.suites.default.clone();
+    }
     check_issuer(config, &request.issuer_did, "/issuerDid")?;
     if !config.suites.allows(&request.proof_type) {
         return Err(suite_not_allowed(&request.proof_type, "/proofType"));
@@ -412,7 +417,10 @@ fn issued(
         Ok(body) => no_store(
             (
                 status,
-                [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))],
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                )],
                 body,
             )
                 .into_response(),

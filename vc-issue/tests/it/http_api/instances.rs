@@ -14,7 +14,9 @@ use vc_issue::{
 };
 use vc_status::StatusRegistry;
 
-use crate::http_api::server::{json_of, listen, post_bearer, serve, verify_with, TOKEN};
+use crate::http_api::server::{
+    json_of, listen, membership_schema, post_bearer, serve, verify_with, TOKEN,
+};
 
 const UNIVERSITY_TOKEN: &str = "token-of-the-university";
 
@@ -49,7 +51,11 @@ fn issuer_for(
         .unwrap();
     Issuer::builder()
         .resolver(dids.clone())
-        .schemas(Arc::new(InMemorySchemaRegistry::new()))
+        .schemas({
+            let schemas = InMemorySchemaRegistry::new();
+            schemas.insert(membership_schema());
+            Arc::new(schemas)
+        })
         .keys(keys)
         .status_registry(Arc::new(registry))
         .build()
@@ -533,4 +539,34 @@ async fn ecdsa_sd_2023_takes_mandatory_pointers_from_the_options() {
         json!({"alumniOf": "Example University"})
     );
     verifier.verify(&derived).await.unwrap();
+}
+
+/// An `IssuanceRequest` that names no `proofType` is signed with the instance's default suite
+/// (not the crate's); one that names a suite the instance does not allow is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_issuance_request_without_a_suite_gets_the_instance_default() {
+    let tenants = tenants().await;
+    let mut request = json!({
+        "schemaId": "membership-v1",
+        "issuerDid": tenants.clinic.did().to_string(),
+        "holderDid": tenants.holder,
+        "claims": {"level": "gold"},
+    });
+    let (status, reply) = tenants
+        .post("/issuers/clinic/credentials/issue", &request)
+        .await;
+    assert_eq!(status, 201, "{reply}");
+    let vc = &reply["verifiableCredential"];
+    assert_eq!(vc["proof"]["cryptosuite"], "ecdsa-rdfc-2019", "{vc}");
+    verify_with(&tenants.dids, vc).await;
+
+    request["proofType"] = "eddsa-rdfc-2022".into();
+    let (status, reply) = tenants
+        .post("/issuers/clinic/credentials/issue", &request)
+        .await;
+    assert_eq!(
+        (status, code(&reply)),
+        (400, "SUITE_NOT_ALLOWED"),
+        "{reply}"
+    );
 }
