@@ -15,8 +15,6 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -26,7 +24,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use vc_core::ErrorCode;
 
-use super::body::json_body;
+use super::body::JsonBody;
 use super::error_status::queue_error;
 use super::router::ApiState;
 use super::ApiError;
@@ -64,13 +62,13 @@ async fn decision<T: DeserializeOwned>(
     state: &ApiState,
     headers: &HeaderMap,
     ticket_id: &str,
-    body: Result<Bytes, BytesRejection>,
+    body: JsonBody,
 ) -> Result<(IssuanceQueue, TicketId, T), ApiError> {
     state.authorizer.authorize(headers).await?;
     let not_found = || ApiError::new(ErrorCode::TICKET_NOT_FOUND, "no such ticket");
     let queue = state.queue.clone().ok_or_else(not_found)?;
     let id = TicketId::parse(ticket_id).ok_or_else(not_found)?;
-    let body = serde_json::from_value(json_body(body)?)
+    let body = serde_json::from_value(body.value()?)
         .map_err(|e| ApiError::bad_request(format!("the decision body is not valid: {e}")))?;
     Ok((queue, id, body))
 }
@@ -86,7 +84,7 @@ pub(crate) async fn approve(
     State(state): State<Arc<ApiState>>,
     headers: HeaderMap,
     Path(ticket_id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    body: JsonBody,
 ) -> Result<Response, ApiError> {
     let (queue, id, body) = decision::<Approve>(&state, &headers, &ticket_id, body).await?;
     let ticket = queue
@@ -100,7 +98,7 @@ pub(crate) async fn reject(
     State(state): State<Arc<ApiState>>,
     headers: HeaderMap,
     Path(ticket_id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    body: JsonBody,
 ) -> Result<Response, ApiError> {
     let (queue, id, body) = decision::<Reject>(&state, &headers, &ticket_id, body).await?;
     let ticket = queue
@@ -114,7 +112,7 @@ pub(crate) async fn request_information(
     State(state): State<Arc<ApiState>>,
     headers: HeaderMap,
     Path(ticket_id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    body: JsonBody,
 ) -> Result<Response, ApiError> {
     let (queue, id, body) = decision::<AskInformation>(&state, &headers, &ticket_id, body).await?;
     let ticket = queue
@@ -128,7 +126,7 @@ pub(crate) async fn provide_information(
     State(state): State<Arc<ApiState>>,
     headers: HeaderMap,
     Path(ticket_id): Path<String>,
-    body: Result<Bytes, BytesRejection>,
+    body: JsonBody,
 ) -> Result<Response, ApiError> {
     let (queue, id, body) =
         decision::<ProvideInformation>(&state, &headers, &ticket_id, body).await?;

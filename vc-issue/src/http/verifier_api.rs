@@ -11,8 +11,6 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -22,7 +20,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use vc_core::{Credential, Presentation};
 
-use super::body::json_body;
+use super::body::JsonBody;
 use super::error_status::core_error;
 use super::{ApiError, BODY_LIMIT};
 use crate::crypto::verify::{CredentialVerifier, VerifyError};
@@ -100,11 +98,8 @@ struct DeriveOptions {
     clippy::result_large_err,
     reason = "ApiError is built once, on the refusal path of a request"
 )]
-fn request<T: serde::de::DeserializeOwned>(
-    body: Result<Bytes, BytesRejection>,
-    what: &str,
-) -> Result<T, ApiError> {
-    serde_json::from_value(json_body(body)?)
+fn request<T: serde::de::DeserializeOwned>(body: JsonBody, what: &str) -> Result<T, ApiError> {
+    serde_json::from_value(body.value()?)
         .map_err(|e| ApiError::bad_request(format!("not a {what}: {e}")))
 }
 
@@ -158,7 +153,7 @@ fn outcome(result: Result<(), VerifyError>) -> Result<Response, ApiError> {
 
 async fn verify_credential(
     State(verifier): State<Arc<CredentialVerifier>>,
-    body: Result<Bytes, BytesRejection>,
+    body: JsonBody,
 ) -> Result<Response, ApiError> {
     let request: VerifyCredentialRequest = request(body, "VerifyCredentialRequest")?;
     checks(&request.options)?;
@@ -173,7 +168,7 @@ async fn verify_credential(
 
 async fn verify_presentation(
     State(verifier): State<Arc<CredentialVerifier>>,
-    body: Result<Bytes, BytesRejection>,
+    body: JsonBody,
 ) -> Result<Response, ApiError> {
     let request: VerifyPresentationRequest = request(body, "VerifyPresentationRequest")?;
     checks(&request.options)?;
@@ -193,7 +188,7 @@ async fn verify_presentation(
 #[cfg(feature = "rdfc")]
 async fn derive(
     State(_verifier): State<Arc<CredentialVerifier>>,
-    body: Result<Bytes, BytesRejection>,
+    body: JsonBody,
 ) -> Result<Response, ApiError> {
     let request: DeriveRequest = request(body, "DeriveCredentialRequest")?;
     let credential = Credential::from_value(request.verifiable_credential).map_err(core_error)?;

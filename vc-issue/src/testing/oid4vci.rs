@@ -343,37 +343,25 @@ pub async fn concurrent_redeem(
         .await?;
         conform_eq!(CHECK, taken.iter().flatten().count(), 1);
 
-        let (d, right) = (digest()?, digest()?);
-        let code =
-            entry(EntryKind::PreAuthorizedCode, d, t0() + Duration::hours(1)).with_check(right, 3);
-        stores[1].insert(&code).await.at(CHECK)?;
-        let taken = race(&stores, CHECK, move |store| async move {
-            store
-                .take_checked(EntryKind::PreAuthorizedCode, &d, Some(&right), t0())
-                .await
-        })
-        .await?;
-        let winners = taken
-            .iter()
-            .filter(|t| matches!(t, Checked::Taken(_)))
-            .count();
-        conform_eq!(CHECK, winners, 1);
-
-        let (d, right) = (digest()?, digest()?);
-        let code =
-            entry(EntryKind::AuthorizationCode, d, t0() + Duration::hours(1)).with_check(right, 1);
-        stores[0].insert(&code).await.at(CHECK)?;
-        let taken = race(&stores, CHECK, move |store| async move {
-            store
-                .take_checked(EntryKind::AuthorizationCode, &d, Some(&right), t0())
-                .await
-        })
-        .await?;
-        let winners = taken
-            .iter()
-            .filter(|t| matches!(t, Checked::Taken(_)))
-            .count();
-        conform_eq!(CHECK, winners, 1);
+        // A pre-authorized code (3 attempts) and an authorization code (1), each inserted through
+        // one store and raced for through all of them.
+        for (kind, attempts, inserted_by) in [
+            (EntryKind::PreAuthorizedCode, 3, 1),
+            (EntryKind::AuthorizationCode, 1, 0),
+        ] {
+            let (d, right) = (digest()?, digest()?);
+            let code = entry(kind, d, t0() + Duration::hours(1)).with_check(right, attempts);
+            stores[inserted_by].insert(&code).await.at(CHECK)?;
+            let taken = race(&stores, CHECK, move |store| async move {
+                store.take_checked(kind, &d, Some(&right), t0()).await
+            })
+            .await?;
+            let winners = taken
+                .iter()
+                .filter(|t| matches!(t, Checked::Taken(_)))
+                .count();
+            conform_eq!(CHECK, winners, 1);
+        }
     }
 
     const ATTEMPTS: &str = "racing wrong tx_codes cost one attempt each";
