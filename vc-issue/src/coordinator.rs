@@ -25,7 +25,7 @@ mod interaction;
 mod outcome;
 mod poll;
 pub(crate) mod qr;
-mod response;
+pub(crate) mod response;
 mod snapshot;
 mod state;
 

@@ -13,3 +13,5 @@ pub mod secured_document;
 pub mod signer;
 pub mod suites;
 pub mod verify;
+#[cfg(any(feature = "sd-jwt", feature = "oid4vci"))]
+pub(crate) mod x509;

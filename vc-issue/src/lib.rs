@@ -98,7 +98,8 @@
 //! - `http`: `http/` (and the `Authorizer` suite in `testing/`).
 //! - `client`: `coordinator/`, the client for VCALM exchanges (reqwest), with QR codes.
 //! - `oid4vci`: `oid4vci/` and `http/oid4vci.rs` (implies `http`, `jwt` and `client`, for the
-//!   QR codes of offers).
+//!   QR codes of offers and token introspection; OpenSSL, linked by `jwt` already, checks the
+//!   `x5c` chains of key proofs).
 //! - `metrics`: the counters, histograms and gauges of [`telemetry`] through the `metrics`
 //!   facade (spans and events through `tracing` are always there).
 

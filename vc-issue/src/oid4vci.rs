@@ -53,9 +53,13 @@
 //!   concurrent requests, on any number of processes sharing the database, one wins.
 //! - A wrong `tx_code` costs an attempt; the last one removes the code. An unknown, a used, an
 //!   expired code and a wrong `tx_code` all answer `invalid_grant`.
-//! - A key proof must be `typ` `openid4vci-proof+jwt`, ES256, ES384 or EdDSA, for this issuer (`aud`),
-//!   recent (`iat`), with a fresh `c_nonce`; its key is a `jwk` (bound as its `did:key`) or a
-//!   `did:key`/`did:jwk` `kid`. Each proof of a batch has its own key and credential.
+//! - A key proof must be `typ` `openid4vci-proof+jwt`, ES256, ES384 or EdDSA (fitting its key),
+//!   for this issuer (`aud`), recent (`iat`), with a fresh `c_nonce`; its key is named by
+//!   exactly one of a `jwk` (bound as its `did:key`), a `did:key`/`did:jwk` `kid`, or an `x5c`
+//!   chain that leads, valid at the issuer's clock, to a trust anchor the host configured
+//!   (`Oid4vciIssuerBuilder::x5c_trust_anchor`; without anchors `x5c` is refused), whose leaf
+//!   certifies the key (Ed25519, P-256, P-384; bound as a `jwk` is). Each proof of a batch has
+//!   its own key and credential. A refused proof uses neither the `c_nonce` nor the token.
 //! - DPoP (RFC 9449), required with `Oid4vciIssuerBuilder::dpop`: the token is bound to the key
 //!   of the token request's proof, and every later request proves it again (`htm`, `htu`,
 //!   `ath`, a `jti` used once). With `Oid4vciIssuerBuilder::dpop_nonces` every proof carries a
@@ -69,8 +73,12 @@
 //!   on the first attempt, right or wrong.
 //! - Tokens of the host's own OAuth server (`Oid4vciIssuerBuilder::access_tokens`): an
 //!   [`AccessTokenVerifier`] vouches for them ([`JwtAccessTokens`]: RFC 9068 JWTs checked
-//!   against the server's JWKS, `iss`, `aud`, `exp`, `cnf.jkt`); what one grants is stored at
-//!   its first presentation and issued once.
+//!   against the server's JWKS, `iss`, `aud`, `exp`, `cnf.jkt`; [`IntrospectionAccessTokens`]:
+//!   opaque tokens asked about at the server's RFC 7662 introspection endpoint with
+//!   `client_secret_basic`, `active`, `iss`, `aud`, `exp`, `client_id`, `cnf.jkt`); what one
+//!   grants is stored at its first presentation and issued once. A verifier that cannot tell
+//!   (an introspection endpoint down, a 5xx, a garbled answer) is a `server_error`, never an
+//!   `invalid_token`.
 //!
 //! # Stores
 //! [`Oid4vciStore`] is small (insert, get, take, take with a check, purge).
@@ -85,8 +93,7 @@
 //! announces its `vct` and its claims (from the schema's JSON Schema) in the metadata.
 //!
 //! # Not yet
-//! Token introspection (RFC 7662) as a reference `AccessTokenVerifier`, pushed authorization
-//! requests, `x5c` proof keys and credential response encryption.
+//! Pushed authorization requests and credential response encryption.
 
 mod access_token;
 mod authenticator;
@@ -99,6 +106,7 @@ mod dpop;
 mod dpop_nonce;
 mod error;
 mod format;
+mod introspection;
 mod metadata;
 mod notification;
 mod offer;
@@ -113,6 +121,7 @@ mod sql_store;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
+pub use crate::crypto::x509::MAX_X5C_CERTS;
 pub use access_token::{AccessTokenVerifier, ExternalAccess, JwtAccessTokens};
 pub use authenticator::{Authorizing, SessionUsers, UserAuthenticator, UserDecision, UserGrant};
 pub use authorization::{AUTHORIZATION_CODE_GRANT, OPENID_CREDENTIAL};
@@ -121,6 +130,10 @@ pub use configuration::CredentialConfiguration;
 pub use dpop::DPOP_TYP;
 pub use error::Oid4vciError;
 pub use format::CredentialFormat;
+pub use introspection::{
+    IntrospectionAccessTokens, IntrospectionAccessTokensBuilder, INTROSPECTION_TIMEOUT,
+    MAX_INTROSPECTION_RESPONSE,
+};
 pub use notification::{Notification, NotificationEvent, NotificationObserver, RecordingObserver};
 pub use offer::{
     CredentialOffer, OfferRequest, TxCode, TxCodeInputMode, MAX_TX_CODE_LENGTH, OFFER_SCHEME,

@@ -41,8 +41,8 @@ mod present;
 mod status_token;
 mod suite;
 mod verify;
-mod x509;
 
+pub use crate::crypto::x509::MAX_X5C_CERTS;
 pub use conceal::MAX_DECOYS;
 pub use decode::{decode, Decoded, FoundPath, PathStep, SdJwtParts, MAX_DEPTH, MAX_SD_JWT_LEN};
 pub use disclosure::{Disclosure, SALT_BYTES};
@@ -57,4 +57,3 @@ pub use status_token::{
 };
 pub use suite::SdJwtVcSuite;
 pub use verify::{SdJwtVcVerifier, VerifiedSdJwtVc};
-pub use x509::MAX_X5C_CERTS;

@@ -140,12 +140,20 @@ fn retry_after(response: &Response) -> Option<Duration> {
     value.trim().parse::<u64>().ok().map(Duration::from_secs)
 }
 
-enum ReadFailure {
+/// Why a body could not be read.
+pub(crate) enum ReadFailure {
+    /// The connection failed or timed out.
     Transport(reqwest::Error),
+    /// The body is longer than the limit.
     TooLarge,
 }
 
-async fn read_limited(mut response: Response, limit: usize) -> Result<Vec<u8>, ReadFailure> {
+/// Reads the body of `response`, of at most `limit` bytes (also the OpenID4VCI token
+/// introspection's reader).
+pub(crate) async fn read_limited(
+    mut response: Response,
+    limit: usize,
+) -> Result<Vec<u8>, ReadFailure> {
     if response
         .content_length()
         .is_some_and(|length| length > limit as u64)

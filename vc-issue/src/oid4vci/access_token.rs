@@ -79,7 +79,7 @@ pub struct JwtAccessTokens {
     issuer: String,
     audience: String,
     keys: Vec<(String, PublicKey)>,
-    users: Mutex<HashMap<String, UserGrant>>,
+    users: Users,
 }
 
 impl JwtAccessTokens {
@@ -116,18 +116,13 @@ impl JwtAccessTokens {
             issuer: issuer.into(),
             audience: audience.into(),
             keys,
-            users: Mutex::new(HashMap::new()),
+            users: Users::default(),
         })
     }
 
     /// Registers the user `sub` with every credential they may receive.
     pub fn user(&self, sub: impl Into<String>, grant: UserGrant) {
-        self.users().insert(sub.into(), grant);
-    }
-
-    fn users(&self) -> MutexGuard<'_, HashMap<String, UserGrant>> {
-        // One insert or lookup per critical section: a poisoned lock holds no broken state.
-        self.users.lock().unwrap_or_else(|e| e.into_inner())
+        self.users.insert(sub.into(), grant);
     }
 
     /// The claims of a token whose header and signature verified, or `None`.
@@ -174,59 +169,87 @@ impl AccessTokenVerifier for JwtAccessTokens {
         let Some(claims) = self.open(token) else {
             return Ok(None);
         };
-        let claim = |name: &str| claims.get(name).and_then(Value::as_str);
-        let audience = match claims.get("aud") {
-            Some(Value::String(aud)) => aud == &self.audience,
-            Some(Value::Array(auds)) => auds.iter().any(|a| a.as_str() == Some(&self.audience)),
-            _ => false,
-        };
-        let expires_at = claims
-            .get("exp")
-            .and_then(Value::as_i64)
-            .and_then(|exp| OffsetDateTime::from_unix_timestamp(exp).ok());
-        let (Some(sub), Some(expires_at)) = (claim("sub"), expires_at) else {
+        let Some(expires_at) = expiry(&claims) else {
             return Ok(None);
         };
-        if claim("iss") != Some(self.issuer.as_str()) || !audience || expires_at <= now {
+        if claims.get("iss").and_then(Value::as_str) != Some(self.issuer.as_str())
+            || !names_audience(&claims, &self.audience)
+            || expires_at <= now
+        {
             return Ok(None);
         }
-        let Some(details) = claims
+        Ok(self.users.access(&claims, expires_at))
+    }
+}
+
+/// Whether the `aud` of `claims` (a string or an array of them) names `audience`.
+pub(crate) fn names_audience(claims: &Value, audience: &str) -> bool {
+    match claims.get("aud") {
+        Some(Value::String(aud)) => aud == audience,
+        Some(Value::Array(auds)) => auds.iter().any(|a| a.as_str() == Some(audience)),
+        _ => false,
+    }
+}
+
+/// The `exp` of `claims` (seconds since the epoch), if it is one.
+pub(crate) fn expiry(claims: &Value) -> Option<OffsetDateTime> {
+    claims
+        .get("exp")
+        .and_then(Value::as_i64)
+        .and_then(|exp| OffsetDateTime::from_unix_timestamp(exp).ok())
+}
+
+/// The users a verifier knows by `sub`, each with every credential they may receive: what a
+/// token grants is the part of its user's grant its `authorization_details` name.
+#[derive(Debug, Default)]
+pub(crate) struct Users(Mutex<HashMap<String, UserGrant>>);
+
+impl Users {
+    pub(crate) fn insert(&self, sub: String, grant: UserGrant) {
+        self.lock().insert(sub, grant);
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, UserGrant>> {
+        // One insert or lookup per critical section: a poisoned lock holds no broken state.
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// What a token whose (verified) `claims` run until `expires_at` grants: each of its
+    /// `authorization_details` (of type `openid_credential`, naming a configuration its `sub`
+    /// may receive) with the user's claims, bound to a DPoP key by `cnf.jkt`. `None` when any
+    /// part is missing or not for this issuer: a token granting less than it says is refused.
+    pub(crate) fn access(
+        &self,
+        claims: &Value,
+        expires_at: OffsetDateTime,
+    ) -> Option<ExternalAccess> {
+        let sub = claims.get("sub").and_then(Value::as_str)?;
+        let details = claims
             .get("authorization_details")
-            .and_then(Value::as_array)
-        else {
-            return Ok(None);
-        };
-        let Some(user) = self.users().get(sub).cloned() else {
-            return Ok(None);
-        };
+            .and_then(Value::as_array)?;
+        let user = self.lock().get(sub).cloned()?;
         let mut grant = UserGrant::new();
         for detail in details {
             if detail.get("type").and_then(Value::as_str) != Some(OPENID_CREDENTIAL) {
-                return Ok(None);
+                return None;
             }
-            let Some(id) = detail
+            let id = detail
                 .get("credential_configuration_id")
-                .and_then(Value::as_str)
-            else {
-                return Ok(None);
-            };
-            let Some(claims) = user.credentials.get(id) else {
-                return Ok(None);
-            };
+                .and_then(Value::as_str)?;
+            let claims = user.credentials.get(id)?;
             grant = grant.credential(id, claims.clone());
         }
         if grant.credentials.is_empty() {
-            return Ok(None);
+            return None;
         }
-        let mut access = ExternalAccess::new(grant, expires_at);
+        let access = ExternalAccess::new(grant, expires_at);
         match claims.get("cnf") {
-            None => {}
-            Some(cnf) => match cnf.get("jkt").and_then(Value::as_str) {
-                Some(jkt) => access = access.bound_to(jkt),
-                // A confirmation this verifier cannot honour is no bearer token.
-                None => return Ok(None),
-            },
+            None => Some(access),
+            // A confirmation this verifier cannot honour is no bearer token.
+            Some(cnf) => cnf
+                .get("jkt")
+                .and_then(Value::as_str)
+                .map(|jkt| access.bound_to(jkt)),
         }
-        Ok(Some(access))
     }
 }

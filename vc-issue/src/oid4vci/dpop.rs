@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use vc_core::PublicKey;
 
 use super::error::Oid4vciError;
-use super::proof::{check_issued_at, open, Opened};
+use super::proof::{check_issued_at, open, KeyNames, Opened};
 
 /// The `typ` of a DPoP proof.
 pub const DPOP_TYP: &str = "dpop+jwt";
@@ -40,7 +40,7 @@ pub(crate) fn verify(
     now: OffsetDateTime,
     max_age: time::Duration,
 ) -> Result<DpopProof, Oid4vciError> {
-    let Opened { key, claims, .. } = open(jwt, DPOP_TYP, false).map_err(as_dpop)?;
+    let Opened { key, claims, .. } = open(jwt, DPOP_TYP, KeyNames::Jwk).map_err(as_dpop)?;
     let claim = |name: &str| claims.get(name).and_then(Value::as_str);
     if claim("htm") != Some(method) {
         return Err(Oid4vciError::invalid_dpop_proof(

@@ -1,16 +1,20 @@
 //! Key proofs (OpenID4VCI 1.0 §8.2.1.1 and Appendix F.1): a JWT of `typ`
 //! `openid4vci-proof+jwt`, signed by the key the credential is bound to, for this issuer
-//! (`aud`), now (`iat`), and with a fresh `c_nonce`.
+//! (`aud`), now (`iat`), and with a fresh `c_nonce`. The key is named by exactly one of `jwk`,
+//! `kid` (a `did:key` or `did:jwk` DID URL) or `x5c` (a certificate chain up to a trust anchor
+//! of the issuer, whose leaf certifies the key).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use josekit::jws;
+use openssl::x509::X509;
 use serde_json::Value;
 use time::OffsetDateTime;
 use vc_core::did_key::{DidKey, KeyType};
 use vc_core::{Did, DidUrl, ParseLimits, PublicKey};
 
 use super::error::Oid4vciError;
+use crate::crypto::x509::Chain;
 use crate::pipeline::resolver::DidJwkResolver;
 
 /// The `typ` a key proof's header must carry.
@@ -25,6 +29,21 @@ pub const MAX_PROOF_LEN: usize = 8 * 1024;
 
 /// How far in the future a proof's `iat` may be (clock skew between wallet and issuer).
 const FUTURE_SKEW: time::Duration = time::Duration::seconds(60);
+
+/// How a JWT may name the key that signed it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum KeyNames<'a> {
+    /// Only by `jwk` (a DPoP proof, RFC 9449 §4.2).
+    Jwk,
+    /// By `jwk`, by a `did:key`/`did:jwk` `kid`, or by an `x5c` chain that leads, at `now`, to
+    /// one of `x5c_anchors` (none: `x5c` is refused).
+    Any {
+        /// The certificates the issuer trusts for `x5c` chains.
+        x5c_anchors: &'a [X509],
+        /// When the chain must be valid.
+        now: OffsetDateTime,
+    },
+}
 
 /// A key proof that verified: the holder it binds the credential to, and its nonce.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,18 +67,19 @@ pub(crate) struct Opened {
 }
 
 /// Verifies `jwt` as a key proof for the credential issuer `audience` at `now`, with an `iat`
-/// no older than `max_age`.
+/// no older than `max_age`, an `x5c` chain leading to one of `x5c_anchors`.
 pub(crate) fn verify(
     jwt: &str,
     audience: &str,
     now: OffsetDateTime,
     max_age: time::Duration,
+    x5c_anchors: &[X509],
 ) -> Result<VerifiedProof, Oid4vciError> {
     let Opened {
         holder,
         claims,
         key,
-    } = open(jwt, PROOF_TYP, true)?;
+    } = open(jwt, PROOF_TYP, KeyNames::Any { x5c_anchors, now })?;
     check_audience(&claims, audience)?;
     check_issued_at(&claims, now, max_age)?;
     let nonce = match claims.get("nonce") {
@@ -74,9 +94,9 @@ pub(crate) fn verify(
     Ok(VerifiedProof { holder, key, nonce })
 }
 
-/// Checks the header (`typ`, an algorithm of [`PROOF_ALGS`] that fits the key, the key as `jwk`,
-/// or as a `kid` when `allow_kid`) and the signature of `jwt`. Errors are `invalid_proof`.
-pub(crate) fn open(jwt: &str, typ: &str, allow_kid: bool) -> Result<Opened, Oid4vciError> {
+/// Checks the header (`typ`, an algorithm of [`PROOF_ALGS`] that fits the key, the key named as
+/// `names` allows) and the signature of `jwt`. Errors are `invalid_proof`.
+pub(crate) fn open(jwt: &str, typ: &str, names: KeyNames<'_>) -> Result<Opened, Oid4vciError> {
     if jwt.len() > MAX_PROOF_LEN {
         return Err(Oid4vciError::invalid_proof("the proof is too long"));
     }
@@ -95,20 +115,19 @@ pub(crate) fn open(jwt: &str, typ: &str, allow_kid: bool) -> Result<Opened, Oid4
             "the proof's alg must be ES256, ES384 or EdDSA",
         ));
     }
-    let (key, holder) = match (header.get("jwk"), header.get("kid"), header.get("x5c")) {
-        (Some(jwk), None, None) => key_of_jwk(jwk)?,
-        (None, Some(Value::String(kid)), None) if allow_kid => key_of_kid(kid)?,
-        (None, None, Some(_)) => {
+    let named = (header.get("jwk"), header.get("kid"), header.get("x5c"));
+    let (key, holder) = match (names, named) {
+        (_, (Some(jwk), None, None)) => key_of_jwk(jwk)?,
+        (KeyNames::Any { .. }, (None, Some(Value::String(kid)), None)) => key_of_kid(kid)?,
+        (KeyNames::Any { x5c_anchors, now }, (None, None, Some(x5c))) => {
+            key_of_x5c(x5c, x5c_anchors, now)?
+        }
+        (KeyNames::Any { .. }, _) => {
             return Err(Oid4vciError::invalid_proof(
-                "x5c proof keys are not supported; use jwk or a did:key/did:jwk kid",
+                "the proof names its key with exactly one of jwk, kid or x5c",
             ))
         }
-        _ if allow_kid => {
-            return Err(Oid4vciError::invalid_proof(
-                "the proof names its key with exactly one of jwk or kid",
-            ))
-        }
-        _ => {
+        (KeyNames::Jwk, _) => {
             return Err(Oid4vciError::invalid_proof(
                 "the proof carries its key as jwk, and only so",
             ))
@@ -169,6 +188,31 @@ fn key_of_jwk(jwk: &Value) -> Result<(PublicKey, Did), Oid4vciError> {
     })?;
     let did = DidKey::new(key.key_type(), key.as_bytes())
         .map_err(|_| Oid4vciError::invalid_proof("the proof's jwk is not a usable key"))?
+        .did();
+    Ok((key, did))
+}
+
+/// An `x5c` header: a chain of certificates, leaf first, that leads at `now` to one of
+/// `anchors`; the leaf's key (Ed25519, P-256 or P-384), bound as its `did:key` as a `jwk` is.
+fn key_of_x5c(
+    x5c: &Value,
+    anchors: &[X509],
+    now: OffsetDateTime,
+) -> Result<(PublicKey, Did), Oid4vciError> {
+    // An unverified chain would let anyone claim a certificate: refused, never accepted as a
+    // bare key.
+    if anchors.is_empty() {
+        return Err(Oid4vciError::invalid_proof(
+            "x5c proof keys are not accepted: this issuer trusts no certificate authority for them",
+        ));
+    }
+    // The reasons name the x5c and what is wrong with it.
+    let bad = Oid4vciError::invalid_proof;
+    let chain = Chain::from_header(x5c).map_err(bad)?;
+    chain.verify(anchors, now.unix_timestamp()).map_err(bad)?;
+    let key = chain.leaf_key().map_err(bad)?;
+    let did = DidKey::new(key.key_type(), key.as_bytes())
+        .map_err(|_| Oid4vciError::invalid_proof("the proof's certified key is not usable"))?
         .did();
     Ok((key, did))
 }

@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::Arc;
 
+use openssl::x509::X509;
 use serde_json::{json, Map, Value};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -140,6 +141,7 @@ pub(crate) struct Inner {
     pub(crate) token_ttl: time::Duration,
     pub(crate) nonce_ttl: time::Duration,
     pub(crate) proof_max_age: time::Duration,
+    pub(crate) x5c_anchors: Vec<X509>,
     pub(crate) transaction_ttl: time::Duration,
     pub(crate) tx_code_attempts: u32,
     pub(crate) batch_size: usize,
@@ -764,6 +766,7 @@ impl Oid4vciIssuer {
                 &self.inner.credential_issuer,
                 now,
                 self.inner.proof_max_age,
+                &self.inner.x5c_anchors,
             )?);
         }
         let nonces: BTreeSet<Option<&str>> = verified.iter().map(|p| p.nonce.as_deref()).collect();
@@ -1111,6 +1114,7 @@ pub struct Oid4vciIssuerBuilder {
     authorization_code_ttl: Option<time::Duration>,
     token_verifier: Option<Arc<dyn AccessTokenVerifier>>,
     authorization_servers: Vec<String>,
+    x5c_anchors: Vec<X509>,
 }
 
 impl fmt::Debug for Oid4vciIssuerBuilder {
@@ -1259,6 +1263,17 @@ impl Oid4vciIssuerBuilder {
         self
     }
 
+    /// Trusts X.509 `certificate` (DER) as an anchor for key proofs naming their key by `x5c`:
+    /// a proof whose chain leads to an anchor (checked at the issuer's clock, validity periods
+    /// and basic constraints included; any certificate of the chain may be the anchor) binds the
+    /// credential to the leaf certificate's key (Ed25519, P-256 or P-384), as a `jwk` would.
+    /// Without anchors, `x5c` proofs are refused (`invalid_proof`).
+    pub fn x5c_trust_anchor(mut self, certificate: &[u8]) -> Result<Self, Oid4vciError> {
+        let anchor = crate::crypto::x509::anchor(certificate).map_err(Oid4vciError::config)?;
+        self.x5c_anchors.push(anchor);
+        Ok(self)
+    }
+
     /// Checks the parts and builds.
     pub fn build(self) -> Result<Oid4vciIssuer, Oid4vciError> {
         let missing = |part: &str| Oid4vciError::config(format!("the builder needs {part}"));
@@ -1372,6 +1387,7 @@ impl Oid4vciIssuerBuilder {
                 token_ttl: self.token_ttl.unwrap_or(defaults::TOKEN_TTL),
                 nonce_ttl: self.nonce_ttl.unwrap_or(defaults::NONCE_TTL),
                 proof_max_age: defaults::PROOF_MAX_AGE,
+                x5c_anchors: self.x5c_anchors,
                 transaction_ttl: defaults::TRANSACTION_TTL,
                 tx_code_attempts,
                 batch_size,

@@ -4,8 +4,8 @@
 use serde_json::{Map, Value};
 use vc_core::{DidUrl, PublicKey};
 
+use crate::crypto::x509::Chain;
 use crate::error::IssueError;
-use crate::sd_jwt::x509::Chain;
 
 /// A `kid` of the host's choosing (the verification method's DID URL otherwise) and an X.509
 /// certificate chain (`x5c`) certifying the key, for one verification method; given to

@@ -8,6 +8,7 @@ use vc_core::did_key::DidKey;
 use vc_core::{Clock, PublicKey, SystemClock};
 use vc_status::{status_list_reference, TokenStatusList, DEFAULT_MAX_BYTES};
 
+use crate::crypto::x509;
 use crate::host_error::HostErrorKind;
 use crate::sd_jwt::decode::{decode, FoundPath, SdJwtParts};
 use crate::sd_jwt::disclosure::digest;
@@ -15,7 +16,6 @@ use crate::sd_jwt::issue::SD_JWT_VC_TYP;
 use crate::sd_jwt::jws;
 use crate::sd_jwt::present::KB_JWT_TYP;
 use crate::sd_jwt::status_token::{StatusListTokenLoader, STATUS_LIST_JWT_TYP};
-use crate::sd_jwt::x509;
 use crate::sd_jwt::SdJwtError;
 
 /// The `typ` SD-JWT VC drafts before 09 used; still accepted, as the draft asks during the

@@ -61,7 +61,7 @@ async fn mint(key: &HolderKey, audience: &str, extra: &Value, header: &Value) ->
     key.sign(&h, &claims).await
 }
 
-fn thumbprint(key: &HolderKey) -> String {
+pub(super) fn thumbprint(key: &HolderKey) -> String {
     let jwk = key.jwk();
     let canonical = json!({"crv": jwk["crv"], "kty": jwk["kty"], "x": jwk["x"], "y": jwk["y"]});
     URL_SAFE_NO_PAD.encode(Sha256::digest(canonical.to_string().as_bytes()))

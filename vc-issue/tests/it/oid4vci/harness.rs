@@ -117,12 +117,18 @@ pub async fn start_dpop() -> Harness {
 /// Status List registry served at `/statuslists/{list}`.
 #[cfg(feature = "sd-jwt")]
 pub async fn start_sd_jwt() -> Harness {
+    start_sd_jwt_custom(Box::new(|b, _| b)).await
+}
+
+/// The issuer of [`start_sd_jwt`], with what `custom` adds to its builder.
+#[cfg(feature = "sd-jwt")]
+pub async fn start_sd_jwt_custom(custom: Custom) -> Harness {
     start_full(
         Arc::new(MemoryOid4vciStore::new()),
         Arc::new(vc_status::store::MemoryStore::new()),
         false,
         true,
-        Box::new(|b, _| b),
+        custom,
     )
     .await
 }
@@ -318,6 +324,11 @@ impl HolderKey {
             Self::P256(s) => s.verification_method_id().to_string(),
             Self::P384(s) => s.verification_method_id().to_string(),
         }
+    }
+
+    /// The public key's bytes (an Ed25519 key, or a compressed EC point).
+    pub fn public_key_bytes(&self) -> Vec<u8> {
+        self.signer().public_key().as_bytes().to_vec()
     }
 
     pub fn alg(&self) -> &'static str {

@@ -1,6 +1,8 @@
 //! X.509 certificate chains of a JWS `x5c` header (RFC 7515 section 4.1.6): the leaf's key, and
-//! the chain checked up to trust anchors. Through OpenSSL, which the `jwt` feature links already
-//! (josekit): path building, signatures, validity periods and basic constraints are its, not ours.
+//! the chain checked up to trust anchors; for the SD-JWT VCs' issuer headers (feature `sd-jwt`)
+//! and OpenID4VCI key proofs (feature `oid4vci`). Through OpenSSL, which the `jwt` feature links
+//! already (josekit): path building, signatures, validity periods and basic constraints are its,
+//! not ours.
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
@@ -67,6 +69,7 @@ impl Chain {
     }
 
     /// The header's `x5c` value: standard base64 of each DER certificate.
+    #[cfg(feature = "sd-jwt")]
     pub(crate) fn to_header(&self) -> Result<Value, &'static str> {
         self.certs
             .iter()
@@ -88,6 +91,7 @@ impl Chain {
     }
 
     /// Whether the leaf certificate names `uri` as a `uniformResourceIdentifier` SAN.
+    #[cfg(feature = "sd-jwt")]
     pub(crate) fn leaf_names(&self, uri: &str) -> bool {
         self.certs
             .first()
