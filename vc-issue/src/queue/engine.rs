@@ -370,12 +370,7 @@ impl IssuanceQueue {
         let mut items = Vec::with_capacity(batch.items.len());
         for (i, item) in batch.items.iter().enumerate() {
             let outcome = async {
-                let request = item_request(
-                    &batch,
-                    &item.holder_did,
-                    item.claims.clone(),
-                    item.credential_id.clone(),
-                )?;
+                let request = item_request(&batch, item.clone()).1?;
                 let key = idempotency_key.map(|k| format!("{k}#{i}"));
                 let position = BatchPosition {
                     batch_id: batch_id.clone(),
