@@ -380,7 +380,8 @@ pub(crate) async fn poll(
     headers: HeaderMap,
     Path(ticket_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    state.authorizer.authorize(&headers).await?;
+    // The queue's tickets are the default instance's.
+    super::approvals::queue_principal(&state, &headers).await?;
     let not_found = || ApiError::new(ErrorCode::TICKET_NOT_FOUND, "no such ticket");
     let queue = state.queue.as_ref().ok_or_else(not_found)?;
     let id = TicketId::parse(&ticket_id).ok_or_else(not_found)?;

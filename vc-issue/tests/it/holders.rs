@@ -356,6 +356,8 @@ mod stores {
             old.request.holder_did().map(|d| d.as_str()),
             Some("did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK")
         );
+        // Its history predates the principal too.
+        assert_eq!(old.history[0].principal, None);
         let mut records = vec![old];
         for holder in [mail(), Holder::None] {
             records.push(TicketRecord::new(
