@@ -166,7 +166,7 @@ async fn run(args: Args) -> Result<(), String> {
     let request = load_request(&args, &did)?;
     for _ in 0..args.warm {
         let mut other = request.clone();
-        other.holder_did = Ed25519Signer::generate().did();
+        other.holder = Ed25519Signer::generate().did().into();
         issuer
             .issue(other)
             .await

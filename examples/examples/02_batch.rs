@@ -85,7 +85,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(first) = result.items.iter().find(|i| i.status == ItemStatus::Failed) {
         println!(
             "first failure: {} -> {}",
-            first.holder_did,
+            first.holder_did.as_deref().unwrap_or("(no holder DID)"),
             serde_json::to_string(&first.error)?
         );
     }

@@ -87,6 +87,16 @@ pub enum IssueError {
         /// Every violation, not just the first.
         violations: Vec<SchemaViolation>,
     },
+    /// The request names its holder wrongly: a `holderDid` that is not a DID, a `subjectId` that
+    /// is not an absolute URL (or is a DID), both, or neither (see
+    /// [`holder`](crate::pipeline::holder)).
+    #[error("invalid holder at {pointer}: {reason}")]
+    InvalidHolder {
+        /// JSON pointer to the member at fault (`/holderDid`, `/subjectId`).
+        pointer: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The holder DID does not resolve.
     #[error("holder {did} not found")]
     HolderNotFound {
@@ -224,6 +234,7 @@ impl IssueError {
             IssueError::SchemaNotFound { .. } => ErrorCode::SCHEMA_NOT_FOUND,
             IssueError::IssuerNotAuthorized { .. } => ErrorCode::ISSUER_NOT_AUTHORIZED,
             IssueError::SchemaValidationFailed { .. } => ErrorCode::SCHEMA_VALIDATION_FAILED,
+            IssueError::InvalidHolder { .. } => ErrorCode::INVALID_REQUEST,
             IssueError::HolderNotFound { .. } => ErrorCode::HOLDER_NOT_FOUND,
             IssueError::InvalidCredential(_) => ErrorCode::CREDENTIAL_INVALID,
             IssueError::StatusRegistrationFailed { .. } => ErrorCode::STATUS_REGISTRATION_FAILED,
@@ -265,9 +276,8 @@ impl IssueError {
             IssueError::NestingTooDeep { limit, pointer } => {
                 json!({ "limit": limit, "pointer": pointer })
             }
-            IssueError::RelatedResourceDigestMismatch { pointer, .. } => {
-                json!({ "pointer": pointer })
-            }
+            IssueError::RelatedResourceDigestMismatch { pointer, .. }
+            | IssueError::InvalidHolder { pointer, .. } => json!({ "pointer": pointer }),
             IssueError::RateLimitExceeded { retry_after, .. } => {
                 json!({ "retryAfterSeconds": retry_after.as_secs_f64().ceil() as u64 })
             }

@@ -164,6 +164,7 @@ pub use pipeline::batch::{
     BatchItem, BatchItemResult, BatchRequest, BatchResult, ItemStatus, MAX_BATCH_ITEMS,
 };
 pub use pipeline::claims_rule::ClaimsRule;
+pub use pipeline::holder::{Holder, SubjectUrl};
 pub use pipeline::issuer::{CheckedRequest, Issuer, IssuerBuilder, SigningOptions};
 pub use pipeline::rate_limit::RateLimit;
 pub use pipeline::related_resources::{ResourceLoader, StaticResources};

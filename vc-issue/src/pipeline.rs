@@ -3,12 +3,13 @@
 //!
 //! The host's DID resolution ([`resolver`]) and schemas ([`schema`]) feed the checks; the
 //! [`issuer`] constructs, registers status and signs through [`crate::crypto`]; [`batch`] does the
-//! same for many holders at once; [`delegation`], [`claims_rule`] and [`rate_limit`] are the
+//! same for many holders at once; [`holder`] says who a credential is for (a DID, another URL, nobody named); [`delegation`], [`claims_rule`] and [`rate_limit`] are the
 //! policies a host can plug in.
 
 pub mod batch;
 pub mod claims_rule;
 pub mod delegation;
+pub mod holder;
 pub mod issuer;
 pub mod rate_limit;
 pub mod related_resources;

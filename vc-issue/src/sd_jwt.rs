@@ -3,10 +3,11 @@
 //!
 //! - Issuing: [`Issuer::issue`](crate::Issuer::issue) with `"proofType": "dc+sd-jwt"` runs the
 //!   same pipeline as every other format (issuer, schema, claims and holder checks, with their
-//!   codes), then builds the SD-JWT VC: `iss` (the issuer DID), `iat` (the issuer's clock), `nbf`
+//!   codes), then builds the SD-JWT VC: `iss` (the issuer DID), `iat` (the issuer's clock), `sub`
+//!   (the holder's DID or other URL; none for a holder not named), `nbf`
 //!   (the request's `validFrom`), `exp` (the request's `expirationDate`), `vct` (and `vct#integrity`) from the schema's
 //!   [`SdJwtVcConfig`](crate::pipeline::schema::SdJwtVcConfig), `cnf.jwk` (the request's
-//!   `holderJwk`, else a `did:key` holder's key), `status.status_list` (an entry of the issuer's
+//!   `holderJwk`, else a `did:key` holder's key; none otherwise), `status.status_list` (an entry of the issuer's
 //!   Token Status List registry, [`IssuerBuilder::token_status_registry`](crate::IssuerBuilder::token_status_registry),
 //!   when revocable), and the claims, the selectively disclosable ones (the schema's list,
 //!   narrowed by the request's `selectivelyDisclosable`) as disclosures, recursively, with decoy

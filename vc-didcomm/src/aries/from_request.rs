@@ -35,10 +35,10 @@ pub fn offer_from_request(
     let mut builder = Credential::builder()
         .version(request.data_model)
         .issuer(&request.issuer_did)
-        .subject(CredentialSubject::new(
-            request.holder_did.as_str(),
-            claims.clone(),
-        ))
+        .subject(CredentialSubject {
+            id: request.holder.subject_id().map(str::to_owned),
+            claims: claims.clone(),
+        })
         .clock(clock);
     for type_ in credential_types {
         builder = builder.type_(*type_);

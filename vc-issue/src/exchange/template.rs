@@ -18,8 +18,8 @@ const ROOT: &str = "variables";
 ///
 /// # The template language, and why it is this small
 ///
-/// A template is the JSON of an [`IssuanceRequest`] without `holderDid` (the holder is always the
-/// DID the wallet authenticated as). Any **string value** in it may reference a variable with
+/// A template is the JSON of an [`IssuanceRequest`] without `holderDid` or `subjectId` (the holder
+/// is always the DID the wallet authenticated as). Any **string value** in it may reference a variable with
 /// `{{ variables.<path> }}`, where `<path>` is dot-separated object keys and array indexes
 /// (`variables.name`, `variables.degree.name`, `variables.results.ownerBinding.did`,
 /// `variables.items.0`):
@@ -49,10 +49,10 @@ impl CredentialTemplate {
         let Value::Object(template) = template else {
             return Err(invalid("a credential template must be a JSON object"));
         };
-        if template.contains_key("holderDid") {
+        if template.contains_key("holderDid") || template.contains_key("subjectId") {
             return Err(invalid(
-                "a credential template must not set holderDid: the holder is the DID the wallet \
-                 authenticated as",
+                "a credential template must not set holderDid or subjectId: the holder is the \
+                 DID the wallet authenticated as",
             ));
         }
         check_placeholders(&Value::Object(template.clone()))?;
@@ -436,7 +436,7 @@ mod tests {
             "degree": {"type": "BSc"}, "items": ["x", "y"]}));
         let request = t.render(&v, &holder()).unwrap();
         assert_eq!(request.schema_id, "s1");
-        assert_eq!(request.holder_did, holder());
+        assert_eq!(request.holder_did(), Some(&holder()));
         assert_eq!(
             Value::Object(request.claims),
             json!({"name": "Ada", "title": "Dr. Ada (36, true)", "degree": {"type": "BSc"},

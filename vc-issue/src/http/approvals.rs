@@ -10,8 +10,12 @@
 //! | `POST /credentials/issue/{ticketId}/request-information` | `{"fields": [..], "message"}` |
 //! | `POST /credentials/issue/{ticketId}/information` | `{"claims": {..}}` (validated again) |
 //!
-//! The approver is named in the body and recorded in the ticket's history: the
-//! [`Authorizer`](super::Authorizer) says whether the caller may act, not who it is.
+//! The approver is named in the body and recorded in the ticket's history as its `actor`; the
+//! caller's authenticated identity, the name of the [`Authorizer`](super::Authorizer)'s
+//! [`Principal`](super::Principal) when it has one, is recorded beside it as `principal` (what the
+//! ticket's JSON shows, and what the queue's observer receives): the body says who decided, the
+//! principal who proved to be calling. The queue issues for the default instance, so a principal
+//! that may not act for it is `403 INSTANCE_FORBIDDEN`, as is polling a ticket.
 
 use std::sync::Arc;
 
@@ -24,8 +28,10 @@ use serde::Deserialize;
 use serde_json::{json, Map, Value};
 use vc_core::ErrorCode;
 
+use super::auth::Principal;
 use super::body::JsonBody;
 use super::error_status::queue_error;
+use super::instance::InstanceId;
 use super::router::ApiState;
 use super::ApiError;
 use crate::queue::{IssuanceQueue, Ticket, TicketId, TICKET_PATH};
@@ -57,20 +63,49 @@ struct ProvideInformation {
     claims: Map<String, Value>,
 }
 
-/// The caller authorized, the queue and the ticket id; then the body as `T`.
+/// What a decision needs: the queue, the ticket, the body and the caller's name.
+struct Decision<T> {
+    queue: IssuanceQueue,
+    id: TicketId,
+    body: T,
+    principal: Option<String>,
+}
+
+/// The caller authorized for the queue's (default) instance, the queue and the ticket id; then
+/// the body as `T`.
 async fn decision<T: DeserializeOwned>(
     state: &ApiState,
     headers: &HeaderMap,
     ticket_id: &str,
     body: JsonBody,
-) -> Result<(IssuanceQueue, TicketId, T), ApiError> {
-    state.authorizer.authorize(headers).await?;
+) -> Result<Decision<T>, ApiError> {
+    let principal = queue_principal(state, headers).await?;
     let not_found = || ApiError::new(ErrorCode::TICKET_NOT_FOUND, "no such ticket");
     let queue = state.queue.clone().ok_or_else(not_found)?;
     let id = TicketId::parse(ticket_id).ok_or_else(not_found)?;
     let body = serde_json::from_value(body.value()?)
         .map_err(|e| ApiError::bad_request(format!("the decision body is not valid: {e}")))?;
-    Ok((queue, id, body))
+    Ok(Decision {
+        queue,
+        id,
+        body,
+        principal: principal.name().map(str::to_owned),
+    })
+}
+
+/// The caller, authorized and allowed to act for the default instance, whose queue this is.
+pub(crate) async fn queue_principal(
+    state: &ApiState,
+    headers: &HeaderMap,
+) -> Result<Principal, ApiError> {
+    let principal = state.authorizer.authorize(headers).await?;
+    if !principal.may_act_for(&InstanceId::DEFAULT) {
+        return Err(ApiError::new(
+            ErrorCode::INSTANCE_FORBIDDEN,
+            "this token may not act for this issuer instance",
+        ));
+    }
+    Ok(principal)
 }
 
 /// `200 {id, state, location}`, the location absolute as in the `202` of a submission.
@@ -86,9 +121,15 @@ pub(crate) async fn approve(
     Path(ticket_id): Path<String>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let (queue, id, body) = decision::<Approve>(&state, &headers, &ticket_id, body).await?;
-    let ticket = queue
-        .approve(&id, &body.approver, body.note.as_deref())
+    let d = decision::<Approve>(&state, &headers, &ticket_id, body).await?;
+    let ticket = d
+        .queue
+        .approve_as(
+            &d.id,
+            d.principal.as_deref(),
+            &d.body.approver,
+            d.body.note.as_deref(),
+        )
         .await
         .map_err(queue_error)?;
     Ok(answer(&state, ticket))
@@ -100,9 +141,15 @@ pub(crate) async fn reject(
     Path(ticket_id): Path<String>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let (queue, id, body) = decision::<Reject>(&state, &headers, &ticket_id, body).await?;
-    let ticket = queue
-        .reject(&id, &body.approver, &body.reason)
+    let d = decision::<Reject>(&state, &headers, &ticket_id, body).await?;
+    let ticket = d
+        .queue
+        .reject_as(
+            &d.id,
+            d.principal.as_deref(),
+            &d.body.approver,
+            &d.body.reason,
+        )
         .await
         .map_err(queue_error)?;
     Ok(answer(&state, ticket))
@@ -114,9 +161,15 @@ pub(crate) async fn request_information(
     Path(ticket_id): Path<String>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let (queue, id, body) = decision::<AskInformation>(&state, &headers, &ticket_id, body).await?;
-    let ticket = queue
-        .request_information(&id, body.fields, &body.message)
+    let d = decision::<AskInformation>(&state, &headers, &ticket_id, body).await?;
+    let ticket = d
+        .queue
+        .request_information_as(
+            &d.id,
+            d.principal.as_deref(),
+            d.body.fields,
+            &d.body.message,
+        )
         .await
         .map_err(queue_error)?;
     Ok(answer(&state, ticket))
@@ -128,10 +181,10 @@ pub(crate) async fn provide_information(
     Path(ticket_id): Path<String>,
     body: JsonBody,
 ) -> Result<Response, ApiError> {
-    let (queue, id, body) =
-        decision::<ProvideInformation>(&state, &headers, &ticket_id, body).await?;
-    let ticket = queue
-        .provide_information(&id, body.claims)
+    let d = decision::<ProvideInformation>(&state, &headers, &ticket_id, body).await?;
+    let ticket = d
+        .queue
+        .provide_information_as(&d.id, d.principal.as_deref(), d.body.claims)
         .await
         .map_err(queue_error)?;
     Ok(answer(&state, ticket))

@@ -17,27 +17,46 @@ use super::instance::InstanceId;
 #[error("authentication required")]
 pub struct Unauthorized;
 
-/// Who an authenticated caller may act for: every issuer instance the router serves, or only
-/// some (a tenant's token limited to its own instances).
+/// Who an authenticated caller is, and which issuer instances it may act for: every instance the
+/// router serves, or only some (a tenant's token limited to its own instances).
 ///
 /// The default instance (the bare routes) is named [`InstanceId::DEFAULT`]; a principal limited
-/// to other instances gets `403 INSTANCE_FORBIDDEN` there too.
+/// to other instances gets `403 INSTANCE_FORBIDDEN` there too. Its [`name`](Self::name), when the
+/// authorizer gives one (a token's owner, an OAuth `sub`, a certificate's subject), is recorded
+/// on the tickets it decides on (see [`approvals`](super::approvals)).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Principal {
     instances: Option<BTreeSet<InstanceId>>,
+    name: Option<String>,
 }
 
 impl Principal {
     /// May act for every instance.
     pub fn any_instance() -> Self {
-        Self { instances: None }
+        Self {
+            instances: None,
+            name: None,
+        }
     }
 
     /// May act for these instances only.
     pub fn instances(instances: impl IntoIterator<Item = InstanceId>) -> Self {
         Self {
             instances: Some(instances.into_iter().collect()),
+            name: None,
         }
+    }
+
+    /// The same principal, named `name` (who it is, for the records it leaves).
+    #[must_use]
+    pub fn named(mut self, name: impl Into<String>) -> Self {
+        self.name = Some(name.into());
+        self
+    }
+
+    /// Who the caller is, when the authorizer said.
+    pub fn name(&self) -> Option<&str> {
+        self.name.as_deref()
     }
 
     /// Whether the principal may act for `instance`.
@@ -92,6 +111,13 @@ impl BearerTokens {
     ) -> Self {
         self.tokens
             .push((digest(token.as_ref()), Principal::instances(instances)));
+        self
+    }
+
+    /// Also accepts `token`, as `principal` (named, limited to some instances, or both).
+    #[must_use]
+    pub fn with_principal(mut self, token: impl AsRef<str>, principal: Principal) -> Self {
+        self.tokens.push((digest(token.as_ref()), principal));
         self
     }
 
@@ -184,5 +210,16 @@ mod tests {
         assert!(!limited.may_act_for(&other));
         assert!(!limited.may_act_for(&InstanceId::DEFAULT));
         assert!(auth.authorize(&headers("Bearer t-b")).await.is_err());
+    }
+
+    #[tokio::test]
+    async fn a_token_names_its_principal() {
+        let auth = BearerTokens::new(["anonymous"])
+            .with_principal("r-1", Principal::any_instance().named("registrar"));
+        let named = auth.authorize(&headers("Bearer r-1")).await.unwrap();
+        assert_eq!(named.name(), Some("registrar"));
+        assert!(named.may_act_for(&InstanceId::DEFAULT));
+        let anonymous = auth.authorize(&headers("Bearer anonymous")).await.unwrap();
+        assert_eq!(anonymous.name(), None);
     }
 }

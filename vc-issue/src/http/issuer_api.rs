@@ -2,7 +2,8 @@
 //!
 //! Two bodies are accepted: the VC API's `IssueCredentialRequest` (`{credential, options}`: a
 //! credential the host built, signed as it is) and this crate's [`IssuanceRequest`] (`schemaId`,
-//! `issuerDid`, `holderDid`, `claims`, ...: built, checked and signed by the pipeline). Both answer
+//! `issuerDid`, `holderDid` or `subjectId` (see [`holder`](crate::pipeline::holder)), `claims`,
+//! ...: built, checked and signed by the pipeline). Both answer
 //! `201 {"verifiableCredential": ...}`. With a queue, an `IssuanceRequest` is accepted with
 //! `202` and a `Location` to poll instead; an `Idempotency-Key` header makes retries safe.
 
@@ -25,6 +26,7 @@ use super::suite_choice::{suite_not_allowed, SuiteOptions};
 use super::ApiError;
 use crate::crypto::proof_type::ProofType;
 use crate::error::IssueError;
+use crate::pipeline::holder::Holder;
 use crate::pipeline::issuer::SigningOptions;
 use crate::pipeline::request::{IssuanceRequest, IssuedCredential};
 use crate::queue::{TicketId, TICKET_PATH};
@@ -104,6 +106,11 @@ pub(crate) async fn issue(
     }
     // A request that names no suite gets the instance's default, not the crate's.
     let names_suite = body.get("proofType").is_some_and(|v| !v.is_null());
+    // The holder first, so that a malformed one is refused naming its member (serde's message
+    // would not point at it).
+    if let Some(object) = body.as_object() {
+        Holder::from_json(object)?;
+    }
     let mut request: IssuanceRequest = serde_json::from_value(body).map_err(|e| {
         ApiError::bad_request(format!(
             "expected an IssueCredentialRequest ({{credential, options}}) or an IssuanceRequest: {e}"
@@ -373,7 +380,8 @@ pub(crate) async fn poll(
     headers: HeaderMap,
     Path(ticket_id): Path<String>,
 ) -> Result<Response, ApiError> {
-    state.authorizer.authorize(&headers).await?;
+    // The queue's tickets are the default instance's.
+    super::approvals::queue_principal(&state, &headers).await?;
     let not_found = || ApiError::new(ErrorCode::TICKET_NOT_FOUND, "no such ticket");
     let queue = state.queue.as_ref().ok_or_else(not_found)?;
     let id = TicketId::parse(&ticket_id).ok_or_else(not_found)?;

@@ -70,7 +70,7 @@ pub(crate) struct ApiState {
 ///
 /// | route | who | what |
 /// |---|---|---|
-/// | `POST /credentials/issue` | authorized | issue from a VC API `{credential, options}` body (`201`) or an [`IssuanceRequest`](crate::IssuanceRequest) (`201`, or `202` + `Location` with a queue) |
+/// | `POST /credentials/issue` | authorized | issue from a VC API `{credential, options}` body (`201`) or an [`IssuanceRequest`](crate::IssuanceRequest) (`201`, or `202` + `Location` with a queue); its holder is `holderDid` (a DID, resolved), `subjectId` (another absolute URL such as `mailto:`), or `"subjectId": null` (a subject without `id`), exactly one of them (see [`holder`](crate::pipeline::holder); otherwise `400 INVALID_REQUEST` with `details.pointer`) |
 /// | `GET /credentials/issue/{ticketId}` | authorized | poll an asynchronous issuance |
 /// | `POST /credentials/issue/{ticketId}/approve`, `/reject`, `/request-information`, `/information` | authorized | decide on a held ticket, or answer a request for information (see [`approvals`](super::approvals)) |
 /// | `POST /credentials/status` | authorized | revoke, suspend or unsuspend (VC API `UpdateCredentialStatus`) |

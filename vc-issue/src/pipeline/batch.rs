@@ -17,6 +17,7 @@ use vc_status::Reservation;
 
 use crate::crypto::proof_type::ProofType;
 use crate::error::IssueError;
+use crate::pipeline::holder::{explicit_null, Holder};
 use crate::pipeline::issuer::{Issuer, Prepared};
 use crate::pipeline::request::{IssuanceRequest, IssuedCredential};
 
@@ -52,12 +53,26 @@ pub struct BatchRequest {
 }
 
 /// One credential of a batch.
+///
+/// Its holder is named as in an [`IssuanceRequest`]: `holderDid` (a DID), `subjectId` (another
+/// absolute URL), or `"subjectId": null` (a subject without `id`); see
+/// [`holder`](crate::pipeline::holder). Both are kept as text so that a malformed one fails this
+/// item only.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatchItem {
-    /// The holder; kept as text so that a malformed DID fails this item only.
-    pub holder_did: String,
+    /// The holder's DID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holder_did: Option<String>,
+    /// The holder's id when it is not a DID; `Some(None)` (JSON `null`) for a subject without
+    /// `id`.
+    #[serde(
+        default,
+        deserialize_with = "explicit_null",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub subject_id: Option<Option<String>>,
     /// The claims about the holder.
     pub claims: Map<String, Value>,
     /// A fixed credential id (a fresh `urn:uuid` otherwise).
@@ -69,7 +84,23 @@ impl BatchItem {
     /// An item for `holder_did` with `claims`.
     pub fn new(holder_did: impl Into<String>, claims: Map<String, Value>) -> Self {
         Self {
-            holder_did: holder_did.into(),
+            holder_did: Some(holder_did.into()),
+            subject_id: None,
+            claims,
+            credential_id: None,
+        }
+    }
+
+    /// An item for `holder` (a DID, another URL, or nobody named) with `claims`.
+    pub fn for_holder(holder: &Holder, claims: Map<String, Value>) -> Self {
+        let (holder_did, subject_id) = match holder {
+            Holder::Did(did) => (Some(did.as_str().to_owned()), None),
+            Holder::Url(url) => (None, Some(Some(url.as_str().to_owned()))),
+            Holder::None => (None, Some(None)),
+        };
+        Self {
+            holder_did,
+            subject_id,
             claims,
             credential_id: None,
         }
@@ -91,8 +122,12 @@ pub enum ItemStatus {
 #[serde(rename_all = "camelCase")]
 #[non_exhaustive]
 pub struct BatchItemResult {
-    /// The holder, as given.
-    pub holder_did: String,
+    /// The holder's DID, as given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub holder_did: Option<String>,
+    /// The holder's other id, as given (`null` for a subject without `id`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subject_id: Option<Option<String>>,
     /// Issued or failed.
     pub status: ItemStatus,
     /// The credential's id, when issued.
@@ -284,7 +319,7 @@ async fn run_chunk(
         None => Reservation::default(),
     };
     let mut done = Vec::with_capacity(checked.len());
-    for (holder_did, outcome) in checked {
+    for (given, outcome) in checked {
         let outcome = match outcome {
             Ok(request) => {
                 let entry = entries.next();
@@ -297,23 +332,22 @@ async fn run_chunk(
             }
             Err(error) => Err(error),
         };
-        done.push(item_result(holder_did, outcome));
+        done.push(item_result(given, outcome));
     }
     Some(done)
 }
 
 /// Steps 3 and 4 for one item; the holder comes back as given, for its result.
-async fn check(shared: &Shared, item: BatchItem) -> (String, Result<IssuanceRequest, IssueError>) {
-    let BatchItem {
-        holder_did,
-        claims,
-        credential_id,
-    } = item;
-    let outcome = match item_request(&shared.template, &holder_did, claims, credential_id) {
+async fn check(
+    shared: &Shared,
+    item: BatchItem,
+) -> (GivenHolder, Result<IssuanceRequest, IssueError>) {
+    let (given, request) = item_request(&shared.template, item);
+    let outcome = match request {
         Ok(request) => guarded(shared.issuer.check_request(request, &shared.prepared)).await,
         Err(err) => Err(err),
     };
-    (holder_did, outcome)
+    (given, outcome)
 }
 
 /// Runs host code (resolver, signer, claims rules) so that a panic in it fails its item only.
@@ -331,38 +365,55 @@ async fn guarded<T>(
         })
 }
 
-/// The request for one item of `batch`: the batch's shared fields with the item's holder, claims and id.
+/// The holder of an item as given: its `holderDid` and `subjectId`.
+pub(crate) type GivenHolder = (Option<String>, Option<Option<String>>);
+
+/// The request for one item of `batch`: the batch's shared fields with the item's holder, claims
+/// and id (the claims move, they are not copied); the holder as given comes back beside it, for
+/// the item's result.
 pub(crate) fn item_request(
     batch: &BatchRequest,
-    holder_did: &str,
-    claims: Map<String, Value>,
-    credential_id: Option<CredentialId>,
-) -> Result<IssuanceRequest, IssueError> {
-    let holder = Did::parse(holder_did).map_err(|e| IssueError::InvalidRequest {
-        reason: format!("holderDid: {e}"),
-    })?;
-    let mut request = IssuanceRequest::new(
-        batch.schema_id.clone(),
-        batch.issuer_did.clone(),
-        holder,
+    item: BatchItem,
+) -> (GivenHolder, Result<IssuanceRequest, IssueError>) {
+    let BatchItem {
+        holder_did,
+        subject_id,
         claims,
-    )
-    .with_proof_type(batch.proof_type.clone())
-    .revocable(batch.revocable)
-    .with_data_model(batch.data_model);
-    request.expiration_date = batch.expiration_date.clone();
-    request.valid_from = batch.valid_from.clone();
-    request.credential_id = credential_id;
-    Ok(request)
+        credential_id,
+    } = item;
+    let holder = Holder::from_fields(
+        holder_did.as_deref(),
+        subject_id.as_ref().map(Option::as_deref),
+    );
+    let request = holder.map(|holder| {
+        let mut request = IssuanceRequest::for_holder(
+            batch.schema_id.clone(),
+            batch.issuer_did.clone(),
+            holder,
+            claims,
+        )
+        .with_proof_type(batch.proof_type.clone())
+        .revocable(batch.revocable)
+        .with_data_model(batch.data_model);
+        request.expiration_date = batch.expiration_date.clone();
+        request.valid_from = batch.valid_from.clone();
+        request.credential_id = credential_id;
+        request
+    });
+    ((holder_did, subject_id), request)
 }
 
 /// An issued credential, its id and its status list index.
 type Issued = (IssuedCredential, CredentialId, Option<u64>);
 
-fn item_result(holder_did: String, outcome: Result<Issued, IssueError>) -> BatchItemResult {
+fn item_result(
+    (holder_did, subject_id): GivenHolder,
+    outcome: Result<Issued, IssueError>,
+) -> BatchItemResult {
     match outcome {
         Ok((credential, credential_id, status_list_index)) => BatchItemResult {
             holder_did,
+            subject_id,
             status: ItemStatus::Issued,
             credential_id: Some(credential_id),
             status_list_index,
@@ -371,6 +422,7 @@ fn item_result(holder_did: String, outcome: Result<Issued, IssueError>) -> Batch
         },
         Err(error) => BatchItemResult {
             holder_did,
+            subject_id,
             status: ItemStatus::Failed,
             credential_id: None,
             status_list_index: None,

@@ -20,6 +20,7 @@ use vc_core::{Credential, Did, ErrorCode};
 use crate::crypto::verify::{CredentialVerifier, VerifyError};
 use crate::error::IssueError;
 use crate::pipeline::claims_rule::ClaimsRule;
+use crate::pipeline::holder::Holder;
 use crate::pipeline::schema::SchemaEntry;
 
 /// The id of the built-in delegation schema.
@@ -57,7 +58,7 @@ impl ClaimsRule for DelegationRule {
     fn check(
         &self,
         issuer: &Did,
-        holder: &Did,
+        holder: &Holder,
         claims: &Map<String, Value>,
     ) -> Result<(), IssueError> {
         let field = |name: &str| claims.get(name).and_then(Value::as_str).unwrap_or_default();
@@ -66,7 +67,11 @@ impl ClaimsRule for DelegationRule {
                 reason: "delegator must be the issuer".into(),
             });
         }
-        if field("delegate") != holder.as_str() {
+        // A delegate is an agent with a DID: a holder named otherwise, or not at all, never is.
+        if holder
+            .did()
+            .is_none_or(|holder| field("delegate") != holder.as_str())
+        {
             return Err(IssueError::InvalidRequest {
                 reason: "delegate must be the holder".into(),
             });

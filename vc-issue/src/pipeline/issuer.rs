@@ -17,6 +17,7 @@ use crate::crypto::suites::{ProofOptions, SecuringSuite, Suites};
 use crate::error::IssueError;
 use crate::host_error::HostErrorKind;
 use crate::pipeline::claims_rule::ClaimsRule;
+use crate::pipeline::holder::Holder;
 use crate::pipeline::rate_limit::RateLimit;
 use crate::pipeline::related_resources::{check_related_resources, ResourceLoader};
 use crate::pipeline::request::{IssuanceRequest, IssuanceResponse, IssuedCredential};
@@ -293,7 +294,7 @@ impl Issuer {
             valid?;
             check_validity_period(&request)?;
             if let Some(rule) = self.inner.claims_rules.get(&prepared.schema.id) {
-                rule.check(&request.issuer_did, &request.holder_did, &request.claims)?;
+                rule.check(&request.issuer_did, &request.holder, &request.claims)?;
             }
             // What would stop the SD-JWT VC from being built is said now, before a status entry
             // is taken or a wallet redeems an offer of it.
@@ -304,10 +305,14 @@ impl Issuer {
             Ok::<_, IssueError>(())
         })
         .await?;
-        if !step("holder", self.holder_exists(&request.holder_did)).await? {
-            return Err(IssueError::HolderNotFound {
-                did: request.holder_did.to_string(),
-            });
+        // Only a DID is resolved: another URL (`mailto:`) names the holder without a document to
+        // look up, and a holder not named has nothing to check.
+        if let Holder::Did(did) = &request.holder {
+            if !step("holder", self.holder_exists(did)).await? {
+                return Err(IssueError::HolderNotFound {
+                    did: did.to_string(),
+                });
+            }
         }
         Ok(request)
     }
@@ -587,7 +592,7 @@ impl Issuer {
             .version(request.data_model)
             .issuer(&request.issuer_did)
             .valid_from(request.valid_from.unwrap_or(now))
-            .subject(subject(&request.holder_did, request.claims));
+            .subject(subject(&request.holder, request.claims));
         for context in &schema.contexts {
             builder = builder.context(context.as_str());
         }
@@ -711,10 +716,14 @@ impl Issuer {
     }
 }
 
-fn subject(holder: &Did, mut claims: Map<String, Value>) -> CredentialSubject {
-    // The holder binding wins over any `id` in the claims.
+fn subject(holder: &Holder, mut claims: Map<String, Value>) -> CredentialSubject {
+    // The holder binding wins over any `id` in the claims, for a holder named by nobody too:
+    // the request's holder alone says who the subject is.
     claims.remove("id");
-    CredentialSubject::new(holder.as_str(), claims)
+    CredentialSubject {
+        id: holder.subject_id().map(str::to_owned),
+        claims,
+    }
 }
 
 fn credential_schema(url: &str, version: vc_core::DataModelVersion) -> TypedResource {

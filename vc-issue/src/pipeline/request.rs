@@ -2,25 +2,33 @@
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
-use vc_core::{Credential, CredentialId, DataModelVersion, DateTime, Did};
+use vc_core::{Credential, CredentialId, DataModelVersion, DateTime, Did, DidUrl};
 
 use crate::crypto::proof_type::ProofType;
+use crate::error::IssueError;
+use crate::pipeline::holder::{explicit_null, Holder, HolderFields};
 
 /// A request to issue one credential.
 ///
 /// Serde-compatible with
 /// `{"schemaId", "issuerDid", "holderDid", "claims": {...}, "expirationDate", "proofType", "revocable"}`
 /// (plus the optional `validFrom`, `dataModel` (`"2.0"` or `"1.1"`) and `credentialId`).
+///
+/// A holder without a DID is named by `"subjectId": "mailto:…"` (any other absolute URL) instead
+/// of `holderDid`, or by `"subjectId": null` for a credential whose subject has no `id` (see
+/// [`holder`](crate::pipeline::holder)); [`IssuanceRequest::new`] takes a DID,
+/// [`IssuanceRequest::for_holder`] any [`Holder`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", try_from = "IssuanceRequestFields")]
 #[non_exhaustive]
 pub struct IssuanceRequest {
     /// The schema the claims follow (an id in the schema registry).
     pub schema_id: String,
     /// Who issues.
     pub issuer_did: Did,
-    /// Who the credential is about and for.
-    pub holder_did: Did,
+    /// Who the credential is about and for: `holderDid`, `subjectId`, or `"subjectId": null`.
+    #[serde(flatten)]
+    pub holder: Holder,
     /// The claims about the holder.
     pub claims: Map<String, Value>,
     /// When the credential stops being valid.
@@ -55,21 +63,106 @@ pub struct IssuanceRequest {
     /// The issuer's verification method to sign with (an absolute DID URL of one of its
     /// `assertionMethod`s whose key the key store holds); the first usable one when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub verification_method: Option<vc_core::DidUrl>,
+    pub verification_method: Option<DidUrl>,
+}
+
+/// What [`IssuanceRequest`] reads, before the holder's two members become one [`Holder`]
+/// (serde cannot flatten an enum that is decided by which of two members is present, and
+/// buffering the whole request to do it would cost every request a copy).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IssuanceRequestFields {
+    schema_id: String,
+    issuer_did: Did,
+    #[serde(default)]
+    holder_did: Option<String>,
+    #[serde(default, deserialize_with = "explicit_null")]
+    subject_id: Option<Option<String>>,
+    claims: Map<String, Value>,
+    #[serde(default)]
+    expiration_date: Option<DateTime>,
+    #[serde(default)]
+    valid_from: Option<DateTime>,
+    #[serde(default)]
+    proof_type: ProofType,
+    #[serde(default)]
+    revocable: bool,
+    #[serde(default)]
+    data_model: DataModelVersion,
+    #[serde(default)]
+    credential_id: Option<CredentialId>,
+    #[serde(default)]
+    selectively_disclosable: Option<Vec<String>>,
+    #[serde(default)]
+    holder_jwk: Option<Value>,
+    #[serde(default)]
+    verification_method: Option<DidUrl>,
+}
+
+impl TryFrom<IssuanceRequestFields> for IssuanceRequest {
+    type Error = IssueError;
+
+    fn try_from(fields: IssuanceRequestFields) -> Result<Self, IssueError> {
+        let holder = HolderFields {
+            holder_did: fields.holder_did,
+            subject_id: fields.subject_id,
+        }
+        .into_holder()?;
+        Ok(Self {
+            schema_id: fields.schema_id,
+            issuer_did: fields.issuer_did,
+            holder,
+            claims: fields.claims,
+            expiration_date: fields.expiration_date,
+            valid_from: fields.valid_from,
+            proof_type: fields.proof_type,
+            revocable: fields.revocable,
+            data_model: fields.data_model,
+            credential_id: fields.credential_id,
+            selectively_disclosable: fields.selectively_disclosable,
+            holder_jwk: fields.holder_jwk,
+            verification_method: fields.verification_method,
+        })
+    }
 }
 
 impl IssuanceRequest {
-    /// A request with the required fields; the rest default (eddsa-rdfc-2022, not revocable, VC 2.0).
+    /// A request to a DID holder with the required fields; the rest default (eddsa-rdfc-2022,
+    /// not revocable, VC 2.0).
     pub fn new(
         schema_id: impl Into<String>,
         issuer_did: Did,
         holder_did: Did,
         claims: Map<String, Value>,
     ) -> Self {
+        Self::for_holder(schema_id, issuer_did, Holder::Did(holder_did), claims)
+    }
+
+    /// A request to any [`Holder`]: a DID, another URL (`mailto:`, `https:`), or nobody named.
+    ///
+    /// ```
+    /// use vc_issue::pipeline::holder::{Holder, SubjectUrl};
+    /// use vc_issue::{Ed25519Signer, IssuanceRequest};
+    ///
+    /// let issuer = Ed25519Signer::from_seed(&[1; 32]).did();
+    /// let to = Holder::Url(SubjectUrl::parse("mailto:alice@example.edu")?);
+    /// let request = IssuanceRequest::for_holder("badge", issuer, to, serde_json::Map::new());
+    /// assert_eq!(
+    ///     serde_json::to_value(&request)?["subjectId"],
+    ///     "mailto:alice@example.edu"
+    /// );
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn for_holder(
+        schema_id: impl Into<String>,
+        issuer_did: Did,
+        holder: Holder,
+        claims: Map<String, Value>,
+    ) -> Self {
         Self {
             schema_id: schema_id.into(),
             issuer_did,
-            holder_did,
+            holder,
             claims,
             expiration_date: None,
             valid_from: None,
@@ -83,9 +176,14 @@ impl IssuanceRequest {
         }
     }
 
+    /// The holder's DID, when the holder is named by one.
+    pub fn holder_did(&self) -> Option<&Did> {
+        self.holder.did()
+    }
+
     /// Signs with this verification method of the issuer (see
     /// [`verification_method`](Self::verification_method)).
-    pub fn with_verification_method(mut self, method: vc_core::DidUrl) -> Self {
+    pub fn with_verification_method(mut self, method: DidUrl) -> Self {
         self.verification_method = Some(method);
         self
     }

@@ -1,4 +1,41 @@
 //! DID resolution: the host's [`DidResolver`], and the reference implementations.
+//!
+//! # DID methods
+//!
+//! | method | resolver | where the document comes from |
+//! |---|---|---|
+//! | `did:key` | [`DidKeyResolver`] (and [`InMemoryDidRegistry`] for the ones it does not hold) | the DID itself |
+//! | `did:jwk` | [`DidJwkResolver`] | the DID itself |
+//! | `did:web` | `DidWebResolver` (feature `did-web`) | `https://…/did.json`, public addresses only unless allowed, size and time limits, a cache |
+//! | any other | the host's own [`DidResolver`] | — |
+//!
+//! Only a holder named by a DID is resolved (see [`holder`](crate::pipeline::holder)): one
+//! named by another URL, or not named, has no document to look up.
+//!
+//! ## `did:webvh`: evaluated, not adopted (December 2026)
+//!
+//! `did:webvh` (did:web with a verifiable history: a JSON Lines log of signed, hash-chained
+//! document versions) has two crates on crates.io:
+//!
+//! - `didwebvh-rs` (the Decentralized Identity Foundation's repository, Apache-2.0): actively kept,
+//!   38 releases from 0.1.0 (2025-08-07) to 0.8.2 (2026-10-26), each minor one breaking (0.5 to
+//!   0.8 within six months). Its dependencies are the reason not to take it now: Affinidi's own
+//!   stack (`affinidi-data-integrity` with its own RDF canonicalization, `affinidi-crypto`,
+//!   `affinidi-secrets-resolver`, `affinidi-did-common`), whose default features pull
+//!   `ed25519-dalek` 3 and `p256`/`p384` 0.14 plus `k256`, `p521` and `x25519-dalek` beside the
+//!   `ed25519-dalek` 2 and `p256`/`p384` 0.13 this workspace signs with: a second crypto stack;
+//!   `reqwest` 0.13 beside our 0.12 (its default `network` feature); `chrono` beside `time`; and
+//!   `rust-version` 1.95 against our 1.88. Its optional `ssi` feature brings ssi 0.16, whose
+//!   claims crates turn on serde_json's `arbitrary_precision` workspace-wide (why `bbs-2023` here
+//!   avoids `ssi-bbs`); by default it does not.
+//! - `did-webvh` (Affinidi, 0.1.8, 2025-08-14): the same code under its former name, no release
+//!   since; superseded by `didwebvh-rs`.
+//!
+//! A host that needs `did:webvh` today implements [`DidResolver`] over `didwebvh-rs` in its own
+//! crate, where the second stack is its choice. Adopting it here waits for a release on the
+//! RustCrypto versions this workspace uses (or for this workspace to move to them) and for the
+//! API to settle; resolving the log ourselves (SHA-256 entry hashes, JCS, `eddsa-jcs-2022` proofs,
+//! all present in this workspace) is the alternative to weigh then.
 
 mod did_jwk;
 mod did_key;

@@ -258,12 +258,20 @@ impl IssuanceQueue {
         }
     }
 
-    async fn notify(&self, id: &TicketId, from: Option<TicketState>, to: TicketState, actor: &str) {
+    async fn notify(
+        &self,
+        id: &TicketId,
+        from: Option<TicketState>,
+        to: TicketState,
+        actor: &str,
+        principal: Option<&str>,
+    ) {
         tracing::info!(
             ticket = %id,
             from = from.map(TicketState::as_str),
             to = to.as_str(),
             actor,
+            principal,
             "queue transition"
         );
         let event = TransitionEvent {
@@ -272,6 +280,7 @@ impl IssuanceQueue {
             to,
             at: self.now(),
             actor: actor.to_owned(),
+            principal: principal.map(str::to_owned),
         };
         self.inner.observer.on_transition(&event).await;
     }
@@ -332,7 +341,8 @@ impl IssuanceQueue {
     async fn insert(&self, record: TicketRecord) -> Result<Ticket, QueueError> {
         match self.inner.store.insert(&record).await? {
             Inserted::New => {
-                self.notify(&record.id, None, record.state, "policy").await;
+                self.notify(&record.id, None, record.state, "policy", None)
+                    .await;
                 Ok(self.ticket(&record))
             }
             Inserted::Existing(existing) => {
@@ -370,12 +380,7 @@ impl IssuanceQueue {
         let mut items = Vec::with_capacity(batch.items.len());
         for (i, item) in batch.items.iter().enumerate() {
             let outcome = async {
-                let request = item_request(
-                    &batch,
-                    &item.holder_did,
-                    item.claims.clone(),
-                    item.credential_id.clone(),
-                )?;
+                let request = item_request(&batch, item.clone()).1?;
                 let key = idempotency_key.map(|k| format!("{k}#{i}"));
                 let position = BatchPosition {
                     batch_id: batch_id.clone(),
@@ -431,7 +436,7 @@ impl IssuanceQueue {
             Some("waited past its deadline".into()),
         ));
         record.version = self.inner.store.update(&record).await?;
-        self.notify(&record.id, Some(from), TicketState::Expired, "clock")
+        self.notify(&record.id, Some(from), TicketState::Expired, "clock", None)
             .await;
         Ok(record)
     }
@@ -456,13 +461,14 @@ impl IssuanceQueue {
         &self,
         id: &TicketId,
         actor: &str,
+        principal: Option<&str>,
         change: &(dyn Fn(&mut TicketRecord) -> Result<(), QueueError> + Send + Sync),
     ) -> Result<TicketRecord, QueueError> {
         for _ in 0..CAS_ATTEMPTS {
             let mut next = self.load(id).await?;
             let from = next.state;
             change(&mut next)?;
-            match self.commit(next, from, actor).await? {
+            match self.commit(next, from, actor, principal).await? {
                 Some(r) => return Ok(r),
                 None => continue,
             }
@@ -476,6 +482,7 @@ impl IssuanceQueue {
         mut next: TicketRecord,
         from: TicketState,
         actor: &str,
+        principal: Option<&str>,
     ) -> Result<Option<TicketRecord>, QueueError> {
         if !from.can_become(next.state) {
             return Err(QueueError::IllegalTransition {
@@ -487,7 +494,8 @@ impl IssuanceQueue {
         match self.inner.store.update(&next).await {
             Ok(version) => {
                 next.version = version;
-                self.notify(&next.id, Some(from), next.state, actor).await;
+                self.notify(&next.id, Some(from), next.state, actor, principal)
+                    .await;
                 Ok(Some(next))
             }
             Err(e) if e.kind() == StoreErrorKind::Conflict => Ok(None),
@@ -518,6 +526,18 @@ impl IssuanceQueue {
         approver: &str,
         note: Option<&str>,
     ) -> Result<Ticket, QueueError> {
+        self.approve_as(id, None, approver, note).await
+    }
+
+    /// [`approve`](Self::approve) by an authenticated `principal`, recorded beside the approver
+    /// in the ticket's history and given to the observer.
+    pub async fn approve_as(
+        &self,
+        id: &TicketId,
+        principal: Option<&str>,
+        approver: &str,
+        note: Option<&str>,
+    ) -> Result<Ticket, QueueError> {
         non_empty("approver", approver)?;
         let now = self.now();
         let change = |r: &mut TicketRecord| {
@@ -529,15 +549,18 @@ impl IssuanceQueue {
             r.state = TicketState::Approved;
             r.deadline = None;
             r.information = None;
-            r.history.push(HistoryEntry::new(
-                TicketState::Approved,
-                now,
-                approver,
-                note.map(str::to_owned),
-            ));
+            r.history.push(
+                HistoryEntry::new(
+                    TicketState::Approved,
+                    now,
+                    approver,
+                    note.map(str::to_owned),
+                )
+                .by_principal(principal),
+            );
             Ok(())
         };
-        let r = self.transition(id, approver, &change).await?;
+        let r = self.transition(id, approver, principal, &change).await?;
         Ok(self.ticket(&r))
     }
 
@@ -545,6 +568,18 @@ impl IssuanceQueue {
     pub async fn reject(
         &self,
         id: &TicketId,
+        approver: &str,
+        reason: &str,
+    ) -> Result<Ticket, QueueError> {
+        self.reject_as(id, None, approver, reason).await
+    }
+
+    /// [`reject`](Self::reject) by an authenticated `principal` (recorded as for
+    /// [`approve_as`](Self::approve_as)).
+    pub async fn reject_as(
+        &self,
+        id: &TicketId,
+        principal: Option<&str>,
         approver: &str,
         reason: &str,
     ) -> Result<Ticket, QueueError> {
@@ -559,15 +594,18 @@ impl IssuanceQueue {
             r.state = TicketState::Rejected;
             r.deadline = None;
             r.failure = Some(rejection(reason));
-            r.history.push(HistoryEntry::new(
-                TicketState::Rejected,
-                now,
-                approver,
-                Some(reason.to_owned()),
-            ));
+            r.history.push(
+                HistoryEntry::new(
+                    TicketState::Rejected,
+                    now,
+                    approver,
+                    Some(reason.to_owned()),
+                )
+                .by_principal(principal),
+            );
             Ok(())
         };
-        let r = self.transition(id, approver, &change).await?;
+        let r = self.transition(id, approver, principal, &change).await?;
         Ok(self.ticket(&r))
     }
 
@@ -576,6 +614,18 @@ impl IssuanceQueue {
     pub async fn request_information(
         &self,
         id: &TicketId,
+        fields: Vec<String>,
+        message: &str,
+    ) -> Result<Ticket, QueueError> {
+        self.request_information_as(id, None, fields, message).await
+    }
+
+    /// [`request_information`](Self::request_information) by an authenticated `principal`
+    /// (recorded as for [`approve_as`](Self::approve_as)).
+    pub async fn request_information_as(
+        &self,
+        id: &TicketId,
+        principal: Option<&str>,
         fields: Vec<String>,
         message: &str,
     ) -> Result<Ticket, QueueError> {
@@ -593,15 +643,18 @@ impl IssuanceQueue {
                 fields: fields.clone(),
                 message: message.to_owned(),
             });
-            r.history.push(HistoryEntry::new(
-                TicketState::NeedsInformation,
-                now,
-                "issuer",
-                Some(message.to_owned()),
-            ));
+            r.history.push(
+                HistoryEntry::new(
+                    TicketState::NeedsInformation,
+                    now,
+                    "issuer",
+                    Some(message.to_owned()),
+                )
+                .by_principal(principal),
+            );
             Ok(())
         };
-        let r = self.transition(id, "issuer", &change).await?;
+        let r = self.transition(id, "issuer", principal, &change).await?;
         Ok(self.ticket(&r))
     }
 
@@ -611,6 +664,17 @@ impl IssuanceQueue {
     pub async fn provide_information(
         &self,
         id: &TicketId,
+        claims: Map<String, Value>,
+    ) -> Result<Ticket, QueueError> {
+        self.provide_information_as(id, None, claims).await
+    }
+
+    /// [`provide_information`](Self::provide_information) by an authenticated `principal`
+    /// (recorded as for [`approve_as`](Self::approve_as)).
+    pub async fn provide_information_as(
+        &self,
+        id: &TicketId,
+        principal: Option<&str>,
         claims: Map<String, Value>,
     ) -> Result<Ticket, QueueError> {
         for _ in 0..CAS_ATTEMPTS {
@@ -638,13 +702,16 @@ impl IssuanceQueue {
             if let Decision::Reject { reason } = &decision {
                 r.failure = Some(rejection(reason));
             }
-            r.history.push(HistoryEntry::new(
-                state,
-                now,
-                "requester",
-                note.or(Some("information provided".into())),
-            ));
-            if let Some(r) = self.commit(r, from, "requester").await? {
+            r.history.push(
+                HistoryEntry::new(
+                    state,
+                    now,
+                    "requester",
+                    note.or(Some("information provided".into())),
+                )
+                .by_principal(principal),
+            );
+            if let Some(r) = self.commit(r, from, "requester", principal).await? {
                 return Ok(self.ticket(&r));
             }
         }
@@ -1035,8 +1102,14 @@ impl Worker {
         } else {
             TicketState::Issuing
         };
-        q.notify(&record.id, Some(from), TicketState::Issuing, &self.name)
-            .await;
+        q.notify(
+            &record.id,
+            Some(from),
+            TicketState::Issuing,
+            &self.name,
+            None,
+        )
+        .await;
         let outcome = async {
             let checked = q
                 .inner
@@ -1106,13 +1179,25 @@ impl Worker {
         q.release_status_entry(&record).await;
         match state {
             TicketState::Issued => {
-                q.notify(&record.id, Some(TicketState::Issuing), state, &self.name)
-                    .await;
+                q.notify(
+                    &record.id,
+                    Some(TicketState::Issuing),
+                    state,
+                    &self.name,
+                    None,
+                )
+                .await;
                 Ok(Done::Issued)
             }
             TicketState::Failed => {
-                q.notify(&record.id, Some(TicketState::Issuing), state, &self.name)
-                    .await;
+                q.notify(
+                    &record.id,
+                    Some(TicketState::Issuing),
+                    state,
+                    &self.name,
+                    None,
+                )
+                .await;
                 Ok(Done::Failed)
             }
             _ => Ok(Done::Retried),

@@ -47,7 +47,12 @@
 //! [`approve`](IssuanceQueue::approve), [`reject`](IssuanceQueue::reject) and
 //! [`request_information`](IssuanceQueue::request_information); the requester answers with
 //! [`provide_information`](IssuanceQueue::provide_information) (validated again, then the policy
-//! decides again). [`Worker`]s claim approved tickets with a lease and issue them through the
+//! decides again). Each has an `_as` twin ([`approve_as`](IssuanceQueue::approve_as), ...) that
+//! records the authenticated caller beside the named actor ([`HistoryEntry::principal`], and
+//! [`TransitionEvent::principal`] for the observer); the HTTP routes use them with the
+//! `http::Authorizer`'s principal. A ticket's holder is whatever its request
+//! names (a DID, another URL, nobody: see [`holder`](crate::pipeline::holder)).
+//! [`Worker`]s claim approved tickets with a lease and issue them through the
 //! pipeline. Waiting tickets expire after the configured deadline. The rules are
 //! [`TicketState::can_become`]; anything else is [`QueueError::IllegalTransition`]. The
 //! [`IssuanceObserver`] hears every transition after it is stored.

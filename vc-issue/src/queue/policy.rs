@@ -196,6 +196,9 @@ pub struct TransitionEvent {
     pub at: OffsetDateTime,
     /// Who caused it.
     pub actor: String,
+    /// The authenticated caller behind it, when it came through an authenticated API (see
+    /// [`HistoryEntry::principal`](super::HistoryEntry::principal)).
+    pub principal: Option<String>,
 }
 
 /// Called after every stored transition (for webhooks, e-mail, metrics). It runs on the caller's

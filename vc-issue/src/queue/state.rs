@@ -210,6 +210,12 @@ pub struct HistoryEntry {
     /// The approver's note, the rejection reason, the message to the requester, the error.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The authenticated caller that made the change, when it came through an authenticated
+    /// API (over HTTP, the name of the `http::Authorizer`'s principal):
+    /// `actor` is who the caller said decided, this is who it proved to be. Tickets stored
+    /// before it was recorded read as `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal: Option<String>,
 }
 
 impl HistoryEntry {
@@ -225,7 +231,15 @@ impl HistoryEntry {
             at,
             actor: actor.into(),
             note,
+            principal: None,
         }
+    }
+
+    /// The same entry, made by the authenticated `principal` (if known).
+    #[must_use]
+    pub fn by_principal(mut self, principal: Option<&str>) -> Self {
+        self.principal = principal.map(str::to_owned);
+        self
     }
 }
 

@@ -20,8 +20,9 @@ use crate::sd_jwt::JwtKeyHeader;
 pub const SD_JWT_VC_TYP: &str = "dc+sd-jwt";
 
 /// Top-level names the SD-JWT VC itself sets: a claim may not take them.
-const REGISTERED: [&str; 12] = [
+const REGISTERED: [&str; 13] = [
     "iss",
+    "sub",
     "iat",
     "nbf",
     "exp",
@@ -110,7 +111,8 @@ fn check_names(claims: &Map<String, Value>) -> Result<(), IssueError> {
     claims.values().try_for_each(nested)
 }
 
-/// `cnf`: the holder's proven JWK, else a `did:key` holder's key.
+/// `cnf`: the holder's proven JWK, else a `did:key` holder's key; none for a holder named by
+/// another URL or not named.
 fn confirmation(request: &IssuanceRequest) -> Result<Option<Value>, IssueError> {
     let jwk = match &request.holder_jwk {
         Some(jwk) => {
@@ -121,8 +123,8 @@ fn confirmation(request: &IssuanceRequest) -> Result<Option<Value>, IssueError> 
                 .map_err(|e| invalid(format!("holderJwk is not a usable public key: {e}")))?;
             jwk.clone()
         }
-        None => match DidKey::from_did(&request.holder_did) {
-            Ok(key) => {
+        None => match request.holder.did().map(DidKey::from_did) {
+            Some(Ok(key)) => {
                 let key = PublicKey::new(key.key_type(), key.public_key())
                     .map_err(|e| invalid(format!("the holder's did:key: {e}")))?;
                 match public_jwk(&key) {
@@ -131,7 +133,7 @@ fn confirmation(request: &IssuanceRequest) -> Result<Option<Value>, IssueError> 
                     Err(_) => return Ok(None),
                 }
             }
-            Err(_) => return Ok(None),
+            Some(Err(_)) | None => return Ok(None),
         },
     };
     let mut cnf = Map::new();
@@ -176,6 +178,11 @@ pub(crate) async fn issue(
     let mut payload = Map::new();
     payload.insert("iss".into(), envelope.issuer.into());
     payload.insert("iat".into(), envelope.issued_at.unix_timestamp().into());
+    // The holder's id (a DID or another URL), always disclosed, as `vc+jwt` puts it; nothing
+    // when no holder is named.
+    if let Some(subject) = request.holder.subject_id() {
+        payload.insert("sub".into(), subject.into());
+    }
     if let Some(nbf) = &request.valid_from {
         let nbf = nbf
             .instant()

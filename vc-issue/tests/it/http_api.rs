@@ -4,6 +4,7 @@
 mod approvals;
 mod data_model;
 mod edge;
+mod holders;
 mod instances;
 mod issue;
 mod pickup;

@@ -29,6 +29,7 @@ mod exchange_http;
 mod fixtures;
 #[cfg(feature = "postgres")]
 mod fresh_schema;
+mod holders;
 #[cfg(feature = "http")]
 mod http_api;
 mod jwt;

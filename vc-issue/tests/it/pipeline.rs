@@ -219,7 +219,7 @@ async fn every_error_code_stops_the_pipeline_before_allocation() {
     })
     .await;
     fails_without_allocating("HOLDER_NOT_FOUND", keep, |_, mut r| {
-        r.holder_did = did("did:example:unknown-holder");
+        r.holder = did("did:example:unknown-holder").into();
         r
     })
     .await;

@@ -532,7 +532,7 @@ async fn batch_submission_gives_per_item_tickets() {
     let mut items: Vec<BatchItem> = (0..5)
         .map(|_| BatchItem::new(w.setup.holder.to_string(), degree_claims()))
         .collect();
-    items[2].holder_did = "not a did".into();
+    items[2].holder_did = Some("not a did".into());
     items[3].claims = json!({"degree": {}}).as_object().unwrap().clone();
     let batch: BatchRequest = serde_json::from_value(json!({
         "schemaId": "university-degree-v1",

@@ -156,9 +156,11 @@ async fn eddsa_and_es256_sd_jwt_vcs_come_out_of_the_pipeline_and_verify() {
         assert!(digests.len() > 2 && digests.len() <= 2 + 3, "{digests:?}");
         assert!(payload["nationalities"][0]["..."].is_string());
 
+        // The holder's DID is the subject.
+        assert_eq!(payload["sub"], setup.holder.as_str());
         let verified = verifier().verify(&sd_jwt).await.unwrap();
         let mut expected = claims();
-        for name in ["iss", "iat", "vct", "cnf"] {
+        for name in ["iss", "iat", "sub", "vct", "cnf"] {
             expected.insert(name.into(), payload[name].clone());
         }
         assert_eq!(Value::Object(verified.claims), Value::Object(expected));

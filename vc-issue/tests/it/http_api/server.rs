@@ -58,6 +58,10 @@ pub struct Options {
     pub status_index: Option<Arc<dyn vc_issue::status_index::CredentialStatusIndex>>,
     /// What signs for the issuer's key (the key itself unless set): a wrapper that fails, say.
     pub signer: Option<WrapSigner>,
+    /// The tokens the router accepts (`TOKEN` alone, for every instance, unless set).
+    pub tokens: Option<BearerTokens>,
+    /// The queue's observer (none unless set).
+    pub observer: Option<Arc<dyn vc_issue::queue::IssuanceObserver>>,
 }
 
 impl Options {
@@ -146,21 +150,26 @@ pub async fn start(options: Options) -> Server {
         builder = builder.resources(loader);
     }
     let issuer = builder.build().unwrap();
+    let observer = options.observer;
     let queue = options.queue.then(|| {
-        IssuanceQueue::builder()
+        let mut queue = IssuanceQueue::builder()
             .issuer(issuer.clone())
             .store(Arc::new(MemoryIssuanceStore::new()))
             .policy(if options.hold {
                 Arc::new(vc_issue::queue::AlwaysHold) as Arc<dyn vc_issue::queue::ApprovalPolicy>
             } else {
                 Arc::new(AlwaysApprove)
-            })
-            .build()
-            .unwrap()
+            });
+        if let Some(observer) = observer {
+            queue = queue.observer(observer);
+        }
+        queue.build().unwrap()
     });
     let mut api: VcApiBuilder = VcApi::builder()
         .issuer(issuer.clone())
-        .authorizer(Arc::new(BearerTokens::new([TOKEN])))
+        .authorizer(Arc::new(
+            options.tokens.unwrap_or_else(|| BearerTokens::new([TOKEN])),
+        ))
         .base_url(base.clone())
         .status_list_proof_type(ProofType::EddsaJcs2022);
     if let Some(queue) = &queue {
