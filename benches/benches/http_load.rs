@@ -58,13 +58,14 @@ use std::time::{Duration, Instant};
 
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
-use hyper::client::conn::http1::SendRequest;
 use hyper::{header, Request, StatusCode};
-use hyper_util::rt::TokioIo;
 use serde_json::{json, Map, Value};
-use tokio::net::TcpStream;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use vc_benches::cpu_time::process_cpu;
+use vc_benches::http1_client::connect;
+use vc_benches::latency::{micros_between, ms, percentile};
+use vc_benches::load_settings::{env_or, list};
 use vc_benches::{degree_issuer_on, FixtureError};
 use vc_core::Did;
 use vc_issue::http::{serve, BearerTokens, ServeLimits, VcApi};
@@ -161,34 +162,6 @@ impl Config {
             threads: env_or("VC_LOAD_THREADS", threads)?,
         })
     }
-}
-
-fn env_or<T: FromStr>(name: &str, default: T) -> Result<T, FixtureError>
-where
-    T::Err: std::fmt::Display,
-{
-    match std::env::var(name) {
-        Ok(text) => text
-            .trim()
-            .parse()
-            .map_err(|e| format!("{name}={text:?}: {e}").into()),
-        Err(_) => Ok(default),
-    }
-}
-
-fn list<T: FromStr>(name: &str, default: &str) -> Result<Vec<T>, FixtureError>
-where
-    T::Err: std::fmt::Display,
-{
-    let text = std::env::var(name).unwrap_or_else(|_| default.to_owned());
-    text.split(',')
-        .map(str::trim)
-        .filter(|item| !item.is_empty())
-        .map(|item| {
-            item.parse()
-                .map_err(|e| format!("{name}: {item:?}: {e}").into())
-        })
-        .collect()
 }
 
 /// How one request is issued.
@@ -540,18 +513,6 @@ struct WorkerReport {
     acknowledged: u64,
 }
 
-/// One HTTP/1.1 keep-alive connection to the server.
-async fn connect(addr: SocketAddr) -> Result<SendRequest<Full<Bytes>>, FixtureError> {
-    let stream = TcpStream::connect(addr).await?;
-    stream.set_nodelay(true)?;
-    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream)).await?;
-    tokio::spawn(async move {
-        // Ends when the worker drops its sender; an error shows up on the worker's next request.
-        let _ = connection.await;
-    });
-    Ok(sender)
-}
-
 async fn worker(
     target: Arc<Target>,
     window: Window,
@@ -638,9 +599,7 @@ impl WorkerReport {
         self.acknowledged += 1;
         let done = Instant::now();
         if done >= window.start && done <= window.end {
-            let micros = done.duration_since(started).as_micros();
-            self.latencies
-                .push(u32::try_from(micros).unwrap_or(u32::MAX));
+            self.latencies.push(micros_between(started, done));
         }
     }
 }
@@ -716,15 +675,11 @@ async fn run_cell(
         acknowledged += report.acknowledged;
     }
     latencies.sort_unstable();
-    let percentile = |p: f64| {
-        let rank = ((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len().max(1));
-        Duration::from_micros(latencies.get(rank - 1).copied().unwrap_or(0).into())
-    };
     let completed = latencies.len() as u32;
     Ok(Cell {
         per_second: f64::from(completed) / (window.end - window.start).as_secs_f64(),
-        p50: percentile(0.50),
-        p99: percentile(0.99),
+        p50: percentile(&latencies, 0.50),
+        p99: percentile(&latencies, 0.99),
         cpu_per_credential: cpu.checked_div(completed).unwrap_or_default(),
         rss,
         acknowledged,
@@ -762,25 +717,6 @@ impl Memory {
     fn reset_peak(pid: &str) {
         let _ = std::fs::write(format!("/proc/{pid}/clear_refs"), "5");
     }
-}
-
-/// The user and system CPU time of the whole process `pid` (`self` for this one) so far (every thread: the runtime's
-/// workers, the blocking pool, SQLite's connection threads).
-fn process_cpu(pid: &str) -> Result<Duration, FixtureError> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))?;
-    // The fields after the command name, which is in parentheses and may hold spaces.
-    let after = stat
-        .rsplit_once(')')
-        .map(|(_, rest)| rest)
-        .ok_or("unexpected /proc/self/stat")?;
-    let fields: Vec<&str> = after.split_whitespace().collect();
-    // utime and stime are fields 14 and 15 of the whole line, 12 and 13 after the name and
-    // state; in clock ticks, which /proc always reports at USER_HZ = 100 on Linux.
-    let ticks = |i: usize| -> Result<u64, FixtureError> {
-        Ok(fields.get(i).ok_or("short /proc/self/stat")?.parse()?)
-    };
-    let total = ticks(11)? + ticks(12)?;
-    Ok(Duration::from_millis(total * 10))
 }
 
 async fn run(config: Config) -> Result<(), FixtureError> {
@@ -973,8 +909,4 @@ async fn child_server(spec: String) -> Result<(), FixtureError> {
     stdout.flush()?;
     tokio::task::spawn_blocking(|| std::io::stdin().read_to_end(&mut Vec::new())).await??;
     server.shutdown().await
-}
-
-fn ms(duration: Duration) -> f64 {
-    duration.as_secs_f64() * 1e3
 }

@@ -2,7 +2,11 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod cpu_time;
 pub mod exchange_service;
+pub mod http1_client;
+pub mod latency;
+pub mod load_settings;
 pub mod wallet;
 
 /// What a fixture that talks to a service fails with (a benchmark prints it and stops).
@@ -25,12 +29,9 @@ pub fn degree_issuer(signer: &Arc<Ed25519Signer>) -> Issuer {
     degree_issuer_on(signer, Arc::new(MemoryStore::new()))
 }
 
-/// [`degree_issuer`] with its status lists in `status` (the queue bench compares backends).
-pub fn degree_issuer_on(signer: &Arc<Ed25519Signer>, status: Arc<dyn StatusListStore>) -> Issuer {
-    let keys = Arc::new(InMemoryKeyStore::new());
-    keys.insert(signer.verification_method_id(), signer.clone());
-    let schemas = Arc::new(InMemorySchemaRegistry::new());
-    schemas.insert(SchemaEntry::new(
+/// The `degree` schema: a name, and a degree with its type and name (both required).
+pub fn degree_schema() -> SchemaEntry {
+    SchemaEntry::new(
         "degree",
         json!({"type": "object", "required": ["degree"], "properties": {
             "name": {"type": "string"},
@@ -38,7 +39,15 @@ pub fn degree_issuer_on(signer: &Arc<Ed25519Signer>, status: Arc<dyn StatusListS
                        "properties": {"type": {"type": "string"}, "name": {"type": "string"}}}}}),
         vec!["UniversityDegreeCredential".into()],
         vec!["https://www.w3.org/ns/credentials/examples/v2".into()],
-    ));
+    )
+}
+
+/// [`degree_issuer`] with its status lists in `status` (the queue bench compares backends).
+pub fn degree_issuer_on(signer: &Arc<Ed25519Signer>, status: Arc<dyn StatusListStore>) -> Issuer {
+    let keys = Arc::new(InMemoryKeyStore::new());
+    keys.insert(signer.verification_method_id(), signer.clone());
+    let schemas = Arc::new(InMemorySchemaRegistry::new());
+    schemas.insert(degree_schema());
     #[expect(
         clippy::expect_used,
         reason = "Bench fixtures: a failure here is a broken benchmark, not input to handle"
