@@ -103,7 +103,7 @@ impl KeyType {
 
     /// Checks length and, for P-256 and P-384, the SEC1 compressed-point tag. The point itself is not checked to
     /// lie on the curve: that needs curve arithmetic, which belongs to the signature suite.
-    fn check(self, key: &[u8]) -> std::result::Result<(), String> {
+    pub(crate) fn check(self, key: &[u8]) -> std::result::Result<(), String> {
         let expected = self.public_key_len();
         if key.len() != expected {
             let form = if self.is_sec1() {
@@ -317,7 +317,7 @@ impl From<&DidKey> for Did {
     }
 }
 
-fn invalid(reason: impl Into<String>) -> Error {
+pub(crate) fn invalid(reason: impl Into<String>) -> Error {
     Error::InvalidDidKey {
         reason: reason.into(),
     }

@@ -34,6 +34,7 @@ mod claim_path;
 mod conceal;
 mod decode;
 mod disclosure;
+mod entropy;
 mod error;
 pub(crate) mod issue;
 mod jws;

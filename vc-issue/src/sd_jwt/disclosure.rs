@@ -3,11 +3,11 @@
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use rand::RngCore;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::error::IssueError;
+use crate::sd_jwt::entropy::Entropy;
 use crate::sd_jwt::SdJwtError;
 
 /// The bytes of randomness in a salt: 128 bits, as RFC 9901 recommends at least.
@@ -30,19 +30,14 @@ pub(crate) fn digest(text: &str) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(text.as_bytes()))
 }
 
-/// `n` random bytes from the operating system's CSPRNG.
-pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], IssueError> {
-    let mut bytes = [0u8; N];
-    rand::rngs::OsRng
-        .try_fill_bytes(&mut bytes)
-        .map_err(|e| IssueError::internal("salt from the OS random source", e))?;
-    Ok(bytes)
-}
-
 impl Disclosure {
     /// A disclosure of `value` (under `name` for an object property), with a fresh salt.
-    pub(crate) fn new(name: Option<&str>, value: Value) -> Result<Self, IssueError> {
-        let salt = URL_SAFE_NO_PAD.encode(random_bytes::<SALT_BYTES>()?);
+    pub(crate) fn new(
+        name: Option<&str>,
+        value: Value,
+        entropy: &mut Entropy,
+    ) -> Result<Self, IssueError> {
+        let salt = URL_SAFE_NO_PAD.encode(entropy.take::<SALT_BYTES>()?);
         let array = match name {
             Some(name) => Value::Array(vec![salt.into(), name.into(), value]),
             None => Value::Array(vec![salt.into(), value]),

@@ -116,23 +116,16 @@ fn check_names(claims: &Map<String, Value>) -> Result<(), IssueError> {
 fn confirmation(request: &IssuanceRequest) -> Result<Option<Value>, IssueError> {
     let jwk = match &request.holder_jwk {
         Some(jwk) => {
-            if jwk.get("d").is_some() {
-                return Err(invalid("holderJwk holds a private key".into()));
-            }
-            PublicKey::from_jwk(jwk)
-                .map_err(|e| invalid(format!("holderJwk is not a usable public key: {e}")))?;
+            check_holder_jwk(jwk)?;
             jwk.clone()
         }
         None => match request.holder.did().map(DidKey::from_did) {
-            Some(Ok(key)) => {
-                let key = PublicKey::new(key.key_type(), key.public_key())
-                    .map_err(|e| invalid(format!("the holder's did:key: {e}")))?;
-                match public_jwk(&key) {
-                    Ok(jwk) => Value::Object(jwk.as_ref().clone()),
-                    // A did:key of a type JOSE has no name for here (BLS): no binding.
-                    Err(_) => return Ok(None),
-                }
-            }
+            // A decoded did:key already passed the key checks: no second encoding round trip.
+            Some(Ok(key)) => match public_jwk(&PublicKey::from(&key)) {
+                Ok(jwk) => Value::Object(jwk.as_ref().clone()),
+                // A did:key of a type JOSE has no name for here (BLS): no binding.
+                Err(_) => return Ok(None),
+            },
             Some(Err(_)) | None => return Ok(None),
         },
     };
@@ -141,12 +134,25 @@ fn confirmation(request: &IssuanceRequest) -> Result<Option<Value>, IssueError> 
     Ok(Some(Value::Object(cnf)))
 }
 
+/// What can make [`confirmation`] fail: a `holderJwk` that is private or no usable public key
+/// (a holder DID either gives a binding or none).
+fn check_holder_jwk(jwk: &Value) -> Result<(), IssueError> {
+    if jwk.get("d").is_some() {
+        return Err(invalid("holderJwk holds a private key".into()));
+    }
+    PublicKey::from_jwk(jwk)
+        .map_err(|e| invalid(format!("holderJwk is not a usable public key: {e}")))?;
+    Ok(())
+}
+
 /// Whether [`issue`] can build an SD-JWT VC of `request`: its selectively disclosable paths, its
 /// claim names and its holder key (the pipeline's claims step, before anything is reserved).
 pub(crate) fn check(request: &IssuanceRequest, schema: &SchemaEntry) -> Result<(), IssueError> {
     PathTree::new(disclosable(request, schema)?)?;
     check_names(&request.claims)?;
-    confirmation(request)?;
+    if let Some(jwk) = &request.holder_jwk {
+        check_holder_jwk(jwk)?;
+    }
     Ok(())
 }
 
