@@ -6,6 +6,7 @@
 //! document to a suite, and the suite hands back the same document with a proof.
 
 #[cfg(feature = "jwt")]
+pub(crate) mod jws_verifier;
 pub mod jwt;
 pub mod keystore;
 pub mod proof_type;

@@ -22,6 +22,7 @@ use vc_core::did_key::KeyType;
 use vc_core::presentation::VERIFIABLE_PRESENTATION;
 use vc_core::{Credential, DataModelVersion, DateTime, DidUrl, PublicKey};
 
+use crate::crypto::jws_verifier::KeyVerifier;
 use crate::crypto::proof_type::ProofType;
 use crate::crypto::secured_document::SecuredDocument;
 use crate::crypto::signer::EcdsaCurve;
@@ -289,30 +290,7 @@ fn encode_json(value: &Value) -> Result<String, IssueError> {
 }
 
 pub(crate) fn verifier(key: &PublicKey) -> Result<Box<dyn JwsVerifier>, VerifyError> {
-    let jwk = public_jwk(key)?;
-    let verifier: Box<dyn JwsVerifier> = match key.key_type() {
-        KeyType::Ed25519 => Box::new(
-            jws::EdDSA
-                .verifier_from_jwk(&jwk)
-                .map_err(|_| malformed("bad key"))?,
-        ),
-        KeyType::P256 => Box::new(
-            jws::ES256
-                .verifier_from_jwk(&jwk)
-                .map_err(|_| malformed("bad key"))?,
-        ),
-        KeyType::P384 => Box::new(
-            jws::ES384
-                .verifier_from_jwk(&jwk)
-                .map_err(|_| malformed("bad key"))?,
-        ),
-        _ => {
-            return Err(VerifyError::UnsupportedSuite {
-                suite: "vc+jwt".into(),
-            })
-        }
-    };
-    Ok(verifier)
+    Ok(Box::new(KeyVerifier::new(key)?))
 }
 
 /// The public JWK of a key (P-256 and P-384 points are decompressed, as JWK requires both
