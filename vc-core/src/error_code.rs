@@ -392,6 +392,7 @@ registry! {
     BODY_TOO_LARGE: TooLarge, "The request body exceeds the limit.";
     PAYLOAD_TOO_LARGE: TooLarge, "The exchange request body exceeds the limit.";
     UNSUPPORTED_MEDIA_TYPE: InvalidInput, "A request body was not sent as application/json.";
+    NOT_ACCEPTABLE: InvalidInput, "The request's Accept header admits none of the media types the resource is served in.";
     REQUEST_TIMEOUT: InvalidInput, "The request (its body) did not arrive in time.";
     PROCESSING_TIMEOUT: Unavailable, "The request could not be answered in time.";
     SERVICE_UNAVAILABLE: Unavailable, "The service cannot answer now.";

@@ -379,7 +379,7 @@ fn cbor_example(name: &str) -> Vec<u8> {
         .split_once("encoded:")
         .map_or(text.as_str(), |(_, h)| h);
     let hex: String = hex_part.chars().filter(|c| !c.is_whitespace()).collect();
-    assert!(hex.len() % 2 == 0 && !hex.is_empty(), "{name}");
+    assert!(hex.len().is_multiple_of(2) && !hex.is_empty(), "{name}");
     (0..hex.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
