@@ -204,7 +204,10 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
     let status = cwt_verifier
         .verify_status_list_cwt(&cwt, entry.list_credential())?
         .check_status(idx)?;
-    println!("Status List Token CWT: {} bytes, status {status}", cwt.len());
+    println!(
+        "Status List Token CWT: {} bytes, status {status}",
+        cwt.len()
+    );
 
     // 4. Revoke, and verify again.
     tokens.revoke(&entry).await?;
