@@ -36,9 +36,10 @@ use crate::sd_jwt::{JwtKeyHeader, SdJwtError};
 /// The media type a Status List Token CWT is served with, and its `typ` (header 16).
 pub const STATUS_LIST_CWT_MEDIA_TYPE: &str = "application/statuslist+cwt";
 
-/// The largest Status List Token CWT [`read_status_list_cwt`] decodes: the largest list
-/// (`DEFAULT_MAX_BYTES` uncompressed, which a ZLIB stream never much exceeds) and room for the
-/// claims and headers.
+/// The largest Status List Token CWT that
+/// [`SdJwtVcVerifier::verify_status_list_cwt`](crate::sd_jwt::SdJwtVcVerifier::verify_status_list_cwt)
+/// decodes: the largest list (`DEFAULT_MAX_BYTES` uncompressed, which a ZLIB stream never much
+/// exceeds) and room for the claims and headers; larger input is refused before decoding.
 pub const MAX_STATUS_LIST_CWT_LEN: usize = DEFAULT_MAX_BYTES + 128 * 1024;
 
 const HEADER_TYP: i64 = 16;
