@@ -9,7 +9,8 @@
 //! section 3.1 makes it a hint for finding the key, not a statement the signature must cover (a
 //! changed `kid` can only pick another key, under which the signature fails), and keeping it
 //! there makes our protected header the draft's byte for byte. `alg` and `typ` are protected:
-//! RFC 9052 asks that `alg` be, and RFC 9596 that `typ` be.
+//! RFC 9052 wants `alg` authenticated wherever it can be, and the draft puts `typ` in the
+//! protected header; a verifier here refuses either in the unprotected one.
 //!
 //! Claims, mapped from the JSON claims the registry builds and caches (one source of truth), in
 //! their order: `2` sub, `1` iss (when the registry has an issuer), `6` iat, `4` exp (with a
