@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SD-JWT VC interop: our dc+sd-jwt credentials, KB-JWT presentations and Token Status List tokens
 # checked by the kit's two independent verifiers (node: @sd-jwt/sd-jwt-vc; python: the OpenWallet
-# Foundation's sd-jwt), tampered ones refused; and SD-JWT VCs made by the kit's reference issuer
+# Foundation's sd-jwt), tampered ones refused; our Status List Token CWTs checked by cwt_verify.py
+# (pycose + cbor2, requirements-cwt.txt), with the draft's example as the script's sanity check; and SD-JWT VCs made by the kit's reference issuer
 # (ref-issue.js, @sd-jwt/sd-jwt-vc as in selftest-oid4vci.js) checked by our Rust verifier.
 # Offline once installed. Prints "interop-sdjwt: N passed, M failed"; exits non-zero on failure.
 set -euo pipefail
@@ -20,6 +21,8 @@ if [ ! -x /tmp/interop-py/bin/python ]; then
   python3 -m venv /tmp/interop-py
 fi
 /tmp/interop-py/bin/pip install -q --disable-pip-version-check -r "$work/interop/py/requirements.txt"
+# pycose and cbor2 for cwt_verify.py (ours, sharing no code with the project).
+/tmp/interop-py/bin/pip install -q --disable-pip-version-check -r "$here/requirements-cwt.txt"
 cp "$here/ref-issue.js" "$work/interop/node/"
 
 (cd "$repo" && cargo build -q -p vc-examples --example 08_sd_jwt_vc)
@@ -58,6 +61,31 @@ both() { # check|rejects what args...
   "$kind" "py:   $what" py_verify "$@"
 }
 
+# Status List Token CWTs through cwt_verify.py (pycose + cbor2): args token, then its options.
+py_cwt() { /tmp/interop-py/bin/python "$here/cwt_verify.py" "$@"; }
+# The CWT in file $1 with its claim $2 (an integer label) set to integer $3, signature kept.
+tamper_cwt() {
+  /tmp/interop-py/bin/python - "$1" "$2" "$3" <<'PY'
+import sys, cbor2
+outer = cbor2.loads(open(sys.argv[1], 'rb').read())
+items = list(outer.value)
+claims = dict(cbor2.loads(items[2]))
+claims[int(sys.argv[2])] = int(sys.argv[3])
+items[2] = cbor2.dumps(claims)
+sys.stdout.buffer.write(cbor2.dumps(cbor2.CBORTag(18, items)))
+PY
+}
+# Sanity of the script itself: the draft's example verifies with the draft's key (entry 0 is
+# INVALID, entry 1 VALID); the same bytes wrapped in the CWT tag 61 are refused.
+draft="$shared/vectors/token-status-list"
+python3 -c "import sys; sys.stdout.buffer.write(bytes.fromhex(''.join(open(sys.argv[1]).read().split())))" \
+  "$draft/examples/status_list_cwt.md" >"$out/draft.cwt"
+draft_args=(--jwk "$draft/example-key.jwk.json" --uri https://example.com/statuslists/1)
+check "py-cwt: the draft's example CWT, entry 1 VALID" py_cwt "$out/draft.cwt" "${draft_args[@]}" --idx 1 --kid 12
+check "py-cwt: the draft's example CWT, entry 0 INVALID" py_cwt "$out/draft.cwt" "${draft_args[@]}" --idx 0 --expect-status 1
+{ printf '\xd8\x3d'; cat "$out/draft.cwt"; } >"$out/draft61.cwt"
+rejects "py-cwt: the draft's example tagged 61" py_cwt "$out/draft61.cwt" "${draft_args[@]}" --idx 1
+
 # Ours -> the kit, EdDSA, ES256 and ES384. The kit's did:key resolvers know Ed25519 and P-256
 # only: the P-384 issuer is given as its public JWK (issuer.jwk.json), the DID's key.
 wrong_did=did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK
@@ -90,6 +118,18 @@ print(base64.urlsafe_b64decode(h + '=' * (-len(h) % 4)).decode())" "$dir/sd-jwt.
   both rejects "$alg tampered Status List Token" "$dir/sd-jwt.txt" "${key[@]}" --status-list-jwt "$dir/status-tampered.jwt"
   both rejects "$alg KB-JWT with another nonce" "$dir/presentation.txt" "${key[@]}" --holder-kb --kb-nonce other --kb-aud "$(json_field "$dir/kb.json" aud)"
   both rejects "$alg another issuer key" "$dir/sd-jwt.txt" "${wrong[@]}"
+  # The same Status List Token as a CWT (what GET /statuslists/{id} serves for
+  # Accept: application/statuslist+cwt), before and after the revocation.
+  cwt=(--jwk "$dir/issuer.jwk.json" --uri "$(json_field "$dir/status-ref.json" uri)" --idx "$(json_field "$dir/status-ref.json" idx)")
+  check "py-cwt: $alg Status List Token CWT, status VALID" py_cwt "$dir/status-list.cwt" "${cwt[@]}"
+  check "py-cwt: $alg revoked CWT, status INVALID" py_cwt "$dir/status-list-revoked.cwt" "${cwt[@]}" --expect-status 1
+  rejects "py-cwt: $alg revoked CWT read as VALID" py_cwt "$dir/status-list-revoked.cwt" "${cwt[@]}"
+  tamper_cwt "$dir/status-list.cwt" 6 1 >"$dir/status-tampered.cwt"
+  rejects "py-cwt: $alg tampered CWT (iat)" py_cwt "$dir/status-tampered.cwt" "${cwt[@]}"
+  case "$alg" in EdDSA) key_kind="kty='OKP', crv='Ed25519'" ;; ES256) key_kind="kty='EC', crv='P-256'" ;; *) key_kind="kty='EC', crv='P-384'" ;; esac
+  /tmp/interop-py/bin/python -c "from jwcrypto import jwk; print(jwk.JWK.generate($key_kind).export_public())" >"$dir/wrong-cwt.jwk.json"
+  rejects "py-cwt: $alg CWT with another key of its type" py_cwt "$dir/status-list.cwt" --jwk "$dir/wrong-cwt.jwk.json" \
+    --uri "$(json_field "$dir/status-ref.json" uri)" --idx "$(json_field "$dir/status-ref.json" idx)"
 done
 
 # The kit's reference issuer -> our verifier.

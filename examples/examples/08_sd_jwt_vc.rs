@@ -13,7 +13,9 @@
 //! (claim paths as the schema names them; `/degree/name` by default). `--out-dir` writes what an
 //! independent verifier needs (`.ci/interop-sdjwt` uses it): `sd-jwt.txt` (as issued),
 //! `presentation.txt` (with the KB-JWT; `nonce`, `aud` in `kb.json`), `issuer.did`,
-//! `status-list.jwt` and `status-list-revoked.jwt`. What happened goes to stdout.
+//! `status-list.jwt` and `status-list-revoked.jwt`, the same tokens as CWTs (`status-list.cwt`,
+//! `status-list-revoked.cwt`, binary), and the credential's entry (`status-ref.json`: `idx`,
+//! `uri`). What happened goes to stdout.
 //! `--verify` checks an SD-JWT VC made elsewhere (another implementation's) with our verifier and
 //! the issuer's public JWK: prints `VERIFIED` and the claims, or `FAILED <code>` (exit 1).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -194,10 +196,23 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         "verified: {}",
         serde_json::to_string(&serde_json::Value::Object(verified.claims.clone()))?
     );
+    // The same Status List Token as a CWT (what `GET /statuslists/{id}` answers to
+    // `Accept: application/statuslist+cwt`), checked with the issuer's key.
+    let idx = entry.index().get();
+    let cwt = issuer.status_list_token_cwt(&list).await?;
+    let cwt_verifier = SdJwtVcVerifier::new().issuer_key(None, signer.public_key().clone());
+    let status = cwt_verifier
+        .verify_status_list_cwt(&cwt, entry.list_credential())?
+        .check_status(idx)?;
+    println!(
+        "Status List Token CWT: {} bytes, status {status}",
+        cwt.len()
+    );
 
     // 4. Revoke, and verify again.
     tokens.revoke(&entry).await?;
     let revoked = issuer.status_list_token(&list).await?;
+    let revoked_cwt = issuer.status_list_token_cwt(&list).await?;
     match verifier(&revoked).verify(&presentation).await {
         Err(e) if e.code() == "SD_JWT_REVOKED" => println!("after revocation: {} ({e})", e.code()),
         other => return Err(format!("expected SD_JWT_REVOKED, got {other:?}").into()),
@@ -220,6 +235,12 @@ async fn run(args: Args) -> Result<(), Box<dyn std::error::Error>> {
         )?;
         std::fs::write(dir.join("status-list.jwt"), &token)?;
         std::fs::write(dir.join("status-list-revoked.jwt"), &revoked)?;
+        std::fs::write(dir.join("status-list.cwt"), &cwt)?;
+        std::fs::write(dir.join("status-list-revoked.cwt"), &revoked_cwt)?;
+        std::fs::write(
+            dir.join("status-ref.json"),
+            json!({"idx": idx, "uri": entry.list_credential()}).to_string(),
+        )?;
     }
     Ok(())
 }

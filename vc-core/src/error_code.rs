@@ -241,7 +241,7 @@ registry! {
     STATUS_LIST_FOREIGN: NotFound, "An entry's statusListCredential is not a list served by this registry.";
     STATUS_LIST_OF_ANOTHER_ISSUER: Forbidden, "The status list belongs to another issuer (another registry sharing the store): its entries are not this issuer's.";
     STATUS_ENTRY_MISMATCH: InvalidInput, "An entry does not match the list it points to (status size or index).";
-    TOKEN_STATUS_LIST_INVALID: InvalidInput, "A Token Status List's status_list is malformed: bits not 1, 2, 4 or 8, lst not unpadded base64url, or not one complete zlib stream.";
+    TOKEN_STATUS_LIST_INVALID: InvalidInput, "A Token Status List's status_list is malformed: bits not 1, 2, 4 or 8, lst not unpadded base64url (JSON) or not a byte string (CBOR), not one complete zlib stream, or a CBOR status_list with an unknown, repeated or missing key.";
     STATUS_CONFIG_ERROR: Internal, "The status registry or decoder is configured inconsistently.";
     RANDOMNESS_UNAVAILABLE: Unavailable, "The operating system's random source failed.";
 
@@ -297,7 +297,7 @@ registry! {
     KB_JWT_MISSING: InvalidInput, "A key binding JWT is required but the presentation has none.";
     KB_JWT_INVALID: InvalidInput, "The key binding JWT is malformed, not signed by the cnf key, not typ kb+jwt, or its sd_hash or iat is wrong.";
     KB_JWT_MISMATCH: InvalidInput, "The key binding JWT's nonce or aud is not what the verifier expects.";
-    STATUS_LIST_TOKEN_INVALID: InvalidInput, "A Status List Token is malformed, not signed by the issuer, not typ statuslist+jwt, expired, or its sub is not the referenced uri.";
+    STATUS_LIST_TOKEN_INVALID: InvalidInput, "A Status List Token is malformed, not signed by the issuer, not typ statuslist+jwt (a CWT: not one COSE_Sign1_Tagged with typ application/statuslist+cwt, or tagged as a CWT), expired, or its sub is not the referenced uri.";
     STATUS_LIST_UNAVAILABLE: Unavailable, "The Status List Token could not be fetched, so the status could not be checked.";
     NO_PROOF: InvalidInput, "The document has no proof.";
     UNAUTHORIZED_VERIFICATION_METHOD: InvalidInput, "The verification method is not authorized for the proof purpose.";
@@ -392,6 +392,7 @@ registry! {
     BODY_TOO_LARGE: TooLarge, "The request body exceeds the limit.";
     PAYLOAD_TOO_LARGE: TooLarge, "The exchange request body exceeds the limit.";
     UNSUPPORTED_MEDIA_TYPE: InvalidInput, "A request body was not sent as application/json.";
+    NOT_ACCEPTABLE: InvalidInput, "The request's Accept header admits none of the media types the resource is served in.";
     REQUEST_TIMEOUT: InvalidInput, "The request (its body) did not arrive in time.";
     PROCESSING_TIMEOUT: Unavailable, "The request could not be answered in time.";
     SERVICE_UNAVAILABLE: Unavailable, "The service cannot answer now.";

@@ -29,6 +29,8 @@
 //! [`REQUEST_ID_HEADER`]; a server-side failure is logged in that span with its whole source
 //! chain while the body says only its code (see [`telemetry`](crate::telemetry)).
 
+#[cfg(feature = "sd-jwt")]
+mod accept;
 mod api_error;
 pub mod approvals;
 mod auth;

@@ -23,7 +23,11 @@
 //!   status through a [`StatusListTokenLoader`].
 //! - Status: [`sign_status_list_token`] signs the claims of a Token Status List (from
 //!   `vc_status`) as a `statuslist+jwt`; [`Issuer::status_list_token`](crate::Issuer::status_list_token)
-//!   does it for the issuer's own lists, cached per list version.
+//!   does it for the issuer's own lists, cached per list version. The CWT form
+//!   (`application/statuslist+cwt`, a `COSE_Sign1_Tagged`, see [`sign_status_list_cwt`]) is
+//!   signed from the same cached claims ([`Issuer::status_list_token_cwt`](crate::Issuer::status_list_token_cwt))
+//!   and checked with [`SdJwtVcVerifier::verify_status_list_cwt`]. COSE structures through
+//!   `coset` (Google's, used by Android's KeyMint), CBOR through `ciborium`.
 //!
 //! Written here rather than taken from a crate: `ssi-sd-jwt` turns on serde_json's
 //! `arbitrary_precision` for the whole workspace, `sd-jwt-rs` signs only with in-memory
@@ -40,9 +44,10 @@ pub(crate) mod issue;
 mod jws;
 mod key_header;
 mod present;
+mod status_cwt;
 mod status_token;
 mod suite;
-mod verify;
+pub(crate) mod verify;
 
 pub use crate::crypto::x509::MAX_X5C_CERTS;
 pub use conceal::MAX_DECOYS;
@@ -52,6 +57,10 @@ pub use error::SdJwtError;
 pub use issue::SD_JWT_VC_TYP;
 pub use key_header::JwtKeyHeader;
 pub use present::{present, KeyBinding, KB_JWT_TYP};
+pub use status_cwt::{
+    sign_status_list_cwt, status_list_cwt_claims, VerifiedStatusListCwt, MAX_STATUS_LIST_CWT_LEN,
+    STATUS_LIST_CWT_MEDIA_TYPE,
+};
 pub(crate) use status_token::StatusTokenCache;
 pub use status_token::{
     sign_status_list_token, StaticStatusListTokens, StatusListTokenLoader,

@@ -40,7 +40,9 @@
 //!   decoding with typed errors (`STATUS_LIST_LENGTH_ERROR`, `RANGE_ERROR`, bad prefix, bad GZIP,
 //!   GZIP bombs).
 //! - [`TokenStatusList`]: the IETF Token Status List (`status_list` with `bits` and a zlib `lst`)
-//!   and the claims of its Status List Token ([`status_list_token_claims`]); a registry with
+//!   and the claims of its Status List Token ([`status_list_token_claims`]); the CBOR
+//!   `status_list` of its CWT form ([`TokenStatusList::to_cbor`], [`TokenStatusList::from_cbor`],
+//!   [`status_list_cbor_from_json`] for the registry's cached JSON claims); a registry with
 //!   [`ListFormat::TokenStatusList`] allocates its entries from the same store and allocator.
 //! - [`StatusEntry`]: a `BitstringStatusListEntry` / `StatusList2021Entry`, parsed and validated.
 //! - [`Permutation`]: the keyed bijection that turns an allocation counter into an index.
@@ -97,6 +99,7 @@ pub mod store;
 #[cfg(feature = "testing")]
 pub mod testing;
 mod token_status_list;
+mod token_status_list_cbor;
 
 // The crates whose items this crate's public API names (DIDs and datetimes, the store trait's
 // `#[async_trait]`), so that a host implementing a store needs no other dependency.
@@ -123,3 +126,4 @@ pub use token_status_list::{
     status_list_reference, status_list_token_claims, StatusListTokenParams, TokenStatusList,
     TOKEN_STATUS_INVALID, TOKEN_STATUS_SUSPENDED, TOKEN_STATUS_VALID,
 };
+pub use token_status_list_cbor::status_list_cbor_from_json;

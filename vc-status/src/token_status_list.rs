@@ -55,7 +55,7 @@ pub struct TokenStatusList {
     bits: StatusSize,
 }
 
-fn invalid(reason: &'static str) -> Error {
+pub(crate) fn invalid(reason: &'static str) -> Error {
     Error::TokenStatusList {
         reason,
         source: None,
@@ -190,14 +190,25 @@ impl TokenStatusList {
                 reason: "lst is not unpadded base64url",
                 source: Some(std::sync::Arc::new(e)),
             })?;
-        let bytes = inflate_limited(ZlibDecoder::new(zlib.as_slice()), zlib.len(), max_bytes)
-            .map_err(|e| match e {
+        Self::decompress(bits, &zlib, max_bytes)
+    }
+
+    /// Decodes the ZLIB stream `zlib` (the compressed byte array itself: the CBOR `lst`) of a
+    /// list with entries of `bits` bits, refusing more than `max_bytes` uncompressed bytes.
+    pub fn decompress(bits: StatusSize, zlib: &[u8], max_bytes: usize) -> Result<Self> {
+        check_bits(bits)?;
+        if zlib.len() > max_bytes.saturating_add(64 * 1024) {
+            return Err(Error::ListTooLarge { max_bytes });
+        }
+        let bytes = inflate_limited(ZlibDecoder::new(zlib), zlib.len(), max_bytes).map_err(
+            |e| match e {
                 Error::EncodedListGzip(source) => Error::TokenStatusList {
                     reason: "lst is not one complete zlib stream",
                     source: Some(source),
                 },
                 other => other,
-            })?;
+            },
+        )?;
         if bytes.is_empty() {
             return Err(invalid("lst holds no entries"));
         }

@@ -16,12 +16,13 @@ use crate::status_index::StatusIndexError;
 /// ([`vc_core::error_code`]) onto HTTP.
 ///
 /// The status follows the code's [`ErrorClass`]; the edge's protocol-level codes keep the status
-/// HTTP defines for them (`405`, `408`, `415`). `docs/ERROR_CODES.md` lists every code with it.
+/// HTTP defines for them (`405`, `406`, `408`, `415`). `docs/ERROR_CODES.md` lists every code with it.
 pub fn status_of(code: ErrorCode) -> StatusCode {
     match code {
         ErrorCode::METHOD_NOT_ALLOWED => StatusCode::METHOD_NOT_ALLOWED,
         ErrorCode::REQUEST_TIMEOUT => StatusCode::REQUEST_TIMEOUT,
         ErrorCode::UNSUPPORTED_MEDIA_TYPE => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+        ErrorCode::NOT_ACCEPTABLE => StatusCode::NOT_ACCEPTABLE,
         _ => status_of_class(code.class()),
     }
 }

@@ -77,7 +77,7 @@ pub(crate) struct ApiState {
 /// | `GET /status-lists/{listId}` | anyone | the signed status list credential |
 /// | `POST /issuers/{instance}/credentials/issue`, `POST /issuers/{instance}/credentials/status` | authorized for the instance | the same for a named [`IssuerInstance`] (see [`instance`](super::instance)); the bare routes are the default instance |
 /// | `GET /issuers/{instance}/status-lists/{listId}` | anyone | a named instance's status list credential |
-/// | `GET /statuslists/{listId}` | anyone | (feature `sd-jwt`) the signed Token Status List token, `application/statuslist+jwt` |
+/// | `GET /statuslists/{listId}` | anyone | (feature `sd-jwt`) the signed Token Status List token by `Accept`: `application/statuslist+jwt` (the default) or `application/statuslist+cwt` (binary), `406 NOT_ACCEPTABLE` for neither (see [`Issuer::status_list_token_cwt`](crate::Issuer::status_list_token_cwt)) |
 /// | `GET /.well-known/jwt-vc-issuer` | anyone | (feature `sd-jwt`) JWT VC Issuer Metadata, with [`VcApiBuilder::jwt_vc_issuer`] |
 /// | `POST /credentials/pickup` | the token holder | the credential of a one-time token, once (with a [`PickupService`]) |
 /// | `POST /workflows/{id}/exchanges`, `GET /workflows/{id}/exchanges/{exchangeId}` | authorized | create and read VCALM exchanges (with an [`ExchangeService`], see [`exchanges`](super::exchanges)) |

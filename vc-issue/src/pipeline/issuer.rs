@@ -45,6 +45,9 @@ struct Inner {
     token_status: Option<Arc<StatusRegistry>>,
     #[cfg(feature = "sd-jwt")]
     status_tokens: crate::sd_jwt::StatusTokenCache,
+    /// The Status List Token CWTs, by list, with the claims each was signed from.
+    #[cfg(feature = "sd-jwt")]
+    status_cwts: crate::sd_jwt::StatusTokenCache<Vec<u8>>,
     /// By verification method (its absolute DID URL).
     #[cfg(feature = "sd-jwt")]
     jwt_key_headers: HashMap<String, crate::sd_jwt::JwtKeyHeader>,
@@ -436,19 +439,73 @@ impl Issuer {
         &self,
         id: &vc_status::StatusListId,
     ) -> Result<String, IssueError> {
+        let claims = self.status_list_token_claims(id).await?;
+        if let Some(token) = self.inner.status_tokens.get(id, &claims) {
+            return Ok(token);
+        }
+        let (method, signer) = self.status_list_token_key(&claims).await?;
+        let token = crate::sd_jwt::sign_status_list_token(
+            &claims,
+            &method,
+            self.inner.jwt_key_headers.get(method.as_str()),
+            signer.as_ref(),
+        )
+        .await?;
+        self.inner.status_tokens.put(id, claims, token.clone());
+        Ok(token)
+    }
+
+    /// The signed Status List Token of list `id` as a CWT (`application/statuslist+cwt`, a
+    /// `COSE_Sign1_Tagged`; see [`sign_status_list_cwt`](crate::sd_jwt::sign_status_list_cwt)):
+    /// the same claims, key and `kid` as [`status_list_token`](Self::status_list_token), signed
+    /// once per list version too (its own cache: a version may be asked for in one form only).
+    #[cfg(feature = "sd-jwt")]
+    pub async fn status_list_token_cwt(
+        &self,
+        id: &vc_status::StatusListId,
+    ) -> Result<Vec<u8>, IssueError> {
+        let claims = self.status_list_token_claims(id).await?;
+        if let Some(token) = self.inner.status_cwts.get(id, &claims) {
+            return Ok(token);
+        }
+        let (method, signer) = self.status_list_token_key(&claims).await?;
+        let token = crate::sd_jwt::sign_status_list_cwt(
+            &claims,
+            &method,
+            self.inner.jwt_key_headers.get(method.as_str()),
+            signer.as_ref(),
+        )
+        .await?;
+        self.inner.status_cwts.put(id, claims, token.clone());
+        Ok(token)
+    }
+
+    /// The cached claims of Token Status List `id` (the one source of both token forms).
+    #[cfg(feature = "sd-jwt")]
+    async fn status_list_token_claims(
+        &self,
+        id: &vc_status::StatusListId,
+    ) -> Result<Arc<Value>, IssueError> {
         let registry = self.inner.token_status.as_ref().ok_or_else(|| {
             IssueError::StatusRegistrationFailed {
                 source: Arc::new(NoStatusRegistry),
             }
         })?;
-        let claims = registry.list_credential(id).await.map_err(|e| {
-            IssueError::StatusRegistrationFailed {
+        registry
+            .list_credential(id)
+            .await
+            .map_err(|e| IssueError::StatusRegistrationFailed {
                 source: Arc::new(e),
-            }
-        })?;
-        if let Some(token) = self.inner.status_tokens.get(id, &claims) {
-            return Ok(token);
-        }
+            })
+    }
+
+    /// The key of the claims' `iss` (a DID) that signs its Status List Tokens: one usable for
+    /// `dc+sd-jwt`.
+    #[cfg(feature = "sd-jwt")]
+    async fn status_list_token_key(
+        &self,
+        claims: &Value,
+    ) -> Result<(DidUrl, Arc<dyn Signer>), IssueError> {
         let issuer_did = claims
             .get("iss")
             .and_then(Value::as_str)
@@ -459,18 +516,8 @@ impl Issuer {
         let proof_type = crate::ProofType::DcSdJwt;
         let signing = self.inner.suites.securing(&proof_type)?;
         let resolved = self.resolve_issuer(&issuer_did).await?;
-        let (method, signer) = self
-            .find_key_for(&issuer_did, &proof_type, &resolved, &signing, None)
-            .await?;
-        let token = crate::sd_jwt::sign_status_list_token(
-            &claims,
-            &method,
-            self.inner.jwt_key_headers.get(method.as_str()),
-            signer.as_ref(),
-        )
-        .await?;
-        self.inner.status_tokens.put(id, claims, token.clone());
-        Ok(token)
+        self.find_key_for(&issuer_did, &proof_type, &resolved, &signing, None)
+            .await
     }
 
     /// The public JWKs of `did`'s `assertionMethod` keys that can sign `dc+sd-jwt` (Ed25519,
@@ -884,6 +931,8 @@ impl IssuerBuilder {
                 token_status: self.token_status,
                 #[cfg(feature = "sd-jwt")]
                 status_tokens: Default::default(),
+                #[cfg(feature = "sd-jwt")]
+                status_cwts: Default::default(),
                 #[cfg(feature = "sd-jwt")]
                 jwt_key_headers: self.jwt_key_headers,
                 suites: self.suites.unwrap_or_default(),

@@ -81,18 +81,27 @@ impl StatusListTokenLoader for StaticStatusListTokens {
     }
 }
 
-/// Signed Status List Tokens, each with the claims it was made from: vc-status hands back the same
-/// claims (`Arc`) until the list changes, so a list is signed once per version, not per request.
-/// Two requests racing right after a change may both sign; both tokens are valid, the later kept.
-#[derive(Debug, Default)]
-pub(crate) struct StatusTokenCache {
-    signed: std::sync::Mutex<HashMap<vc_status::StatusListId, (std::sync::Arc<Value>, String)>>,
+/// Signed Status List Tokens (`T`: the JWT's compact `String`, or the CWT's bytes), each with the
+/// claims it was made from: vc-status hands back the same claims (`Arc`) until the list changes,
+/// so a list is signed once per version, not per request. Two requests racing right after a
+/// change may both sign; both tokens are valid, the later kept.
+#[derive(Debug)]
+pub(crate) struct StatusTokenCache<T = String> {
+    signed: std::sync::Mutex<HashMap<vc_status::StatusListId, (std::sync::Arc<Value>, T)>>,
 }
 
-impl StatusTokenCache {
+impl<T> Default for StatusTokenCache<T> {
+    fn default() -> Self {
+        Self {
+            signed: std::sync::Mutex::default(),
+        }
+    }
+}
+
+impl<T: Clone> StatusTokenCache<T> {
     fn map(
         &self,
-    ) -> std::sync::MutexGuard<'_, HashMap<vc_status::StatusListId, (std::sync::Arc<Value>, String)>>
+    ) -> std::sync::MutexGuard<'_, HashMap<vc_status::StatusListId, (std::sync::Arc<Value>, T)>>
     {
         // Each critical section is one lookup or insert: a poisoned lock holds no broken state.
         self.signed.lock().unwrap_or_else(|e| e.into_inner())
@@ -103,7 +112,7 @@ impl StatusTokenCache {
         &self,
         id: &vc_status::StatusListId,
         claims: &std::sync::Arc<Value>,
-    ) -> Option<String> {
+    ) -> Option<T> {
         self.map()
             .get(id)
             .filter(|(source, _)| std::sync::Arc::ptr_eq(source, claims))
@@ -115,7 +124,7 @@ impl StatusTokenCache {
         &self,
         id: &vc_status::StatusListId,
         claims: std::sync::Arc<Value>,
-        token: String,
+        token: T,
     ) {
         self.map().insert(id.clone(), (claims, token));
     }

@@ -15,6 +15,7 @@ use crate::sd_jwt::disclosure::digest;
 use crate::sd_jwt::issue::SD_JWT_VC_TYP;
 use crate::sd_jwt::jws;
 use crate::sd_jwt::present::KB_JWT_TYP;
+use crate::sd_jwt::status_cwt::{read_status_list_cwt, VerifiedStatusListCwt};
 use crate::sd_jwt::status_token::{StatusListTokenLoader, STATUS_LIST_JWT_TYP};
 use crate::sd_jwt::SdJwtError;
 
@@ -327,11 +328,50 @@ impl SdJwtVcVerifier {
             .get("status_list")
             .ok_or(bad("status_list is missing"))?;
         let list = TokenStatusList::from_value(list, DEFAULT_MAX_BYTES)?;
-        match list.get(idx)? {
-            0 => Ok(0),
-            1 => Err(SdJwtError::Revoked),
-            2 => Err(SdJwtError::Suspended),
-            value => Err(SdJwtError::StatusOther { value }),
+        status_verdict(&list, idx)
+    }
+
+    /// Verifies a Status List Token CWT (`application/statuslist+cwt`, the binary body served at
+    /// `uri`), the CWT twin of the JWT check [`verify`](Self::verify) makes for a credential's
+    /// `status`: one `COSE_Sign1_Tagged` (tag 18, not the CWT tag 61), `typ` (16)
+    /// `application/statuslist+cwt`, signed by a configured [`issuer_key`](Self::issuer_key)
+    /// (the one whose `kid` is the header's `kid` bytes as UTF-8, else the only unnamed one; a
+    /// `did:key` or `x5chain` is not trusted here, as no credential names the issuer), `sub` equal
+    /// to `uri`, `exp` not passed (with the verifier's clock and leeway), and a well-formed
+    /// `status_list`; then [`VerifiedStatusListCwt::check_status`] reads an entry.
+    ///
+    /// Codes: `STATUS_LIST_TOKEN_INVALID` for the token's structure and claims,
+    /// `INVALID_SIGNATURE`, `TOKEN_STATUS_LIST_INVALID` / `STATUS_LIST_TOO_LARGE` for the list.
+    pub fn verify_status_list_cwt(
+        &self,
+        cwt: &[u8],
+        uri: &str,
+    ) -> Result<VerifiedStatusListCwt, SdJwtError> {
+        let token = read_status_list_cwt(cwt)?;
+        let mut header = Map::new();
+        if let Some(kid) = &token.kid {
+            let kid = std::str::from_utf8(kid).map_err(|_| SdJwtError::InvalidSignature)?;
+            header.insert("kid".into(), kid.into());
         }
+        let key = self
+            .key_for(&header, None)
+            .ok_or(SdJwtError::InvalidSignature)?;
+        token.verify(
+            &key,
+            uri,
+            self.clock.now().unix_timestamp(),
+            self.leeway_secs,
+        )
+    }
+}
+
+/// The verdict on entry `idx` of a verified Status List Token's list: VALID is `Ok(0)`, INVALID
+/// and SUSPENDED their errors, another value `SD_JWT_STATUS_UNKNOWN`.
+pub(crate) fn status_verdict(list: &TokenStatusList, idx: u64) -> Result<u8, SdJwtError> {
+    match list.get(idx)? {
+        0 => Ok(0),
+        1 => Err(SdJwtError::Revoked),
+        2 => Err(SdJwtError::Suspended),
+        value => Err(SdJwtError::StatusOther { value }),
     }
 }

@@ -51,6 +51,8 @@ mod sd_jwt;
 mod sd_jwt_http;
 #[cfg(feature = "sd-jwt")]
 mod sd_jwt_x5c;
+#[cfg(feature = "sd-jwt")]
+mod status_list_cwt;
 
 mod signers;
 #[cfg(any(feature = "sqlite", feature = "postgres"))]

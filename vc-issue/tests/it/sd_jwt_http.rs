@@ -214,3 +214,184 @@ async fn jwt_vc_issuer_metadata_publishes_the_issuers_keys() {
         .unwrap();
     assert_eq!(response.status(), 405);
 }
+
+impl Api {
+    /// `GET uri` with `accept` (none when `None`): status, content type, `Vary`, body bytes.
+    async fn negotiate(&self, uri: &str, accept: Option<&str>) -> (u16, String, String, Vec<u8>) {
+        let mut request = self.client.get(uri);
+        if let Some(accept) = accept {
+            request = request.header("accept", accept);
+        }
+        let response = request.send().await.unwrap();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .map(|v| v.to_str().unwrap().to_owned())
+                .unwrap_or_default()
+        };
+        let (content_type, vary) = (header("content-type"), header("vary"));
+        let status = response.status().as_u16();
+        (
+            status,
+            content_type,
+            vary,
+            response.bytes().await.unwrap().to_vec(),
+        )
+    }
+
+    async fn cwt(&self, uri: &str) -> Vec<u8> {
+        let (status, content_type, vary, body) = self
+            .negotiate(uri, Some("application/statuslist+cwt"))
+            .await;
+        assert_eq!(status, 200);
+        assert_eq!(content_type, "application/statuslist+cwt");
+        assert_eq!(vary, "accept");
+        body
+    }
+}
+
+#[tokio::test]
+async fn one_route_serves_the_status_list_token_as_jwt_or_cwt_by_accept() {
+    let api = start().await;
+    let holder = Ed25519Signer::from_seed(&[23; 32]).did();
+    let response = api
+        .issuer
+        .issue(
+            IssuanceRequest::new(
+                "university-degree-v1",
+                api.key.did(),
+                holder,
+                crate::fixtures::degree_claims(),
+            )
+            .with_proof_type(ProofType::DcSdJwt)
+            .revocable(true),
+        )
+        .await
+        .unwrap();
+    let entry = response.credential_status.unwrap();
+    let uri = entry["statusListCredential"].as_str().unwrap().to_owned();
+    let idx = response.status_list_index.unwrap();
+    let verifier = SdJwtVcVerifier::new().issuer_key(
+        Some(api.key.verification_method_id().as_str()),
+        api.key.public_key().clone(),
+    );
+
+    // The CWT: binary, verifying with the issuer's key and kid, the entry VALID; the same
+    // bytes on the next GET (signed once per list version), and the same claims as the JWT.
+    let first = api.cwt(&uri).await;
+    assert_eq!(first[0], 0xd2, "COSE_Sign1_Tagged, not the CWT tag");
+    assert_eq!(api.cwt(&uri).await, first, "one signature per list version");
+    let verified = verifier.verify_status_list_cwt(&first, &uri).unwrap();
+    assert_eq!(verified.check_status(idx).unwrap(), 0);
+    assert_eq!(verified.sub, uri);
+    assert_eq!(verified.iss.as_deref(), Some(api.key.did().as_str()));
+    let jwt = api.token(&uri).await;
+    let jwt_claims: Value = serde_json::from_slice(
+        &base64::Engine::decode(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD,
+            jwt.split('.').nth(1).unwrap(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(jwt_claims["iat"], verified.iat);
+    assert_eq!(
+        vc_status::TokenStatusList::from_value(&jwt_claims["status_list"], 1 << 24).unwrap(),
+        verified.list
+    );
+    assert_eq!(
+        api.issuer
+            .status_list_token_cwt(
+                &api.issuer
+                    .token_status_registry()
+                    .unwrap()
+                    .list_id_from_url(&uri)
+                    .unwrap()
+            )
+            .await
+            .unwrap(),
+        first,
+        "the route serves the issuer's cached token"
+    );
+
+    // Negotiation: the JWT is the default, for no Accept, */*, a tie, or a heavier weight.
+    let jwt_type = "application/statuslist+jwt";
+    let cwt_type = "application/statuslist+cwt";
+    for (accept, expected) in [
+        (None, jwt_type),
+        (Some("*/*"), jwt_type),
+        (Some("application/*"), jwt_type),
+        (Some(jwt_type), jwt_type),
+        (
+            Some("application/statuslist+cwt, application/statuslist+jwt"),
+            jwt_type,
+        ),
+        (
+            Some("application/statuslist+cwt;q=0.5, application/statuslist+jwt"),
+            jwt_type,
+        ),
+        (
+            Some("application/statuslist+cwt, application/statuslist+jwt;q=0.9"),
+            cwt_type,
+        ),
+        (Some("application/statuslist+jwt;q=0, */*"), cwt_type),
+        (Some("APPLICATION/STATUSLIST+CWT"), cwt_type),
+        (
+            Some("text/html, application/statuslist+cwt;q=0.1"),
+            cwt_type,
+        ),
+    ] {
+        let (status, content_type, vary, _) = api.negotiate(&uri, accept).await;
+        assert_eq!(status, 200, "{accept:?}");
+        assert_eq!(content_type, expected, "{accept:?}");
+        assert_eq!(vary, "accept", "{accept:?}");
+    }
+    // Neither form acceptable: 406 in the JSON error shape.
+    for accept in [
+        "application/json",
+        "text/*",
+        "application/statuslist+jwt;q=0, application/statuslist+cwt;q=0",
+        "*/*;q=0",
+        "application/statuslist+cwt;q=2",
+        "application/statuslist+cwt;q=abc",
+        "nonsense",
+    ] {
+        let (status, content_type, _, body) = api.negotiate(&uri, Some(accept)).await;
+        assert_eq!(status, 406, "{accept}");
+        assert!(content_type.starts_with("application/json"), "{accept}");
+        let body: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["code"], "NOT_ACCEPTABLE", "{accept}");
+    }
+    // An unknown list is 404 whatever the Accept.
+    let (status, _, _, _) = api
+        .negotiate(&format!("{}/statuslists/none-1", api.base), Some(cwt_type))
+        .await;
+    assert_eq!(status, 404);
+
+    // Revoke over the VC API: the next CWT is a new signature with the entry INVALID.
+    let (status, body) = api.set_status(&entry, true).await;
+    assert_eq!(status, 200, "{body}");
+    let revoked = api.cwt(&uri).await;
+    assert_ne!(revoked, first);
+    let verified = verifier.verify_status_list_cwt(&revoked, &uri).unwrap();
+    assert_eq!(
+        verified.check_status(idx).unwrap_err().code(),
+        "SD_JWT_REVOKED"
+    );
+    assert_eq!(
+        api.cwt(&uri).await,
+        revoked,
+        "cached again until the next change"
+    );
+    // The old token still verifies (it was signed) but says VALID: the relying party's ttl/exp
+    // decide how long it may be used.
+    assert_eq!(
+        verifier
+            .verify_status_list_cwt(&first, &uri)
+            .unwrap()
+            .check_status(idx)
+            .unwrap(),
+        0
+    );
+}

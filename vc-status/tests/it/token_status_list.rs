@@ -8,8 +8,8 @@ use time::macros::datetime;
 use vc_core::FixedClock;
 use vc_status::store::MemoryStore;
 use vc_status::{
-    status_list_reference, status_list_token_claims, ListFormat, StatusListTokenParams,
-    StatusPurpose, StatusRegistry, StatusSize, TokenStatusList,
+    status_list_cbor_from_json, status_list_reference, status_list_token_claims, ListFormat,
+    StatusListTokenParams, StatusPurpose, StatusRegistry, StatusSize, TokenStatusList,
 };
 
 use crate::support::shared;
@@ -369,4 +369,208 @@ async fn token_and_bitstring_registries_share_one_store_without_sharing_an_index
         .build()
         .unwrap_err();
     assert_eq!(err.code(), "STATUS_CONFIG_ERROR");
+}
+
+/// The bytes of a `*_cbor.md` example: hex after `encoded:` (the long ones: the whole file),
+/// wrapped at 68 columns.
+fn cbor_example(name: &str) -> Vec<u8> {
+    let text = read(&format!("examples/{name}"));
+    let hex_part = text
+        .split_once("encoded:")
+        .map_or(text.as_str(), |(_, h)| h);
+    let hex: String = hex_part.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(hex.len().is_multiple_of(2) && !hex.is_empty(), "{name}");
+    (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect()
+}
+
+#[test]
+fn every_cbor_example_is_our_encoding_byte_for_byte_and_decodes_back() {
+    for (file, statuses_file, bits) in CASES {
+        let cbor_file = file.replace("_json.md", "_cbor.md");
+        let expected = cbor_example(&cbor_file);
+        let json = example(file);
+        let entries = TokenStatusList::from_value(&json, 16 << 20)
+            .unwrap()
+            .entries();
+        let mut ours = TokenStatusList::new(entries, StatusSize::new(bits).unwrap()).unwrap();
+        for (i, v) in statuses(statuses_file) {
+            ours.set(i, v).unwrap();
+        }
+        assert_eq!(ours.to_cbor().unwrap(), expected, "{cbor_file}");
+        // The registry's cached JSON claim converts to the same bytes without inflating.
+        assert_eq!(
+            status_list_cbor_from_json(&json).unwrap(),
+            expected,
+            "{cbor_file}"
+        );
+        let back = TokenStatusList::from_cbor(&expected, 16 << 20).unwrap();
+        assert_eq!(back, ours, "{cbor_file}");
+        assert_eq!(back.bits().bits(), bits);
+    }
+}
+
+#[test]
+fn hostile_cbor_status_lists_are_typed_errors() {
+    use ciborium::Value as C;
+    let enc = |v: &C| {
+        let mut out = Vec::new();
+        ciborium::ser::into_writer(v, &mut out).unwrap();
+        out
+    };
+    let zlib = vec![0x78, 0xda, 0xdb, 0xb9, 0x18, 0x00, 0x02, 0x17, 0x01, 0x5d];
+    let t = |s: &str| C::Text(s.into());
+    let good = |extra: Vec<(C, C)>| {
+        let mut map = vec![
+            (t("bits"), C::Integer(1.into())),
+            (t("lst"), C::Bytes(zlib.clone())),
+        ];
+        map.extend(extra);
+        C::Map(map)
+    };
+    let code =
+        |bytes: &[u8], max: usize| TokenStatusList::from_cbor(bytes, max).unwrap_err().code();
+    // The draft's optional aggregation_uri (a text string) is allowed.
+    let with_uri = good(vec![(t("aggregation_uri"), t("https://e.example/agg"))]);
+    assert_eq!(
+        TokenStatusList::from_cbor(&enc(&with_uri), 64)
+            .unwrap()
+            .as_bytes(),
+        &[0xb9, 0xa3]
+    );
+    let bad: Vec<(&str, C)> = vec![
+        ("not a map", C::Array(vec![C::Integer(1.into())])),
+        ("empty map", C::Map(vec![])),
+        (
+            "unknown key",
+            good(vec![(t("extra"), C::Integer(1.into()))]),
+        ),
+        (
+            "integer key",
+            good(vec![(C::Integer(1.into()), C::Integer(1.into()))]),
+        ),
+        (
+            "duplicate bits",
+            good(vec![(t("bits"), C::Integer(1.into()))]),
+        ),
+        (
+            "duplicate lst",
+            good(vec![(t("lst"), C::Bytes(zlib.clone()))]),
+        ),
+        (
+            "aggregation_uri not text",
+            good(vec![(t("aggregation_uri"), C::Integer(1.into()))]),
+        ),
+        (
+            "duplicate aggregation_uri",
+            good(vec![
+                (t("aggregation_uri"), t("https://e.example/a")),
+                (t("aggregation_uri"), t("https://e.example/b")),
+            ]),
+        ),
+        (
+            "missing bits",
+            C::Map(vec![(t("lst"), C::Bytes(zlib.clone()))]),
+        ),
+        (
+            "missing lst",
+            C::Map(vec![(t("bits"), C::Integer(1.into()))]),
+        ),
+        (
+            "bits as text",
+            C::Map(vec![
+                (t("bits"), t("1")),
+                (t("lst"), C::Bytes(zlib.clone())),
+            ]),
+        ),
+        (
+            "negative bits",
+            C::Map(vec![
+                (t("bits"), C::Integer((-1).into())),
+                (t("lst"), C::Bytes(zlib.clone())),
+            ]),
+        ),
+        (
+            "bits 3",
+            C::Map(vec![
+                (t("bits"), C::Integer(3.into())),
+                (t("lst"), C::Bytes(zlib.clone())),
+            ]),
+        ),
+        (
+            "lst as text (the JSON form)",
+            C::Map(vec![
+                (t("bits"), C::Integer(1.into())),
+                (t("lst"), t("eNrbuRgAAhcBXQ")),
+            ]),
+        ),
+        (
+            "lst not zlib",
+            C::Map(vec![
+                (t("bits"), C::Integer(1.into())),
+                (t("lst"), C::Bytes(vec![1, 2, 3])),
+            ]),
+        ),
+        (
+            "lst truncated",
+            C::Map(vec![
+                (t("bits"), C::Integer(1.into())),
+                (t("lst"), C::Bytes(zlib[..6].to_vec())),
+            ]),
+        ),
+        ("tagged", C::Tag(24, Box::new(good(vec![])))),
+    ];
+    for (what, value) in bad {
+        assert_eq!(
+            code(&enc(&value), 64),
+            "TOKEN_STATUS_LIST_INVALID",
+            "{what}"
+        );
+    }
+    // Trailing bytes, a truncated item, no item.
+    let mut trailing = enc(&good(vec![]));
+    trailing.push(0x00);
+    assert_eq!(code(&trailing, 64), "TOKEN_STATUS_LIST_INVALID");
+    let whole = enc(&good(vec![]));
+    assert_eq!(
+        code(&whole[..whole.len() - 1], 64),
+        "TOKEN_STATUS_LIST_INVALID"
+    );
+    assert_eq!(code(&[], 64), "TOKEN_STATUS_LIST_INVALID");
+    // A byte string header claiming 2^62 bytes: refused, nothing allocated for it.
+    let mut huge = vec![0xa2, 0x64];
+    huge.extend_from_slice(b"bits");
+    huge.extend_from_slice(&[0x01, 0x63]);
+    huge.extend_from_slice(b"lst");
+    huge.extend_from_slice(&[0x5b, 0x40, 0, 0, 0, 0, 0, 0, 0, 0xaa]);
+    assert_eq!(code(&huge, 64), "TOKEN_STATUS_LIST_INVALID");
+    // A zlib bomb inflating past the limit, and an item larger than any list of that limit.
+    let bomb = TokenStatusList::new(16 << 23, StatusSize::ONE)
+        .unwrap()
+        .to_cbor()
+        .unwrap();
+    assert_eq!(code(&bomb, 1 << 20), "STATUS_LIST_TOO_LARGE");
+    assert_eq!(code(&vec![0u8; 200 * 1024], 1024), "STATUS_LIST_TOO_LARGE");
+    // Converting a JSON status_list: unknown members are refused, not dropped.
+    let json_code = |v: Value| status_list_cbor_from_json(&v).unwrap_err().code();
+    let lst = "eNrbuRgAAhcBXQ";
+    for v in [
+        json!({"bits": 1, "lst": lst, "extra": true}),
+        json!({"bits": 3, "lst": lst}),
+        json!({"bits": 1}),
+        json!({"lst": lst}),
+        json!({"bits": 1, "lst": "eNrb+RgA"}),
+        json!({"bits": 1, "lst": lst, "aggregation_uri": 7}),
+        json!([1]),
+    ] {
+        assert_eq!(json_code(v.clone()), "TOKEN_STATUS_LIST_INVALID", "{v}");
+    }
+    let with_uri = json!({"bits": 1, "lst": lst, "aggregation_uri": "https://e.example/agg"});
+    let cbor = status_list_cbor_from_json(&with_uri).unwrap();
+    assert_eq!(
+        TokenStatusList::from_cbor(&cbor, 64).unwrap().as_bytes(),
+        &[0xb9, 0xa3]
+    );
 }
