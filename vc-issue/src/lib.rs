@@ -156,8 +156,9 @@ pub use crypto::signer::pkcs11::{Pkcs11Error, Pkcs11Signer};
 #[cfg(feature = "bbs")]
 pub use crypto::signer::{BbsSigner, Bls12381G2Signer};
 pub use crypto::signer::{Ed25519Signer, P256Signer, P384Signer, SignatureAlgorithm, Signer};
+pub use crypto::status_check::StatusResult;
 pub use crypto::suites::{ProofOptions, ProofSuite, Suites};
-pub use crypto::verify::{CredentialVerifier, VerifyError};
+pub use crypto::verify::{Check, CredentialVerifier, Verification, VerifyError, VerifyWarning};
 pub use error::{BoxError, IssueError, SchemaViolation};
 pub use host_error::{HostError, HostErrorKind};
 pub use pipeline::batch::{
