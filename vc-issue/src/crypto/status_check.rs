@@ -5,7 +5,7 @@
 //! `StatusList2021Entry` (1.1); any other type is `UNSUPPORTED_STATUS_TYPE`, because a verifier
 //! that skipped a status it cannot read would pass a revoked credential. For each entry the list
 //! credential at `statusListCredential` is fetched through the host's
-//! [`ResourceLoader`](crate::ResourceLoader) (once per URL and verification), and must be:
+//! [`ResourceLoader`] (once per URL and verification), and must be:
 //!
 //! - a credential of the entry's list type (`BitstringStatusListCredential`,
 //!   `StatusList2021Credential`) whose `id`, when it has one, is the URL it was fetched from (a
