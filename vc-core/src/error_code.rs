@@ -283,6 +283,12 @@ registry! {
     INVALID_SIGNATURE: InvalidInput, "A signature does not verify.";
     MALFORMED_PROOF: InvalidInput, "A proof is malformed.";
 
+    // Status checks of W3C credentials by the verifier (vc-issue).
+    CREDENTIAL_REVOKED: InvalidInput, "A credentialStatus entry of purpose revocation is set in its signed, valid status list: the credential is revoked.";
+    CREDENTIAL_SUSPENDED: InvalidInput, "A credentialStatus entry of purpose suspension is set in its signed, valid status list: the credential is suspended.";
+    STATUS_LIST_CREDENTIAL_INVALID: Upstream, "A status list credential is malformed, of the wrong type or purpose, not issued and signed by the credential's issuer, outside its validity period, or too short for the entry's index, so the status could not be checked.";
+    STATUS_NOT_CHECKED: Internal, "A warning: the credential has a credentialStatus but the verifier has no status list loader, so its status was not checked.";
+
     // SD-JWT VCs (vc-issue, feature sd-jwt).
     SD_JWT_MALFORMED: InvalidInput, "An SD-JWT is not a JWT, its disclosures and an optional KB-JWT joined by `~`, or its header or payload is malformed (typ, alg, _sd_alg, _sd, ...).";
     SD_JWT_DISCLOSURE_MALFORMED: InvalidInput, "A disclosure is not base64url of a JSON array [salt, name, value] or [salt, value], fits neither its place nor a reserved name, or its claim name already exists.";
@@ -298,7 +304,7 @@ registry! {
     KB_JWT_INVALID: InvalidInput, "The key binding JWT is malformed, not signed by the cnf key, not typ kb+jwt, or its sd_hash or iat is wrong.";
     KB_JWT_MISMATCH: InvalidInput, "The key binding JWT's nonce or aud is not what the verifier expects.";
     STATUS_LIST_TOKEN_INVALID: InvalidInput, "A Status List Token is malformed, not signed by the issuer, not typ statuslist+jwt (a CWT: not one COSE_Sign1_Tagged with typ application/statuslist+cwt, or tagged as a CWT), expired, or its sub is not the referenced uri.";
-    STATUS_LIST_UNAVAILABLE: Unavailable, "The Status List Token could not be fetched, so the status could not be checked.";
+    STATUS_LIST_UNAVAILABLE: Unavailable, "A status list (a Status List Token, or a status list credential) could not be fetched, so the status could not be checked (unknown, not revoked).";
     NO_PROOF: InvalidInput, "The document has no proof.";
     UNAUTHORIZED_VERIFICATION_METHOD: InvalidInput, "The verification method is not authorized for the proof purpose.";
     KEY_TYPE_MISMATCH: InvalidInput, "The verification method's key type does not fit the proof suite.";
@@ -400,7 +406,7 @@ registry! {
     CREDENTIAL_STATUS_NOT_ALLOCATED: InvalidInput, "A status was asked for but this issuer allocates none.";
     CREDENTIAL_ID_IN_USE: Conflict, "A credential with this id was issued before.";
     STATUS_PURPOSE_NOT_SUPPORTED: InvalidInput, "The status purpose is not one this issuer supports.";
-    UNSUPPORTED_STATUS_TYPE: InvalidInput, "The credential status type is not one this issuer supports.";
+    UNSUPPORTED_STATUS_TYPE: InvalidInput, "The credential status type is not one this issuer (or, verifying, this verifier) supports.";
     STATUS_NOT_SUPPORTED: NotFound, "This issuer keeps no status lists.";
     CREDENTIAL_NOT_FOUND: NotFound, "No credential with this id has a recorded status entry.";
     STATUS_LIST_NOT_FOUND: NotFound, "No status list has this id.";

@@ -65,7 +65,10 @@
 //!   derived-proof verification)
 //!   with the `bbs` feature and a `BbsSigner` such as `Bls12381G2Signer`. `BbsBlsSignature2020`
 //!   is refused with a pointer to `bbs-2023`. [`CredentialVerifier`] checks an issuer-authorized
-//!   key and every proof, keeping "invalid" apart from "could not check".
+//!   key and every proof, keeping "invalid" apart from "could not check"; given a
+//!   [`ResourceLoader`] ([`CredentialVerifier::with_status_loader`]), also every
+//!   `credentialStatus` entry against its signed status list ([`crypto::status_check`]:
+//!   revoked, suspended, or unknown when the list cannot be fetched).
 //! - [`queue`]: asynchronous issuance with approvals: tickets, an approval policy, workers, and
 //!   stores on memory, SQLite or PostgreSQL.
 //! - [`exchange`]: the VCALM (VC API) workflow service wallets talk to: workflows of DID
@@ -156,8 +159,9 @@ pub use crypto::signer::pkcs11::{Pkcs11Error, Pkcs11Signer};
 #[cfg(feature = "bbs")]
 pub use crypto::signer::{BbsSigner, Bls12381G2Signer};
 pub use crypto::signer::{Ed25519Signer, P256Signer, P384Signer, SignatureAlgorithm, Signer};
+pub use crypto::status_check::StatusResult;
 pub use crypto::suites::{ProofOptions, ProofSuite, Suites};
-pub use crypto::verify::{CredentialVerifier, VerifyError};
+pub use crypto::verify::{Check, CredentialVerifier, Verification, VerifyError, VerifyWarning};
 pub use error::{BoxError, IssueError, SchemaViolation};
 pub use host_error::{HostError, HostErrorKind};
 pub use pipeline::batch::{

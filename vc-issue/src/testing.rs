@@ -17,6 +17,7 @@
 //! | [`ProofSuite`](crate::ProofSuite), [`EnvelopingSuite`](crate::crypto::suites::EnvelopingSuite) | [`suite`] |
 //! | [`KeyStore`](crate::KeyStore) | [`keystore`] |
 //! | [`SchemaRegistry`](crate::SchemaRegistry) | [`schema`] |
+//! | [`ResourceLoader`](crate::ResourceLoader) | [`resource_loader`] |
 //! | [`IssuanceStore`](crate::queue::IssuanceStore) | [`queue`] |
 //! | [`ExchangeStore`](crate::exchange::ExchangeStore) | [`exchange`] |
 //! | [`PickupStore`](crate::pickup::PickupStore) | [`pickup`] |
@@ -35,6 +36,7 @@ pub mod oid4vci;
 pub mod pickup;
 pub mod queue;
 pub mod resolver;
+pub mod resource_loader;
 pub mod schema;
 pub mod signer;
 pub mod status_index;

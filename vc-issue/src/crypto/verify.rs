@@ -1,14 +1,20 @@
-//! Verifying what we (or anyone) signed: signatures, proofs, and whole credentials.
+//! Verifying what we (or anyone) signed: signatures, proofs, and whole credentials, with their
+//! status when the host gives the verifier a [`ResourceLoader`] to fetch status lists with (see
+//! [`status_check`](super::status_check)).
 
 use std::sync::Arc;
 
 use ed25519_dalek::{Signature as EdSignature, VerifyingKey};
 use vc_core::did_key::KeyType;
-use vc_core::{Credential, Did, DidUrl, ErrorCode, Presentation, Proof, PublicKey};
+use vc_core::{
+    Clock, Credential, Did, DidUrl, ErrorCode, Presentation, Proof, PublicKey, SystemClock,
+};
 
 use crate::crypto::signer::EcdsaCurve;
+use crate::crypto::status_check::{check_status, StatusResult};
 use crate::crypto::suites::Suites;
 use crate::error::BoxError;
+use crate::pipeline::related_resources::ResourceLoader;
 use crate::pipeline::resolver::DidResolver;
 
 /// Why a credential or signature did not verify.
@@ -82,6 +88,56 @@ pub enum VerifyError {
         #[source]
         source: Option<BoxError>,
     },
+    /// A `revocation` entry of the credential is set in its (signed, valid) status list.
+    #[error("the credential is revoked (entry {index} of {list})")]
+    Revoked {
+        /// The `statusListCredential` URL.
+        list: String,
+        /// The `statusListIndex`.
+        index: u64,
+    },
+    /// A `suspension` entry of the credential is set in its (signed, valid) status list.
+    #[error("the credential is suspended (entry {index} of {list})")]
+    Suspended {
+        /// The `statusListCredential` URL.
+        list: String,
+        /// The `statusListIndex`.
+        index: u64,
+    },
+    /// The status list could not be fetched: the status is unknown (could not check).
+    #[error("the status list {list} could not be fetched")]
+    StatusListUnavailable {
+        /// The `statusListCredential` URL.
+        list: String,
+        /// The loader's error (none when the loader holds nothing at that URL).
+        #[source]
+        source: Option<BoxError>,
+    },
+    /// The status list credential is malformed, not the issuer's, unsigned, out of its validity
+    /// period, of another purpose, or too short (could not check).
+    #[error("the status list {list} is unusable: {reason}")]
+    StatusListInvalid {
+        /// The `statusListCredential` URL.
+        list: String,
+        /// What is wrong with it.
+        reason: String,
+        /// The underlying error (the list's proof failure, a decoding error).
+        #[source]
+        source: Option<BoxError>,
+    },
+    /// A `credentialStatus` entry of the credential is malformed.
+    #[error("malformed credentialStatus entry")]
+    StatusEntryInvalid {
+        /// The parser's error.
+        #[source]
+        source: BoxError,
+    },
+    /// A `credentialStatus` entry has a type this verifier cannot check (could not check).
+    #[error("unsupported credentialStatus type {status_type:?}")]
+    UnsupportedStatusType {
+        /// The entry's type(s).
+        status_type: String,
+    },
 }
 
 impl VerifyError {
@@ -101,6 +157,12 @@ impl VerifyError {
             VerifyError::WrongChallenge => ErrorCode::WRONG_CHALLENGE,
             VerifyError::WrongDomain => ErrorCode::WRONG_DOMAIN,
             VerifyError::HolderMismatch => ErrorCode::HOLDER_MISMATCH,
+            VerifyError::Revoked { .. } => ErrorCode::CREDENTIAL_REVOKED,
+            VerifyError::Suspended { .. } => ErrorCode::CREDENTIAL_SUSPENDED,
+            VerifyError::StatusListUnavailable { .. } => ErrorCode::STATUS_LIST_UNAVAILABLE,
+            VerifyError::StatusListInvalid { .. } => ErrorCode::STATUS_LIST_CREDENTIAL_INVALID,
+            VerifyError::StatusEntryInvalid { .. } => ErrorCode::STATUS_ENTRY_INVALID,
+            VerifyError::UnsupportedStatusType { .. } => ErrorCode::UNSUPPORTED_STATUS_TYPE,
         }
     }
 
@@ -116,6 +178,9 @@ impl VerifyError {
                 | VerifyError::WrongChallenge
                 | VerifyError::WrongDomain
                 | VerifyError::HolderMismatch
+                | VerifyError::Revoked { .. }
+                | VerifyError::Suspended { .. }
+                | VerifyError::StatusEntryInvalid { .. }
         )
     }
 }
@@ -156,25 +221,179 @@ fn ecdsa_result(valid: bool) -> Result<(), VerifyError> {
     }
 }
 
+/// A check a verification ran, as the VC API's `checks` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Check {
+    /// Every proof (of the presentation and of each credential) verified.
+    Proof,
+    /// Every `credentialStatus` entry was read from its signed status list.
+    Status,
+}
+
+impl Check {
+    /// The VC API name: `proof`, `status`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Check::Proof => "proof",
+            Check::Status => "status",
+        }
+    }
+}
+
+/// Something a successful verification could not vouch for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum VerifyWarning {
+    /// A credential has a `credentialStatus`, but the verifier has no status list loader (or was
+    /// asked not to check status), so its status was not checked.
+    StatusNotChecked {
+        /// The credential's `id`, if it has one.
+        credential: Option<String>,
+    },
+}
+
+impl VerifyWarning {
+    /// A stable, upper-snake-case code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            VerifyWarning::StatusNotChecked { .. } => ErrorCode::STATUS_NOT_CHECKED,
+        }
+    }
+
+    /// What the warning says, for people.
+    pub fn message(&self) -> String {
+        match self {
+            VerifyWarning::StatusNotChecked { credential } => format!(
+                "the status of credential {} was not checked",
+                credential.as_deref().unwrap_or("(without id)")
+            ),
+        }
+    }
+}
+
+/// What a successful verification checked, and what it found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Verification {
+    /// The checks that ran: always [`Check::Proof`]; [`Check::Status`] only when the verifier has
+    /// a status list loader.
+    pub checks: Vec<Check>,
+    /// The value of every `credentialStatus` entry read (none set for `revocation` or
+    /// `suspension`: those fail the verification).
+    pub statuses: Vec<StatusResult>,
+    /// What the verification could not vouch for.
+    pub warnings: Vec<VerifyWarning>,
+}
+
 /// Verifies credentials end to end: resolves the verification method through a [`DidResolver`],
-/// checks that it is an `assertionMethod` of the issuer, and checks every proof with its suite.
+/// checks that it is an `assertionMethod` of the issuer, and checks every proof with its suite;
+/// with a status list loader ([`with_status_loader`](Self::with_status_loader)), also every
+/// `credentialStatus` entry (see [`status_check`](super::status_check)).
+///
+/// Status checking is opt-in because it fetches documents: a verifier without a loader checks
+/// proofs only and says so ([`Verification::checks`] has no [`Check::Status`], and a credential
+/// with a `credentialStatus` gets a [`VerifyWarning::StatusNotChecked`]).
 #[derive(Debug, Clone)]
 pub struct CredentialVerifier {
     resolver: Arc<dyn DidResolver>,
     suites: Suites,
+    status_loader: Option<Arc<dyn ResourceLoader>>,
+    clock: Arc<dyn Clock>,
 }
 
 impl CredentialVerifier {
-    /// A verifier over `resolver` with every suite compiled in.
+    /// A verifier over `resolver` with every suite compiled in, checking proofs only.
     pub fn new(resolver: Arc<dyn DidResolver>) -> Self {
         Self {
             resolver,
             suites: Suites::default(),
+            status_loader: None,
+            clock: Arc::new(SystemClock),
         }
     }
 
-    /// Verifies every proof of `credential` (at least one is required).
+    /// Checks `credentialStatus` too, fetching the status list credentials through `loader`
+    /// (an HTTP client with a cache, say; the loader decides which URLs it may fetch).
+    pub fn with_status_loader(mut self, loader: Arc<dyn ResourceLoader>) -> Self {
+        self.status_loader = Some(loader);
+        self
+    }
+
+    /// This verifier without its status list loader: proofs only.
+    pub fn without_status_loader(&self) -> Self {
+        Self {
+            status_loader: None,
+            ..self.clone()
+        }
+    }
+
+    /// Reads the time (for the status lists' validity periods) from `clock` instead of the
+    /// system's.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Whether this verifier checks `credentialStatus`.
+    pub fn checks_status(&self) -> bool {
+        self.status_loader.is_some()
+    }
+
+    /// Verifies every proof of `credential` (at least one is required), and its status when the
+    /// verifier has a status list loader: [`verify_report`](Self::verify_report) without the
+    /// report.
     pub async fn verify(&self, credential: &Credential) -> Result<(), VerifyError> {
+        self.verify_report(credential).await.map(|_| ())
+    }
+
+    /// Verifies `credential` as [`verify`](Self::verify) does, and says what was checked.
+    pub async fn verify_report(
+        &self,
+        credential: &Credential,
+    ) -> Result<Verification, VerifyError> {
+        let mut report = self.report();
+        self.verify_into(credential, &mut report).await?;
+        Ok(report)
+    }
+
+    /// A report with the checks this verifier runs.
+    fn report(&self) -> Verification {
+        let mut checks = vec![Check::Proof];
+        if self.checks_status() {
+            checks.push(Check::Status);
+        }
+        Verification {
+            checks,
+            ..Verification::default()
+        }
+    }
+
+    /// Verifies the proofs of `credential`, then its status, adding what it found to `report`.
+    async fn verify_into(
+        &self,
+        credential: &Credential,
+        report: &mut Verification,
+    ) -> Result<(), VerifyError> {
+        self.verify_proofs(credential).await?;
+        match &self.status_loader {
+            Some(loader) => {
+                let statuses =
+                    check_status(self, loader.as_ref(), credential, self.clock.now()).await?;
+                report.statuses.extend(statuses);
+            }
+            None if !credential.statuses().is_empty() => {
+                report.warnings.push(VerifyWarning::StatusNotChecked {
+                    credential: credential.id.clone(),
+                });
+            }
+            None => {}
+        }
+        Ok(())
+    }
+
+    /// Verifies every proof of `credential` (at least one is required), nothing else.
+    pub async fn verify_proofs(&self, credential: &Credential) -> Result<(), VerifyError> {
         let proofs = credential.proofs();
         if proofs.is_empty() {
             return Err(VerifyError::NoProof);
@@ -192,13 +411,27 @@ impl CredentialVerifier {
     /// Verifies a presentation: each of its proofs (at least one) by a verification method of the
     /// holder (the signer must be the `holder`, when there is one) for the proof's purpose
     /// (`authentication` when it names none), bound to `challenge` and `domain` when given; then
-    /// every credential it carries, as [`verify`](Self::verify) does.
+    /// every credential it carries, as [`verify`](Self::verify) does (status included when the
+    /// verifier has a loader).
     pub async fn verify_presentation(
         &self,
         presentation: &Presentation,
         challenge: Option<&str>,
         domain: Option<&str>,
     ) -> Result<(), VerifyError> {
+        self.verify_presentation_report(presentation, challenge, domain)
+            .await
+            .map(|_| ())
+    }
+
+    /// Verifies a presentation as [`verify_presentation`](Self::verify_presentation) does, and
+    /// says what was checked.
+    pub async fn verify_presentation_report(
+        &self,
+        presentation: &Presentation,
+        challenge: Option<&str>,
+        domain: Option<&str>,
+    ) -> Result<Verification, VerifyError> {
         let proofs = presentation.proofs();
         if proofs.is_empty() {
             return Err(VerifyError::NoProof);
@@ -239,10 +472,11 @@ impl CredentialVerifier {
             .map_err(|e| VerifyError::MalformedProof {
                 reason: format!("verifiableCredential: {e}"),
             })?;
+        let mut report = self.report();
         for credential in &credentials {
-            self.verify(credential).await?;
+            self.verify_into(credential, &mut report).await?;
         }
-        Ok(())
+        Ok(report)
     }
 
     /// The public key of `proof`'s verification method, after checking that its controller is

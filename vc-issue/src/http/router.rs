@@ -82,6 +82,7 @@ pub(crate) struct ApiState {
 /// | `POST /credentials/pickup` | the token holder | the credential of a one-time token, once (with a [`PickupService`]) |
 /// | `POST /workflows/{id}/exchanges`, `GET /workflows/{id}/exchanges/{exchangeId}` | authorized | create and read VCALM exchanges (with an [`ExchangeService`], see [`exchanges`](super::exchanges)) |
 /// | `POST /workflows/{id}/exchanges/{exchangeId}`, `GET …/protocols` | the wallet holding the URL | take part in an exchange (with an [`ExchangeService`]) |
+/// | `POST /credentials/verify`, `POST /presentations/verify`, `POST /credentials/derive` | anyone | (merged from [`verifier_routes`](super::verifier_routes)) verify proofs, and status when the [`CredentialVerifier`](crate::CredentialVerifier) has a status list loader (`checks: ["proof", "status"]`; revoked `400 CREDENTIAL_REVOKED`, unreachable list `503 STATUS_LIST_UNAVAILABLE`); derive selective-disclosure proofs |
 ///
 /// ```
 /// # use std::sync::Arc;

@@ -1,13 +1,21 @@
 //! The VC API verifier and holder endpoints: `POST /credentials/verify`,
 //! `POST /presentations/verify` and `POST /credentials/derive`, over a [`CredentialVerifier`].
 //!
-//! A verification answers `200 {"verified": true, "checks": ["proof"], "warnings": [],
-//! "errors": []}`; a credential or presentation that was checked and is invalid answers `400` in
-//! the [`ApiError`] shape with the verifier's code (`INVALID_SIGNATURE`, `WRONG_CHALLENGE`, ...)
-//! and `details` `{"verified": false, "checks": [], "errors": [{"code", "message"}]}`; one that
-//! could not be checked (a DID that does not resolve, an unknown suite) answers with its code's
-//! status. Signature failures say no more than that they failed. An option the endpoint does not
-//! know is a `400` that names it.
+//! A verification answers `200 {"verified": true, "checks": [...], "warnings": [...],
+//! "errors": []}` (the VC API's `VerificationResult`): `checks` lists what was checked, `"proof"`
+//! always and `"status"` when the [`CredentialVerifier`] has a status list loader
+//! ([`CredentialVerifier::with_status_loader`]) and the request's `options.checks` (if given)
+//! names it; `warnings` holds `{"code", "message"}` objects, `STATUS_NOT_CHECKED` for a credential
+//! with a `credentialStatus` whose status was not checked. A credential or presentation that was
+//! checked and is invalid answers `400` in the [`ApiError`] shape with the verifier's code
+//! (`INVALID_SIGNATURE`, `WRONG_CHALLENGE`, `CREDENTIAL_REVOKED`, `CREDENTIAL_SUSPENDED`, ...) and
+//! `details` `{"verified": false, "checks": [], "errors": [{"code", "message"}]}`; one that could
+//! not be checked answers with its code's status: a DID that does not resolve, a status list the
+//! loader cannot reach (`503 STATUS_LIST_UNAVAILABLE`: the status is unknown, not revoked), a
+//! status list that is malformed or not the issuer's (`502 STATUS_LIST_CREDENTIAL_INVALID`).
+//! Signature failures say no more than that they failed. An option the endpoint does not know,
+//! and `options.checks` naming `"status"` on a verifier without a loader, are a `400` that names
+//! it.
 
 use std::sync::Arc;
 
@@ -23,7 +31,7 @@ use vc_core::{Credential, Presentation};
 use super::body::JsonBody;
 use super::error_status::core_error;
 use super::{ApiError, BODY_LIMIT};
-use crate::crypto::verify::{CredentialVerifier, VerifyError};
+use crate::crypto::verify::{CredentialVerifier, Verification, VerifyError};
 #[cfg(feature = "rdfc")]
 use crate::error::IssueError;
 
@@ -64,8 +72,9 @@ struct VerifyPresentationRequest {
     options: VerifyOptions,
 }
 
-/// The verify options: which checks (only `proof` is run; the default), and for presentations
-/// the challenge and domain the proof must be bound to.
+/// The verify options: which checks (`proof`, always run, and `status`; both by default when the
+/// verifier has a status list loader), and for presentations the challenge and domain the proof
+/// must be bound to.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct VerifyOptions {
@@ -103,37 +112,57 @@ fn request<T: serde::de::DeserializeOwned>(body: JsonBody, what: &str) -> Result
         .map_err(|e| ApiError::bad_request(format!("not a {what}: {e}")))
 }
 
+/// The verifier to run for `options`: `verifier` itself, or without its status loader when
+/// `options.checks` leaves `status` out.
 #[expect(
     clippy::result_large_err,
     reason = "ApiError is built once, on the refusal path of a request"
 )]
-fn checks(options: &VerifyOptions) -> Result<(), ApiError> {
-    match options
-        .checks
+fn verifier_for(
+    verifier: &CredentialVerifier,
+    options: &VerifyOptions,
+) -> Result<Option<CredentialVerifier>, ApiError> {
+    let Some(checks) = &options.checks else {
+        return Ok(None);
+    };
+    if let Some(other) = checks
         .iter()
-        .flatten()
-        .find(|check| check.as_str() != "proof")
+        .find(|check| !matches!(check.as_str(), "proof" | "status"))
     {
-        Some(other) => Err(ApiError::bad_request(format!(
-            "options.checks: unknown check {other:?} (only \"proof\" is run)"
-        ))),
-        None => Ok(()),
+        return Err(ApiError::bad_request(format!(
+            "options.checks: unknown check {other:?} (\"proof\" and \"status\" are run)"
+        )));
     }
+    let status = checks.iter().any(|check| check == "status");
+    if status && !verifier.checks_status() {
+        return Err(ApiError::bad_request(
+            "options.checks: this verifier has no status list loader, so it cannot check \"status\"",
+        ));
+    }
+    Ok((!status && verifier.checks_status()).then(|| verifier.without_status_loader()))
 }
 
 #[expect(
     clippy::result_large_err,
     reason = "ApiError is built once, on the refusal path of a request"
 )]
-fn outcome(result: Result<(), VerifyError>) -> Result<Response, ApiError> {
+fn outcome(result: Result<Verification, VerifyError>) -> Result<Response, ApiError> {
     match result {
-        Ok(()) => Ok(Json(json!({
-            "verified": true,
-            "checks": ["proof"],
-            "warnings": [],
-            "errors": [],
-        }))
-        .into_response()),
+        Ok(report) => {
+            let checks: Vec<&str> = report.checks.iter().map(|c| c.as_str()).collect();
+            let warnings: Vec<Value> = report
+                .warnings
+                .iter()
+                .map(|w| json!({"code": w.code().as_str(), "message": w.message()}))
+                .collect();
+            Ok(Json(json!({
+                "verified": true,
+                "checks": checks,
+                "warnings": warnings,
+                "errors": [],
+            }))
+            .into_response())
+        }
         Err(error) => {
             let code = error.code();
             let message = error.to_string();
@@ -156,14 +185,15 @@ async fn verify_credential(
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     let request: VerifyCredentialRequest = request(body, "VerifyCredentialRequest")?;
-    checks(&request.options)?;
+    let narrowed = verifier_for(&verifier, &request.options)?;
+    let verifier = narrowed.as_ref().unwrap_or(&verifier);
     if request.options.challenge.is_some() || request.options.domain.is_some() {
         return Err(ApiError::bad_request(
             "options.challenge and options.domain belong to /presentations/verify",
         ));
     }
     let credential = Credential::from_value(request.verifiable_credential).map_err(core_error)?;
-    outcome(verifier.verify(&credential).await)
+    outcome(verifier.verify_report(&credential).await)
 }
 
 async fn verify_presentation(
@@ -171,12 +201,13 @@ async fn verify_presentation(
     body: JsonBody,
 ) -> Result<Response, ApiError> {
     let request: VerifyPresentationRequest = request(body, "VerifyPresentationRequest")?;
-    checks(&request.options)?;
+    let narrowed = verifier_for(&verifier, &request.options)?;
+    let verifier = narrowed.as_ref().unwrap_or(&verifier);
     let presentation =
         Presentation::from_value(request.verifiable_presentation).map_err(core_error)?;
     outcome(
         verifier
-            .verify_presentation(
+            .verify_presentation_report(
                 &presentation,
                 request.options.challenge.as_deref(),
                 request.options.domain.as_deref(),
@@ -240,13 +271,25 @@ mod tests {
     use vc_core::ErrorCode;
 
     #[test]
-    fn only_the_proof_check_is_known() {
-        assert!(checks(&VerifyOptions::default()).is_ok());
-        let options = VerifyOptions {
-            checks: Some(vec!["proof".into(), "status".into()]),
+    fn status_is_a_known_check_only_with_a_loader() {
+        let plain = CredentialVerifier::new(Arc::new(crate::InMemoryDidRegistry::new()));
+        let loading = plain
+            .clone()
+            .with_status_loader(Arc::new(crate::StaticResources::new()));
+        let asking = |checks: &[&str]| VerifyOptions {
+            checks: Some(checks.iter().map(|c| (*c).to_owned()).collect()),
             ..VerifyOptions::default()
         };
-        assert!(checks(&options).is_err());
+        assert!(verifier_for(&plain, &VerifyOptions::default())
+            .unwrap()
+            .is_none());
+        assert!(verifier_for(&plain, &asking(&["proof", "status"])).is_err());
+        assert!(verifier_for(&plain, &asking(&["proof", "expiry"])).is_err());
+        assert!(verifier_for(&loading, &asking(&["proof", "status"]))
+            .unwrap()
+            .is_none());
+        let narrowed = verifier_for(&loading, &asking(&["proof"])).unwrap();
+        assert!(narrowed.is_some_and(|v| !v.checks_status()));
         assert_eq!(ErrorCode::WRONG_CHALLENGE.as_str(), "WRONG_CHALLENGE");
     }
 }

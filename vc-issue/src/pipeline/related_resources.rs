@@ -25,15 +25,29 @@ use vc_core::Credential;
 use crate::error::IssueError;
 use crate::host_error::HostError;
 
-/// Reads resources the issuer may check a `relatedResource` digest against, without the network
-/// (a directory of context files, a content store).
+/// Gets a document by URL: the host's one way for this crate to read a resource.
+///
+/// Two parts of the crate use it. The issuer checks `relatedResource` digests against what it
+/// returns, and gives it a loader without the network (a directory of context files, a content
+/// store): it must not make requests to URLs a caller chose. The verifier
+/// ([`CredentialVerifier::with_status_loader`](crate::CredentialVerifier::with_status_loader))
+/// fetches status list credentials with it: there, a loader over HTTP(S) with a cache and the
+/// host's rules on which hosts it may reach.
+///
+/// The contract, which `testing::resource_loader` (feature `testing`) checks: `Ok(Some(bytes))` is
+/// exactly the bytes at `url`, the same on every call until the resource changes;
+/// `Ok(None)` says the loader holds nothing at `url` (a `404`), and is not an error;
+/// [`HostError::unavailable`] says it cannot reach `url` now. Either of the last two leaves a
+/// status unknown (`STATUS_LIST_UNAVAILABLE`), never revoked. Object-safe; hold it as
+/// `Arc<dyn ResourceLoader>`.
 #[async_trait]
 pub trait ResourceLoader: Send + Sync + fmt::Debug + 'static {
     /// The bytes at `url`, or `None` when this loader does not hold that resource.
     async fn load(&self, url: &str) -> Result<Option<Arc<[u8]>>, HostError>;
 }
 
-/// A [`ResourceLoader`] over resources the host registers: the reference implementation.
+/// A [`ResourceLoader`] over resources the host registers: the reference implementation (and a
+/// verifier's loader for status lists it already holds, or in tests).
 #[derive(Debug, Default)]
 pub struct StaticResources {
     resources: RwLock<HashMap<String, Arc<[u8]>>>,

@@ -172,6 +172,66 @@ async fn the_shipped_resolvers_pass() {
         .unwrap();
 }
 
+#[tokio::test]
+async fn the_static_resource_loader_passes() {
+    use vc_issue::testing::resource_loader::check_resource_loader;
+    let loader = vc_issue::StaticResources::new();
+    let url = "https://issuer.example/status-lists/revocation-1";
+    loader.insert(url, b"{\"id\": 1}".to_vec());
+    loader.insert("https://issuer.example/other", b"other".to_vec());
+    check_resource_loader(
+        &loader,
+        url,
+        b"{\"id\": 1}",
+        "https://issuer.example/nothing",
+    )
+    .await
+    .unwrap();
+}
+
+/// Hands back the same bytes for every URL, held or not.
+#[derive(Debug)]
+struct EverythingHeld;
+
+#[async_trait::async_trait]
+impl vc_issue::ResourceLoader for EverythingHeld {
+    async fn load(&self, _: &str) -> Result<Option<Arc<[u8]>>, HostError> {
+        Ok(Some(Arc::from(&b"anything"[..])))
+    }
+}
+
+#[tokio::test]
+async fn a_resource_loader_that_breaks_the_contract_is_caught() {
+    use vc_issue::testing::resource_loader::check_resource_loader;
+    let error = check_resource_loader(
+        &EverythingHeld,
+        "https://a.example/1",
+        b"anything",
+        "https://a.example/2",
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&error, ConformanceError::Contract { check, .. } if check.contains("unknown url")),
+        "{error}"
+    );
+    // And one that changes the bytes.
+    let loader = vc_issue::StaticResources::new();
+    loader.insert("https://a.example/1", b"changed".to_vec());
+    let error = check_resource_loader(
+        &loader,
+        "https://a.example/1",
+        b"anything",
+        "https://a.example/2",
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        matches!(&error, ConformanceError::Contract { check, .. } if check.contains("unchanged")),
+        "{error}"
+    );
+}
+
 /// Says every DID exists, whether it resolves or not.
 #[derive(Debug)]
 struct EverythingExists;

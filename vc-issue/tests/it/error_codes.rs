@@ -55,6 +55,26 @@ fn samples() -> Vec<(ErrorCode, ErrorCode)> {
         ),
         (VerifyError::NoProof.code(), ErrorCode::NO_PROOF),
         (
+            VerifyError::Revoked {
+                list: "l".into(),
+                index: 1,
+            }
+            .code(),
+            ErrorCode::CREDENTIAL_REVOKED,
+        ),
+        (
+            VerifyError::StatusListUnavailable {
+                list: "l".into(),
+                source: None,
+            }
+            .code(),
+            ErrorCode::STATUS_LIST_UNAVAILABLE,
+        ),
+        (
+            vc_issue::VerifyWarning::StatusNotChecked { credential: None }.code(),
+            ErrorCode::STATUS_NOT_CHECKED,
+        ),
+        (
             DelegationError::EmptyChain.code(),
             ErrorCode::DELEGATION_EMPTY_CHAIN,
         ),

@@ -12,3 +12,4 @@ pub(crate) mod server;
 mod status;
 mod telemetry;
 mod verifier;
+mod verifier_status;

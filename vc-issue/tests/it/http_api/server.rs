@@ -52,6 +52,8 @@ pub struct Options {
     pub limits: Option<ServeLimits>,
     /// The issuer's loader of related resources (none unless set).
     pub resources: Option<Arc<dyn vc_issue::ResourceLoader>>,
+    /// The issuer's status list format (Bitstring Status List unless set).
+    pub status_format: Option<vc_status::ListFormat>,
     /// Where the status lists live (in memory unless set).
     pub status_store: Option<Arc<dyn vc_status::store::StatusListStore>>,
     /// Where the router records each credential's status entries (in memory unless set).
@@ -135,6 +137,7 @@ pub async fn start(options: Options) -> Server {
             )
             .list_url_template(format!("{base}/status-lists/{{list}}"))
             .issuer(key.did().to_string())
+            .format(options.status_format.unwrap_or_default())
             .build()
             .unwrap(),
     );
