@@ -52,6 +52,14 @@ struct Hsm {
 
 static HSM: OnceLock<Option<Hsm>> = OnceLock::new();
 
+/// One test at a time: they change the tokens under each other, in ways PKCS#11 makes
+/// process-wide (one deletes a key other signers of the token see go; one logs the whole process
+/// out of a token), and SoftHSM2's file store rewrites a token's files while other sessions read
+/// them (`CKR_GENERAL_ERROR` from `C_GetTokenInfo`, `CKR_SESSION_HANDLE_INVALID` seen when they
+/// ran side by side). The concurrency each test is about (64 signers, a bounded session pool)
+/// runs inside it.
+static SERIAL: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 /// The SoftHSM2 token of this run, made once; `None` (the test then passes, saying why) when
 /// SoftHSM2 is not installed and the run does not require it.
 fn hsm() -> Option<&'static Hsm> {
@@ -258,6 +266,7 @@ async fn signer(hsm: &Hsm, label: &str) -> Pkcs11Signer {
 
 #[tokio::test]
 async fn pkcs11_signers_conform_for_ed25519_p256_and_p384() {
+    let _serial = SERIAL.lock().await;
     let Some(hsm) = hsm() else { return };
     for (label, algorithm, key_type) in [
         ("ed25519", SignatureAlgorithm::Ed25519, KeyType::Ed25519),
@@ -337,6 +346,7 @@ async fn issue_and_verify(signer: Pkcs11Signer, proof_type: ProofType) {
 
 #[tokio::test]
 async fn credentials_signed_in_the_hsm_verify() {
+    let _serial = SERIAL.lock().await;
     let Some(hsm) = hsm() else { return };
     for (label, proof_type) in [
         ("ed25519", ProofType::EddsaRdfc2022),
@@ -351,6 +361,7 @@ async fn credentials_signed_in_the_hsm_verify() {
 
 #[tokio::test]
 async fn a_wrong_pin_is_refused_with_a_typed_error() {
+    let _serial = SERIAL.lock().await;
     let Some(hsm) = hsm() else { return };
     let error = Pkcs11Signer::builder()
         .module(&hsm.module)
@@ -388,6 +399,7 @@ fn source_chain(error: &dyn std::error::Error) -> String {
 
 #[tokio::test]
 async fn unknown_keys_tokens_and_modules_are_typed_errors() {
+    let _serial = SERIAL.lock().await;
     let Some(hsm) = hsm() else { return };
     let error = builder(hsm).key_label("nope").build().await.unwrap_err();
     assert!(
@@ -441,6 +453,7 @@ async fn unknown_keys_tokens_and_modules_are_typed_errors() {
 
 #[tokio::test]
 async fn keys_of_another_type_or_pair_or_method_are_refused() {
+    let _serial = SERIAL.lock().await;
     let Some(hsm) = hsm() else { return };
     let error = builder(hsm)
         .key_label("p384")
@@ -511,6 +524,7 @@ async fn keys_of_another_type_or_pair_or_method_are_refused() {
 
 #[tokio::test]
 async fn a_key_deleted_under_a_running_signer_fails_signing_with_its_cause() {
+    let _serial = SERIAL.lock().await;
     let Some(hsm) = hsm() else { return };
     let signer = Arc::new(signer(hsm, "doomed").await);
     signer.sign(b"before").await.unwrap();
@@ -561,6 +575,7 @@ async fn a_key_deleted_under_a_running_signer_fails_signing_with_its_cause() {
 
 #[tokio::test]
 async fn a_signer_logged_out_under_it_logs_in_again() {
+    let _serial = SERIAL.lock().await;
     let Some(hsm) = hsm() else { return };
     let signer = builder(hsm)
         .token_label(RELOGIN_TOKEN)
@@ -587,6 +602,7 @@ async fn a_signer_logged_out_under_it_logs_in_again() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn many_tasks_sign_at_once_through_a_small_pool() {
+    let _serial = SERIAL.lock().await;
     let Some(hsm) = hsm() else { return };
     let ed25519: Arc<dyn Signer> = Arc::new(
         builder(hsm)
