@@ -12,7 +12,7 @@
 //!
 //! The approver is named in the body and recorded in the ticket's history as its `actor`; the
 //! caller's authenticated identity, the name of the [`Authorizer`](super::Authorizer)'s
-//! [`Principal`](super::Principal) when it has one, is recorded beside it as `principal` (what the
+//! [`Principal`] when it has one, is recorded beside it as `principal` (what the
 //! ticket's JSON shows, and what the queue's observer receives): the body says who decided, the
 //! principal who proved to be calling. The queue issues for the default instance, so a principal
 //! that may not act for it is `403 INSTANCE_FORBIDDEN`, as is polling a ticket.
