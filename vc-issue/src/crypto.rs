@@ -9,6 +9,7 @@
 
 #[cfg(feature = "jwt")]
 pub(crate) mod jws_verifier;
+#[cfg(feature = "jwt")]
 pub mod jwt;
 pub mod keystore;
 pub mod proof_type;
